@@ -1,0 +1,2 @@
+instance-id: ${instanceId}
+local-hostname: ${hostname}

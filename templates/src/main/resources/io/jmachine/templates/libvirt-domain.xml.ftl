@@ -1,0 +1,58 @@
+<#-- model: name, uuid, memoryMiB, cpus, accel (kvm|qemu), diskPath, seedPath,
+     kernel/initrd/cmdline (optional: direct kernel boot), network (user|libvirt network name),
+     forwards: list of {hostIp, hostPort, guestPort} for user-mode networking -->
+<domain type='${accel}' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
+  <name>${name}</name>
+  <uuid>${uuid}</uuid>
+  <memory unit='MiB'>${memoryMiB?c}</memory>
+  <vcpu>${cpus?c}</vcpu>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+<#if kernel??>
+    <kernel>${kernel}</kernel>
+    <initrd>${initrd}</initrd>
+    <cmdline>${cmdline}</cmdline>
+<#else>
+    <boot dev='hd'/>
+</#if>
+  </os>
+  <features><acpi/><apic/></features>
+<#if accel == "kvm">
+  <cpu mode='host-passthrough'/>
+</#if>
+  <clock offset='utc'/>
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>restart</on_reboot>
+  <on_crash>destroy</on_crash>
+  <devices>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='${diskPath}'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <disk type='file' device='cdrom'>
+      <driver name='qemu' type='raw'/>
+      <source file='${seedPath}'/>
+      <target dev='sda' bus='sata'/>
+      <readonly/>
+    </disk>
+<#if network != "user">
+    <interface type='network'>
+      <source network='${network}'/>
+      <model type='virtio'/>
+    </interface>
+</#if>
+    <serial type='pty'><target port='0'/></serial>
+    <console type='pty'><target type='serial' port='0'/></console>
+    <rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>
+  </devices>
+<#if network == "user">
+  <#-- libvirt 9.0 has no passt backend: a user-mode netdev with no route out (restrict=on) and forwards to 127.0.0.1 -->
+  <qemu:commandline>
+    <qemu:arg value='-netdev'/>
+    <qemu:arg value='user,id=n0,restrict=on<#list forwards as f>,hostfwd=tcp:${f.hostIp}:${f.hostPort?c}-:${f.guestPort?c}</#list>'/>
+    <qemu:arg value='-device'/>
+    <qemu:arg value='virtio-net-pci,netdev=n0,bus=pci.0,addr=0x1e'/>
+  </qemu:commandline>
+</#if>
+</domain>
