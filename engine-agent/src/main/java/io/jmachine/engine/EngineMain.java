@@ -1,0 +1,148 @@
+package io.jmachine.engine;
+
+import io.jmachine.engine.config.ConfigException;
+import io.jmachine.engine.config.ConfigLoader;
+import io.jmachine.engine.config.EngineConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * jmachine-engine: dockerd's flags, so that people who know dockerd need nothing new.
+ * Every flag but --config-file is also a key of the JSON config file.
+ */
+@Command(name = "jmachine-engine", mixinStandardHelpOptions = true, versionProvider = EngineMain.Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "A container engine that speaks the Docker Engine API (docker CLI, docker-compose, docker-java, Testcontainers).",
+        footer = {"", "Every flag but --config-file can be set in the config file under its long name "
+                + "(list flags: hosts, labels, insecure-registries, registry-mirrors); a setting in both places is an error."})
+public final class EngineMain implements java.util.concurrent.Callable<Integer> {
+
+    /** Flags whose config-file keys are dockerd's plural names rather than the flag's name. */
+    private static final Map<String, String> PLURAL_KEYS = Map.of(
+            "host", "hosts", "label", "labels", "insecure-registry", "insecure-registries", "registry-mirror", "registry-mirrors");
+
+    @Option(names = {"-H", "--host"}, paramLabel = "ADDRESS",
+            description = "Where to listen: unix:///PATH or tcp://ADDRESS:PORT (repeatable). Default: " + EngineConfig.DEFAULT_SOCKET)
+    List<String> hosts;
+
+    @Option(names = "--data-root", paramLabel = "PATH", description = "Root of persistent state. Default: /var/lib/jmachine-engine")
+    Path dataRoot;
+
+    @Option(names = "--exec-root", paramLabel = "PATH", description = "Root of runtime state. Default: /run/jmachine-engine")
+    Path execRoot;
+
+    @Option(names = {"-p", "--pidfile"}, paramLabel = "PATH", description = "Where to write the engine's pid. Default: EXEC-ROOT/jmachine-engine.pid")
+    Path pidfile;
+
+    @Option(names = {"-G", "--group"}, paramLabel = "GROUP", description = "Group that owns the unix sockets (mode 0660). Default: root's group")
+    String group;
+
+    @Option(names = "--tlsverify", description = "Require a client certificate signed by --tlscacert on tcp:// listeners.")
+    Boolean tlsVerify;
+
+    @Option(names = "--tlscacert", paramLabel = "PEM", description = "CA that signs client certificates.")
+    Path tlsCaCert;
+
+    @Option(names = "--tlscert", paramLabel = "PEM", description = "The server's certificate.")
+    Path tlsCert;
+
+    @Option(names = "--tlskey", paramLabel = "PEM", description = "The server's key (PKCS#8).")
+    Path tlsKey;
+
+    @Option(names = "--allow-insecure-tcp", description = "Allow tcp:// without TLS: anyone who reaches the port controls the host.")
+    Boolean allowInsecureTcp;
+
+    @Option(names = "--runtime", paramLabel = "NAME", description = "OCI runtime: runc or crun. Default: chosen for this host")
+    String runtime;
+
+    @Option(names = {"-l", "--log-level"}, paramLabel = "LEVEL", description = "debug, info, warn, error or fatal. Default: info")
+    String logLevel;
+
+    @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label of this engine, shown by docker info (repeatable).")
+    List<String> labels;
+
+    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]", description = "A registry to reach over plain HTTP (repeatable).")
+    List<String> insecureRegistries;
+
+    @Option(names = "--registry-mirror", paramLabel = "URL", description = "A mirror of Docker Hub (repeatable).")
+    List<String> registryMirrors;
+
+    @Option(names = "--config-file", paramLabel = "PATH", description = "A JSON file with the same settings.")
+    Path configFile;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        EngineConfig config = ConfigLoader.load(explicitFlags(), configFile);
+        configureLogging(config.logLevel());
+        CountDownLatch stop = new CountDownLatch(1);
+        try (Engine engine = Engine.start(config)) {
+            // SIGTERM and SIGINT end the engine cleanly with status 0; containers keep running
+            Signal.handle(new Signal("TERM"), signal -> stop.countDown());
+            Signal.handle(new Signal("INT"), signal -> stop.countDown());
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** The flags given on the command line, under their config-file keys. */
+    private Map<String, Object> explicitFlags() {
+        Map<String, Object> flags = new LinkedHashMap<>();
+        for (OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
+            String name = option.longestName().replaceFirst("^--?", "");
+            if (option.usageHelp() || option.versionHelp() || name.equals("config-file")) {
+                continue;
+            }
+            Object value = option.getValue();
+            flags.put(PLURAL_KEYS.getOrDefault(name, name), value instanceof Path path ? path.toString() : value);
+        }
+        return flags;
+    }
+
+    private static void configureLogging(String level) {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level.equals("fatal") ? "error" : level);
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+        System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
+        System.setProperty("org.slf4j.simpleLogger.log.io.netty", level.equals("debug") ? "info" : "warn");
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"jmachine-engine version " + EngineVersion.own() + " (Docker Engine API "
+                    + io.jmachine.engine.api.ApiVersion.MAX + ", compatible with dockerd " + EngineVersion.DOCKER_COMPATIBLE + ")"};
+        }
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new EngineMain());
+        commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
+            if (e instanceof ConfigException) {
+                cl.getErr().println("jmachine-engine: " + e.getMessage());
+                return 1;
+            }
+            throw e;
+        });
+        return commandLine;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

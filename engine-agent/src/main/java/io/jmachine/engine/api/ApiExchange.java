@@ -1,0 +1,99 @@
+package io.jmachine.engine.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+
+import java.nio.charset.StandardCharsets;
+
+/** One request and the means to answer it, once. */
+public final class ApiExchange {
+
+    private final ChannelHandlerContext ctx;
+    private final ApiRequest request;
+    private final boolean keepAlive;
+    private final ObjectMapper json;
+    private final HttpHeaders extraHeaders = new DefaultHttpHeaders();
+    private boolean responded;
+
+    ApiExchange(ChannelHandlerContext ctx, ApiRequest request, boolean keepAlive, ObjectMapper json) {
+        this.ctx = ctx;
+        this.request = request;
+        this.keepAlive = keepAlive;
+        this.json = json;
+    }
+
+    public ApiRequest request() {
+        return request;
+    }
+
+    /** For streaming routes, which write their own response. */
+    public ChannelHandlerContext channelContext() {
+        responded = true;
+        return ctx;
+    }
+
+    /** Adds a header to the response this exchange will send. */
+    public ApiExchange header(String name, String value) {
+        extraHeaders.set(name, value);
+        return this;
+    }
+
+    public void json(int status, Object body) {
+        byte[] bytes;
+        try {
+            bytes = json.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the response as JSON: " + e.getOriginalMessage(), e);
+        }
+        send(status, "application/json", bytes);
+    }
+
+    public void text(int status, String contentType, String body) {
+        send(status, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A reply without a body, e.g. 204 after start, 304 for a no-op. */
+    public void empty(int status) {
+        send(status, null, new byte[0]);
+    }
+
+    boolean responded() {
+        return responded;
+    }
+
+    void send(int status, String contentType, byte[] body) {
+        if (responded) {
+            throw new IllegalStateException("a response was already sent for " + request.method() + " " + request.path());
+        }
+        responded = true;
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                request.method().equals(HttpMethod.HEAD) ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+        ApiHeaders.addCommon(response.headers());
+        response.headers().add(extraHeaders);
+        if (contentType != null) {
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        }
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, request.method().equals(HttpMethod.HEAD) ? 0 : body.length);
+        if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        var future = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            future.addListener(ChannelFutureListener.CLOSE);
+        } else {
+            future.addListener(f -> ctx.channel().config().setAutoRead(true));
+        }
+    }
+}

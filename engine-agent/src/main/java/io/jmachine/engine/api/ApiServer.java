@@ -1,0 +1,167 @@
+package io.jmachine.engine.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jmachine.engine.config.ConfigException;
+import io.jmachine.engine.config.HostAddress;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/** The API's listeners: unix sockets (mode 0660, optional group) and tcp:// with mutual TLS. */
+public final class ApiServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    /** Request heads above this size get 431, as a guard against memory exhaustion. */
+    static final int MAX_HEADER_BYTES = 64 * 1024;
+    /** JSON bodies are small; image and archive uploads stream through their own routes. */
+    static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+    private final Router router;
+    private final ObjectMapper json;
+    private final EventLoopGroup group;
+    private final ExecutorService handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("api-", 0).factory());
+    private final List<Channel> listeners = new ArrayList<>();
+    private final List<Path> sockets = new ArrayList<>();
+
+    public ApiServer(Router router, ObjectMapper json) {
+        this.router = router;
+        this.json = json;
+        this.group = new MultiThreadIoEventLoopGroup(2, Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    }
+
+    public void listen(HostAddress host, SslContext tls, String socketGroup) {
+        try {
+            switch (host) {
+                case HostAddress.Unix unix -> listenUnix(unix.path(), socketGroup);
+                case HostAddress.Tcp tcp -> listenTcp(tcp, tls);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConfigException("interrupted while opening " + host);
+        }
+        LOG.info("API listening on {}{}", host, tls != null ? " (mutual TLS)" : "");
+    }
+
+    private void listenUnix(Path path, String socketGroup) throws InterruptedException {
+        if (!Epoll.isAvailable()) {
+            throw new ConfigException("cannot listen on unix://" + path + ": Netty's epoll transport is unavailable ("
+                    + Epoll.unavailabilityCause() + ")");
+        }
+        removeStaleSocket(path);
+        try {
+            Files.createDirectories(path.getParent());
+        } catch (IOException e) {
+            throw new ConfigException("cannot create the folder of socket " + path + ": " + e.getMessage(), e);
+        }
+        Channel channel = bootstrap(null).channel(EpollServerDomainSocketChannel.class)
+                .bind(new DomainSocketAddress(path.toFile())).sync().channel();
+        listeners.add(channel);
+        sockets.add(path);
+        try {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw----"));
+            if (socketGroup != null) {
+                GroupPrincipal group = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(socketGroup);
+                Files.getFileAttributeView(path, java.nio.file.attribute.PosixFileAttributeView.class).setGroup(group);
+            }
+        } catch (IOException e) {
+            throw new ConfigException("cannot set the owner group or mode of socket " + path + ": " + e.getMessage()
+                    + (socketGroup != null ? " (does group " + socketGroup + " exist?)" : ""), e);
+        }
+    }
+
+    /** A socket file left by an engine that died is reused; one that still answers belongs to a live engine. */
+    private static void removeStaleSocket(Path path) {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(path));
+            throw new ConfigException("another process already listens on unix://" + path + "; stop it or choose another -H");
+        } catch (IOException refused) {
+            try {
+                Files.delete(path);
+            } catch (IOException e) {
+                throw new ConfigException("cannot remove the stale socket " + path + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void listenTcp(HostAddress.Tcp tcp, SslContext tls) throws InterruptedException {
+        ServerBootstrap bootstrap = bootstrap(tls)
+                .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class);
+        try {
+            listeners.add(bootstrap.bind(new InetSocketAddress(tcp.host(), tcp.port())).sync().channel());
+        } catch (Exception e) {
+            if (e instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            throw new ConfigException("cannot listen on " + tcp + ": " + e.getMessage() + "; is the port taken?", e);
+        }
+    }
+
+    private ServerBootstrap bootstrap(SslContext tls) {
+        return new ServerBootstrap().group(group).childHandler(new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                ChannelPipeline pipeline = channel.pipeline();
+                if (tls != null) {
+                    pipeline.addLast("tls", tls.newHandler(channel.alloc()));
+                }
+                pipeline.addLast("http", new HttpServerCodec(8192, MAX_HEADER_BYTES, 64 * 1024));
+                pipeline.addLast("aggregate", new HttpObjectAggregator(MAX_BODY_BYTES));
+                pipeline.addLast("api", new ApiRequestHandler(router, json, handlers));
+            }
+        });
+    }
+
+    /** The port a tcp listener was bound to (for tests that bind port 0). */
+    public int boundPort(int index) {
+        return ((InetSocketAddress) listeners.get(index).localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        for (Channel listener : listeners) {
+            listener.close().awaitUninterruptibly();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        handlers.shutdownNow();
+        for (Path socket : sockets) {
+            try {
+                Files.deleteIfExists(socket);
+            } catch (IOException e) {
+                LOG.warn("cannot remove socket {}: {}", socket, e.getMessage());
+            }
+        }
+    }
+}
