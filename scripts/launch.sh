@@ -14,11 +14,15 @@ module_inputs() {
   esac
 }
 
+# a build is needed when the jar is missing, or a main source or pom is newer than the last build: the launcher's
+# own stamp, or the jar when ./build made it later
 needs_build() {
-  local module=$1 jar=$2 stamp=$3 dirs=() m
-  [ -f "$jar" ] && [ -f "$stamp" ] || return 0
-  for m in $(module_inputs "$module"); do dirs+=("$JMACHINE_ROOT/$m/src" "$JMACHINE_ROOT/$m/pom.xml"); done
-  [ -n "$(find "${dirs[@]}" "$JMACHINE_ROOT/pom.xml" -newer "$stamp" -print -quit 2>/dev/null)" ]
+  local module=$1 jar=$2 stamp=$3 dirs=() m reference
+  [ -f "$jar" ] || return 0
+  reference=$jar
+  [ -f "$stamp" ] && [ "$stamp" -nt "$jar" ] && reference=$stamp
+  for m in $(module_inputs "$module"); do dirs+=("$JMACHINE_ROOT/$m/src/main" "$JMACHINE_ROOT/$m/pom.xml"); done
+  [ -n "$(find "${dirs[@]}" "$JMACHINE_ROOT/pom.xml" -newer "$reference" -print -quit 2>/dev/null)" ]
 }
 
 build_module() {
@@ -31,7 +35,7 @@ build_module() {
   echo "$(basename "$0"): building $module (first run, or its sources changed); the next start skips this" >&2
   (
     flock 9
-    JAVA_HOME=$JMACHINE_JDK MAVEN_OPTS=$(maven_opts_for_jdk) "$mvn" -q -B -f "$JMACHINE_ROOT/pom.xml" -DskipTests -pl "$module" -am package >&2 \
+    JAVA_HOME=$JMACHINE_JDK MAVEN_OPTS=$(maven_opts_for_jdk) "$mvn" -q -B -Dstyle.color=never -f "$JMACHINE_ROOT/pom.xml" -DskipTests -pl "$module" -am package >&2 \
       || { echo "$(basename "$0"): the build of $module failed (output above); fix it, or run ./build to see the whole build" >&2; exit 1; }
     touch "$stamp"
   ) 9>"$JMACHINE_ROOT/.build.lock"
