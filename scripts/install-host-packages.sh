@@ -1,25 +1,34 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that jmachine's build and tests use on the host.
-#   --if-missing   do nothing when every command is already there (no apt-get update)
-# The list grows with the features that need it; keep it the one place that says what the host needs.
+#   --if-missing   do nothing when everything is already there (no apt-get update)
+# Keep this the one place that says what the host needs.
 set -euo pipefail
 
-# command -> package that provides it
-declare -A PACKAGES=(
-  [mvn]=maven
-  [docker]=docker.io   # only the CLI is used; the machines of this project ship docker 28 in /usr/local/bin
+# what must be there (a command, or an absolute path) -> the package that provides it
+REQUIREMENTS=(
+  "mvn maven"
+  "docker docker.io"                     # only its CLI is used; these machines ship docker 28 in /usr/local/bin
+  "runc runc"                            # the OCI runtime on hybrid-cgroup hosts
+  "crun crun"                            # the OCI runtime where cgroups are v2 only
+  "conmon conmon"                        # one monitor per container: containers outlive the engine
+  "/usr/lib/cni/bridge containernetworking-plugins"
+  "ip iproute2"
+  "iptables iptables"
+  "/usr/share/containers/seccomp.json golang-github-containers-common"   # the default seccomp profile
+  "tini tini"                            # docker run --init
+  "busybox busybox-static"               # the tests' images are built from it
+  "curl curl"
 )
 
 missing=()
-for command in "${!PACKAGES[@]}"; do
-  command -v "$command" >/dev/null 2>&1 || missing+=("${PACKAGES[$command]}")
+for requirement in "${REQUIREMENTS[@]}"; do
+  read -r what package <<<"$requirement"
+  if [[ $what == /* ]]; then [ -e "$what" ] && continue; else command -v "$what" >/dev/null 2>&1 && continue; fi
+  missing+=("$package")
 done
 
-if [ "${1:-}" = --if-missing ] && [ ${#missing[@]} -eq 0 ]; then
-  exit 0
-fi
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "host packages: all present"
+  [ "${1:-}" = --if-missing ] || echo "host packages: all present"
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
@@ -28,5 +37,5 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "host packages: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
+[ "${1:-}" = --if-missing ] && apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"

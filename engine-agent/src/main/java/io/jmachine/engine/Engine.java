@@ -34,7 +34,7 @@ public final class Engine implements AutoCloseable {
             Router router = new Router();
             new SystemRoutes(directories.engineId(), config, HostFacts.read()).register(router);
 
-            api = new ApiServer(router, json);
+            api = new ApiServer(router, json, config.execRoot().resolve("spool"));
             SslContext tls = config.tlsVerify() ? TlsContexts.mutualTlsServer(config.tlsCaCert(), config.tlsCert(), config.tlsKey()) : null;
             for (HostAddress host : config.hosts()) {
                 api.listen(host, host instanceof HostAddress.Tcp ? tls : null, config.group());

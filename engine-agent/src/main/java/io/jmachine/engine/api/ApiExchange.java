@@ -44,6 +44,30 @@ public final class ApiExchange {
         return ctx;
     }
 
+    /**
+     * The body as JSON of the given type; malformed JSON or a wrong type is a 400 that says where.
+     * An empty body reads as null.
+     */
+    public <T> T readJson(Class<T> type) {
+        byte[] body = request.body().bytes();
+        if (body.length == 0) {
+            return null;
+        }
+        try {
+            return json.readValue(body, type);
+        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            String where = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(java.util.stream.Collectors.joining("."));
+            throw ApiException.badRequest("invalid JSON" + (where.isEmpty() ? "" : " at " + where) + ": " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw ApiException.badRequest("invalid JSON: " + e.getMessage());
+        }
+    }
+
+    public ObjectMapper jsonMapper() {
+        return json;
+    }
+
     /** Adds a header to the response this exchange will send. */
     public ApiExchange header(String name, String value) {
         extraHeaders.set(name, value);

@@ -9,10 +9,10 @@ import java.util.Set;
 
 /**
  * One API call after routing: the path without its /vX.Y prefix, the negotiated version,
- * the query, the path's {placeholders}, headers and the (aggregated) body.
+ * the query, the path's {placeholders}, headers and the body.
  */
 public record ApiRequest(HttpMethod method, String path, ApiVersion version, Map<String, List<String>> query,
-                         Map<String, String> pathParams, HttpHeaders headers, byte[] body) {
+                         Map<String, String> pathParams, HttpHeaders headers, RequestBody body) {
 
     private static final Set<String> FALSE_WORDS = Set.of("", "0", "no", "false", "none");
 

@@ -1,11 +1,10 @@
 package io.jmachine.engine.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;
@@ -21,7 +20,7 @@ import java.util.regex.Pattern;
  * route's handler on a virtual thread (handlers may block on runc, disks or locks), and maps failures
  * to Docker's {"message": …} errors. The connection reads nothing more until the reply is out.
  */
-final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class ApiRequestHandler extends SimpleChannelInboundHandler<ApiCall> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiRequestHandler.class);
     private static final Pattern VERSIONED = Pattern.compile("^/v([0-9][0-9.]*)(/.*)$");
@@ -37,7 +36,8 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest http) {
+    protected void channelRead0(ChannelHandlerContext ctx, ApiCall call) {
+        HttpRequest http = call.head();
         boolean keepAlive = HttpUtil.isKeepAlive(http) && http.decoderResult().isSuccess();
         QueryStringDecoder uri = new QueryStringDecoder(http.uri());
         String path = uri.path();
@@ -46,12 +46,13 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (versioned.matches()) {
             path = versioned.group(2);
         }
-        ApiRequest request = new ApiRequest(http.method(), path, version, uri.parameters(), Map.of(), http.headers(), new byte[0]);
+        ApiRequest request = new ApiRequest(http.method(), path, version, uri.parameters(), Map.of(), http.headers(), RequestBody.empty());
         ApiExchange exchange = new ApiExchange(ctx, request, keepAlive, json);
         if (http.decoderResult().isFailure()) {
             Throwable cause = http.decoderResult().cause();
             int status = cause instanceof TooLongFrameException ? 431 : 400;
             sendError(exchange, new ApiException(status, "bad request: " + cause.getMessage()));
+            call.body().close();
             return;
         }
         try {
@@ -60,12 +61,13 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
             }
             Router.Match match = router.route(http.method(), path);
             ApiRequest routed = new ApiRequest(http.method(), path, version, uri.parameters(), match.pathParams(),
-                    http.headers(), ByteBufUtil.getBytes(http.content()));
+                    http.headers(), call.body());
             ApiExchange routedExchange = new ApiExchange(ctx, routed, keepAlive, json);
             ctx.channel().config().setAutoRead(false);
             handlers.execute(() -> serve(match.handler(), routedExchange));
         } catch (ApiException e) {
             sendError(exchange, e);
+            call.body().close();
         }
     }
 
@@ -82,6 +84,8 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         } catch (Exception e) {
             LOG.error("{} {} failed", request.method(), request.path(), e);
             sendError(exchange, new ApiException(500, e.getMessage() != null ? e.getMessage() : e.toString()));
+        } finally {
+            request.body().close();
         }
     }
 

@@ -16,7 +16,6 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
@@ -43,19 +42,19 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     /** Request heads above this size get 431, as a guard against memory exhaustion. */
     static final int MAX_HEADER_BYTES = 64 * 1024;
-    /** JSON bodies are small; image and archive uploads stream through their own routes. */
-    static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
-
     private final Router router;
     private final ObjectMapper json;
+    private final Path spoolDir;
     private final EventLoopGroup group;
     private final ExecutorService handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("api-", 0).factory());
     private final List<Channel> listeners = new ArrayList<>();
     private final List<Path> sockets = new ArrayList<>();
 
-    public ApiServer(Router router, ObjectMapper json) {
+    /** @param spoolDir where request bodies too large for memory are written while their request runs */
+    public ApiServer(Router router, ObjectMapper json, Path spoolDir) {
         this.router = router;
         this.json = json;
+        this.spoolDir = spoolDir;
         this.group = new MultiThreadIoEventLoopGroup(2, Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
 
@@ -138,7 +137,7 @@ public final class ApiServer implements AutoCloseable {
                     pipeline.addLast("tls", tls.newHandler(channel.alloc()));
                 }
                 pipeline.addLast("http", new HttpServerCodec(8192, MAX_HEADER_BYTES, 64 * 1024));
-                pipeline.addLast("aggregate", new HttpObjectAggregator(MAX_BODY_BYTES));
+                pipeline.addLast("body", new RequestBodyCollector(spoolDir));
                 pipeline.addLast("api", new ApiRequestHandler(router, json, handlers));
             }
         });

@@ -23,6 +23,10 @@ class ApiRequestHandlerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path spool;
+
+
     private final Router router = new Router()
             .get("/_ping", exchange -> exchange.header("Builder-Version", "1").text(200, "text/plain; charset=utf-8", "OK"))
             .head("/_ping", exchange -> exchange.text(200, "text/plain; charset=utf-8", "OK"))
@@ -31,13 +35,30 @@ class ApiRequestHandlerTest {
             .post("/boom", exchange -> {
                 throw new IllegalStateException("disk on fire");
             })
+            .post("/upload", exchange -> {
+                long total = 0;
+                try (var in = exchange.request().body().stream()) {
+                    byte[] buffer = new byte[65536];
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        for (int i = 0; i < n; i++) {
+                            total += buffer[i];
+                        }
+                    }
+                }
+                exchange.json(200, Map.of("Length", exchange.request().body().length(), "Sum", total,
+                        "Spooled", java.nio.file.Files.list(this.spool).count()));
+            })
+            .post("/create", exchange -> {
+                Create create = exchange.readJson(Create.class);
+                exchange.json(201, Map.of("Image", create.Image(), "Tty", create.Tty()));
+            })
             .post("/conflict", exchange -> {
                 throw ApiException.conflict("container abc is not running");
             });
 
     private FullHttpResponse exchange(String rawRequest) {
         EmbeddedChannel server = new EmbeddedChannel(new HttpServerCodec(8192, ApiServer.MAX_HEADER_BYTES, 8192),
-                new HttpObjectAggregator(1024 * 1024), new ApiRequestHandler(router, JSON, Runnable::run));
+                new RequestBodyCollector(spool), new ApiRequestHandler(router, JSON, Runnable::run));
         server.writeInbound(Unpooled.copiedBuffer(rawRequest, StandardCharsets.ISO_8859_1));
         EmbeddedChannel client = new EmbeddedChannel(new HttpClientCodec(), new HttpObjectAggregator(1024 * 1024));
         // the client codec pairs responses with requests: tell it one went out
@@ -51,6 +72,8 @@ class ApiRequestHandlerTest {
         }
         return client.readInbound();
     }
+
+    record Create(String Image, boolean Tty) {}
 
     private static JsonNode body(FullHttpResponse response) throws Exception {
         return JSON.readTree(response.content().toString(StandardCharsets.UTF_8));
@@ -124,6 +147,47 @@ class ApiRequestHandlerTest {
         assertEquals(431, response.status().code());
         assertTrue(body(response).get("message").asText().startsWith("bad request"), body(response).toString());
         assertEquals("close", response.headers().get("Connection"));
+    }
+
+    @Test
+    void aLargeUploadIsSpooledToDiskAndTheFileRemovedAfterwards() throws Exception {
+        int size = 3 * 1024 * 1024 + 17;
+        String payload = "a".repeat(size);
+        FullHttpResponse response = exchange("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-tar\r\nContent-Length: "
+                + size + "\r\n\r\n" + payload);
+        assertEquals(200, response.status().code());
+        JsonNode reply = body(response);
+        assertEquals(size, reply.get("Length").asLong());
+        assertEquals((long) size * 'a', reply.get("Sum").asLong());
+        assertEquals(1, reply.get("Spooled").asInt(), "the body was on disk while the handler ran");
+        assertEquals(0, java.nio.file.Files.list(spool).count(), "and is gone after it");
+    }
+
+    @Test
+    void aChunkedUploadArrivesWhole() throws Exception {
+        FullHttpResponse response = exchange("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
+        assertEquals(5, body(response).get("Length").asInt());
+    }
+
+    @Test
+    void jsonBodiesAreReadAndBadOnesAre400() throws Exception {
+        FullHttpResponse ok = exchange(post("/create", "{\"Image\":\"busybox\",\"Tty\":true}"));
+        assertEquals(201, ok.status().code());
+        assertEquals("busybox", body(ok).get("Image").asText());
+
+        FullHttpResponse malformed = exchange(post("/create", "{\"Image\":"));
+        assertEquals(400, malformed.status().code());
+        assertTrue(body(malformed).get("message").asText().startsWith("invalid JSON"), body(malformed).toString());
+
+        FullHttpResponse wrongType = exchange(post("/create", "{\"Image\":\"x\",\"Tty\":{\"a\":1}}"));
+        assertEquals(400, wrongType.status().code());
+        assertTrue(body(wrongType).get("message").asText().contains("at Tty"), body(wrongType).toString());
+    }
+
+    private static String post(String path, String json) {
+        return "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                + json.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + json;
     }
 
     @Test
