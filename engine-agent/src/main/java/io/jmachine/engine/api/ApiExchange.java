@@ -7,6 +7,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -38,10 +41,40 @@ public final class ApiExchange {
         return request;
     }
 
-    /** For streaming routes, which write their own response. */
+    /** For routes that write their own response. */
     public ChannelHandlerContext channelContext() {
         responded = true;
         return ctx;
+    }
+
+    /**
+     * Sends the head of a chunked response now (clients such as `docker run` wait for it before going on)
+     * and returns the body to write as it comes.
+     */
+    public ResponseStream startStream(int status, String contentType) {
+        if (responded) {
+            throw new IllegalStateException("a response was already sent for " + request.method() + " " + request.path());
+        }
+        responded = true;
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
+        ApiHeaders.addCommon(head.headers());
+        head.headers().add(extraHeaders);
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        HttpUtil.setTransferEncodingChunked(head, true);
+        if (!keepAlive) {
+            head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        ctx.writeAndFlush(head);
+        return new ResponseStream(ctx.channel(), json, keepAlive);
+    }
+
+    /** Takes the connection over for attach and exec (101 UPGRADED, or 200 and raw bytes until close). */
+    public HijackedStream hijack(boolean multiplexed) throws java.io.IOException {
+        if (responded) {
+            throw new IllegalStateException("a response was already sent for " + request.method() + " " + request.path());
+        }
+        responded = true;
+        return HijackedStream.take(ctx, request, multiplexed);
     }
 
     /**

@@ -97,6 +97,15 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<ApiCall> {
         exchange.json(e.status(), Map.of("message", e.getMessage()));
     }
 
+    /** A client that half-closes an idle connection is done with it (hijacked streams handle this themselves). */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof io.netty.channel.socket.ChannelInputShutdownEvent && ctx.channel().config().isAutoRead()) {
+            ctx.close();
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debug("connection {} failed: {}", ctx.channel(), cause.toString());

@@ -5,8 +5,6 @@ import io.jmachine.engine.config.ConfigException;
 import io.jmachine.engine.config.HostAddress;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -16,7 +14,6 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,18 +126,11 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private ServerBootstrap bootstrap(SslContext tls) {
-        return new ServerBootstrap().group(group).childHandler(new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(Channel channel) {
-                ChannelPipeline pipeline = channel.pipeline();
-                if (tls != null) {
-                    pipeline.addLast("tls", tls.newHandler(channel.alloc()));
-                }
-                pipeline.addLast("http", new HttpServerCodec(8192, MAX_HEADER_BYTES, 64 * 1024));
-                pipeline.addLast("body", new RequestBodyCollector(spoolDir));
-                pipeline.addLast("api", new ApiRequestHandler(router, json, handlers));
-            }
-        });
+        // half-closure lets an attached client end stdin (docker run -i < file) and still read the output
+        return new ServerBootstrap().group(group)
+                // half-closure lets an attached client end stdin (docker run -i < file) and still read the output
+                .childOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(new ApiChannelInitializer(tls, router, json, handlers, spoolDir));
     }
 
     /** The port a tcp listener was bound to (for tests that bind port 0). */

@@ -8,7 +8,6 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -57,8 +56,7 @@ class ApiRequestHandlerTest {
             });
 
     private FullHttpResponse exchange(String rawRequest) {
-        EmbeddedChannel server = new EmbeddedChannel(new HttpServerCodec(8192, ApiServer.MAX_HEADER_BYTES, 8192),
-                new RequestBodyCollector(spool), new ApiRequestHandler(router, JSON, Runnable::run));
+        EmbeddedChannel server = new EmbeddedChannel(new ApiChannelInitializer(null, router, JSON, Runnable::run, spool));
         server.writeInbound(Unpooled.copiedBuffer(rawRequest, StandardCharsets.ISO_8859_1));
         EmbeddedChannel client = new EmbeddedChannel(new HttpClientCodec(), new HttpObjectAggregator(1024 * 1024));
         // the client codec pairs responses with requests: tell it one went out
