@@ -30,7 +30,11 @@ public final class Engine implements AutoCloseable {
         EngineDirectories directories = EngineDirectories.claim(config.dataRoot(), config.execRoot(), config.pidfile());
         ApiServer api = null;
         try {
-            ObjectMapper json = JsonMapper.builder().build();
+            ObjectMapper json = JsonMapper.builder()
+                    .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+                    .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                    .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .build();
             Router router = new Router();
             new SystemRoutes(directories.engineId(), config, HostFacts.read()).register(router);
 

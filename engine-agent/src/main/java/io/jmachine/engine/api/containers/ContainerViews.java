@@ -1,0 +1,125 @@
+package io.jmachine.engine.api.containers;
+
+import io.jmachine.engine.container.ContainerRecord;
+import io.jmachine.engine.container.ContainerState;
+import io.jmachine.engine.container.HumanDuration;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Container records as Docker clients read them: the `docker ps` summary and the inspect document. */
+final class ContainerViews {
+
+    private ContainerViews() {
+    }
+
+    static Map<String, Object> summary(ContainerRecord record, Instant now) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("Id", record.id());
+        view.put("Names", List.of("/" + record.name()));
+        view.put("Image", record.imageRef() != null ? record.imageRef() : record.image());
+        view.put("ImageID", record.image());
+        view.put("Command", commandString(record));
+        view.put("Created", record.created().getEpochSecond());
+        view.put("Ports", List.of());
+        view.put("Labels", record.config().labels());
+        view.put("State", record.state().status().name());
+        view.put("Status", status(record.state(), now));
+        view.put("HostConfig", Map.of("NetworkMode", record.hostConfig().networkMode()));
+        view.put("NetworkSettings", Map.of("Networks", networks(record)));
+        view.put("Mounts", List.of());
+        return view;
+    }
+
+    /** `docker ps`'s Status column. */
+    static String status(ContainerState state, Instant now) {
+        return switch (state.status()) {
+            case created -> "Created";
+            case running -> "Up " + HumanDuration.of(Duration.between(state.startedAt(), now));
+            case paused -> "Up " + HumanDuration.of(Duration.between(state.startedAt(), now)) + " (Paused)";
+            case restarting -> "Restarting (" + state.exitCode() + ") " + HumanDuration.of(Duration.between(state.finishedAt(), now)) + " ago";
+            case removing -> "Removal In Progress";
+            case dead -> "Dead";
+            case exited -> state.finishedAt().equals(ContainerState.ZERO_TIME) ? "Exited (" + state.exitCode() + ")"
+                    : "Exited (" + state.exitCode() + ") " + HumanDuration.of(Duration.between(state.finishedAt(), now)) + " ago";
+        };
+    }
+
+    static Map<String, Object> inspect(ContainerRecord record, Path containerFolder) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("Id", record.id());
+        view.put("Created", record.created().toString());
+        view.put("Path", record.path());
+        view.put("Args", record.args());
+        view.put("State", record.state());
+        view.put("Image", record.image());
+        view.put("ResolvConfPath", containerFolder.resolve("resolv.conf").toString());
+        view.put("HostnamePath", containerFolder.resolve("hostname").toString());
+        view.put("HostsPath", containerFolder.resolve("hosts").toString());
+        view.put("LogPath", containerFolder.resolve("container.log").toString());
+        view.put("Name", "/" + record.name());
+        view.put("RestartCount", record.restartCount());
+        view.put("Driver", "overlay2");
+        view.put("Platform", "linux");
+        view.put("MountLabel", "");
+        view.put("ProcessLabel", "");
+        view.put("AppArmorProfile", "");
+        view.put("ExecIDs", null);
+        view.put("HostConfig", record.hostConfig());
+        view.put("GraphDriver", Map.of("Name", "overlay2", "Data", Map.of()));
+        view.put("Mounts", List.of());
+        view.put("Config", record.config());
+        view.put("NetworkSettings", networkSettings(record));
+        return view;
+    }
+
+    private static Map<String, Object> networkSettings(ContainerRecord record) {
+        ContainerRecord.NetworkAttachment net = record.network();
+        boolean live = record.state().isAlive() && net != null;
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("Bridge", "");
+        settings.put("SandboxID", "");
+        settings.put("SandboxKey", live && net.netnsPath() != null ? net.netnsPath() : "");
+        settings.put("Ports", Map.of());
+        settings.put("Gateway", live ? nullToEmpty(net.gateway()) : "");
+        settings.put("IPAddress", live ? nullToEmpty(net.ipAddress()) : "");
+        settings.put("IPPrefixLen", live ? net.ipPrefixLen() : 0);
+        settings.put("MacAddress", live ? nullToEmpty(net.macAddress()) : "");
+        settings.put("Networks", networks(record));
+        return settings;
+    }
+
+    private static Map<String, Object> networks(ContainerRecord record) {
+        String mode = record.hostConfig().networkMode();
+        ContainerRecord.NetworkAttachment net = record.state().isAlive() ? record.network() : null;
+        Map<String, Object> endpoint = new LinkedHashMap<>();
+        endpoint.put("IPAMConfig", null);
+        endpoint.put("Links", null);
+        endpoint.put("Aliases", null);
+        endpoint.put("NetworkID", "");
+        endpoint.put("EndpointID", "");
+        endpoint.put("Gateway", net != null ? nullToEmpty(net.gateway()) : "");
+        endpoint.put("IPAddress", net != null ? nullToEmpty(net.ipAddress()) : "");
+        endpoint.put("IPPrefixLen", net != null ? net.ipPrefixLen() : 0);
+        endpoint.put("MacAddress", net != null ? nullToEmpty(net.macAddress()) : "");
+        Map<String, Object> networks = new LinkedHashMap<>();
+        networks.put(mode, endpoint);
+        return networks;
+    }
+
+    private static String commandString(ContainerRecord record) {
+        List<String> words = new ArrayList<>();
+        words.add(record.path());
+        words.addAll(record.args());
+        return String.join(" ", words);
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

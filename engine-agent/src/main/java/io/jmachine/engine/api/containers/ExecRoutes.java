@@ -1,0 +1,133 @@
+package io.jmachine.engine.api.containers;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.api.ApiExchange;
+import io.jmachine.engine.api.HijackedStream;
+import io.jmachine.engine.api.Router;
+import io.jmachine.engine.container.ContainerProcesses;
+import io.jmachine.engine.container.ExecService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** docker exec: create, start (hijacked, or detached), resize, inspect. */
+public final class ExecRoutes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExecRoutes.class);
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ExecCreateBody(@JsonProperty("Cmd") List<String> cmd, @JsonProperty("Env") List<String> env,
+                          @JsonProperty("WorkingDir") String workingDir, @JsonProperty("User") String user,
+                          @JsonProperty("Tty") boolean tty, @JsonProperty("AttachStdin") boolean attachStdin,
+                          @JsonProperty("AttachStdout") boolean attachStdout, @JsonProperty("AttachStderr") boolean attachStderr,
+                          @JsonProperty("Privileged") boolean privileged, @JsonProperty("DetachKeys") String detachKeys) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ExecStartBody(@JsonProperty("Detach") boolean detach, @JsonProperty("Tty") boolean tty) {}
+
+    private final ExecService execs;
+
+    public ExecRoutes(ExecService execs) {
+        this.execs = execs;
+    }
+
+    public void register(Router router) {
+        router.post("/containers/{id}/exec", this::create);
+        router.post("/exec/{id}/start", this::start);
+        router.post("/exec/{id}/resize", ex -> {
+            ExecService.ExecInstance instance = execs.get(ex.request().pathParam("id"));
+            if (instance.process() == null) {
+                throw ApiException.conflict("exec " + instance.id() + " is not running");
+            }
+            instance.process().resize(Integer.parseInt(ex.request().queryParam("h")), Integer.parseInt(ex.request().queryParam("w")));
+            ex.empty(200);
+        });
+        router.get("/exec/{id}/json", this::inspect);
+    }
+
+    private void create(ApiExchange ex) {
+        ExecCreateBody body = ex.readJson(ExecCreateBody.class);
+        if (body == null) {
+            throw ApiException.badRequest("exec configuration cannot be empty");
+        }
+        ExecService.ExecInstance instance = execs.create(ex.request().pathParam("id"), new ExecService.ExecConfig(body.cmd(),
+                body.env(), body.workingDir(), body.user(), body.tty(), body.attachStdin(), body.attachStdout(),
+                body.attachStderr(), body.privileged(), body.detachKeys()));
+        ex.json(201, Map.of("Id", instance.id()));
+    }
+
+    private void start(ApiExchange ex) throws IOException {
+        ExecStartBody body = ex.readJson(ExecStartBody.class);
+        boolean detach = body != null && body.detach();
+        ExecService.ExecInstance instance = execs.start(ex.request().pathParam("id"));
+        ContainerProcesses.ExecProcess process = instance.process();
+        if (detach) {
+            process.attachment().close();
+            ex.empty(200);
+            return;
+        }
+        ExecService.ExecConfig config = instance.config();
+        HijackedStream client = ex.hijack(!config.tty());
+        ContainerProcesses.Attachment attachment = process.attachment();
+        if (config.attachStdin()) {
+            client.onStdin(bytes -> {
+                try {
+                    attachment.writeStdin(bytes);
+                } catch (IOException e) {
+                    LOG.debug("exec stdin failed: {}", e.getMessage());
+                }
+            }, () -> {
+                try {
+                    attachment.closeStdin();
+                } catch (IOException e) {
+                    LOG.debug("closing exec stdin failed: {}", e.getMessage());
+                }
+            });
+        }
+        try {
+            attachment.pumpOutput((stderr, bytes, offset, length) -> {
+                if (stderr ? config.attachStderr() : config.attachStdout()) {
+                    client.write(stderr ? HijackedStream.Stream.STDERR : HijackedStream.Stream.STDOUT, bytes, offset, length);
+                }
+            });
+            // the client reads the exit code right after EOF: have it ready first
+            process.awaitExit(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            attachment.close();
+            client.close();
+        }
+    }
+
+    private void inspect(ApiExchange ex) {
+        ExecService.ExecInstance instance = execs.get(ex.request().pathParam("id"));
+        ExecService.ExecConfig c = instance.config();
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("ID", instance.id());
+        view.put("Running", instance.running());
+        view.put("ExitCode", instance.exitCode().isPresent() ? instance.exitCode().getAsInt() : null);
+        Map<String, Object> process = new LinkedHashMap<>();
+        process.put("tty", c.tty());
+        process.put("entrypoint", c.cmd().get(0));
+        process.put("arguments", c.cmd().subList(1, c.cmd().size()));
+        process.put("privileged", c.privileged());
+        process.put("user", c.user() == null ? "" : c.user());
+        view.put("ProcessConfig", process);
+        view.put("OpenStdin", c.attachStdin());
+        view.put("OpenStderr", c.attachStderr());
+        view.put("OpenStdout", c.attachStdout());
+        view.put("CanRemove", false);
+        view.put("ContainerID", instance.containerId());
+        view.put("DetachKeys", c.detachKeys() == null ? "" : c.detachKeys());
+        view.put("Pid", instance.process() == null ? 0 : instance.process().pid());
+        ex.json(200, view);
+    }
+}

@@ -1,0 +1,61 @@
+package io.jmachine.engine.container;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.Map;
+
+/** Docker's container Config, as clients send it to create and read it back from inspect. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record ContainerConfig(
+        @JsonProperty("Hostname") String hostname,
+        @JsonProperty("Domainname") String domainname,
+        @JsonProperty("User") String user,
+        @JsonProperty("AttachStdin") boolean attachStdin,
+        @JsonProperty("AttachStdout") boolean attachStdout,
+        @JsonProperty("AttachStderr") boolean attachStderr,
+        @JsonProperty("ExposedPorts") Map<String, Object> exposedPorts,
+        @JsonProperty("Tty") boolean tty,
+        @JsonProperty("OpenStdin") boolean openStdin,
+        @JsonProperty("StdinOnce") boolean stdinOnce,
+        @JsonProperty("Env") List<String> env,
+        @JsonProperty("Cmd") List<String> cmd,
+        @JsonProperty("Healthcheck") JsonNode healthcheck,
+        @JsonProperty("Image") String image,
+        @JsonProperty("Volumes") Map<String, Object> volumes,
+        @JsonProperty("WorkingDir") String workingDir,
+        @JsonProperty("Entrypoint") List<String> entrypoint,
+        @JsonProperty("NetworkDisabled") boolean networkDisabled,
+        @JsonProperty("OnBuild") List<String> onBuild,
+        @JsonProperty("Labels") Map<String, String> labels,
+        @JsonProperty("StopSignal") String stopSignal,
+        @JsonProperty("StopTimeout") Integer stopTimeout,
+        @JsonProperty("Shell") List<String> shell) {
+
+    public ContainerConfig {
+        env = env == null ? List.of() : List.copyOf(env);
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        hostname = hostname == null ? "" : hostname;
+        domainname = domainname == null ? "" : domainname;
+        user = user == null ? "" : user;
+        workingDir = workingDir == null ? "" : workingDir;
+    }
+
+    public ContainerConfig withHostnameAndEnv(String newHostname, List<String> newEnv) {
+        return new ContainerConfig(newHostname, domainname, user, attachStdin, attachStdout, attachStderr, exposedPorts, tty,
+                openStdin, stdinOnce, newEnv, cmd, healthcheck, image, volumes, workingDir, entrypoint, networkDisabled, onBuild,
+                labels, stopSignal, stopTimeout, shell);
+    }
+
+    public ContainerConfig withImageDefaults(List<String> newCmd, List<String> newEntrypoint, String newUser, String newWorkingDir,
+                                             Map<String, String> newLabels, String newStopSignal, Map<String, Object> newExposed,
+                                             Map<String, Object> newVolumes) {
+        return new ContainerConfig(hostname, domainname, newUser, attachStdin, attachStdout, attachStderr, newExposed, tty,
+                openStdin, stdinOnce, env, newCmd, healthcheck, image, newVolumes, newWorkingDir, newEntrypoint, networkDisabled,
+                onBuild, newLabels, newStopSignal, stopTimeout, shell);
+    }
+}

@@ -1,0 +1,59 @@
+package io.jmachine.engine.container;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Everything the engine keeps about one container, stored as JSON in its folder. A new state means a new
+ * record: the service swaps records and persists them, nothing mutates one in place.
+ *
+ * @param name  without Docker's leading slash
+ * @param image the image ID (sha256:…) the container was made from
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ContainerRecord(
+        @JsonProperty("Id") String id,
+        @JsonProperty("Name") String name,
+        @JsonProperty("Created") Instant created,
+        @JsonProperty("Path") String path,
+        @JsonProperty("Args") List<String> args,
+        @JsonProperty("Image") String image,
+        @JsonProperty("ImageRef") String imageRef,
+        @JsonProperty("Config") ContainerConfig config,
+        @JsonProperty("HostConfig") HostConfig hostConfig,
+        @JsonProperty("State") ContainerState state,
+        @JsonProperty("RestartCount") int restartCount,
+        @JsonProperty("Network") NetworkAttachment network,
+        @JsonProperty("FormatVersion") int formatVersion) {
+
+    /** Bumped when the stored form changes incompatibly, so an engine can migrate or refuse old records. */
+    public static final int FORMAT_VERSION = 1;
+
+    /** Where the container is attached; null until it first starts, and for network mode none/host fields are empty. */
+    public record NetworkAttachment(@JsonProperty("Mode") String mode, @JsonProperty("NetnsPath") String netnsPath,
+                                    @JsonProperty("IPAddress") String ipAddress, @JsonProperty("IPPrefixLen") int ipPrefixLen,
+                                    @JsonProperty("Gateway") String gateway, @JsonProperty("MacAddress") String macAddress) {}
+
+    public ContainerRecord withState(ContainerState newState) {
+        return new ContainerRecord(id, name, created, path, args, image, imageRef, config, hostConfig, newState, restartCount, network, formatVersion);
+    }
+
+    public ContainerRecord withName(String newName) {
+        return new ContainerRecord(id, newName, created, path, args, image, imageRef, config, hostConfig, state, restartCount, network, formatVersion);
+    }
+
+    public ContainerRecord withNetwork(NetworkAttachment newNetwork) {
+        return new ContainerRecord(id, name, created, path, args, image, imageRef, config, hostConfig, state, restartCount, newNetwork, formatVersion);
+    }
+
+    public ContainerRecord withRestartCount(int count) {
+        return new ContainerRecord(id, name, created, path, args, image, imageRef, config, hostConfig, state, count, network, formatVersion);
+    }
+
+    public String shortId() {
+        return id.substring(0, 12);
+    }
+}

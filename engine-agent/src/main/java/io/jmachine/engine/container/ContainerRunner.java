@@ -1,0 +1,369 @@
+package io.jmachine.engine.container;
+
+import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.events.EventBus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Start, stop, kill, pause and the end of containers: the state machine over the runtime, the network and
+ * the root filesystem, with Docker's restart policies. One lock per container orders its transitions.
+ */
+public final class ContainerRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerRunner.class);
+
+    private final ContainerStore store;
+    private final ImageAccess images;
+    private final ContainerNetworking networking;
+    private final ContainerProcesses processes;
+    private final EventBus events;
+    private final ExitSignals signals;
+    private final Clock clock;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> stopping = new ConcurrentHashMap<>();
+    private final ExecutorService watchers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("exit-watch-", 0).factory());
+    private final AttachHub attachHub;
+    private volatile Consumer<String> autoRemove = id -> { };
+
+    ContainerRunner(ContainerStore store, ImageAccess images, ContainerNetworking networking, ContainerProcesses processes,
+                    EventBus events, ExitSignals signals, AttachHub attachHub, Clock clock) {
+        this.store = store;
+        this.images = images;
+        this.networking = networking;
+        this.processes = processes;
+        this.events = events;
+        this.signals = signals;
+        this.attachHub = attachHub;
+        this.clock = clock;
+    }
+
+    void onAutoRemove(Consumer<String> action) {
+        this.autoRemove = action;
+    }
+
+    Object lock(String id) {
+        return locks.computeIfAbsent(id, k -> new Object());
+    }
+
+    void forget(String id) {
+        locks.remove(id);
+        stopping.remove(id);
+    }
+
+    /** Starts a created or exited container; 304 when it already runs. */
+    public void start(String idOrName) {
+        ContainerRecord record = store.resolve(idOrName);
+        synchronized (lock(record.id())) {
+            record = store.byId(record.id());
+            if (record.state().status() == ContainerState.Status.paused) {
+                throw ApiException.conflict("cannot start a paused container, try unpause instead");
+            }
+            if (record.state().isAlive()) {
+                throw new ApiException(304, "container already started");
+            }
+            stopping.remove(record.id());
+            launch(record);
+        }
+    }
+
+    /** Under the container's lock: from a stopped record to a running one, undoing every step if one fails. */
+    private void launch(ContainerRecord record) {
+        String id = record.id();
+        ContainerRecord.NetworkAttachment network = null;
+        try {
+            Path rootfs = images.mountRootfs(id, record.image());
+            network = networking.attach(id, record.hostConfig());
+            ContainerNetworking.EtcFiles etc = networking.writeEtcFiles(store.folder(id), record.config().hostname(), network,
+                    record.hostConfig());
+            record = record.withNetwork(network);
+            int pid = processes.create(record, new ContainerProcesses.Launch(rootfs, network.netnsPath(), etc.hosts(),
+                    etc.resolvConf(), etc.hostname()));
+            // clients that attached before start get everything from the first byte
+            attachHub.containerCreated(id);
+            processes.start(id);
+            record = record.withState(record.state().running(pid, clock.instant()));
+            store.save(record);
+            events.publish("container", "start", id, attributes(record));
+            String started = id;
+            watchers.execute(() -> watchExit(started));
+        } catch (ContainerProcesses.StartFailure e) {
+            cleanupAfterFailedStart(record, network);
+            int code = exitCodeFor(e.getMessage());
+            store.save(record.withState(record.state().failedToStart(code, e.getMessage(), clock.instant())));
+            attachHub.containerEnded(id);
+            signals.exited(id, code);
+            if (record.hostConfig().autoRemove()) {
+                autoRemove.accept(id);
+            }
+            throw new ApiException(400, "failed to create task for container: " + e.getMessage());
+        } catch (RuntimeException e) {
+            cleanupAfterFailedStart(record, network);
+            attachHub.containerEnded(id);
+            throw e;
+        }
+    }
+
+    private void cleanupAfterFailedStart(ContainerRecord record, ContainerRecord.NetworkAttachment network) {
+        try {
+            processes.release(record.id());
+        } catch (RuntimeException e) {
+            LOG.warn("cannot release the runtime state of {}: {}", record.shortId(), e.getMessage());
+        }
+        if (network != null) {
+            networking.detach(record.id(), network);
+        }
+        images.unmountRootfs(record.id());
+    }
+
+    /** Docker CLI's mapping of a start failure to the exit code of `docker run`. */
+    static int exitCodeFor(String message) {
+        if (message.contains("executable file not found") || message.contains("no such file or directory")) {
+            return 127;
+        }
+        if (message.contains("permission denied")) {
+            return 126;
+        }
+        return 128;
+    }
+
+    private void watchExit(String id) {
+        try {
+            int code = processes.awaitExit(id);
+            handleExit(id, code);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("watching container {} failed", id, e);
+        }
+    }
+
+    /** The process ended: record it, free what it held, then apply the restart policy. */
+    void handleExit(String id, int code) {
+        ContainerRecord record;
+        synchronized (lock(id)) {
+            record = store.byId(id);
+            if (record == null || !record.state().isAlive()) {
+                return;
+            }
+            processes.release(id);
+            if (record.network() != null) {
+                networking.detach(id, record.network());
+            }
+            images.unmountRootfs(id);
+            record = record.withState(record.state().exited(code, false, clock.instant()));
+            store.save(record);
+            attachHub.containerEnded(id);
+        }
+        Map<String, String> attributes = new java.util.HashMap<>(attributes(record));
+        attributes.put("exitCode", String.valueOf(code));
+        events.publish("container", "die", id, attributes);
+        signals.exited(id, code);
+        boolean manuallyStopped = stopping.getOrDefault(id, false);
+        if (!manuallyStopped && RestartPolicy.shouldRestart(record, code)) {
+            scheduleRestart(record);
+        } else if (record.hostConfig().autoRemove()) {
+            autoRemove.accept(id);
+        }
+    }
+
+    private void scheduleRestart(ContainerRecord record) {
+        Duration delay = RestartPolicy.backoff(record, clock.instant());
+        String id = record.id();
+        synchronized (lock(id)) {
+            store.save(record.withState(record.state().withStatus(ContainerState.Status.restarting)));
+        }
+        watchers.execute(() -> {
+            try {
+                Thread.sleep(delay);
+                synchronized (lock(id)) {
+                    ContainerRecord current = store.byId(id);
+                    if (current == null || current.state().status() != ContainerState.Status.restarting || stopping.getOrDefault(id, false)) {
+                        return;
+                    }
+                    current = current.withRestartCount(current.restartCount() + 1)
+                            .withState(current.state().withStatus(ContainerState.Status.exited));
+                    launch(current);
+                }
+                events.publish("container", "restart", id, attributes(store.byId(id)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.warn("restarting container {} failed: {}", id, e.getMessage());
+            }
+        });
+    }
+
+    /** Docker's stop: the stop signal, a grace period, then SIGKILL; 304 when it is not running. */
+    public void stop(String idOrName, Integer timeoutSeconds, String signal) {
+        ContainerRecord record = store.resolve(idOrName);
+        String id = record.id();
+        stopping.put(id, true);
+        if (record.state().status() == ContainerState.Status.restarting) {
+            synchronized (lock(id)) {
+                store.save(store.byId(id).withState(record.state().withStatus(ContainerState.Status.exited)));
+            }
+            return;
+        }
+        if (!record.state().isAlive()) {
+            throw new ApiException(304, "container already stopped");
+        }
+        var exit = signals.nextExit(id);
+        int grace = timeoutSeconds != null ? timeoutSeconds
+                : record.config().stopTimeout() != null ? record.config().stopTimeout() : 10;
+        String stopSignal = signal != null && !signal.isEmpty() ? signal
+                : record.config().stopSignal() != null ? record.config().stopSignal() : "TERM";
+        try {
+            if (record.state().paused()) {
+                processes.resume(id);
+            }
+            if (grace != 0) {
+                processes.kill(id, stopSignal);
+            }
+            if (grace < 0) {
+                exit.get();
+                return;
+            }
+            try {
+                exit.get(grace, TimeUnit.SECONDS);
+                return;
+            } catch (java.util.concurrent.TimeoutException e) {
+                LOG.info("container {} did not stop within {} s of SIG{}; killing it", record.shortId(), grace, stopSignal);
+            }
+            processes.kill(id, "KILL");
+            exit.get(30, TimeUnit.SECONDS);
+        } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            if (processes.isRunning(id)) {
+                throw new ApiException(500, "cannot stop container " + idOrName + ": " + e.getMessage());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(500, "interrupted while stopping " + idOrName);
+        }
+    }
+
+    /** Sends a signal; 409 when the container is not running, as dockerd. */
+    public void kill(String idOrName, String signal) {
+        ContainerRecord record = store.resolve(idOrName);
+        if (!record.state().running()) {
+            throw ApiException.conflict("Cannot kill container: " + idOrName + ": container " + record.id() + " is not running");
+        }
+        String normalized = signal == null || signal.isEmpty() ? "KILL" : signal;
+        if (isKillSignal(normalized)) {
+            stopping.put(record.id(), true);
+        }
+        var exit = signals.nextExit(record.id());
+        try {
+            processes.kill(record.id(), normalized);
+            if (isKillSignal(normalized)) {
+                // dockerd answers a SIGKILL once the container is gone, so the next inspect shows it exited
+                exit.get(30, TimeUnit.SECONDS);
+            }
+        } catch (IOException e) {
+            throw new ApiException(500, "cannot kill container " + idOrName + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("container {} did not end within 30 s of SIGKILL", record.shortId());
+        }
+    }
+
+    private static boolean isKillSignal(String signal) {
+        String s = signal.toUpperCase(java.util.Locale.ROOT);
+        return s.equals("KILL") || s.equals("SIGKILL") || s.equals("9");
+    }
+
+    public void pause(String idOrName) {
+        ContainerRecord record = store.resolve(idOrName);
+        synchronized (lock(record.id())) {
+            record = store.byId(record.id());
+            if (record.state().status() != ContainerState.Status.running) {
+                throw ApiException.conflict(record.state().paused() ? "container " + record.id() + " is already paused"
+                        : "container " + record.id() + " is not running");
+            }
+            try {
+                processes.pause(record.id());
+            } catch (IOException e) {
+                throw new ApiException(500, "cannot pause container " + idOrName + ": " + e.getMessage());
+            }
+            store.save(record.withState(record.state().withStatus(ContainerState.Status.paused)));
+        }
+        events.publish("container", "pause", record.id(), attributes(record));
+    }
+
+    public void unpause(String idOrName) {
+        ContainerRecord record = store.resolve(idOrName);
+        synchronized (lock(record.id())) {
+            record = store.byId(record.id());
+            if (record.state().status() != ContainerState.Status.paused) {
+                throw ApiException.conflict("container " + record.id() + " is not paused");
+            }
+            try {
+                processes.resume(record.id());
+            } catch (IOException e) {
+                throw new ApiException(500, "cannot unpause container " + idOrName + ": " + e.getMessage());
+            }
+            store.save(record.withState(record.state().withStatus(ContainerState.Status.running)));
+        }
+        events.publish("container", "unpause", record.id(), attributes(record));
+    }
+
+    public void restart(String idOrName, Integer timeoutSeconds, String signal) {
+        try {
+            stop(idOrName, timeoutSeconds, signal);
+        } catch (ApiException e) {
+            if (e.status() != 304) {
+                throw e;
+            }
+        }
+        start(idOrName);
+    }
+
+    /**
+     * After an engine restart: containers that still run are watched again; those that ended while no engine
+     * ran are recorded as exited, their resources freed.
+     */
+    void recover() {
+        for (ContainerRecord record : store.all()) {
+            if (!record.state().isAlive()) {
+                continue;
+            }
+            String id = record.id();
+            if (record.state().status() != ContainerState.Status.restarting && processes.isRunning(id)) {
+                watchers.execute(() -> watchExit(id));
+            } else {
+                OptionalInt code = processes.exitCode(id);
+                handleExit(id, code.orElse(255));
+            }
+        }
+    }
+
+    static Map<String, String> attributes(ContainerRecord record) {
+        Map<String, String> attributes = new java.util.HashMap<>(record.config().labels());
+        attributes.put("name", record.name());
+        attributes.put("image", record.imageRef() != null ? record.imageRef() : record.image());
+        return attributes;
+    }
+
+    void shutdown() {
+        watchers.shutdownNow();
+    }
+
+    /** For tests and wait: the instant a container is seen. */
+    Instant now() {
+        return clock.instant();
+    }
+}

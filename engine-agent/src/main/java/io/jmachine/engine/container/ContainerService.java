@@ -1,0 +1,223 @@
+package io.jmachine.engine.container;
+
+import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.events.EventBus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the container verbs mean: create, inspect, list, rename, remove, wait; start/stop and the rest of the
+ * state machine are the runner's. No HTTP here: routes call these and render the records.
+ */
+public final class ContainerService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerService.class);
+
+    /** A create request: the name (may be empty) and the two halves of Docker's body. */
+    public record CreateRequest(String name, ContainerConfig config, HostConfig hostConfig) {}
+
+    private final ContainerStore store;
+    private final ImageAccess images;
+    private final ContainerNetworking networking;
+    private final ContainerProcesses processes;
+    private final EventBus events;
+    private final ContainerRunner runner;
+    private final AttachHub attachHub;
+    private final ExitSignals signals = new ExitSignals();
+    private final ContainerNames names = new ContainerNames();
+    private final Clock clock;
+
+    public ContainerService(ContainerStore store, ImageAccess images, ContainerNetworking networking,
+                            ContainerProcesses processes, EventBus events, Clock clock) {
+        this.store = store;
+        this.images = images;
+        this.networking = networking;
+        this.processes = processes;
+        this.events = events;
+        this.clock = clock;
+        this.attachHub = new AttachHub(processes);
+        this.runner = new ContainerRunner(store, images, networking, processes, events, signals, attachHub, clock);
+        runner.onAutoRemove(id -> {
+            try {
+                remove(id, true, false);
+            } catch (RuntimeException e) {
+                LOG.warn("cannot auto-remove container {}: {}", id, e.getMessage());
+            }
+        });
+    }
+
+    /** Reads the stored containers and reconciles them with what still runs. */
+    public void recover() {
+        store.load();
+        for (ContainerRecord record : store.all()) {
+            if (record.state().isAlive() && processes.isRunning(record.id())) {
+                attachHub.markLive(record.id());
+            }
+        }
+        runner.recover();
+    }
+
+    public ContainerRunner runner() {
+        return runner;
+    }
+
+    public AttachHub attachHub() {
+        return attachHub;
+    }
+
+    public ContainerStore store() {
+        return store;
+    }
+
+    public ContainerProcesses processes() {
+        return processes;
+    }
+
+    public ContainerRecord create(CreateRequest request) {
+        if (request.config() == null || request.config().image() == null || request.config().image().isEmpty()) {
+            throw ApiException.badRequest("config cannot be empty in order to create a container");
+        }
+        HostConfig hostConfig = request.hostConfig() != null ? request.hostConfig() : HostConfig.defaults();
+        RestartPolicy.validate(hostConfig.restartPolicy(), hostConfig.autoRemove());
+        ImageAccess.ResolvedImage image = images.resolve(request.config().image());
+        String id = store.newId();
+        ContainerConfig config = ContainerCreation.merge(request.config(), image.defaults(), id.substring(0, 12));
+        List<String> commandLine = ContainerCreation.commandLine(config);
+        ContainerRecord record;
+        synchronized (this) {
+            String name = names.choose(request.name(), taken -> store.byName(taken) != null);
+            ContainerRecord holder = store.byName(name);
+            if (holder != null) {
+                throw ApiException.conflict("Conflict. The container name \"/" + name + "\" is already in use by container \""
+                        + holder.id() + "\". You have to remove (or rename) that container to be able to reuse that name.");
+            }
+            record = new ContainerRecord(id, name, clock.instant(), commandLine.get(0),
+                    List.copyOf(commandLine.subList(1, commandLine.size())), image.id(), request.config().image(), config,
+                    hostConfig, ContainerState.created(), 0, null, ContainerRecord.FORMAT_VERSION);
+            store.save(record);
+        }
+        events.publish("container", "create", id, ContainerRunner.attributes(record));
+        return record;
+    }
+
+    public ContainerRecord inspect(String idOrName) {
+        return store.resolve(idOrName);
+    }
+
+    /** Newest first, as `docker ps`. */
+    public List<ContainerRecord> list(boolean all) {
+        List<ContainerRecord> records = new ArrayList<>();
+        for (ContainerRecord record : store.all()) {
+            if (all || record.state().isAlive()) {
+                records.add(record);
+            }
+        }
+        records.sort(Comparator.comparing(ContainerRecord::created).reversed());
+        return records;
+    }
+
+    public void rename(String idOrName, String newName) {
+        ContainerNames.validate(newName.startsWith("/") ? newName.substring(1) : newName);
+        String name = newName.startsWith("/") ? newName.substring(1) : newName;
+        ContainerRecord record = store.resolve(idOrName);
+        synchronized (this) {
+            ContainerRecord holder = store.byName(name);
+            if (holder != null && !holder.id().equals(record.id())) {
+                throw ApiException.conflict("Conflict. The container name \"/" + name + "\" is already in use by container \""
+                        + holder.id() + "\". You have to remove (or rename) that container to be able to reuse that name.");
+            }
+            synchronized (runner.lock(record.id())) {
+                record = store.byId(record.id());
+                store.save(record.withName(name));
+            }
+        }
+        var attributes = new java.util.HashMap<>(ContainerRunner.attributes(record));
+        attributes.put("oldName", "/" + record.name());
+        attributes.put("name", name);
+        events.publish("container", "rename", record.id(), attributes);
+    }
+
+    /** Docker's rm: 409 for a running container unless forced; frees the root filesystem, network and monitor. */
+    public void remove(String idOrName, boolean force, boolean removeVolumes) {
+        ContainerRecord record = store.resolve(idOrName);
+        String id = record.id();
+        if (record.state().isAlive()) {
+            if (!force) {
+                throw ApiException.conflict("cannot remove container \"/" + record.name()
+                        + "\": container is running: stop the container before removing or force remove");
+            }
+            runner.kill(id, "KILL");
+        }
+        int lastExit;
+        synchronized (runner.lock(id)) {
+            record = store.byId(id);
+            if (record == null) {
+                return;
+            }
+            if (record.state().isAlive() && processes.isRunning(id)) {
+                throw ApiException.conflict("cannot remove container \"/" + record.name() + "\": it did not stop; try again");
+            }
+            processes.release(id);
+            if (record.network() != null) {
+                networking.detach(id, record.network());
+            }
+            images.removeRootfs(id);
+            store.delete(id);
+            lastExit = record.state().exitCode();
+        }
+        runner.forget(id);
+        events.publish("container", "destroy", id, ContainerRunner.attributes(record));
+        signals.removed(id, lastExit);
+    }
+
+    /** /containers/{id}/wait: completes with the exit code when the condition holds. */
+    public CompletableFuture<Integer> waitFor(String idOrName, String condition) {
+        ContainerRecord record = store.resolve(idOrName);
+        String id = record.id();
+        String wanted = condition == null || condition.isEmpty() ? "not-running" : condition;
+        switch (wanted) {
+            case "next-exit" -> {
+                return signals.nextExit(id);
+            }
+            case "removed" -> {
+                CompletableFuture<Integer> removed = signals.removal(id);
+                if (store.byId(id) == null) {
+                    removed.complete(record.state().exitCode());
+                }
+                return removed;
+            }
+            case "not-running" -> {
+                synchronized (runner.lock(id)) {
+                    ContainerRecord current = store.byId(id);
+                    if (current == null || !current.state().isAlive()) {
+                        return CompletableFuture.completedFuture(current == null ? record.state().exitCode() : current.state().exitCode());
+                    }
+                    return signals.nextExit(id);
+                }
+            }
+            default -> throw ApiException.badRequest("invalid condition: \"" + condition + "\"");
+        }
+    }
+
+    /** container prune: every stopped container; returns the removed IDs. */
+    public List<String> prune(io.jmachine.engine.api.Filters filters) {
+        List<String> removed = new ArrayList<>();
+        for (ContainerRecord record : store.all()) {
+            if (!record.state().isAlive() && filters.matchesLabels(record.config().labels())) {
+                remove(record.id(), false, false);
+                removed.add(record.id());
+            }
+        }
+        return removed;
+    }
+
+    public void shutdown() {
+        runner.shutdown();
+    }
+}

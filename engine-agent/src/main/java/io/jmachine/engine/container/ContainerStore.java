@@ -1,0 +1,165 @@
+package io.jmachine.engine.container;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jmachine.engine.api.ApiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Container records on disk ({@code <data-root>/containers/<id>/container.json}, written atomically) and
+ * in memory, with Docker's lookup rules: full ID, unique ID prefix, or name.
+ */
+public final class ContainerStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerStore.class);
+    private static final String RECORD = "container.json";
+
+    private final Path root;
+    private final ObjectMapper json;
+    private final Map<String, ContainerRecord> byId = new ConcurrentHashMap<>();
+    private final SecureRandom random = new SecureRandom();
+
+    public ContainerStore(Path root, ObjectMapper json) {
+        this.root = root;
+        this.json = json;
+    }
+
+    /** Reads every stored record; a record that cannot be read is logged and left on disk for inspection. */
+    public void load() {
+        try {
+            Files.createDirectories(root);
+            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
+                for (Path dir : dirs) {
+                    Path file = dir.resolve(RECORD);
+                    if (!Files.isRegularFile(file)) {
+                        continue;
+                    }
+                    try {
+                        ContainerRecord record = json.readValue(file.toFile(), ContainerRecord.class);
+                        byId.put(record.id(), record);
+                    } catch (IOException e) {
+                        LOG.error("cannot read container record {}: {}", file, e.getMessage());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the container store " + root, e);
+        }
+    }
+
+    /** A fresh 64-hex ID that no stored container has. */
+    public String newId() {
+        byte[] bytes = new byte[32];
+        String id;
+        do {
+            random.nextBytes(bytes);
+            id = HexFormat.of().formatHex(bytes);
+        } while (byId.containsKey(id) || id.substring(0, 12).chars().allMatch(Character::isDigit));
+        return id;
+    }
+
+    public Path folder(String id) {
+        return root.resolve(id);
+    }
+
+    public void save(ContainerRecord record) {
+        Path dir = folder(record.id());
+        try {
+            Files.createDirectories(dir);
+            Path temp = dir.resolve(RECORD + ".tmp");
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                out.write(java.nio.ByteBuffer.wrap(json.writeValueAsBytes(record)));
+                out.force(true);
+            }
+            Files.move(temp, dir.resolve(RECORD), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save container " + record.id() + " in " + dir, e);
+        }
+        byId.put(record.id(), record);
+    }
+
+    public void delete(String id) {
+        byId.remove(id);
+        Path dir = folder(id);
+        try {
+            if (Files.exists(dir)) {
+                try (var walk = Files.walk(dir)) {
+                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the folder of container " + id + " (" + dir + ")", e);
+        }
+    }
+
+    public Collection<ContainerRecord> all() {
+        return List.copyOf(byId.values());
+    }
+
+    public ContainerRecord byId(String id) {
+        return byId.get(id);
+    }
+
+    /** Docker's lookup: exact ID, then exact name, then a unique ID prefix; 404 "No such container: X" otherwise. */
+    public ContainerRecord resolve(String idOrName) {
+        ContainerRecord found = find(idOrName);
+        if (found == null) {
+            throw ApiException.notFound("No such container: " + idOrName);
+        }
+        return found;
+    }
+
+    public ContainerRecord find(String idOrName) {
+        if (idOrName == null || idOrName.isEmpty()) {
+            return null;
+        }
+        ContainerRecord exact = byId.get(idOrName);
+        if (exact != null) {
+            return exact;
+        }
+        String name = idOrName.startsWith("/") ? idOrName.substring(1) : idOrName;
+        for (ContainerRecord record : byId.values()) {
+            if (record.name().equals(name)) {
+                return record;
+            }
+        }
+        List<ContainerRecord> prefixed = new ArrayList<>();
+        for (ContainerRecord record : byId.values()) {
+            if (record.id().startsWith(idOrName)) {
+                prefixed.add(record);
+            }
+        }
+        if (prefixed.size() > 1) {
+            throw ApiException.badRequest("multiple containers found with provided prefix: " + idOrName);
+        }
+        return prefixed.isEmpty() ? null : prefixed.get(0);
+    }
+
+    public ContainerRecord byName(String name) {
+        for (ContainerRecord record : byId.values()) {
+            if (record.name().equals(name)) {
+                return record;
+            }
+        }
+        return null;
+    }
+}
