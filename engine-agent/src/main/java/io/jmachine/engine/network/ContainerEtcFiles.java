@@ -1,0 +1,142 @@
+package io.jmachine.engine.network;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Writes a container's /etc/hostname, /etc/hosts and /etc/resolv.conf into its folder, for the engine to
+ * bind-mount over the image's (as Docker does). DNS comes from the host, minus what a container cannot
+ * reach; there is deliberately no public fallback server, so nothing talks to the internet unasked.
+ */
+public final class ContainerEtcFiles {
+
+    /** The written files. */
+    public record EtcFiles(Path hostname, Path hosts, Path resolvConf) {
+    }
+
+    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,253})?");
+
+    private final Path hostResolvConf;
+    private final Path resolvedUpstream;
+    private final Path hostHosts;
+
+    /**
+     * @param hostResolvConf   the host's resolv.conf
+     * @param resolvedUpstream systemd-resolved's list of the real servers, used when the host's file names
+     *                         only its local stub (127.0.0.53); need not exist
+     * @param hostHosts        the host's hosts file, which host-mode containers share
+     */
+    public ContainerEtcFiles(Path hostResolvConf, Path resolvedUpstream, Path hostHosts) {
+        this.hostResolvConf = hostResolvConf;
+        this.resolvedUpstream = resolvedUpstream;
+        this.hostHosts = hostHosts;
+    }
+
+    public static ContainerEtcFiles fromHost() {
+        return new ContainerEtcFiles(Path.of("/etc/resolv.conf"), Path.of("/run/systemd/resolve/resolv.conf"), Path.of("/etc/hosts"));
+    }
+
+    /** Writes the three files into {@code containerDir} (which must exist), each atomically, mode 0644. */
+    public EtcFiles write(Path containerDir, String hostname, NetworkAttachment attachment) {
+        if (hostname == null || !HOSTNAME.matcher(hostname).matches()) {
+            throw new IllegalArgumentException("invalid hostname " + hostname + ": use letters, digits, '-' and '.'");
+        }
+        boolean host = attachment.mode() instanceof NetworkMode.Host;
+        EtcFiles files = new EtcFiles(containerDir.resolve("hostname"), containerDir.resolve("hosts"), containerDir.resolve("resolv.conf"));
+        write(files.hostname(), hostname + "\n");
+        String hostsOfHost = host ? read(hostHosts) : "";
+        write(files.hosts(), !hostsOfHost.isBlank() ? hostsOfHost : hostsContent(hostname, attachment.ipAddress()));
+        // on the host's network its loopback resolvers are reachable: share its file as it is
+        write(files.resolvConf(), host ? read(hostResolvConf) : filterResolvConf(hostResolvConfForContainers()));
+        return files;
+    }
+
+    /** Docker's hosts file: loopback names, the IPv6 well-known names, and the container's own name on its address. */
+    static String hostsContent(String hostname, String ipAddress) {
+        StringBuilder hosts = new StringBuilder()
+                .append("127.0.0.1\tlocalhost\n")
+                .append("::1\tlocalhost ip6-localhost ip6-loopback\n")
+                .append("fe00::\tip6-localnet\n")
+                .append("ff00::\tip6-mcastprefix\n")
+                .append("ff02::1\tip6-allnodes\n")
+                .append("ff02::2\tip6-allrouters\n");
+        if (ipAddress != null) {
+            hosts.append(ipAddress).append('\t').append(hostname).append('\n');
+        }
+        return hosts.toString();
+    }
+
+    /**
+     * The host's resolv.conf for a container in its own namespace: loopback nameservers are dropped (they
+     * would be the container's own loopback), and so are IPv6 ones (containers have IPv4 only). search,
+     * options and the rest are kept. Nothing is added in their place.
+     */
+    static String filterResolvConf(String hostResolvConf) {
+        List<String> kept = new ArrayList<>();
+        List<String> dropped = new ArrayList<>();
+        for (String line : hostResolvConf.lines().toList()) {
+            String[] words = line.strip().split("\\s+");
+            if (words.length >= 2 && words[0].equals("nameserver") && !reachableFromContainer(words[1])) {
+                dropped.add(words[1]);
+            } else {
+                kept.add(line);
+            }
+        }
+        boolean anyNameserver = kept.stream().anyMatch(l -> l.strip().startsWith("nameserver"));
+        StringBuilder out = new StringBuilder();
+        if (!dropped.isEmpty()) {
+            out.append("# jmachine-engine left out the host's nameservers ").append(String.join(", ", dropped))
+                    .append(": unreachable from a container\n");
+        }
+        if (!anyNameserver) {
+            out.append("# no nameserver: names resolve only through /etc/hosts\n");
+        }
+        kept.forEach(line -> out.append(line).append('\n'));
+        return out.toString();
+    }
+
+    private static boolean reachableFromContainer(String nameserver) {
+        if (nameserver.contains(":")) {
+            return false;
+        }
+        return !nameserver.startsWith("127.") && !nameserver.equals("0.0.0.0");
+    }
+
+    /** systemd-resolved's stub is on loopback; its upstream list is what containers can use instead. */
+    private String hostResolvConfForContainers() {
+        String content = read(hostResolvConf);
+        boolean onlyLoopback = content.lines().map(String::strip).filter(l -> l.startsWith("nameserver"))
+                .allMatch(l -> l.split("\\s+").length >= 2 && l.split("\\s+")[1].startsWith("127."));
+        boolean hasNameserver = content.lines().anyMatch(l -> l.strip().startsWith("nameserver"));
+        if (hasNameserver && onlyLoopback && Files.isReadable(resolvedUpstream)) {
+            return read(resolvedUpstream);
+        }
+        return content;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return ""; // a host without it (a minimal image): the container gets localhost names only
+        } catch (IOException e) {
+            throw new NetworkException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void write(Path file, String content) {
+        try {
+            AtomicFiles.write(file, content.getBytes(StandardCharsets.UTF_8));
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (IOException e) {
+            throw new NetworkException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.jmachine.engine.network;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class BridgeNetworkConfigTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @Test
+    void theDefaultsAreJm0On172_29AndStateUnderTheDataRoot() {
+        NetworkSettings settings = NetworkSettings.defaults(Path.of("/var/lib/jmachine-engine"));
+        assertEquals("jm0", settings.bridgeName());
+        assertEquals("172.29.0.0/16", settings.subnet().toString());
+        assertEquals(Path.of("/var/lib/jmachine-engine/network/ipam"), settings.ipamDataDir());
+        assertEquals(Path.of("/usr/lib/cni"), settings.cniPluginDir());
+        assertEquals("jm-", settings.netnsPrefix());
+    }
+
+    @Test
+    void theChainIsTheBridgePluginWithHostLocalIpam() throws Exception {
+        NetworkSettings settings = NetworkSettings.defaults(Path.of("/data")).withBridge("jmt1", Ipv4Subnet.parse("10.77.3.0/24"));
+        BridgeNetwork bridge = new BridgeNetwork(settings, new CniInvoker(settings.cniPluginDir(), MAPPER), MAPPER);
+        assertEquals(MAPPER.readTree("""
+                {"cniVersion":"1.0.0","name":"bridge","plugins":[
+                  {"type":"bridge","bridge":"jmt1","isGateway":true,"ipMasq":true,"hairpinMode":true,
+                   "ipam":{"type":"host-local","ranges":[[{"subnet":"10.77.3.0/24","gateway":"10.77.3.1"}]],
+                           "routes":[{"dst":"0.0.0.0/0"}],"dataDir":"/data/network/ipam"}}]}"""),
+                bridge.configuration().toJson(MAPPER));
+        assertEquals("10.77.3.1", bridge.gateway());
+    }
+
+    @Test
+    void anMtuIsPassedOnOnlyWhenSet() {
+        NetworkSettings settings = new NetworkSettings("jmt2", Ipv4Subnet.parse("10.77.4.0/24"), Path.of("/d"), Path.of("/usr/lib/cni"), "jmt-", 1400);
+        BridgeNetwork bridge = new BridgeNetwork(settings, new CniInvoker(settings.cniPluginDir(), MAPPER), MAPPER);
+        assertEquals(1400, bridge.configuration().plugins().getFirst().path("mtu").asInt());
+        BridgeNetwork plain = new BridgeNetwork(settings.withBridge("jmt2", settings.subnet()).withNetnsPrefix("x-"),
+                new CniInvoker(settings.cniPluginDir(), MAPPER), MAPPER);
+        assertEquals(1400, plain.configuration().plugins().getFirst().path("mtu").asInt(), "with-ers keep the MTU");
+        NetworkSettings noMtu = NetworkSettings.defaults(Path.of("/d"));
+        assertFalse(new BridgeNetwork(noMtu, null, MAPPER).configuration().plugins().getFirst().has("mtu"));
+    }
+
+    @Test
+    void settingsRefuseWhatTheKernelOrThePluginsWouldRefuseLater() {
+        NetworkSettings defaults = NetworkSettings.defaults(Path.of("/d"));
+        assertThrows(IllegalArgumentException.class, () -> defaults.withBridge("a-bridge-name-too-long", defaults.subnet()));
+        assertThrows(IllegalArgumentException.class, () -> defaults.withBridge("jm 0", defaults.subnet()));
+        assertThrows(IllegalArgumentException.class, () -> defaults.withNetnsPrefix("../"));
+        assertThrows(IllegalArgumentException.class,
+                () -> new NetworkSettings("jm0", defaults.subnet(), Path.of("/d"), Path.of("/usr/lib/cni"), "jm-", 100));
+    }
+
+    @Test
+    void theMasqueradeChainIsNamedAsThePluginNamesIt() {
+        // seen on this host: the bridge plugin 1.1.1 with network "jmtmanual" and container "abc123"
+        assertEquals("CNI-d4d4340be1335d43260c65b8", MasqueradeLeftovers.chainName("jmtmanual", "abc123"));
+        assertEquals("name: \"bridge\" id: \"abc\"", MasqueradeLeftovers.comment("bridge", "abc"));
+    }
+}

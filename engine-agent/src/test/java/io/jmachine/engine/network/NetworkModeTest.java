@@ -1,0 +1,29 @@
+package io.jmachine.engine.network;
+
+import io.jmachine.engine.api.ApiException;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class NetworkModeTest {
+
+    @Test
+    void readsDockersNetworkModes() {
+        assertEquals(new NetworkMode.Bridge("bridge"), NetworkMode.parse(null));
+        assertEquals(new NetworkMode.Bridge("bridge"), NetworkMode.parse(""));
+        assertEquals(new NetworkMode.Bridge("bridge"), NetworkMode.parse("default"));
+        assertEquals(new NetworkMode.Bridge("bridge"), NetworkMode.parse("bridge"));
+        assertEquals(new NetworkMode.None(), NetworkMode.parse("none"));
+        assertEquals(new NetworkMode.Host(), NetworkMode.parse("host"));
+        assertEquals("none", NetworkMode.parse("none").name());
+    }
+
+    @Test
+    void anUnknownNetworkIsA404InDockersWords() {
+        ApiException e = assertThrows(ApiException.class, () -> NetworkMode.parse("mynet"));
+        assertEquals(404, e.status());
+        assertEquals("network mynet not found", e.getMessage());
+        assertEquals(400, assertThrows(ApiException.class, () -> NetworkMode.parse("container:abc")).status());
+    }
+}
