@@ -14,5 +14,6 @@ public interface ContainerNetworking {
     /** Leaves the network and frees the namespace. Idempotent, also after a crash. */
     void detach(String containerId, ContainerRecord.NetworkAttachment attachment);
 
-    EtcFiles writeEtcFiles(Path folder, String hostname, ContainerRecord.NetworkAttachment attachment, HostConfig hostConfig);
+    /** Writes the container's hosts, resolv.conf and hostname files into its folder, for its current attachment. */
+    EtcFiles writeEtcFiles(String containerId, Path folder, String hostname, HostConfig hostConfig);
 }

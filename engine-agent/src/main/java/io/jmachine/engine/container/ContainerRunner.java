@@ -87,7 +87,7 @@ public final class ContainerRunner {
         try {
             Path rootfs = images.mountRootfs(id, record.image());
             network = networking.attach(id, record.hostConfig());
-            ContainerNetworking.EtcFiles etc = networking.writeEtcFiles(store.folder(id), record.config().hostname(), network,
+            ContainerNetworking.EtcFiles etc = networking.writeEtcFiles(id, store.folder(id), record.config().hostname(),
                     record.hostConfig());
             record = record.withNetwork(network);
             int pid = processes.create(record, new ContainerProcesses.Launch(rootfs, network.netnsPath(), etc.hosts(),

@@ -1,0 +1,57 @@
+package io.jmachine.engine.container;
+
+import io.jmachine.engine.api.ApiException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RestartPolicyTest {
+
+    private static ContainerRecord record(String policy, int max, int restarts, Duration ran) {
+        HostConfig defaults = HostConfig.defaults();
+        HostConfig hostConfig = new HostConfig(null, null, null, new HostConfig.RestartPolicy(policy, max), false, null, null, null,
+                null, null, null, null, null, null, null, null, false, false, null, null, 0, null, null, null, null, 0, 0, 0, 0, 0,
+                0, null, null, null, null, null, null, null);
+        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        ContainerState state = new ContainerState(ContainerState.Status.exited, 0, 1, "", false, start, start.plus(ran));
+        ContainerConfig config = new ContainerConfig(null, null, null, false, false, false, null, false, false, false, null,
+                List.of("true"), null, "img", null, null, null, false, null, Map.of(), null, null, null);
+        return new ContainerRecord("a".repeat(64), "c", start, "true", List.of(), "sha256:x", "img", config, hostConfig, state,
+                restarts, null, 1);
+    }
+
+    @Test
+    void policiesDecideOnTheExitCode() {
+        assertFalse(RestartPolicy.shouldRestart(record("no", 0, 0, Duration.ZERO), 1));
+        assertTrue(RestartPolicy.shouldRestart(record("always", 0, 0, Duration.ZERO), 0));
+        assertTrue(RestartPolicy.shouldRestart(record("unless-stopped", 0, 0, Duration.ZERO), 0));
+        assertFalse(RestartPolicy.shouldRestart(record("on-failure", 0, 0, Duration.ZERO), 0));
+        assertTrue(RestartPolicy.shouldRestart(record("on-failure", 0, 7, Duration.ZERO), 2));
+        assertTrue(RestartPolicy.shouldRestart(record("on-failure", 3, 2, Duration.ZERO), 2));
+        assertFalse(RestartPolicy.shouldRestart(record("on-failure", 3, 3, Duration.ZERO), 2));
+    }
+
+    @Test
+    void backOffDoublesUpToAMinuteAndResetsAfterAHealthyRun() {
+        assertEquals(Duration.ofMillis(100), RestartPolicy.backoff(record("always", 0, 0, Duration.ofSeconds(1)), Instant.now()));
+        assertEquals(Duration.ofMillis(800), RestartPolicy.backoff(record("always", 0, 3, Duration.ofSeconds(1)), Instant.now()));
+        assertEquals(Duration.ofMinutes(1), RestartPolicy.backoff(record("always", 0, 20, Duration.ofSeconds(1)), Instant.now()));
+        assertEquals(Duration.ofMillis(100), RestartPolicy.backoff(record("always", 0, 20, Duration.ofSeconds(30)), Instant.now()));
+    }
+
+    @Test
+    void invalidPoliciesAreRefusedLikeDockerd() {
+        assertThrows(ApiException.class, () -> RestartPolicy.validate(new HostConfig.RestartPolicy("sometimes", 0), false));
+        assertThrows(ApiException.class, () -> RestartPolicy.validate(new HostConfig.RestartPolicy("always", 3), false));
+        assertThrows(ApiException.class, () -> RestartPolicy.validate(new HostConfig.RestartPolicy("always", 0), true));
+        RestartPolicy.validate(new HostConfig.RestartPolicy("on-failure", 3), false);
+    }
+}
