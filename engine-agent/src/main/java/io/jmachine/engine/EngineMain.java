@@ -65,6 +65,12 @@ public final class EngineMain implements java.util.concurrent.Callable<Integer> 
     @Option(names = "--runtime", paramLabel = "NAME", description = "OCI runtime: runc or crun. Default: chosen for this host")
     String runtime;
 
+    @Option(names = {"-b", "--bridge"}, paramLabel = "NAME", description = "Linux bridge of the default network. Default: jm0")
+    String bridge;
+
+    @Option(names = "--bip", paramLabel = "CIDR", description = "Subnet of the default bridge network. Default: 172.29.0.0/16")
+    String bip;
+
     @Option(names = {"-l", "--log-level"}, paramLabel = "LEVEL", description = "debug, info, warn, error or fatal. Default: info")
     String logLevel;
 

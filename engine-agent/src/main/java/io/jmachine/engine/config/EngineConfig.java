@@ -24,6 +24,8 @@ public record EngineConfig(
         @JsonProperty("tlskey") Path tlsKey,
         @JsonProperty("allow-insecure-tcp") boolean allowInsecureTcp,
         @JsonProperty("runtime") String runtime,
+        @JsonProperty("bridge") String bridge,
+        @JsonProperty("bip") String bip,
         @JsonProperty("log-level") String logLevel,
         @JsonProperty("labels") List<String> labels,
         @JsonProperty("insecure-registries") List<String> insecureRegistries,
@@ -54,7 +56,7 @@ public record EngineConfig(
 
     /** The defaults, as if started with no flags. */
     public static EngineConfig defaults() {
-        return new EngineConfig(null, null, null, null, null, false, null, null, null, false, null, null, null, null, null);
+        return new EngineConfig(null, null, null, null, null, false, null, null, null, false, null, null, null, null, null, null, null);
     }
 
     public boolean listensOnTcp() {
