@@ -100,11 +100,11 @@ public final class HostDevices {
 
     /** glibc's gnu_dev_major: 12 bits split over the low and high words. */
     static long major(long rdev) {
-        return ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
+        return ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & 0xfffff000L);
     }
 
     static long minor(long rdev) {
-        return (rdev & 0xff) | ((rdev >>> 12) & ~0xffL);
+        return (rdev & 0xff) | ((rdev >>> 12) & 0xffffff00L);
     }
 
     private static OciSpec.DeviceRule rule(OciSpec.Device device, String permissions) {
