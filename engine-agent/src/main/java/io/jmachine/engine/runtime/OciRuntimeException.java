@@ -15,7 +15,8 @@ public class OciRuntimeException extends RuntimeException {
     private final String runtimeMessage;
 
     public OciRuntimeException(String runtime, String command, int exitStatus, String runtimeMessage) {
-        super(runtime + " " + command + " failed: " + runtimeMessage);
+        // runc already starts its own messages with "runc create failed: "
+        super(runtimeMessage.startsWith(runtime + " " + command + " failed") ? runtimeMessage : runtime + " " + command + " failed: " + runtimeMessage);
         this.runtime = runtime;
         this.command = command;
         this.exitStatus = exitStatus;

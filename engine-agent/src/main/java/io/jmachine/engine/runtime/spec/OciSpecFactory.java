@@ -19,6 +19,8 @@ public final class OciSpecFactory {
     /** Debian's static tini (package tini), Docker's docker-init. */
     public static final Path DEBIAN_TINI = Path.of("/usr/bin/tini-static");
     public static final String DEFAULT_CGROUP_PARENT = "jmachine";
+    /** Docker's PATH for a container whose image and request set none (oci.DefaultPathEnv). */
+    public static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     /** Namespaced sysctls Docker accepts (opts.ValidateSysctl); net.* also, unless the network is the host's. */
     private static final Set<String> IPC_SYSCTLS = Set.of("kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
@@ -72,7 +74,7 @@ public final class OciSpecFactory {
         args.addAll(spec.args());
         OciSpec.Process process = new OciSpec.Process(spec.tty(), null,
                 new OciSpec.User(user.uid(), user.gid(), user.additionalGids().isEmpty() ? null : user.additionalGids()),
-                args, spec.env(), spec.cwd(), OciSpec.Capabilities.of(caps), limits.rlimits(spec.resources().ulimits()),
+                args, withPath(spec.env()), spec.cwd(), OciSpec.Capabilities.of(caps), limits.rlimits(spec.resources().ulimits()),
                 spec.noNewPrivileges(), spec.oomScoreAdj());
 
         ContainerMounts mounts = ContainerMounts.of(spec, initBinary);
@@ -104,6 +106,17 @@ public final class OciSpecFactory {
         String hostname = spec.uts() instanceof NamespaceMode.Private ? spec.hostname() : null;
         return new OciSpec(OciSpec.VERSION, process, new OciSpec.Root(spec.rootfs().toString(), spec.readonlyRootfs()), hostname,
                 mounts.mounts(), linux, null);
+    }
+
+    /** A command without a PATH would find nothing by name; Docker gives such containers its default. */
+    private static List<String> withPath(List<String> env) {
+        if (env.stream().anyMatch(e -> e.startsWith("PATH="))) {
+            return env;
+        }
+        List<String> withPath = new ArrayList<>();
+        withPath.add(DEFAULT_PATH);
+        withPath.addAll(env);
+        return withPath;
     }
 
     private List<OciSpec.Namespace> namespaces(ContainerSpec spec) {
