@@ -179,6 +179,26 @@ class OciRuntimeIT {
     }
 
     @Test
+    void anOomKillIsCountedInTheCgroupUntilDelete() throws Exception {
+        ContainerSpec spec = container("awk", "BEGIN { s = \"x\"; while (1) s = s s }")
+                .resources(Resources.NONE.withMemory(32L << 20, 32L << 20)).build();
+        OciBundle bundle = bundle(spec);
+        runc.create(spec.id(), bundle.directory(), bundle.directory().resolve("pid"), null, OciRuntime.Stdio.NONE);
+        runc.start(spec.id());
+        awaitStopped(spec.id());
+        assertTrue(CgroupStats.read(host.cgroups(), factory.cgroupsPath(spec.id())).orElseThrow().oomKills() >= 1);
+        runc.delete(spec.id(), false);
+    }
+
+    private static void awaitStopped(String id) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!runc.state(id).orElseThrow().isStopped()) {
+            assertTrue(System.nanoTime() < deadline, id + " has not stopped in 30 s");
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
     void thePidsLimitStopsForks() throws Exception {
         Result result = run(shell(this, "for i in 1 2 3 4 5 6 7 8 9 10 11 12; do sleep 5 & done; wait")
                 .resources(Resources.NONE.withPidsLimit(8)).build());
@@ -257,6 +277,8 @@ class OciRuntimeIT {
         assertTrue(stats.memoryUsage() > 0, stats.toString());
         assertEquals(1, stats.pidsCurrent());
         assertEquals(OptionalLong.of(20), stats.pidsLimit());
+        assertEquals(0, stats.oomKills());
+        assertEquals(64L << 20, runc.statsEvent(spec.id()).path("data").path("memory").path("usage").path("limit").asLong());
 
         runc.update(spec.id(), new OciSpec.Resources(null, new OciSpec.Memory(128L << 20, 256L << 20, null), null, null));
         assertEquals(OptionalLong.of(128L << 20), CgroupStats.read(layout, factory.cgroupsPath(spec.id())).orElseThrow().memoryLimit());
@@ -267,11 +289,7 @@ class OciRuntimeIT {
         assertTrue(runc.state(spec.id()).orElseThrow().isRunning());
 
         runc.kill(spec.id(), "SIGKILL", false);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!runc.state(spec.id()).orElseThrow().isStopped()) {
-            assertTrue(System.nanoTime() < deadline, "not stopped 10 s after SIGKILL");
-            Thread.sleep(50);
-        }
+        awaitStopped(spec.id());
         runc.delete(spec.id(), false);
         assertTrue(runc.state(spec.id()).isEmpty());
         assertTrue(CgroupStats.read(layout, factory.cgroupsPath(spec.id())).isEmpty(), "the runtime removed the cgroup");

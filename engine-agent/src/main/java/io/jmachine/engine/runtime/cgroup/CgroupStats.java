@@ -27,10 +27,12 @@ import java.util.OptionalLong;
  * @param perCpuUsageNanos per CPU (v1 cpuacct.usage_percpu); empty on v2, which does not keep it
  * @param pidsCurrent      tasks in the cgroup
  * @param pidsLimit        empty when unlimited
+ * @param oomKills         processes the kernel's OOM killer took from this cgroup (v1 memory.oom_control, v2
+ *                         memory.events oom_kill): read before the runtime deletes the cgroup, it is Docker's OOMKilled
  */
 public record CgroupStats(long memoryUsage, OptionalLong memoryLimit, long memoryCache, Map<String, Long> memoryStat,
                           long cpuUsageNanos, long cpuUserNanos, long cpuSystemNanos, List<Long> perCpuUsageNanos,
-                          long pidsCurrent, OptionalLong pidsLimit) {
+                          long pidsCurrent, OptionalLong pidsLimit, long oomKills) {
 
     /** v1 writes "no limit" as the largest page-aligned long; anything this large is no limit at all. */
     private static final long V1_UNLIMITED = 1L << 62;
@@ -76,7 +78,8 @@ public record CgroupStats(long memoryUsage, OptionalLong memoryLimit, long memor
                 cpuStat.getOrDefault("system_usec", 0L) * 1000,
                 List.of(),
                 optionalNumber(dir.resolve("pids.current")).orElse(0),
-                limit(dir.resolve("pids.max"), Long.MAX_VALUE)));
+                limit(dir.resolve("pids.max"), Long.MAX_VALUE),
+                Files.exists(dir.resolve("memory.events")) ? keyed(dir.resolve("memory.events")).getOrDefault("oom_kill", 0L) : 0));
     }
 
     private static Optional<CgroupStats> readV1(CgroupLayout.V1 layout, String cgroupPath) throws IOException {
@@ -106,7 +109,8 @@ public record CgroupStats(long memoryUsage, OptionalLong memoryLimit, long memor
                 cpuStat.getOrDefault("system", 0L) * NANOS_PER_TICK,
                 perCpu,
                 pids.isPresent() ? optionalNumber(pids.get().resolve("pids.current")).orElse(0) : 0,
-                pids.isPresent() ? limit(pids.get().resolve("pids.max"), Long.MAX_VALUE) : OptionalLong.empty()));
+                pids.isPresent() ? limit(pids.get().resolve("pids.max"), Long.MAX_VALUE) : OptionalLong.empty(),
+                memory.isPresent() ? keyed(memory.get().resolve("memory.oom_control")).getOrDefault("oom_kill", 0L) : 0));
     }
 
     /** "key value" lines (memory.stat, cpu.stat, cpuacct.stat). */

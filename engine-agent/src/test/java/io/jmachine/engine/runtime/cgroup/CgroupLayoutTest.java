@@ -76,6 +76,7 @@ class CgroupLayoutTest {
         Files.writeString(dir.resolve("cpu.stat"), "usage_usec 1500\nuser_usec 1000\nsystem_usec 500\n");
         Files.writeString(dir.resolve("pids.current"), "3\n");
         Files.writeString(dir.resolve("pids.max"), "max\n");
+        Files.writeString(dir.resolve("memory.events"), "low 0\nhigh 0\nmax 4\noom 1\noom_kill 1\n");
         CgroupLayout layout = new CgroupLayout.V2(new CgroupLayout.Hierarchy(root, "/"));
         CgroupStats stats = CgroupStats.read(layout, "/jmachine/abc").orElseThrow();
         assertEquals(1048576, stats.memoryUsage());
@@ -87,6 +88,7 @@ class CgroupLayoutTest {
         assertEquals(List.of(), stats.perCpuUsageNanos());
         assertEquals(3, stats.pidsCurrent());
         assertEquals(OptionalLong.empty(), stats.pidsLimit());
+        assertEquals(1, stats.oomKills());
         assertTrue(CgroupStats.read(layout, "/jmachine/gone").isEmpty());
     }
 
@@ -103,6 +105,7 @@ class CgroupLayoutTest {
         Files.writeString(cpuacct.resolve("cpuacct.stat"), "user 7\nsystem 3\n");
         Files.writeString(pids.resolve("pids.current"), "1\n");
         Files.writeString(pids.resolve("pids.max"), "8\n");
+        Files.writeString(memory.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n");
         CgroupLayout layout = new CgroupLayout.V1(Map.of(
                 "memory", new CgroupLayout.Hierarchy(root.resolve("memory"), "/"),
                 "cpuacct", new CgroupLayout.Hierarchy(root.resolve("cpuacct"), "/"),
@@ -117,6 +120,7 @@ class CgroupLayoutTest {
         assertEquals(70_000_000, stats.cpuUserNanos());
         assertEquals(30_000_000, stats.cpuSystemNanos());
         assertEquals(OptionalLong.of(8), stats.pidsLimit());
+        assertEquals(2, stats.oomKills());
         assertTrue(CgroupStats.read(layout, "/jmachine/gone").isEmpty());
     }
 }
