@@ -1,0 +1,96 @@
+package io.jmachine.engine.container;
+
+import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.runtime.spec.ContainerSpec;
+import io.jmachine.engine.runtime.spec.DeviceMapping;
+import io.jmachine.engine.runtime.spec.MountSpec;
+import io.jmachine.engine.runtime.spec.NamespaceMode;
+import io.jmachine.engine.runtime.spec.Resources;
+import io.jmachine.engine.runtime.spec.Ulimit;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A container record in the runtime's terms: Docker's Config and HostConfig become a {@link ContainerSpec}. */
+final class RuntimeSpecs {
+
+    private RuntimeSpecs() {
+    }
+
+    static ContainerSpec from(ContainerRecord record, ContainerProcesses.Launch launch) {
+        ContainerConfig config = record.config();
+        HostConfig host = record.hostConfig();
+        List<String> args = new ArrayList<>();
+        args.add(record.path());
+        args.addAll(record.args());
+        ContainerSpec.Builder spec = ContainerSpec.builder(record.id(), launch.rootfs(), args)
+                .readonlyRootfs(host.readonlyRootfs())
+                .env(environment(config))
+                .cwd(config.workingDir())
+                .user(config.user())
+                .hostname(config.hostname())
+                .tty(config.tty())
+                .network(launch.netnsPath() == null ? NamespaceMode.HOST : new NamespaceMode.Join(Path.of(launch.netnsPath())))
+                .ipc("host".equals(host.ipcMode()) ? NamespaceMode.HOST : NamespaceMode.PRIVATE)
+                .pid("host".equals(host.pidMode()) ? NamespaceMode.HOST : NamespaceMode.PRIVATE)
+                .uts("host".equals(host.utsMode()) ? NamespaceMode.HOST : NamespaceMode.PRIVATE)
+                .capAdd(host.capAdd())
+                .capDrop(host.capDrop())
+                .privileged(host.privileged())
+                .resources(resources(host))
+                .noNewPrivileges(host.securityOpt().stream().anyMatch(o -> o.equals("no-new-privileges") || o.equals("no-new-privileges:true")
+                        || o.equals("no-new-privileges=true")))
+                .init(Boolean.TRUE.equals(host.init()))
+                .shmSize(host.shmSize());
+        if (launch.hostsFile() != null) {
+            spec.mount(MountSpec.Bind.of(launch.hostsFile(), "/etc/hosts", false));
+            spec.mount(MountSpec.Bind.of(launch.resolvConfFile(), "/etc/resolv.conf", false));
+            spec.mount(MountSpec.Bind.of(launch.hostnameFile(), "/etc/hostname", false));
+        }
+        for (Map.Entry<String, String> tmpfs : host.tmpfs().entrySet()) {
+            spec.mount(new MountSpec.Tmpfs(tmpfs.getKey(), tmpfs.getValue() == null || tmpfs.getValue().isEmpty() ? List.of() : List.of(tmpfs.getValue().split(","))));
+        }
+        for (String bind : host.binds()) {
+            spec.mount(bind(bind));
+        }
+        for (HostConfig.Device device : host.devices()) {
+            String permissions = device.cgroupPermissions() == null || device.cgroupPermissions().isEmpty() ? "rwm" : device.cgroupPermissions();
+            String inContainer = device.pathInContainer() == null || device.pathInContainer().isEmpty() ? device.pathOnHost() : device.pathInContainer();
+            spec.device(DeviceMapping.parse(device.pathOnHost() + ":" + inContainer + ":" + permissions));
+        }
+        if (host.sysctls() != null) {
+            host.sysctls().forEach(spec::sysctl);
+        }
+        return spec.build();
+    }
+
+    /** Docker adds HOSTNAME, and TERM for a TTY, unless the container sets them. */
+    private static List<String> environment(ContainerConfig config) {
+        List<String> env = new ArrayList<>(config.env());
+        if (env.stream().noneMatch(e -> e.startsWith("HOSTNAME="))) {
+            env.add(1 <= env.size() ? 1 : 0, "HOSTNAME=" + config.hostname());
+        }
+        if (config.tty() && env.stream().noneMatch(e -> e.startsWith("TERM="))) {
+            env.add("TERM=xterm");
+        }
+        return env;
+    }
+
+    private static Resources resources(HostConfig host) {
+        List<Ulimit> ulimits = host.ulimits().stream().map(u -> new Ulimit(u.name(), u.soft(), u.hard())).toList();
+        return new Resources(host.memory(), host.memorySwap(), 0, host.nanoCpus(), host.cpuShares(), host.cpuPeriod(),
+                host.cpuQuota(), host.cpusetCpus(), null, host.pidsLimit() == null ? 0 : host.pidsLimit(), ulimits);
+    }
+
+    /** A -v HOST:CONTAINER[:ro|rw] bind of a host path (named volumes come with the volume service). */
+    private static MountSpec bind(String text) {
+        String[] parts = text.split(":");
+        if (parts.length < 2 || !parts[0].startsWith("/")) {
+            throw ApiException.badRequest("invalid volume specification: '" + text + "' (only HOST-PATH:CONTAINER-PATH[:ro] binds are supported yet)");
+        }
+        boolean readOnly = parts.length > 2 && List.of(parts[2].split(",")).contains("ro");
+        return MountSpec.Bind.of(Path.of(parts[0]), parts[1], readOnly);
+    }
+}
