@@ -79,6 +79,7 @@ public final class TarWriter implements AutoCloseable {
             return;
         }
         TarArchiveEntry entry;
+        boolean hasContent = false;
         switch (type) {
             case 0040000 -> entry = entry(name + "/", TarConstants.LF_DIR, unix);
             case 0120000 -> {
@@ -94,6 +95,7 @@ public final class TarWriter implements AutoCloseable {
                 } else {
                     entry = entry(name, TarConstants.LF_NORMAL, unix);
                     entry.setSize((Long) unix.get("size"));
+                    hasContent = true;
                 }
             }
             case 0020000, 0060000 -> {
@@ -110,7 +112,7 @@ public final class TarWriter implements AutoCloseable {
         entry.setMode(mode);
         addXattrs(file, entry, type);
         tar.putArchiveEntry(entry);
-        if (entry.isFile()) {
+        if (hasContent) { // not entry.isFile(): commons-compress says true for links too
             try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
                 long copied = in.transferTo(tar);
                 if (copied != entry.getSize()) {
