@@ -57,20 +57,22 @@ public final class ImageViews {
         for (Image image : images) {
             List<ImageReference> refs = service.references().referencesTo(image.id());
             boolean untagged = refs.isEmpty();
+            // a reference filter also narrows the references shown, as dockerd does
+            List<ImageReference> shown = refs.stream().filter(r -> filters.matchesReferences(List.of(r))).toList();
             if (!all && untagged && dangling == null && !service.images().children(image.id()).isEmpty()) {
                 continue; // an intermediate image: docker images hides it without -a
             }
             if ((dangling != null && dangling != untagged)
                     || !filters.matchesLabels(image.config().config().labelsOrEmpty())
-                    || !filters.matchesReferences(refs)
+                    || shown.isEmpty() && !filters.get("reference").isEmpty()
                     || created(image) >= before || created(image) <= since) {
                 continue;
             }
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("Id", image.id().toString());
             view.put("ParentId", orEmpty(image.config().parent()));
-            view.put("RepoTags", service.repoTags(image.id()));
-            view.put("RepoDigests", repoDigests(image));
+            view.put("RepoTags", shown.stream().filter(r -> r.tag() != null).map(ImageReference::familiar).sorted().toList());
+            view.put("RepoDigests", shown.stream().filter(r -> r.digest() != null).map(ImageReference::familiar).sorted().toList());
             view.put("Created", created(image));
             view.put("Size", service.size(image));
             view.put("SharedSize", -1);
