@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.jmachine.engine.api.ApiServer;
 import io.jmachine.engine.api.Router;
 import io.jmachine.engine.api.TlsContexts;
+import io.jmachine.engine.api.images.ImageRoutes;
 import io.jmachine.engine.api.system.HostFacts;
 import io.jmachine.engine.api.system.SystemRoutes;
 import io.jmachine.engine.config.EngineConfig;
 import io.jmachine.engine.config.HostAddress;
+import io.jmachine.engine.image.ImageService;
+import io.jmachine.engine.image.ImageUsage;
 import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,10 +23,12 @@ public final class Engine implements AutoCloseable {
 
     private final EngineDirectories directories;
     private final ApiServer api;
+    private final ImageService images;
 
-    private Engine(EngineDirectories directories, ApiServer api) {
+    private Engine(EngineDirectories directories, ApiServer api, ImageService images) {
         this.directories = directories;
         this.api = api;
+        this.images = images;
     }
 
     public static Engine start(EngineConfig config) {
@@ -37,6 +42,9 @@ public final class Engine implements AutoCloseable {
                     .build();
             Router router = new Router();
             new SystemRoutes(directories.engineId(), config, HostFacts.read()).register(router);
+            ImageService images = ImageService.open(config.dataRoot());
+            // the container side will pass its own ImageUsage, so that rmi sees containers
+            new ImageRoutes(images, ImageUsage.NONE).register(router);
 
             api = new ApiServer(router, json, config.execRoot().resolve("spool"));
             SslContext tls = config.tlsVerify() ? TlsContexts.mutualTlsServer(config.tlsCaCert(), config.tlsCert(), config.tlsKey()) : null;
@@ -44,7 +52,7 @@ public final class Engine implements AutoCloseable {
                 api.listen(host, host instanceof HostAddress.Tcp ? tls : null, config.group());
             }
             LOG.info("jmachine-engine {} started (data root {}, exec root {})", EngineVersion.own(), config.dataRoot(), config.execRoot());
-            return new Engine(directories, api);
+            return new Engine(directories, api, images);
         } catch (RuntimeException e) {
             if (api != null) {
                 api.close();
@@ -56,6 +64,10 @@ public final class Engine implements AutoCloseable {
 
     public ApiServer api() {
         return api;
+    }
+
+    public ImageService images() {
+        return images;
     }
 
     @Override

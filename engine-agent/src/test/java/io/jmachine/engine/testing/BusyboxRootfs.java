@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * A root filesystem folder made from the host's static busybox, the shape of make_busybox_tar in the acceptance
+ * A root filesystem made from the host's static busybox, the shape of make_busybox_tar in the acceptance
  * scripts: /bin/busybox with a symlink per applet, root and nobody in /etc/passwd and /etc/group.
  */
 public final class BusyboxRootfs {
@@ -17,6 +17,7 @@ public final class BusyboxRootfs {
     private BusyboxRootfs() {
     }
 
+    /** The root filesystem as a folder. */
     public static Path create(Path root) throws IOException, InterruptedException {
         for (String dir : new String[] {"bin", "etc", "tmp", "root", "mnt", "proc", "sys", "dev"}) {
             Files.createDirectories(root.resolve(dir));
@@ -37,5 +38,17 @@ public final class BusyboxRootfs {
         Files.writeString(root.resolve("etc/group"), "root:x:0:\nnogroup:x:65534:\n");
         Files.setAttribute(root.resolve("tmp"), "unix:mode", 01777);
         return root;
+    }
+
+    /** The root filesystem as a tar, for docker import: {@code <workDir>/busybox.tar}. */
+    public static Path tar(Path workDir) throws IOException, InterruptedException {
+        Path root = create(workDir.resolve("busybox-root"));
+        Path tar = workDir.resolve("busybox.tar");
+        Process process = new ProcessBuilder("tar", "-C", root.toString(), "-cf", tar.toString(), ".").redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IOException("making the busybox tar failed: " + output);
+        }
+        return tar;
     }
 }

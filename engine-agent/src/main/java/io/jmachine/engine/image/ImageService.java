@@ -1,0 +1,381 @@
+package io.jmachine.engine.image;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.jmachine.engine.EngineVersion;
+import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.archive.TarExtractor;
+import io.jmachine.engine.archive.TarWriter;
+import org.apache.commons.compress.compressors.CompressorException;
+import org.apache.commons.compress.compressors.CompressorStreamFactory;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Images on this engine: import, tag, resolve, commit, removal, and the overlay root file systems of
+ * containers. Layout under the data root: {@code image/content} (layer tars by diff ID), {@code image/imagedb}
+ * (configs by image ID), {@code image/repositories.json} (tags), {@code overlay2} (unpacked layers, the
+ * {@code l/} links and {@code containers/<id>} root file systems). Changes are serialized by one lock.
+ */
+public final class ImageService {
+
+    private final ObjectMapper json;
+    private final ContentStore content;
+    private final ImageStore images;
+    private final ReferenceStore references;
+    private final LayerStore layers;
+    private final RootfsStore rootfs;
+    private final Path temp;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    private ImageService(ObjectMapper json, Path dataRoot) {
+        this.json = json;
+        this.content = new ContentStore(dataRoot.resolve("image/content"));
+        this.images = new ImageStore(dataRoot.resolve("image/imagedb"), json);
+        this.references = new ReferenceStore(dataRoot.resolve("image/repositories.json"), json);
+        this.layers = new LayerStore(dataRoot.resolve("overlay2"), json);
+        this.rootfs = new RootfsStore(layers);
+        this.temp = dataRoot.resolve("image/tmp");
+        try {
+            TarExtractor.deleteTree(temp);
+            Files.createDirectories(temp);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + temp, e);
+        }
+    }
+
+    /** Opens (creating if needed) the image stores under {@code dataRoot}, cleaning what a crash left half made. */
+    public static ImageService open(Path dataRoot) {
+        return new ImageService(JsonMapper.builder().build(), dataRoot);
+    }
+
+    // ---- lookup ----
+
+    /** A tag, digest reference, full ID or unique ID prefix to its image; 404 "No such image: X" otherwise. */
+    public Image resolve(String nameOrId) {
+        return find(nameOrId).orElseThrow(() -> ApiException.notFound("No such image: " + nameOrId));
+    }
+
+    public Optional<Image> find(String nameOrId) {
+        if (nameOrId == null || nameOrId.isEmpty()) {
+            return Optional.empty();
+        }
+        if (Digest.isDigest(nameOrId)) {
+            return images.get(Digest.parse(nameOrId));
+        }
+        if (!nameOrId.matches("[0-9a-f]{64}")) {
+            try {
+                Optional<Image> byReference = references.get(ImageReference.parse(nameOrId)).flatMap(images::get);
+                if (byReference.isPresent()) {
+                    return byReference;
+                }
+            } catch (ApiException notAReference) {
+                // maybe an ID prefix with characters a name may not have; tried next
+            }
+        }
+        String hex = nameOrId.startsWith(Digest.PREFIX) ? nameOrId.substring(Digest.PREFIX.length()) : nameOrId;
+        return hex.matches("[0-9a-f]{1,64}") ? images.searchPrefix(hex) : Optional.empty();
+    }
+
+    /** The image's tags and digest references, in familiar form, sorted. */
+    public List<String> repoTags(Digest imageId) {
+        return references.referencesTo(imageId).stream().filter(r -> r.tag() != null).map(ImageReference::familiar).sorted().toList();
+    }
+
+    public List<Image> all() {
+        return images.all();
+    }
+
+    // ---- import, tag ----
+
+    /**
+     * {@code docker import}: a root file system tar (plain or gzip/bzip2) becomes a one-layer image, tagged
+     * {@code repo[:tag]} when repo is given. {@code message} defaults to "Imported from -".
+     */
+    public Image importImage(InputStream tar, String repo, String tag, List<String> changes, String message) throws IOException {
+        ImageReference reference = reference(repo, tag);
+        ImageConfig.RunConfig runConfig = ConfigChanges.apply(ImageConfig.RunConfig.EMPTY, changes == null ? List.of() : changes);
+        String comment = message == null || message.isEmpty() ? "Imported from -" : message;
+        lock.lock();
+        try {
+            Layer layer = addLayer(tar, null);
+            String created = Rfc3339.format(Instant.now());
+            ImageConfig config = new ImageConfig(goArch(), "linux", null, created, null, comment, null,
+                    EngineVersion.DOCKER_COMPATIBLE, runConfig, new ImageConfig.RootFs("layers", List.of(layer.diffId())),
+                    List.of(new ImageConfig.History(created, null, null, comment, null)));
+            Image image = images.put(config);
+            if (reference != null) {
+                references.put(reference, image.id());
+            }
+            return image;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@code docker tag}: points {@code repo[:tag]} at the image {@code source} names. */
+    public void tag(String source, String repo, String tag) throws IOException {
+        if (repo == null || repo.isEmpty()) {
+            throw ApiException.badRequest("repository name must have at least one component");
+        }
+        lock.lock();
+        try {
+            Image image = resolve(source);
+            references.put(reference(repo, tag), image.id());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** repo may carry its own tag; an explicit tag wins; neither means "latest". Null when repo is empty. */
+    static ImageReference reference(String repo, String tag) {
+        if (repo == null || repo.isEmpty()) {
+            return null;
+        }
+        if (repo.matches("(sha256:)?[0-9a-f]{64}")) {
+            throw ApiException.badRequest("invalid repository name (" + repo + "), cannot specify 64-byte hexadecimal strings");
+        }
+        ImageReference reference = ImageReference.parse(repo);
+        return tag == null || tag.isEmpty() ? reference : reference.withTag(tag);
+    }
+
+    // ---- commit ----
+
+    /** {@code docker commit}: the container's upper folder becomes a layer (whiteouts back in .wh. form) of a new image. */
+    public Image commit(CommitRequest request) throws IOException {
+        ImageReference reference = reference(request.repo(), request.tag());
+        lock.lock();
+        try {
+            ContainerRootfs container = rootfs.find(request.containerId()).orElseThrow(() -> RootfsStore.noRootfs(request.containerId()));
+            Image parent = images.get(container.imageId()).orElseThrow(() -> ApiException.conflict("cannot commit container "
+                    + request.containerId() + ": its image " + container.imageId() + " was removed"));
+            Path tar = content.newTempFile();
+            try (OutputStream out = Files.newOutputStream(tar); TarWriter writer = new TarWriter(out, TarWriter.Markers.OVERLAY_TO_OCI_WHITEOUTS)) {
+                writer.writeContents(container.upper());
+                writer.finish();
+            }
+            Digest diffId = content.adopt(tar);
+            boolean empty = diffId.equals(Digest.EMPTY_TAR);
+            if (!empty) {
+                layers.register(diffId, topLayer(parent), () -> content.open(diffId));
+            }
+            ImageConfig.RunConfig base = request.containerConfig() != null ? request.containerConfig() : parent.config().config();
+            String created = Rfc3339.format(Instant.now());
+            ImageConfig config = parent.config()
+                    .withParent(parent.id().toString())
+                    .withConfig(ConfigChanges.apply(base, request.changes()))
+                    .withLayer(diffId, new ImageConfig.History(created, request.createdBy(), emptyToNull(request.author()),
+                            emptyToNull(request.comment()), empty ? Boolean.TRUE : null));
+            Image image = images.put(config);
+            if (reference != null) {
+                references.put(reference, image.id());
+            }
+            return image;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- removal ----
+
+    /** {@code docker rmi}, with Docker's conflict rules; {@code prune} also removes untagged parents left unused. */
+    public List<DeleteResponse> remove(String name, boolean force, boolean prune, ImageUsage usage) throws IOException {
+        lock.lock();
+        try {
+            return new ImageRemoval(this, usage).remove(name, force, prune);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@code docker image prune}: dangling images (all unused ones with dangling=false) no container uses. */
+    public PruneReport prune(ImageFilters filters, ImageUsage usage) throws IOException {
+        lock.lock();
+        try {
+            return new ImageRemoval(this, usage).prune(filters);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- save, load ----
+
+    /** Resolves what {@code docker save} names, so that a missing image is a 404 before the tar begins. */
+    public ImageSaver.Plan planSave(List<String> names) {
+        return new ImageSaver(this).plan(names);
+    }
+
+    public void save(ImageSaver.Plan plan, OutputStream out) throws IOException {
+        new ImageSaver(this).write(plan, out);
+    }
+
+    /** {@code docker load}: a docker-save tar, a plain OCI layout tar or the legacy form; returns docker's lines ("Loaded image: x:y"). */
+    public List<String> load(InputStream tar) throws IOException {
+        lock.lock();
+        try {
+            return new ImageLoader(this).load(tar);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- container root file systems ----
+
+    /** Creates (first time) and mounts the overlay root of a container; mounted already is fine. */
+    public ContainerRootfs mountRootfs(String containerId, Digest imageId) throws IOException {
+        lock.lock();
+        try {
+            // once made, a root keeps the layers it was made of, even if its image is gone since
+            Image forNewRoot = rootfs.find(containerId).isPresent() ? null : resolve(imageId.toString());
+            return rootfs.mount(containerId, forNewRoot);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Unmounts the container's root (nothing mounted is fine); its changes stay. */
+    public void unmountRootfs(String containerId) throws IOException {
+        rootfs.unmount(containerId);
+    }
+
+    /** Unmounts and deletes the container's root and changes; fine when absent or half made. Frees layers only it kept. */
+    public void removeRootfs(String containerId) throws IOException {
+        lock.lock();
+        try {
+            rootfs.remove(containerId);
+            collectGarbage();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public Optional<ContainerRootfs> rootfs(String containerId) throws IOException {
+        return rootfs.find(containerId);
+    }
+
+    public boolean isRootfsMounted(String containerId) throws IOException {
+        return rootfs.isMounted(containerId);
+    }
+
+    /** {@code docker export}: the container's whole file system as a tar, mounting it for the while if needed. */
+    public void exportRootfs(String containerId, OutputStream out) throws IOException {
+        ContainerRootfs container = rootfs.find(containerId).orElseThrow(() -> RootfsStore.noRootfs(containerId));
+        boolean mountedHere = !rootfs.isMounted(containerId);
+        if (mountedHere) {
+            mountRootfs(containerId, container.imageId());
+        }
+        try {
+            TarWriter writer = new TarWriter(out, TarWriter.Markers.AS_IS);
+            writer.writeContents(container.merged());
+            writer.finish();
+        } finally {
+            if (mountedHere) {
+                rootfs.unmount(containerId);
+            }
+        }
+    }
+
+    // ---- for the package's helpers ----
+
+    ObjectMapper json() {
+        return json;
+    }
+
+    ContentStore content() {
+        return content;
+    }
+
+    ImageStore images() {
+        return images;
+    }
+
+    ReferenceStore references() {
+        return references;
+    }
+
+    LayerStore layers() {
+        return layers;
+    }
+
+    Path tempDir() throws IOException {
+        return Files.createTempDirectory(temp, "work-");
+    }
+
+    /** Adds a layer tar (plain or compressed) on top of {@code parent}; the blob is kept for docker save. */
+    Layer addLayer(InputStream tar, Layer parent) throws IOException {
+        Digest diffId = content.put(decompressed(tar), null);
+        return layers.register(diffId, parent, () -> content.open(diffId));
+    }
+
+    Layer topLayer(Image image) {
+        List<Digest> chain = image.chainIds();
+        return chain.isEmpty() ? null : layers.require(chain.getLast());
+    }
+
+    long size(Image image) {
+        long size = 0;
+        for (Digest chainId : image.chainIds()) {
+            size += layers.get(chainId).map(Layer::size).orElse(0L);
+        }
+        return size;
+    }
+
+    /** Drops layers no image or container stands on, and layer blobs no image lists; returns removed chain IDs. */
+    List<Digest> collectGarbage() throws IOException {
+        Set<Digest> chains = new HashSet<>(rootfs.layersInUse());
+        Set<Digest> blobs = new HashSet<>();
+        for (Image image : images.all()) {
+            chains.addAll(image.chainIds());
+            blobs.addAll(image.config().diffIds());
+        }
+        content.retainOnly(blobs);
+        return layers.retainOnly(chains);
+    }
+
+    /** Gzip and bzip2 are unpacked; anything else is read as a plain tar. */
+    static InputStream decompressed(InputStream in) throws IOException {
+        BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
+        try {
+            String format = CompressorStreamFactory.detect(buffered);
+            if (format.equals(CompressorStreamFactory.GZIP) || format.equals(CompressorStreamFactory.BZIP2)) {
+                return new CompressorStreamFactory().createCompressorInputStream(format, buffered);
+            }
+            throw ApiException.badRequest("archives compressed with " + format + " are not supported: use a plain or gzip-compressed tar");
+        } catch (CompressorException notCompressed) {
+            return buffered;
+        }
+    }
+
+    static String goArch() {
+        String arch = System.getProperty("os.arch");
+        return switch (arch) {
+            case "amd64", "x86_64" -> "amd64";
+            case "aarch64" -> "arm64";
+            default -> arch;
+        };
+    }
+
+    private static String emptyToNull(String text) {
+        return text == null || text.isEmpty() ? null : text;
+    }
+
+    static void deleteQuietly(Path dir) {
+        try {
+            TarExtractor.deleteTree(dir);
+        } catch (IOException ignored) {
+            // the temp folder is emptied at the next start
+        }
+    }
+}

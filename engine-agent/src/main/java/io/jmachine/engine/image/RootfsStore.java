@@ -1,0 +1,209 @@
+package io.jmachine.engine.image;
+
+import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.archive.LinuxFiles;
+import io.jmachine.engine.archive.TarExtractor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Containers' overlay root file systems under {@code <layer root>/containers/<id>}: {@code diff} (upper),
+ * {@code work}, {@code merged}, {@code init} (mount points the runtime binds over, so they never land in
+ * the container's own changes, as moby's init layer), and {@code layers}, the chain IDs the container
+ * stands on, which keep those layers alive even if its image is removed. Every operation is idempotent and
+ * copes with what a crash leaves half made.
+ */
+final class RootfsStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RootfsStore.class);
+    private static final Pattern CONTAINER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    private static final String CONTAINERS = "containers";
+    private static final List<String> INIT_DIRS = List.of("dev/pts", "dev/shm", "proc", "sys", "etc");
+    private static final List<String> INIT_FILES = List.of(".dockerenv", "etc/resolv.conf", "etc/hosts", "etc/hostname", "dev/console");
+
+    private final LayerStore layers;
+
+    RootfsStore(LayerStore layers) {
+        this.layers = layers;
+        try {
+            Files.createDirectories(layers.root().resolve(CONTAINERS));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + layers.root().resolve(CONTAINERS), e);
+        }
+    }
+
+    /** Mounts the container's root, first making it from {@code imageForNewRoot} when it does not exist yet. */
+    ContainerRootfs mount(String containerId, Image imageForNewRoot) throws IOException {
+        Path dir = dir(containerId);
+        if (find(containerId).isEmpty()) {
+            prepare(dir, imageForNewRoot);
+        }
+        ContainerRootfs rootfs = find(containerId).orElseThrow();
+        if (isMounted(rootfs.merged())) {
+            return rootfs;
+        }
+        List<Layer> stack = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("layers"))) {
+            if (!line.isBlank()) {
+                stack.add(layers.require(Digest.parse(line.strip())));
+            }
+        }
+        // relative paths from the layer root keep the options short, as moby's mountFrom does
+        String relative = CONTAINERS + "/" + containerId;
+        List<String> lower = new ArrayList<>(List.of(relative + "/init"));
+        lower.addAll(layers.lowerLinks(stack));
+        String options = "lowerdir=" + String.join(":", lower) + ",upperdir=" + relative + "/diff,workdir=" + relative + "/work";
+        if (Files.exists(Path.of("/sys/module/overlay/parameters/index"))) {
+            options += ",index=off";
+        }
+        run(layers.root(), "mount", "-t", "overlay", "overlay", "-o", options, relative + "/merged");
+        return rootfs;
+    }
+
+    private void prepare(Path dir, Image image) throws IOException {
+        for (String sub : List.of("diff", "work", "merged", "init")) {
+            Files.createDirectories(dir.resolve(sub));
+        }
+        Path init = dir.resolve("init");
+        for (String sub : INIT_DIRS) {
+            Files.createDirectories(init.resolve(sub));
+        }
+        for (String file : INIT_FILES) {
+            if (!Files.exists(init.resolve(file), LinkOption.NOFOLLOW_LINKS)) {
+                Files.createFile(init.resolve(file), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            }
+        }
+        if (!Files.exists(init.resolve("etc/mtab"), LinkOption.NOFOLLOW_LINKS)) {
+            Files.createSymbolicLink(init.resolve("etc/mtab"), Path.of("/proc/mounts"));
+        }
+        StringBuilder chain = new StringBuilder();
+        for (Digest chainId : image.chainIds()) {
+            layers.require(chainId);
+            chain.append(chainId).append('\n');
+        }
+        DurableFiles.write(dir.resolve("image"), (image.id() + "\n").getBytes(StandardCharsets.US_ASCII));
+        // written last: its presence says the folder is complete
+        DurableFiles.write(dir.resolve("layers"), chain.toString().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    void unmount(String containerId) throws IOException {
+        Path merged = dir(containerId).resolve("merged");
+        for (int attempt = 0; attempt < 10 && isMounted(merged); attempt++) {
+            try {
+                LinuxFiles.umount(merged, 0);
+            } catch (IOException busy) {
+                LOG.warn("{}; detaching it lazily", busy.getMessage());
+                LinuxFiles.umount(merged, LinuxFiles.MNT_DETACH);
+            }
+        }
+        if (isMounted(merged)) {
+            throw new IOException("cannot unmount " + merged + ": it stays mounted");
+        }
+    }
+
+    void remove(String containerId) throws IOException {
+        Path dir = dir(containerId);
+        unmount(containerId);
+        TarExtractor.deleteTree(dir);
+    }
+
+    Optional<ContainerRootfs> find(String containerId) throws IOException {
+        Path dir = dir(containerId);
+        Path image = dir.resolve("image");
+        if (!Files.isRegularFile(dir.resolve("layers")) || !Files.isRegularFile(image)) {
+            return Optional.empty();
+        }
+        return Optional.of(describe(containerId, dir, Digest.parse(Files.readString(image).strip())));
+    }
+
+    boolean isMounted(String containerId) throws IOException {
+        return isMounted(dir(containerId).resolve("merged"));
+    }
+
+    /** Chain IDs that containers' root file systems stand on. */
+    Set<Digest> layersInUse() throws IOException {
+        Set<Digest> inUse = new HashSet<>();
+        try (Stream<Path> dirs = Files.list(layers.root().resolve(CONTAINERS))) {
+            for (Path dir : (Iterable<Path>) dirs::iterator) {
+                Path file = dir.resolve("layers");
+                if (Files.isRegularFile(file)) {
+                    for (String line : Files.readAllLines(file)) {
+                        if (!line.isBlank()) {
+                            inUse.add(Digest.parse(line.strip()));
+                        }
+                    }
+                }
+            }
+        }
+        return inUse;
+    }
+
+    private ContainerRootfs describe(String containerId, Path dir, Digest imageId) {
+        return new ContainerRootfs(containerId, imageId, dir.resolve("merged"), dir.resolve("diff"), dir.resolve("work"));
+    }
+
+    private Path dir(String containerId) {
+        if (containerId == null || !CONTAINER_ID.matcher(containerId).matches()) {
+            throw new IllegalArgumentException("invalid container ID for a root file system: " + containerId);
+        }
+        return layers.root().resolve(CONTAINERS).resolve(containerId);
+    }
+
+    static boolean isMounted(Path mountPoint) throws IOException {
+        String target = mountPoint.toAbsolutePath().normalize().toString();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] fields = line.split(" ");
+            if (fields.length > 4 && unescape(fields[4]).equals(target)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** mountinfo writes space, tab, newline and backslash as octal escapes. */
+    private static String unescape(String field) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c == '\\' && i + 3 < field.length() && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
+                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static void run(Path workingDir, String... command) throws IOException {
+        Process process = new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        try {
+            if (process.waitFor() != 0) {
+                throw new IOException(String.join(" ", command) + " (in " + workingDir + ") failed: " + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running " + command[0], e);
+        }
+    }
+
+    static ApiException noRootfs(String containerId) {
+        return ApiException.conflict("container " + containerId + " has no root file system: start it first");
+    }
+}
