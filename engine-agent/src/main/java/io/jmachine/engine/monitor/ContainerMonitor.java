@@ -53,8 +53,13 @@ public final class ContainerMonitor {
             throw new IllegalArgumentException("log path " + request.logPath() + " has a ':', which conmon cannot take");
         }
         MonitorState state = MonitorState.container(stateRoot, id);
-        if (Files.exists(state.dir())) {
+        try {
+            Files.createDirectories(stateRoot);
+            Files.createDirectory(state.dir()); // atomically claims the ID
+        } catch (java.nio.file.FileAlreadyExistsException e) {
             throw new MonitorException("container " + id + " already has a monitor in " + state.dir() + "; clean it up first");
+        } catch (IOException e) {
+            throw new MonitorException("cannot make " + state.dir() + ": " + e.getMessage(), e);
         }
         try {
             Files.createDirectories(state.exitDir());
@@ -164,8 +169,13 @@ public final class ContainerMonitor {
             throw new MonitorException("container " + id + " is not running");
         }
         MonitorState exec = container.exec(execId);
-        if (Files.exists(exec.dir())) {
+        try {
+            Files.createDirectories(exec.dir().getParent());
+            Files.createDirectory(exec.dir()); // atomically claims the exec ID
+        } catch (java.nio.file.FileAlreadyExistsException e) {
             throw new MonitorException("exec " + execId + " already exists in container " + id);
+        } catch (IOException e) {
+            throw new MonitorException("cannot make " + exec.dir() + ": " + e.getMessage(), e);
         }
         AttachStream stream = null;
         try {

@@ -112,6 +112,14 @@ class ContainerMonitorIT {
         return id;
     }
 
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
     private static String text(List<LogLine> lines) {
         return String.join("\n", lines.stream().map(LogLine::text).toList());
     }
@@ -283,6 +291,36 @@ class ContainerMonitorIT {
         restarted.kill(id, "SIGKILL");
         assertEquals(Optional.of(137), restarted.awaitExit(id, WAIT));
         assertTrue(text(restarted.log(id).read(LogQuery.all())).startsWith("tick 0"));
+    }
+
+    @Test
+    void aContainerSurvivesKillMinus9OfTheEnginesJvm() throws Exception {
+        String id = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        Path bundle = bundles.bundle(false, "sh", "-c", "i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.1; done");
+        created.add(id);
+        bundlesUsed.add(bundle);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process engine = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), MonitorInAnotherJvm.class.getName(),
+                dir.resolve("state").toString(), dir.resolve("runc").toString(), id, bundle.toString(),
+                dir.resolve("logs").resolve(id + ".log").toString())
+                .redirectError(dir.resolve("engine.err").toFile()).start();
+        try {
+            String said = new java.io.BufferedReader(new java.io.InputStreamReader(engine.getInputStream())).readLine();
+            assertEquals("ready", said, () -> readQuietly(dir.resolve("engine.err")));
+        } finally {
+            engine.destroyForcibly(); // SIGKILL: no shutdown hooks, nothing closed
+            engine.waitFor();
+        }
+
+        ContainerMonitor restarted = newInstance();
+        assertTrue(restarted.running(id));
+        int before = restarted.log(id).read(LogQuery.all()).size();
+        try (AttachStream stream = restarted.attach(id)) {
+            assertTrue(readUntil(stream, OutputSource.STDOUT, seen -> seen.lines().count() >= 3).contains("tick"));
+        }
+        assertTrue(restarted.log(id).read(LogQuery.all()).size() > before, "conmon goes on logging without the engine");
+        restarted.kill(id, "SIGKILL");
+        assertEquals(Optional.of(137), restarted.awaitExit(id, WAIT));
     }
 
     @Test
