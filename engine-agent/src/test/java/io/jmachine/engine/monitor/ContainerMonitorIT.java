@@ -133,7 +133,12 @@ class ContainerMonitorIT {
             if (left.isNegative()) {
                 throw new TimeoutException("waited for more than " + seen);
             }
-            Optional<AttachStream.Frame> frame = stream.read(left);
+            Optional<AttachStream.Frame> frame;
+            try {
+                frame = stream.read(left);
+            } catch (TimeoutException e) {
+                throw new TimeoutException("waited for more than: " + seen);
+            }
             if (frame.isEmpty()) {
                 break;
             }
@@ -209,16 +214,18 @@ class ContainerMonitorIT {
 
     @Test
     void aTtyContainerGivesRawOutputAndFollowsResizes() throws Exception {
-        String id = create(true, true, "sh", "-c", "tty; stty size; read line; stty size");
-        monitor.resize(id, 30, 90);
+        // conmon applies a resize asynchronously (ctl FIFO, then winsz FIFO, then TIOCSWINSZ): the
+        // container waits for each size rather than racing it
+        String id = create(true, false, "sh", "-c", "tty; until [ \"$(stty size 2>/dev/null)\" = '30 90' ]; do sleep 0.05; done; "
+                + "echo now 30 90; until [ \"$(stty size)\" = '40 100' ]; do sleep 0.05; done; echo now 40 100");
         try (AttachStream stream = monitor.attach(id)) {
             assertTrue(stream.terminal());
             monitor.start(id);
-            String first = readUntil(stream, OutputSource.STDOUT, seen -> seen.contains("30 90\r\n"));
-            assertTrue(first.matches("(?s)/dev/pts/\\d+\r\n30 90\r\n"), "raw TTY output, CRLF and all: " + first);
+            monitor.resize(id, 30, 90);
+            String first = readUntil(stream, OutputSource.STDOUT, seen -> seen.contains("now 30 90\r\n"));
+            assertTrue(first.matches("(?s)/dev/pts/\\d+\r\nnow 30 90\r\n"), "raw TTY output, CRLF and all: " + first);
             monitor.resize(id, 40, 100);
-            stream.write("\n".getBytes(StandardCharsets.UTF_8));
-            assertTrue(readUntil(stream, OutputSource.STDOUT, seen -> seen.contains("40 100")).contains("40 100"));
+            assertTrue(readUntil(stream, OutputSource.STDOUT, seen -> seen.contains("now 40 100")).contains("now 40 100"));
         }
         assertEquals(Optional.of(0), monitor.awaitExit(id, WAIT));
     }
