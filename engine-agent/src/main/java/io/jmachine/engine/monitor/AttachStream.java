@@ -44,7 +44,6 @@ public final class AttachStream implements AutoCloseable {
     private final LinkedBlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
     private final Thread reader;
     private final ExecutorService writer;
-    private volatile boolean ended;
     private boolean closed;
 
     private AttachStream(int fd, boolean terminal, String name) {
@@ -132,23 +131,17 @@ public final class AttachStream implements AutoCloseable {
                 if (n <= 0) {
                     break;
                 }
-                OutputSource source = buffer[0] == STDERR_PIPE && !terminal ? OutputSource.STDERR : OutputSource.STDOUT;
                 if (buffer[0] != STDOUT_PIPE && buffer[0] != STDERR_PIPE) {
-                    continue; // not output: nothing else is defined, so skip rather than show garbage
+                    continue; // conmon defines no other kind of message: skip rather than show garbage
                 }
+                OutputSource source = buffer[0] == STDERR_PIPE && !terminal ? OutputSource.STDERR : OutputSource.STDOUT;
                 frames.add(new Frame(source, Arrays.copyOfRange(buffer, 1, n)));
             }
         } catch (IOException e) {
             // a reset connection (conmon gone) ends the output like EOF
         } finally {
-            ended = true;
             frames.add(END);
         }
-    }
-
-    /** Whether the output has ended (conmon closed the connection, or this stream was closed). */
-    public boolean ended() {
-        return ended && frames.size() <= 1;
     }
 
     /** Disconnects; the process keeps running. */

@@ -31,9 +31,45 @@ final class ConmonLauncher {
     private static final long OPEN_TIMEOUT_SECONDS = 30;
 
     private final Path conmon;
+    private final RuntimeCommands runtime;
 
-    ConmonLauncher(Path conmon) {
+    ConmonLauncher(Path conmon, RuntimeCommands runtime) {
         this.conmon = conmon;
+        this.runtime = runtime;
+    }
+
+    /**
+     * The arguments every monitor gets: conmon's API version 1, the runtime and its root, the
+     * bundle (where conmon puts its attach socket and FIFOs), the pid and exit files in
+     * {@code state}, and the stdio wanted. {@code monitorId} names an exec session apart from
+     * its container.
+     */
+    List<String> monitorArgs(MonitorState state, String containerId, String monitorId, Path bundle,
+                             boolean terminal, boolean stdin, boolean stdinOnce) {
+        List<String> args = new ArrayList<>(List.of(
+                "--api-version", "1",
+                "-c", containerId,
+                "-u", monitorId,
+                "-r", runtime.runtime().toString(),
+                "--runtime-arg", "--root", "--runtime-arg", runtime.root().toString(),
+                "-b", bundle.toString(),
+                "-p", state.pidFile().toString(),
+                "-P", state.conmonPidFile().toString(),
+                "--exit-dir", state.exitDir().toString(),
+                // bind the attach socket in the bundle through /proc/self/fd, whatever the path's
+                // length, rather than through a symlink in --socket-dir-path that keeps sun_path
+                // short (conmon 2.1.6 leaks those symlinks); clients connect the same way (Libc)
+                "--full-attach"));
+        if (terminal) {
+            args.add("-t");
+        }
+        if (stdin) {
+            args.add("-i");
+            if (!stdinOnce) {
+                args.add("--leave-stdin-open");
+            }
+        }
+        return args;
     }
 
     /**

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -37,8 +36,8 @@ public final class ContainerMonitor {
      */
     public ContainerMonitor(Path stateRoot, Path conmon, Path runtime, Path runtimeRoot) {
         this.stateRoot = stateRoot;
-        this.launcher = new ConmonLauncher(conmon);
         this.runtime = new RuntimeCommands(runtime, runtimeRoot);
+        this.launcher = new ConmonLauncher(conmon, this.runtime);
     }
 
     /**
@@ -65,7 +64,7 @@ public final class ContainerMonitor {
             Files.createDirectories(state.exitDir());
             Files.createDirectories(request.logPath().toAbsolutePath().getParent());
             state.writeRecord(new MonitorState.Record(id, request.bundle(), request.logPath(), request.terminal(), request.stdin()));
-            List<String> args = conmonArgs(state, id, id, request.bundle(), request.terminal(), request.stdin(), request.stdinOnce());
+            List<String> args = launcher.monitorArgs(state, id, id, request.bundle(), request.terminal(), request.stdin(), request.stdinOnce());
             args.addAll(List.of("-l", "k8s-file:" + request.logPath()));
             try (ConmonPipes pipes = launcher.launch(args, state.dir(), false)) {
                 ConmonPipes.Message message = pipes.readSync();
@@ -177,42 +176,17 @@ public final class ContainerMonitor {
         } catch (IOException e) {
             throw new MonitorException("cannot make " + exec.dir() + ": " + e.getMessage(), e);
         }
-        AttachStream stream = null;
         try {
             Files.createDirectories(exec.exitDir());
             Path processSpec = exec.dir().resolve("process.json");
             MonitorState.writeAtomically(processSpec, ExecProcessSpec.build(record.socketDir(), request));
             exec.writeRecord(new MonitorState.Record(id, exec.dir(), null, request.tty(), request.stdin()));
-            List<String> args = conmonArgs(exec, id, execId, exec.dir(), request.tty(), request.stdin(), true);
-            args.addAll(List.of("-l", "none", "--exec", "--exec-attach", "--exec-process-spec", processSpec.toString()));
-            ConmonPipes pipes = launcher.launch(args, exec.dir(), true);
-            try {
-                pipes.releaseStart();
-                if (!pipes.awaitAttachReady()) {
-                    throw new MonitorException("conmon ended before exec " + execId + " started: " + pipes.launcherErrors());
-                }
-                stream = AttachStream.connect(exec.dir(), request.tty(), id + "-" + execId);
-                pipes.releaseStart();
-                ConmonPipes.Message message = pipes.readSync();
-                if (message == null) {
-                    throw new MonitorException("conmon ended without starting exec " + execId + ": " + pipes.launcherErrors());
-                }
-                if (message.data() <= 0) {
-                    throw new RuntimeFailureException("exec", RuntimeMessages.fromStderr(message.message()));
-                }
-                // conmon reports the exit code on the sync pipe too, and fails if nobody reads it
-                Thread.ofVirtual().name("exec-sync-" + execId).start(() -> drain(pipes));
-                return new ExecSession(this, id, execId, message.data(), stream);
-            } catch (IOException | RuntimeException e) {
-                pipes.close();
-                throw e;
-            }
+            ExecStarter.Started started = new ExecStarter(launcher).start(exec, id, execId, processSpec, request);
+            return new ExecSession(this, id, execId, started.pid(), started.stream());
         } catch (IOException e) {
-            closeQuietly(stream);
             discardExec(exec);
             throw new MonitorException("cannot start conmon for exec " + execId + " in container " + id + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(stream);
             discardExec(exec);
             throw e;
         }
@@ -299,34 +273,6 @@ public final class ContainerMonitor {
         MonitorTeardown.deleteTree(exec.dir());
     }
 
-    private List<String> conmonArgs(MonitorState state, String containerId, String monitorId, Path bundle,
-                                    boolean terminal, boolean stdin, boolean stdinOnce) {
-        List<String> args = new ArrayList<>(List.of(
-                "--api-version", "1",
-                "-c", containerId,
-                "-u", monitorId,
-                "-r", runtime.runtime().toString(),
-                "--runtime-arg", "--root", "--runtime-arg", runtime.root().toString(),
-                "-b", bundle.toString(),
-                "-p", state.pidFile().toString(),
-                "-P", state.conmonPidFile().toString(),
-                "--exit-dir", state.exitDir().toString(),
-                // bind the attach socket in the bundle through /proc/self/fd, whatever the path's
-                // length: no symlink in a socket dir (which conmon 2.1.6 leaks) to keep sun_path short
-                "--full-attach",
-                "--socket-dir-path", state.dir().toString()));
-        if (terminal) {
-            args.add("-t");
-        }
-        if (stdin) {
-            args.add("-i");
-            if (!stdinOnce) {
-                args.add("--leave-stdin-open");
-            }
-        }
-        return args;
-    }
-
     private static AttachStream connect(MonitorState.Record record, String name) {
         try {
             return AttachStream.connect(record.socketDir(), record.terminal(), name);
@@ -352,22 +298,6 @@ public final class ContainerMonitor {
             }
         } catch (IOException e) {
             throw new MonitorException("cannot resize " + name + " through " + ctl + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void drain(ConmonPipes pipes) {
-        try (pipes) {
-            while (pipes.readSync() != null) {
-                // the exit code is also in the exit file, which is what readers use
-            }
-        } catch (IOException ignored) {
-            // conmon went away: the exit file (or its absence) tells the rest
-        }
-    }
-
-    private static void closeQuietly(AttachStream stream) {
-        if (stream != null) {
-            stream.close();
         }
     }
 
