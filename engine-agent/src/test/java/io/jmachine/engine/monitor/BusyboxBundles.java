@@ -41,7 +41,12 @@ final class BusyboxBundles {
 
     /** A new bundle running {@code args}, with or without a TTY, on the shared read-only rootfs. */
     Path bundle(boolean terminal, String... args) throws IOException, InterruptedException {
-        Path bundle = dir.resolve("bundles").resolve(UUID.randomUUID().toString().substring(0, 8));
+        return bundleIn(dir.resolve("bundles"), terminal, args);
+    }
+
+    /** A new bundle in a folder of {@code parent}, e.g. one too deep for a unix socket path. */
+    Path bundleIn(Path parent, boolean terminal, String... args) throws IOException, InterruptedException {
+        Path bundle = parent.resolve(UUID.randomUUID().toString().substring(0, 8));
         Files.createDirectories(bundle);
         run(List.of(RUNC.toString(), "spec", "--bundle", bundle.toString()));
         Path config = bundle.resolve("config.json");

@@ -213,6 +213,25 @@ class ContainerMonitorIT {
     }
 
     @Test
+    void attachWorksWhereTheBundlePathIsTooLongForAUnixSocket() throws Exception {
+        Path deep = shared.resolve("a-folder-name-of-fifty-characters-to-make-it-long-".repeat(3));
+        Path bundle = bundles.bundleIn(deep, false, "cat");
+        assertTrue(bundle.resolve("attach").toString().length() > 108, "longer than sun_path");
+        String id = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        created.add(id);
+        bundlesUsed.add(bundle);
+        monitor.create(new MonitorRequest(id, bundle, dir.resolve("logs").resolve(id + ".log"), false, true, true));
+
+        try (AttachStream stream = monitor.attach(id)) {
+            monitor.start(id);
+            stream.write("deep\n".getBytes(StandardCharsets.UTF_8));
+            stream.closeStdin();
+            assertEquals("deep\n", readUntil(stream, OutputSource.STDOUT, seen -> false));
+        }
+        assertEquals(Optional.of(0), monitor.awaitExit(id, WAIT));
+    }
+
+    @Test
     void aTtyContainerGivesRawOutputAndFollowsResizes() throws Exception {
         // conmon applies a resize asynchronously (ctl FIFO, then winsz FIFO, then TIOCSWINSZ): the
         // container waits for each size rather than racing it
