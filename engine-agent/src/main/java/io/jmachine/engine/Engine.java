@@ -5,13 +5,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.jmachine.engine.api.ApiServer;
 import io.jmachine.engine.api.Router;
 import io.jmachine.engine.api.TlsContexts;
-import io.jmachine.engine.api.images.ImageRoutes;
-import io.jmachine.engine.api.system.HostFacts;
-import io.jmachine.engine.api.system.SystemRoutes;
 import io.jmachine.engine.config.EngineConfig;
 import io.jmachine.engine.config.HostAddress;
 import io.jmachine.engine.image.ImageService;
-import io.jmachine.engine.image.ImageUsage;
 import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,17 +19,18 @@ public final class Engine implements AutoCloseable {
 
     private final EngineDirectories directories;
     private final ApiServer api;
-    private final ImageService images;
+    private final EngineServices services;
 
-    private Engine(EngineDirectories directories, ApiServer api, ImageService images) {
+    private Engine(EngineDirectories directories, ApiServer api, EngineServices services) {
         this.directories = directories;
         this.api = api;
-        this.images = images;
+        this.services = services;
     }
 
     public static Engine start(EngineConfig config) {
         EngineDirectories directories = EngineDirectories.claim(config.dataRoot(), config.execRoot(), config.pidfile());
         ApiServer api = null;
+        EngineServices services = null;
         try {
             ObjectMapper json = JsonMapper.builder()
                     .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
@@ -41,10 +38,7 @@ public final class Engine implements AutoCloseable {
                     .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                     .build();
             Router router = new Router();
-            new SystemRoutes(directories.engineId(), config, HostFacts.read()).register(router);
-            ImageService images = ImageService.open(config.dataRoot());
-            // the container side will pass its own ImageUsage, so that rmi sees containers
-            new ImageRoutes(images, ImageUsage.NONE).register(router);
+            services = EngineServices.start(config, directories.engineId(), json, router);
 
             api = new ApiServer(router, json, config.execRoot().resolve("spool"));
             SslContext tls = config.tlsVerify() ? TlsContexts.mutualTlsServer(config.tlsCaCert(), config.tlsCert(), config.tlsKey()) : null;
@@ -52,10 +46,13 @@ public final class Engine implements AutoCloseable {
                 api.listen(host, host instanceof HostAddress.Tcp ? tls : null, config.group());
             }
             LOG.info("jmachine-engine {} started (data root {}, exec root {})", EngineVersion.own(), config.dataRoot(), config.execRoot());
-            return new Engine(directories, api, images);
+            return new Engine(directories, api, services);
         } catch (RuntimeException e) {
             if (api != null) {
                 api.close();
+            }
+            if (services != null) {
+                services.close();
             }
             directories.close();
             throw e;
@@ -67,13 +64,14 @@ public final class Engine implements AutoCloseable {
     }
 
     public ImageService images() {
-        return images;
+        return services.images();
     }
 
     @Override
     public void close() {
         LOG.info("jmachine-engine stopping");
         api.close();
+        services.close();
         directories.close();
     }
 }

@@ -17,11 +17,16 @@ public final class SystemRoutes {
     private final String engineId;
     private final EngineConfig config;
     private final HostFacts host;
+    private final java.util.function.Supplier<Counts> counts;
 
-    public SystemRoutes(String engineId, EngineConfig config, HostFacts host) {
+    /** What docker info counts. */
+    public record Counts(int containers, int running, int paused, int stopped, int images) {}
+
+    public SystemRoutes(String engineId, EngineConfig config, HostFacts host, java.util.function.Supplier<Counts> counts) {
         this.engineId = engineId;
         this.config = config;
         this.host = host;
+        this.counts = counts;
     }
 
     public void register(Router router) {
@@ -74,11 +79,12 @@ public final class SystemRoutes {
     private void info(ApiExchange exchange) {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("ID", engineId);
-        info.put("Containers", 0);
-        info.put("ContainersRunning", 0);
-        info.put("ContainersPaused", 0);
-        info.put("ContainersStopped", 0);
-        info.put("Images", 0);
+        Counts now = counts.get();
+        info.put("Containers", now.containers());
+        info.put("ContainersRunning", now.running());
+        info.put("ContainersPaused", now.paused());
+        info.put("ContainersStopped", now.stopped());
+        info.put("Images", now.images());
         info.put("Driver", "overlay2");
         info.put("DriverStatus", List.of(List.of("Backing Filesystem", "extfs")));
         info.put("Plugins", Map.of("Volume", List.of("local"), "Network", List.of("bridge", "host", "none"), "Log", List.of("json-file")));

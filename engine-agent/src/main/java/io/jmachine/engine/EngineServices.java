@@ -1,0 +1,128 @@
+package io.jmachine.engine;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jmachine.engine.api.Router;
+import io.jmachine.engine.api.containers.ArchiveRoutes;
+import io.jmachine.engine.api.containers.ContainerRoutes;
+import io.jmachine.engine.api.containers.ExecRoutes;
+import io.jmachine.engine.api.containers.ProcessRoutes;
+import io.jmachine.engine.api.images.ImageRoutes;
+import io.jmachine.engine.api.system.EventRoutes;
+import io.jmachine.engine.api.system.HostFacts;
+import io.jmachine.engine.api.system.SystemRoutes;
+import io.jmachine.engine.config.ConfigException;
+import io.jmachine.engine.config.EngineConfig;
+import io.jmachine.engine.container.CniContainerNetworking;
+import io.jmachine.engine.container.ContainerFiles;
+import io.jmachine.engine.container.ContainerRecord;
+import io.jmachine.engine.container.ContainerService;
+import io.jmachine.engine.container.ContainerStore;
+import io.jmachine.engine.container.ExecService;
+import io.jmachine.engine.container.MonitoredProcesses;
+import io.jmachine.engine.container.StoreImageAccess;
+import io.jmachine.engine.events.EventBus;
+import io.jmachine.engine.image.ImageService;
+import io.jmachine.engine.monitor.ContainerMonitor;
+import io.jmachine.engine.network.ContainerEtcFiles;
+import io.jmachine.engine.network.Ipv4Subnet;
+import io.jmachine.engine.network.NetworkService;
+import io.jmachine.engine.network.NetworkSettings;
+import io.jmachine.engine.runtime.OciRuntime;
+import io.jmachine.engine.runtime.RuntimeProbe;
+import io.jmachine.engine.runtime.RuntimeSelector;
+import io.jmachine.engine.runtime.spec.EngineHost;
+import io.jmachine.engine.runtime.spec.OciSpecFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** The engine's services, built from its config and joined to the API's routes: the one place that wires. */
+final class EngineServices {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EngineServices.class);
+
+    private final ImageService images;
+    private final ContainerService containers;
+
+    private EngineServices(ImageService images, ContainerService containers) {
+        this.images = images;
+        this.containers = containers;
+    }
+
+    static EngineServices start(EngineConfig config, String engineId, ObjectMapper json, Router router) {
+        Clock clock = Clock.systemUTC();
+        EventBus events = new EventBus(clock);
+        ImageService images = ImageService.open(config.dataRoot());
+        ContainerStore store = new ContainerStore(config.dataRoot().resolve("containers"), json);
+
+        NetworkService network = NetworkService.create(networkSettings(config), json);
+        EngineHost host = EngineHost.read();
+        OciSpecFactory specs = OciSpecFactory.forThisHost();
+        OciRuntime runtime = new RuntimeSelector(config.execRoot(), host.cgroups(),
+                new RuntimeProbe(specs, OciSpecFactory.DEBIAN_TINI, config.execRoot().resolve("probe")),
+                RuntimeSelector.defaultSearchPath()).select(config.runtime());
+        LOG.info("OCI runtime: {} ({})", runtime.name(), runtime.binary());
+        ContainerMonitor monitor = new ContainerMonitor(config.execRoot().resolve("monitor"), conmon(), runtime.binary(), runtime.root());
+        MonitoredProcesses processes = new MonitoredProcesses(specs, runtime, monitor, host.cgroups(),
+                config.execRoot().resolve("bundles"), store);
+        ContainerService containers = new ContainerService(store, new StoreImageAccess(images),
+                new CniContainerNetworking(network, ContainerEtcFiles.fromHost()), processes, events, clock);
+        containers.recover();
+        Set<String> live = store.all().stream().filter(c -> c.state().isAlive()).map(ContainerRecord::id).collect(Collectors.toSet());
+        int swept = network.sweep(live);
+        if (swept > 0) {
+            LOG.info("removed {} network leftovers of containers that are gone", swept);
+        }
+        ExecService execs = new ExecService(store, processes, events);
+
+        new SystemRoutes(engineId, config, HostFacts.read(), () -> counts(store, images)).register(router);
+        new EventRoutes(events, clock).register(router);
+        new ImageRoutes(images, StoreImageAccess.usageOf(store)).register(router);
+        new ContainerRoutes(containers, clock).register(router);
+        new ExecRoutes(execs).register(router);
+        new ProcessRoutes(containers, clock).register(router);
+        new ArchiveRoutes(new ContainerFiles(containers, images)).register(router);
+        return new EngineServices(images, containers);
+    }
+
+    private static SystemRoutes.Counts counts(ContainerStore store, ImageService images) {
+        List<ContainerRecord> all = List.copyOf(store.all());
+        int running = (int) all.stream().filter(c -> c.state().running() && !c.state().paused()).count();
+        int paused = (int) all.stream().filter(c -> c.state().paused()).count();
+        return new SystemRoutes.Counts(all.size(), running, paused, all.size() - running - paused, images.all().size());
+    }
+
+    private static NetworkSettings networkSettings(EngineConfig config) {
+        NetworkSettings defaults = NetworkSettings.defaults(config.dataRoot());
+        if (config.bridge() == null && config.bip() == null) {
+            return defaults;
+        }
+        return defaults.withBridge(config.bridge() != null ? config.bridge() : defaults.bridgeName(),
+                config.bip() != null ? Ipv4Subnet.parse(config.bip()) : defaults.subnet());
+    }
+
+    /** Debian installs conmon in /usr/bin; podman's packages put it in /usr/libexec/podman. */
+    private static Path conmon() {
+        for (Path candidate : List.of(Path.of("/usr/bin/conmon"), Path.of("/usr/libexec/podman/conmon"), Path.of("/usr/local/bin/conmon"))) {
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        throw new ConfigException("conmon is missing: install it (apt-get install conmon); it keeps each container running "
+                + "while the engine restarts");
+    }
+
+    ImageService images() {
+        return images;
+    }
+
+    void close() {
+        containers.shutdown();
+    }
+}
