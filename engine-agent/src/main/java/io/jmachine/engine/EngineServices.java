@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jmachine.engine.api.Router;
 import io.jmachine.engine.api.containers.ArchiveRoutes;
 import io.jmachine.engine.api.containers.ContainerRoutes;
+import io.jmachine.engine.api.containers.DiskUsageRoutes;
 import io.jmachine.engine.api.containers.ExecRoutes;
 import io.jmachine.engine.api.containers.ProcessRoutes;
 import io.jmachine.engine.api.images.ImageRoutes;
@@ -84,7 +85,9 @@ final class EngineServices {
         new SystemRoutes(engineId, config, HostFacts.read(), () -> counts(store, images)).register(router);
         new EventRoutes(events, clock).register(router);
         new ImageRoutes(images, StoreImageAccess.usageOf(store)).register(router);
-        new ContainerRoutes(containers, clock).register(router);
+        DiskUsageRoutes diskUsage = new DiskUsageRoutes(containers, images, clock);
+        diskUsage.register(router);
+        new ContainerRoutes(containers, clock, diskUsage::sizes).register(router);
         new ExecRoutes(execs).register(router);
         new ProcessRoutes(containers, clock).register(router);
         new ArchiveRoutes(new ContainerFiles(containers, images)).register(router);

@@ -94,6 +94,11 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<ApiCall> {
             LOG.warn("{} {} failed after its response began: {}", exchange.request().method(), exchange.request().path(), e.getMessage());
             return;
         }
+        if (e.status() == 304) {
+            // not modified: dockerd sends no body, and a body would break the client's next read
+            exchange.empty(304);
+            return;
+        }
         exchange.json(e.status(), Map.of("message", e.getMessage()));
     }
 

@@ -27,6 +27,7 @@ public final class ResponseStream implements AutoCloseable {
     private final ObjectMapper json;
     private final boolean keepAlive;
     private boolean ended;
+    private OutputStream output;
 
     ResponseStream(Channel channel, ObjectMapper json, boolean keepAlive) {
         this.channel = channel;
@@ -76,19 +77,39 @@ public final class ResponseStream implements AutoCloseable {
         write(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The body as an OutputStream, for writers such as tar archives. */
+    /**
+     * The body as an OutputStream for writers such as tar archives, buffered into 64 KiB chunks (tar writers
+     * make many small writes); {@link #close()} flushes it.
+     */
     public OutputStream asOutputStream() {
-        return new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                ResponseStream.this.write(new byte[] {(byte) b});
-            }
+        if (output == null) {
+            output = new java.io.BufferedOutputStream(new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    ResponseStream.this.write(new byte[] {(byte) b});
+                }
 
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                ResponseStream.this.write(b, off, len);
-            }
-        };
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    ResponseStream.this.write(b, off, len);
+                }
+            }, 64 * 1024) {
+                @Override
+                public void close() throws IOException {
+                    flush(); // the response ends with ResponseStream.close(), not here
+                }
+            };
+        }
+        return output;
+    }
+
+    /**
+     * Cuts the connection without ending the body, so that a failure midway is never taken for a complete
+     * (e.g. a truncated tar).
+     */
+    public void abort() {
+        ended = true;
+        channel.close();
     }
 
     /** Ends the body; the connection stays for the next request when the client asked for keep-alive. */
@@ -96,6 +117,14 @@ public final class ResponseStream implements AutoCloseable {
     public void close() {
         if (ended) {
             return;
+        }
+        if (output != null) {
+            try {
+                output.flush();
+            } catch (IOException e) {
+                abort();
+                return;
+            }
         }
         ended = true;
         if (!channel.isActive()) {

@@ -42,8 +42,13 @@ public final class ArchiveRoutes {
             ex.empty(200);
         });
         router.get("/containers/{id}/export", ex -> {
-            try (ResponseStream out = ex.startStream(200, "application/x-tar")) {
+            ResponseStream out = ex.startStream(200, "application/x-tar");
+            try {
                 files.export(ex.request().pathParam("id"), out.asOutputStream());
+                out.close();
+            } catch (IOException | RuntimeException e) {
+                out.abort();
+                throw e;
             }
         });
         router.post("/commit", this::commit);
@@ -57,10 +62,12 @@ public final class ArchiveRoutes {
                 stream[0] = ex.startStream(200, "application/x-tar");
                 return stream[0].asOutputStream();
             });
-        } finally {
+            stream[0].close();
+        } catch (IOException | RuntimeException e) {
             if (stream[0] != null) {
-                stream[0].close();
+                stream[0].abort();
             }
+            throw e;
         }
     }
 

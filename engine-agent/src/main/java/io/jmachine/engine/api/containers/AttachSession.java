@@ -21,8 +21,11 @@ final class AttachSession implements AttachHub.Session {
     private final boolean wantStdout;
     private final boolean wantStderr;
     private final boolean closeStdinAtEof;
+    private final DetachKeys detachKeys;
 
-    AttachSession(HijackedStream client, boolean wantStdin, boolean wantStdout, boolean wantStderr, boolean closeStdinAtEof) {
+    AttachSession(HijackedStream client, boolean wantStdin, boolean wantStdout, boolean wantStderr, boolean closeStdinAtEof,
+                  DetachKeys detachKeys) {
+        this.detachKeys = detachKeys;
         this.client = client;
         this.wantStdin = wantStdin;
         this.wantStdout = wantStdout;
@@ -36,7 +39,15 @@ final class AttachSession implements AttachHub.Session {
         if (wantStdin) {
             client.onStdin(bytes -> {
                 try {
-                    attachment.writeStdin(bytes);
+                    DetachKeys.Scan scan = detachKeys.scan(bytes);
+                    if (scan.forward().length > 0) {
+                        attachment.writeStdin(scan.forward());
+                    }
+                    if (scan.detach()) {
+                        // the client leaves; the container runs on
+                        attachment.close();
+                        client.close();
+                    }
                 } catch (IOException e) {
                     LOG.debug("stdin to the container failed: {}", e.getMessage());
                 }

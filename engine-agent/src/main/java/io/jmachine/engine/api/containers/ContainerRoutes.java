@@ -27,10 +27,13 @@ public final class ContainerRoutes {
 
     private final ContainerService service;
     private final Clock clock;
+    private final java.util.function.Function<ContainerRecord, Map<String, Long>> sizes;
 
-    public ContainerRoutes(ContainerService service, Clock clock) {
+    /** @param sizes SizeRw and SizeRootFs of a container, for `docker ps -s` */
+    public ContainerRoutes(ContainerService service, Clock clock, java.util.function.Function<ContainerRecord, Map<String, Long>> sizes) {
         this.service = service;
         this.clock = clock;
+        this.sizes = sizes;
     }
 
     public void register(Router router) {
@@ -136,7 +139,11 @@ public final class ContainerRoutes {
             if (!ContainerFilters.matches(record, filters)) {
                 continue;
             }
-            out.add(ContainerViews.summary(record, clock.instant()));
+            Map<String, Object> summary = ContainerViews.summary(record, clock.instant());
+            if (ex.request().queryFlag("size")) {
+                summary.putAll(sizes.apply(record));
+            }
+            out.add(summary);
             if (limit != null && limit > 0 && out.size() >= limit) {
                 break;
             }
@@ -175,6 +182,7 @@ public final class ContainerRoutes {
         boolean wantStdin = request.queryFlag("stdin");
         boolean wantStdout = request.queryFlag("stdout");
         boolean wantStderr = request.queryFlag("stderr");
+        DetachKeys detachKeys = DetachKeys.parse(request.queryParam("detachKeys"));
         HijackedStream client = ex.hijack(!tty);
         if (request.queryFlag("logs")) {
             LogStreaming.replay(service.processes().logs(record.id()), client, tty, wantStdout, wantStderr);
@@ -184,7 +192,7 @@ public final class ContainerRoutes {
             return;
         }
         AttachSession session = new AttachSession(client, wantStdin && record.config().openStdin(), wantStdout, wantStderr,
-                record.config().stdinOnce());
+                record.config().stdinOnce(), detachKeys);
         client.onClose(() -> service.attachHub().unregister(record.id(), session));
         service.attachHub().register(record.id(), session);
     }

@@ -2,7 +2,7 @@ package io.jmachine.engine.api.images;
 
 import io.jmachine.engine.api.ApiException;
 import io.jmachine.engine.api.ApiExchange;
-import io.jmachine.engine.api.ChunkedResponse;
+import io.jmachine.engine.api.ResponseStream;
 import io.jmachine.engine.api.Router;
 import io.jmachine.engine.image.Image;
 import io.jmachine.engine.image.ImageFilters;
@@ -117,9 +117,9 @@ public final class ImageRoutes {
 
     private void save(ApiExchange exchange, List<String> names) throws IOException {
         ImageSaver.Plan plan = images.planSave(names); // a missing image is a 404 before any byte of tar
-        ChunkedResponse body = ChunkedResponse.start(exchange, 200, "application/x-tar");
+        ResponseStream body = exchange.startStream(200, "application/x-tar");
         try {
-            images.save(plan, body);
+            images.save(plan, body.asOutputStream());
             body.close();
         } catch (IOException | RuntimeException e) {
             body.abort();
