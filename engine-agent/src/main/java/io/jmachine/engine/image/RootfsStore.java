@@ -164,30 +164,8 @@ final class RootfsStore {
         return layers.root().resolve(CONTAINERS).resolve(containerId);
     }
 
-    static boolean isMounted(Path mountPoint) throws IOException {
-        String target = mountPoint.toAbsolutePath().normalize().toString();
-        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-            String[] fields = line.split(" ");
-            if (fields.length > 4 && unescape(fields[4]).equals(target)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** mountinfo writes space, tab, newline and backslash as octal escapes. */
-    private static String unescape(String field) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < field.length(); i++) {
-            char c = field.charAt(i);
-            if (c == '\\' && i + 3 < field.length() && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
-                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
+    static boolean isMounted(Path mountPoint) {
+        return io.jmachine.engine.linux.MountInfo.isMountPoint(mountPoint);
     }
 
     private static void run(Path workingDir, String... command) throws IOException {

@@ -1,5 +1,7 @@
 package io.jmachine.engine.runtime.cgroup;
 
+import io.jmachine.engine.linux.MountInfo;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -73,23 +75,13 @@ public sealed interface CgroupLayout {
 
     static CgroupLayout fromMountinfo(String mountinfo) {
         Map<String, Hierarchy> v1 = new LinkedHashMap<>();
-        for (String line : mountinfo.split("\n")) {
-            String[] halves = line.split(" - ", 2);
-            if (halves.length < 2) {
-                continue;
-            }
-            String[] fields = halves[0].split(" ");
-            String[] tail = halves[1].split(" ");
-            if (fields.length < 5 || tail.length < 3) {
-                continue;
-            }
-            Path mountPoint = Path.of(unescape(fields[4]));
-            Hierarchy hierarchy = new Hierarchy(mountPoint, unescape(fields[3]));
-            if (tail[0].equals("cgroup2") && mountPoint.equals(SYS_FS_CGROUP)) {
+        for (MountInfo.Mount mount : MountInfo.parse(mountinfo)) {
+            Hierarchy hierarchy = new Hierarchy(mount.mountPoint(), mount.root());
+            if (mount.fsType().equals("cgroup2") && mount.mountPoint().equals(SYS_FS_CGROUP)) {
                 return new V2(hierarchy);
             }
-            if (tail[0].equals("cgroup")) {
-                for (String option : tail[2].split(",")) {
+            if (mount.fsType().equals("cgroup")) {
+                for (String option : mount.superOptions().split(",")) {
                     if (V1_CONTROLLERS.contains(option)) {
                         v1.putIfAbsent(option, hierarchy);
                     }
@@ -101,20 +93,5 @@ public sealed interface CgroupLayout {
                     + "containers need cgroups; mount them (systemd does) and start the engine again");
         }
         return new V1(v1);
-    }
-
-    /** mountinfo writes space, tab, newline and backslash as octal escapes. */
-    private static String unescape(String field) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < field.length(); i++) {
-            char c = field.charAt(i);
-            if (c == '\\' && i + 3 < field.length() && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
-                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
     }
 }
