@@ -7,12 +7,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -82,13 +79,7 @@ public final class ContainerStore {
         Path dir = folder(record.id());
         try {
             Files.createDirectories(dir);
-            Path temp = dir.resolve(RECORD + ".tmp");
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                out.write(java.nio.ByteBuffer.wrap(json.writeValueAsBytes(record)));
-                out.force(true);
-            }
-            Files.move(temp, dir.resolve(RECORD), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            io.jmachine.engine.linux.AtomicFiles.write(dir.resolve(RECORD), json.writeValueAsBytes(record));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save container " + record.id() + " in " + dir, e);
         }

@@ -1,5 +1,7 @@
 package io.jmachine.engine.image;
 
+import io.jmachine.engine.linux.AtomicFiles;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -99,6 +101,6 @@ public final class ReferenceStore {
 
     private void save() throws IOException {
         Files.createDirectories(file.getParent());
-        DurableFiles.write(file, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
+        AtomicFiles.write(file, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
     }
 }

@@ -1,5 +1,7 @@
 package io.jmachine.engine.image;
 
+import io.jmachine.engine.linux.AtomicFiles;
+
 import io.jmachine.engine.api.ApiException;
 import io.jmachine.engine.archive.LinuxFiles;
 import io.jmachine.engine.archive.TarExtractor;
@@ -96,9 +98,9 @@ final class RootfsStore {
             layers.require(chainId);
             chain.append(chainId).append('\n');
         }
-        DurableFiles.write(dir.resolve("image"), (image.id() + "\n").getBytes(StandardCharsets.US_ASCII));
+        AtomicFiles.write(dir.resolve("image"), (image.id() + "\n").getBytes(StandardCharsets.US_ASCII));
         // written last: its presence says the folder is complete
-        DurableFiles.write(dir.resolve("layers"), chain.toString().getBytes(StandardCharsets.US_ASCII));
+        AtomicFiles.write(dir.resolve("layers"), chain.toString().getBytes(StandardCharsets.US_ASCII));
     }
 
     void unmount(String containerId) throws IOException {

@@ -1,5 +1,7 @@
 package io.jmachine.engine.monitor;
 
+import io.jmachine.engine.linux.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -179,7 +181,7 @@ public final class ContainerMonitor {
         try {
             Files.createDirectories(exec.exitDir());
             Path processSpec = exec.dir().resolve("process.json");
-            MonitorState.writeAtomically(processSpec, ExecProcessSpec.build(record.socketDir(), request));
+            AtomicFiles.write(processSpec, ExecProcessSpec.build(record.socketDir(), request));
             exec.writeRecord(new MonitorState.Record(id, exec.dir(), null, request.tty(), request.stdin()));
             ExecStarter.Started started = new ExecStarter(launcher).start(exec, id, execId, processSpec, request);
             return new ExecSession(this, id, execId, started.pid(), started.stream());

@@ -1,5 +1,7 @@
 package io.jmachine.engine.monitor;
 
+import io.jmachine.engine.linux.AtomicFiles;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
@@ -80,7 +82,7 @@ final class MonitorState {
     }
 
     void writeRecord(Record record) throws IOException {
-        writeAtomically(recordFile(), JSON.writeValueAsBytes(record));
+        AtomicFiles.write(recordFile(), JSON.writeValueAsBytes(record));
     }
 
     Record record() {
@@ -157,16 +159,5 @@ final class MonitorState {
         } catch (IOException | NumberFormatException e) {
             throw new MonitorException("cannot read pid file " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Durable state is written whole or not at all: temp file, fsync, rename. */
-    static void writeAtomically(Path target, byte[] content) throws IOException {
-        Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            channel.write(java.nio.ByteBuffer.wrap(content));
-            channel.force(true);
-        }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -1,5 +1,7 @@
 package io.jmachine.engine.network;
 
+import io.jmachine.engine.linux.AtomicFiles;
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,7 @@
 package io.jmachine.engine.network;
 
+import io.jmachine.engine.linux.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

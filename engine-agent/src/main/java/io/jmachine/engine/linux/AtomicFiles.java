@@ -1,4 +1,4 @@
-package io.jmachine.engine.network;
+package io.jmachine.engine.linux;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -8,13 +8,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
-/** Writes that a crash never leaves half done: a temp file beside the target, fsync, rename over it. */
-final class AtomicFiles {
+/** Whole-file replacement that a crash cannot tear: temp file beside the target, fsync, rename, fsync of the folder. */
+public final class AtomicFiles {
 
     private AtomicFiles() {
     }
 
-    static void write(Path target, byte[] content) throws IOException {
+    public static void write(Path target, byte[] content) throws IOException {
         Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -29,6 +29,11 @@ final class AtomicFiles {
         } catch (IOException e) {
             Files.deleteIfExists(temp);
             throw e;
+        }
+        try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException ignored) {
+            // some file systems cannot sync a folder; the rename is still atomic
         }
     }
 }
