@@ -81,6 +81,12 @@ final class EngineServices {
             LOG.info("removed {} network leftovers of containers that are gone", swept);
         }
         ExecService execs = new ExecService(store, processes, events);
+        // exec instances go with their container, as in dockerd
+        events.subscribe(event -> {
+            if (event.type().equals("container") && event.action().equals("destroy")) {
+                execs.forgetContainer(event.actor().id());
+            }
+        }, 0);
 
         new SystemRoutes(engineId, config, HostFacts.read(), () -> counts(store, images)).register(router);
         new EventRoutes(events, clock).register(router);

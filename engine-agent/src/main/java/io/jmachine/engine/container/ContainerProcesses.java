@@ -42,6 +42,9 @@ public interface ContainerProcesses {
     /** Frees the runtime's and the monitor's state of an ended container. Idempotent. */
     void release(String id);
 
+    /** Whether an ended container still has runtime or monitor state to release (after a crash, say). */
+    boolean holdsState(String id);
+
     /** Connects to the container's console/stdio: output as it comes, input to its stdin. */
     Attachment attach(String id) throws IOException;
 

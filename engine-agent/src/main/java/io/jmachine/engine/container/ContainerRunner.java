@@ -37,10 +37,12 @@ public final class ContainerRunner {
     private final Map<String, Boolean> stopping = new ConcurrentHashMap<>();
     private final ExecutorService watchers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("exit-watch-", 0).factory());
     private final AttachHub attachHub;
+    private final ContainerCleanup cleanup;
     private volatile Consumer<String> autoRemove = id -> { };
 
     ContainerRunner(ContainerStore store, ImageAccess images, ContainerNetworking networking, ContainerProcesses processes,
-                    EventBus events, ExitSignals signals, AttachHub attachHub, Clock clock) {
+                    EventBus events, ExitSignals signals, AttachHub attachHub, ContainerCleanup cleanup, Clock clock) {
+        this.cleanup = cleanup;
         this.store = store;
         this.images = images;
         this.networking = networking;
@@ -83,18 +85,25 @@ public final class ContainerRunner {
     /** Under the container's lock: from a stopped record to a running one, undoing every step if one fails. */
     private void launch(ContainerRecord record) {
         String id = record.id();
+        cleanup.await(id);
         ContainerRecord.NetworkAttachment network = null;
         try {
+            long t0 = System.nanoTime();
             Path rootfs = images.mountRootfs(id, record.image());
+            long t1 = System.nanoTime();
             network = networking.attach(id, record.hostConfig());
+            long t2 = System.nanoTime();
             ContainerNetworking.EtcFiles etc = networking.writeEtcFiles(id, store.folder(id), record.config().hostname(),
                     record.hostConfig());
             record = record.withNetwork(network);
             int pid = processes.create(record, new ContainerProcesses.Launch(rootfs, network.netnsPath(), etc.hosts(),
                     etc.resolvConf(), etc.hostname()));
             // clients that attached before start get everything from the first byte
+            long t3 = System.nanoTime();
             attachHub.containerCreated(id);
             processes.start(id);
+            LOG.debug("started {}: rootfs {} ms, network {} ms, create {} ms, start {} ms", record.shortId(), (t1 - t0) / 1_000_000,
+                    (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (System.nanoTime() - t3) / 1_000_000);
             record = record.withState(record.state().running(pid, clock.instant()));
             store.save(record);
             events.publish("container", "start", id, attributes(record));
@@ -159,14 +168,10 @@ public final class ContainerRunner {
             if (record == null || !record.state().isAlive()) {
                 return;
             }
-            processes.release(id);
-            if (record.network() != null) {
-                networking.detach(id, record.network());
-            }
-            images.unmountRootfs(id);
             record = record.withState(record.state().exited(code, false, clock.instant()));
             store.save(record);
             attachHub.containerEnded(id);
+            free(record);
         }
         Map<String, String> attributes = new java.util.HashMap<>(attributes(record));
         attributes.put("exitCode", String.valueOf(code));
@@ -178,6 +183,17 @@ public final class ContainerRunner {
         } else if (record.hostConfig().autoRemove()) {
             autoRemove.accept(id);
         }
+    }
+
+    /** Queues the release of what an ended container holds: its monitor and runtime state, network and mount. */
+    void free(ContainerRecord record) {
+        String id = record.id();
+        ContainerRecord.NetworkAttachment network = record.network();
+        cleanup.after(id, "release", () -> processes.release(id));
+        if (network != null) {
+            cleanup.after(id, "network detach", () -> networking.detach(id, network));
+        }
+        cleanup.after(id, "unmount", () -> images.unmountRootfs(id));
     }
 
     private void scheduleRestart(ContainerRecord record) {
@@ -360,6 +376,7 @@ public final class ContainerRunner {
 
     void shutdown() {
         watchers.shutdownNow();
+        cleanup.drain();
     }
 
     /** For tests and wait: the instant a container is seen. */

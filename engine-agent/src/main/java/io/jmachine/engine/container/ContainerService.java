@@ -30,6 +30,7 @@ public final class ContainerService {
     private final ContainerRunner runner;
     private final AttachHub attachHub;
     private final ExitSignals signals = new ExitSignals();
+    private final ContainerCleanup cleanup = new ContainerCleanup();
     private final ContainerNames names = new ContainerNames();
     private final Clock clock;
 
@@ -42,10 +43,11 @@ public final class ContainerService {
         this.events = events;
         this.clock = clock;
         this.attachHub = new AttachHub(processes);
-        this.runner = new ContainerRunner(store, images, networking, processes, events, signals, attachHub, clock);
+        this.runner = new ContainerRunner(store, images, networking, processes, events, signals, attachHub, cleanup, clock);
         runner.onAutoRemove(id -> {
             try {
-                remove(id, true, false);
+                // --rm: the client waits for "removed", not for the cleanup behind it
+                removeRecord(id, true);
             } catch (RuntimeException e) {
                 LOG.warn("cannot auto-remove container {}: {}", id, e.getMessage());
             }
@@ -55,6 +57,15 @@ public final class ContainerService {
     /** Reads the stored containers and reconciles them with what still runs. */
     public void recover() {
         store.load();
+        // removals and exits a crash interrupted: free what they still hold
+        for (String orphan : store.orphanFolders()) {
+            forgetResources(orphan, null);
+        }
+        for (ContainerRecord record : store.all()) {
+            if (!record.state().isAlive() && processes.holdsState(record.id())) {
+                runner.free(record);
+            }
+        }
         for (ContainerRecord record : store.all()) {
             if (record.state().isAlive() && processes.isRunning(record.id())) {
                 attachHub.markLive(record.id());
@@ -143,8 +154,19 @@ public final class ContainerService {
         events.publish("container", "rename", record.id(), attributes);
     }
 
-    /** Docker's rm: 409 for a running container unless forced; frees the root filesystem, network and monitor. */
+    /**
+     * Docker's rm: 409 for a running container unless forced; returns once the root filesystem, network and
+     * monitor are freed, so that nothing of it is left when the client goes on.
+     */
     public void remove(String idOrName, boolean force, boolean removeVolumes) {
+        String id = removeRecord(idOrName, force);
+        if (id != null) {
+            cleanup.await(id);
+        }
+    }
+
+    /** Removes the record now and queues the freeing of its resources; returns the ID, or null if it was gone. */
+    private String removeRecord(String idOrName, boolean force) {
         ContainerRecord record = store.resolve(idOrName);
         String id = record.id();
         if (record.state().isAlive()) {
@@ -158,22 +180,29 @@ public final class ContainerService {
         synchronized (runner.lock(id)) {
             record = store.byId(id);
             if (record == null) {
-                return;
+                return null;
             }
             if (record.state().isAlive() && processes.isRunning(id)) {
                 throw ApiException.conflict("cannot remove container \"/" + record.name() + "\": it did not stop; try again");
             }
-            processes.release(id);
-            if (record.network() != null) {
-                networking.detach(id, record.network());
-            }
-            images.removeRootfs(id);
-            store.delete(id);
+            store.deleteRecord(id);
             lastExit = record.state().exitCode();
+            forgetResources(id, record.network());
         }
         runner.forget(id);
         events.publish("container", "destroy", id, ContainerRunner.attributes(record));
         signals.removed(id, lastExit);
+        return id;
+    }
+
+    /** Queues the freeing of everything a removed container had; its record is already gone. */
+    private void forgetResources(String id, ContainerRecord.NetworkAttachment network) {
+        cleanup.after(id, "release", () -> processes.release(id));
+        if (network != null) {
+            cleanup.after(id, "network detach", () -> networking.detach(id, network));
+        }
+        cleanup.after(id, "root filesystem removal", () -> images.removeRootfs(id));
+        cleanup.after(id, "folder removal", () -> store.deleteFolder(id));
     }
 
     /** /containers/{id}/wait: completes with the exit code when the condition holds. */

@@ -86,8 +86,33 @@ public final class ContainerStore {
         byId.put(record.id(), record);
     }
 
-    public void delete(String id) {
+    /** Forgets the container: its record goes first, so that a crash before its folder is gone does not bring it back. */
+    public void deleteRecord(String id) {
+        try {
+            Files.deleteIfExists(folder(id).resolve(RECORD));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the record of container " + id, e);
+        }
         byId.remove(id);
+    }
+
+    /** Folders whose record is gone: removals a crash interrupted. */
+    public List<String> orphanFolders() {
+        List<String> orphans = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
+            for (Path dir : dirs) {
+                if (Files.isDirectory(dir) && !Files.exists(dir.resolve(RECORD)) && !Files.exists(dir.resolve(RECORD + ".tmp"))) {
+                    orphans.add(dir.getFileName().toString());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the container store " + root, e);
+        }
+        return orphans;
+    }
+
+    /** Deletes what is left of a removed container's folder (its log, /etc files). */
+    public void deleteFolder(String id) {
         Path dir = folder(id);
         try {
             if (Files.exists(dir)) {

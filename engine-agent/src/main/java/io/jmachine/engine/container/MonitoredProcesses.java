@@ -156,6 +156,11 @@ public final class MonitoredProcesses implements ContainerProcesses {
     }
 
     @Override
+    public boolean holdsState(String id) {
+        return Files.exists(bundle(id)) || monitor.containers().contains(id);
+    }
+
+    @Override
     public Attachment attach(String id) throws IOException {
         try {
             return new StreamAttachment(monitor.attach(id));
