@@ -30,7 +30,7 @@ public final class EngineClient {
         this.tls = tls;
     }
 
-    /** True when the engine answers `/_ping` with OK within the timeout; the failure's cause otherwise, as an exception. */
+    /** Returns when the engine answers `/_ping` with OK within the timeout; throws with the cause otherwise. */
     public void ping(Duration timeout) throws IOException, InterruptedException {
         HttpResponse<String> response = get("/_ping", timeout);
         if (response.statusCode() != 200 || !"OK".equals(response.body().trim())) {
