@@ -18,6 +18,8 @@ import static io.jmachine.provisioner.ssh.ShellQuoting.quote;
 sealed interface EngineService {
 
     Duration TIMEOUT = Duration.ofSeconds(90);
+    /** What the engine's java command line names, whatever folder it is installed in. */
+    String ENGINE_MAIN = "io.jmachine.engine.EngineMain";
 
     static EngineService detect(SshClient ssh, EngineLayout layout) {
         boolean systemd = ssh.run("[ -d /run/systemd/system ]", Duration.ofSeconds(30)).ok();
@@ -100,29 +102,40 @@ sealed interface EngineService {
             this.environment.addAll(environment);
         }
 
+        /**
+         * The launching shell writes its pid before it execs the engine (whose launcher execs java in turn), so the pid
+         * is known at once, before the engine writes its own pidfile.
+         */
         @Override
         public void restart() {
             stop();
-            String env = environment.isEmpty() ? "" : "env " + ShellQuoting.join(environment) + " ";
-            String command = "mkdir -p " + quote(layout.execRoot()) + " && cd / && setsid -f " + env + quote(layout.binary())
-                    + " --config-file " + quote(layout.configFile()) + " >>" + quote(layout.logFile()) + " 2>&1 </dev/null";
+            String engine = "echo $$ > " + quote(launchPidfile()) + "; exec " + (environment.isEmpty() ? "" : "env " + ShellQuoting.join(environment) + " ")
+                    + quote(layout.binary()) + " --config-file " + quote(layout.configFile());
+            String command = "mkdir -p " + quote(layout.execRoot()) + " && cd / && setsid -f sh -c " + quote(engine)
+                    + " >>" + quote(layout.logFile()) + " 2>&1 </dev/null";
             ssh.runAsRoot(command, TIMEOUT).orThrow("starting the engine");
+        }
+
+        private String launchPidfile() {
+            return layout.execRoot() + "/jmachine-engine.launch.pid";
+        }
+
+        /** A sh snippet that sets p to the engine's pid, or exits 1 when no engine runs (a stale pid may name another process). */
+        private String findEngine() {
+            return "p=$(cat " + quote(layout.pidfile()) + " 2>/dev/null || cat " + quote(launchPidfile()) + " 2>/dev/null) || exit 1; "
+                    + "grep -q " + ENGINE_MAIN + " /proc/$p/cmdline 2>/dev/null || exit 1; ";
         }
 
         @Override
         public void stop() {
-            // the pid must still be an engine: a stale pidfile may name a recycled pid
-            String pid = quote(layout.pidfile());
-            String command = "p=$(cat " + pid + " 2>/dev/null) || exit 0; "
-                    + "grep -q jmachine-engine /proc/$p/cmdline 2>/dev/null || exit 0; "
-                    + "kill -TERM $p; i=0; while kill -0 $p 2>/dev/null && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; "
-                    + "if kill -0 $p 2>/dev/null; then kill -KILL $p; fi; true";
+            String command = "(" + findEngine() + "kill -TERM $p; i=0; while kill -0 $p 2>/dev/null && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; "
+                    + "if kill -0 $p 2>/dev/null; then kill -KILL $p; fi); rm -f " + quote(launchPidfile());
             ssh.runAsRoot(command, TIMEOUT).orThrow("stopping the engine");
         }
 
         @Override
         public boolean running() {
-            return ssh.runAsRoot("p=$(cat " + quote(layout.pidfile()) + ") && grep -q jmachine-engine /proc/$p/cmdline", TIMEOUT).ok();
+            return ssh.runAsRoot(findEngine() + "true", TIMEOUT).ok();
         }
 
         @Override
