@@ -22,6 +22,8 @@ import java.util.Map;
 /** The jmachine command: create and manage container hosts. Each verb is its own class. */
 @Command(name = "jmachine",
         mixinStandardHelpOptions = true,
+        // every verb takes -h/--help as well (`create -d generic --help` lists the drivers' flags)
+        scope = CommandLine.ScopeType.INHERIT,
         versionProvider = VersionCommand.Provider.class,
         description = "Create and manage container hosts: VMs and hosts that run jmachine-engine, driven with the docker CLI.",
         subcommands = {CreateCommand.class, LsCommand.class, InspectCommand.class, EnvCommand.class, IpCommand.class,
