@@ -67,7 +67,7 @@ public final class JMachine implements Runnable {
     }
 
     Machines machines() {
-        StoreLocation location = StoreLocation.resolve(global.storagePath, environment, java.nio.file.Path.of(System.getProperty("user.home")));
+        StoreLocation location = global.store(environment);
         String user = environment.getOrDefault("USER", System.getProperty("user.name"));
         return new Machines(new MachineStore(location), drivers, new CertificateAuthority(location.certs(), user, Clock.systemUTC()),
                 new Templates(), Clock.systemUTC(), SshWaiter.standard());

@@ -175,7 +175,10 @@ public final class Machines {
         }
     }
 
-    /** New server certificate, (with {@code clientCerts}: a new CA and client certificate first), pushed to the host. */
+    /**
+     * Copies the store's current client files into the machine's folder and issues a new server certificate for the
+     * driver's current addresses, pushed to the host, whose engine restarts (after `--client-certs` made a new CA).
+     */
     public void regenerateCertificates(Machine machine, Progress progress) throws IOException {
         copyClientCertificates(machine.context());
         if (machine.driver().ssh().isEmpty()) {
