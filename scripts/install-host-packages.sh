@@ -18,6 +18,7 @@ REQUIREMENTS=(
   "tini tini"                            # docker run --init
   "busybox busybox-static"               # the tests' images are built from it
   "curl curl"
+  "/usr/sbin/sshd openssh-server"        # the machine ITs adopt this host over SSH with a private sshd (never the system's)
 )
 
 missing=()

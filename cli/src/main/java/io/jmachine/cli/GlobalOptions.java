@@ -5,6 +5,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /** Options every verb takes, before or after its name. */
 public final class GlobalOptions {
@@ -21,8 +22,9 @@ public final class GlobalOptions {
         System.setProperty("jmachine.storage.env", StoreLocation.STORAGE_PATH_ENV);
     }
 
-    public StoreLocation store() {
-        return StoreLocation.resolve(storagePath, System.getenv(), Path.of(System.getProperty("user.home")));
+    /** The store from -s, else the environment's JMACHINE_STORAGE_PATH, else ~/.jmachine. */
+    public StoreLocation store(Map<String, String> environment) {
+        return StoreLocation.resolve(storagePath, environment, Path.of(System.getProperty("user.home")));
     }
 
     public boolean debug() {

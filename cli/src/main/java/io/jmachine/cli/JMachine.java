@@ -1,5 +1,14 @@
 package io.jmachine.cli;
 
+import io.jmachine.drivers.DriverRegistry;
+import io.jmachine.drivers.PreCreateCheckException;
+import io.jmachine.provisioner.Machines;
+import io.jmachine.provisioner.Progress;
+import io.jmachine.provisioner.ssh.SshWaiter;
+import io.jmachine.provisioner.store.MachineStore;
+import io.jmachine.provisioner.store.StoreLocation;
+import io.jmachine.provisioner.tls.CertificateAuthority;
+import io.jmachine.templates.Templates;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -7,15 +16,26 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.Map;
 
 /** The jmachine command: create and manage container hosts. Each verb is its own class. */
 @Command(name = "jmachine",
         mixinStandardHelpOptions = true,
+        // every verb takes -h/--help as well (`create -d generic --help` lists the drivers' flags)
+        scope = CommandLine.ScopeType.INHERIT,
         versionProvider = VersionCommand.Provider.class,
         description = "Create and manage container hosts: VMs and hosts that run jmachine-engine, driven with the docker CLI.",
-        subcommands = {VersionCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error."})
+        subcommands = {CreateCommand.class, LsCommand.class, InspectCommand.class, EnvCommand.class, IpCommand.class,
+                UrlCommand.class, StatusCommand.class, ActiveCommand.class, ConfigCommand.class, SshCommand.class,
+                ScpCommand.class, StartCommand.class, StopCommand.class, RestartCommand.class, KillCommand.class,
+                RmCommand.class, ProvisionCommand.class, RegenerateCertsCommand.class, UpgradeCommand.class,
+                VersionCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error, 3 the driver's pre-create check failed."})
 public final class JMachine implements Runnable {
+
+    /** Docker Machine's name for a machine when a verb is given none. */
+    static final String DEFAULT_MACHINE = "default";
 
     @Mixin
     GlobalOptions global;
@@ -23,15 +43,57 @@ public final class JMachine implements Runnable {
     @Spec
     CommandSpec spec;
 
+    private final DriverRegistry drivers;
+    private final Map<String, String> environment;
+
+    JMachine(DriverRegistry drivers, Map<String, String> environment) {
+        this.drivers = drivers;
+        this.environment = environment;
+    }
+
     /** Without a verb: show what there is, and count it as a usage error. */
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "no command given");
     }
 
+    DriverRegistry drivers() {
+        return drivers;
+    }
+
+    /** The process environment (a test passes its own). */
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    Machines machines() {
+        StoreLocation location = global.store(environment);
+        String user = environment.getOrDefault("USER", System.getProperty("user.name"));
+        return new Machines(new MachineStore(location), drivers, new CertificateAuthority(location.certs(), user, Clock.systemUTC()),
+                new Templates(), Clock.systemUTC(), SshWaiter.standard());
+    }
+
+    /** Progress lines of one machine on stderr, as "(NAME) …". */
+    Progress progress(String machine) {
+        PrintWriter err = spec.commandLine().getErr();
+        return line -> {
+            synchronized (err) {
+                err.println("(" + machine + ") " + line);
+                err.flush();
+            }
+        };
+    }
+
     public static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new JMachine());
+        return commandLine(DriverRegistry.builtIn(), System.getenv());
+    }
+
+    static CommandLine commandLine(DriverRegistry drivers, Map<String, String> environment) {
+        CommandLine commandLine = new CommandLine(new JMachine(drivers, environment));
         commandLine.setExecutionExceptionHandler(JMachine::reportFailure);
+        CreateCommand.addDriverFlags(commandLine.getSubcommands().get("create"), drivers);
+        // everything after the machine's name is the remote command, dashes included
+        commandLine.getSubcommands().get("ssh").setStopAtPositional(true);
         return commandLine;
     }
 
@@ -39,11 +101,20 @@ public final class JMachine implements Runnable {
     private static int reportFailure(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
         err.println("jmachine: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
-        if (parseResult.hasMatchedOption("-D")) {
+        if (parseResult.hasMatchedOption("-D") || parseResult.subcommand() != null && hasDebug(parseResult)) {
             e.printStackTrace(err);
         }
         err.flush();
-        return CommandLine.ExitCode.SOFTWARE;
+        return e instanceof PreCreateCheckException ? 3 : CommandLine.ExitCode.SOFTWARE;
+    }
+
+    private static boolean hasDebug(CommandLine.ParseResult result) {
+        for (CommandLine.ParseResult r = result; r != null; r = r.subcommand()) {
+            if (r.hasMatchedOption("-D")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static void main(String[] args) {

@@ -1,19 +1,85 @@
 package io.jmachine.drivers;
 
 import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * What jmachine needs of a place that runs machines. One instance drives one machine.
- * Lifecycle verbs (create, start, stop, kill, remove, SSH endpoint) join this interface with
- * the drivers that need them; every driver can say where its engine answers and in what state it is.
+ * What jmachine needs of a place that runs machines (Docker Machine's driver interface). One instance
+ * drives one machine; it is made by its {@link DriverFactory}, either from flags for a new machine or
+ * from the settings stored in machine.json. Operations that a driver cannot do throw
+ * {@link DriverException} with a message that says what to do instead.
  */
 public interface Driver {
 
     /** The name users pass to `create -d`. */
     String name();
 
-    /** The engine's URL, e.g. {@code tcp://127.0.0.1:42376}. */
-    URI engineUrl();
+    /**
+     * Checks what can be checked before anything is created (flags, tools, reachability), so that a doomed
+     * create fails before it writes anything. Throws {@link PreCreateCheckException}.
+     */
+    void preCreateCheck();
+
+    /** Creates the host (a VM, or nothing for a host that already exists) and leaves it running. */
+    void create();
+
+    void start();
+
+    void stop();
+
+    /** Stops at once, without a clean shutdown. */
+    void kill();
+
+    default void restart() {
+        stop();
+        start();
+    }
+
+    /** Destroys what {@link #create()} made. Must succeed on a half-created machine, so that it can always be removed. */
+    void remove();
 
     MachineState state();
+
+    /** Where the engine answers the client, e.g. {@code tcp://192.168.122.5:2376}. */
+    URI engineUrl();
+
+    /** The port the engine listens on inside its host; differs from the URL's port where a port is forwarded. */
+    default int engineListenPort() {
+        return engineUrl().getPort();
+    }
+
+    /** The host's address as users see it (`jmachine ip`). */
+    String ipAddress();
+
+    /** Every address the engine is reached at; the server certificate covers them (127.0.0.1 and localhost are added). */
+    default List<String> engineAddresses() {
+        return List.of(engineUrl().getHost());
+    }
+
+    /** How to reach the host over SSH; empty for drivers that manage no host (none). */
+    Optional<SshEndpoint> ssh();
+
+    /**
+     * Whether jmachine makes the machine's SSH key pair before {@link #create()} (at {@link MachineContext#sshKey()}):
+     * true for drivers that make hosts, false for those that adopt one with the user's key.
+     */
+    default boolean wantsGeneratedSshKey() {
+        return true;
+    }
+
+    /**
+     * Whether {@link #remove()} destroys the host with everything on it. Where it does not (an adopted host),
+     * jmachine stops and unregisters the engine it installed before forgetting the machine.
+     */
+    boolean ownsHost();
+
+    /** The settings to store as machine.json's "Driver" object (serialized with Jackson); no secrets. */
+    Object settings();
+
+    /** Values of this driver's secret flags: kept apart from machine.json, in a file only the owner can read. */
+    default Map<String, String> secrets() {
+        return Map.of();
+    }
 }

@@ -1,4 +1,4 @@
-<#-- model: bundleDir, configFile, description -->
+<#-- model: bundleDir, configFile, description, environment (optional list of NAME=VALUE) -->
 [Unit]
 Description=${description}
 Documentation=https://docs.docker.com/engine/api/
@@ -7,6 +7,9 @@ Wants=network-online.target
 
 [Service]
 Type=simple
+<#list (environment![]) as e>
+Environment="${e?replace('\\', '\\\\')?replace('"', '\\"')}"
+</#list>
 ExecStart=${bundleDir}/bin/jmachine-engine --config-file ${configFile}
 # containers outlive the engine: stop only the engine's own process
 KillMode=process

@@ -102,6 +102,35 @@ class TemplatesTest {
     }
 
     @Test
+    void engineConfigTakesAPidfileAndMoreKeysWithBooleansAsBooleans() throws Exception {
+        Map<String, Object> model = new java.util.HashMap<>(Map.of(
+                "hosts", List.of("tcp://0.0.0.0:2376"), "dataRoot", "/d", "execRoot", "/e", "pidfile", "/e/engine.pid",
+                "tlsCaCert", "/c/ca.pem", "tlsCert", "/c/server.pem", "tlsKey", "/c/server-key.pem",
+                "labels", List.of(), "insecureRegistries", List.of("r.local:5000"), "registryMirrors", List.of()));
+        java.util.LinkedHashMap<String, String> options = new java.util.LinkedHashMap<>();
+        options.put("bridge", "jmm0");
+        options.put("bip", "10.213.0.1/24");
+        options.put("allow-insecure-tcp", "false");
+        model.put("options", options);
+        JsonNode config = new ObjectMapper().readTree(templates.render(TemplateName.ENGINE_CONFIG, model));
+        assertEquals("/e/engine.pid", config.get("pidfile").asText());
+        assertEquals("jmm0", config.get("bridge").asText());
+        assertEquals("10.213.0.1/24", config.get("bip").asText());
+        assertTrue(config.get("allow-insecure-tcp").isBoolean());
+        assertEquals("r.local:5000", config.get("insecure-registries").get(0).asText());
+    }
+
+    @Test
+    void systemdUnitCarriesTheEngineEnvironmentQuoted() {
+        String unit = templates.render(TemplateName.ENGINE_SYSTEMD_UNIT, Map.of(
+                "bundleDir", "/opt/jmachine-engine", "configFile", "/etc/jmachine-engine/config.json",
+                "description", "jmachine container engine", "environment", List.of("HTTP_PROXY=http://p:3128", "X=a \"b\"")));
+        assertTrue(unit.contains("Environment=\"HTTP_PROXY=http://p:3128\"\n"), unit);
+        assertTrue(unit.contains("Environment=\"X=a \\\"b\\\"\"\n"), unit);
+        assertTrue(unit.indexOf("Environment=") < unit.indexOf("ExecStart="), unit);
+    }
+
+    @Test
     void aMissingModelValueFailsNamingTheTemplate() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> templates.render(TemplateName.CLOUD_INIT_META_DATA, Map.of("hostname", "dev1")));

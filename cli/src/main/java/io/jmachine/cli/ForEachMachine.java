@@ -1,0 +1,50 @@
+package io.jmachine.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** Runs a verb on several machines at once (Docker Machine's runActionForeachMachine); each failure is reported by name. */
+final class ForEachMachine {
+
+    interface Action {
+        void run(String name) throws Exception;
+    }
+
+    private ForEachMachine() {
+    }
+
+    /** Returns 0 when every machine succeeded, else 1. */
+    static int run(List<String> names, PrintWriter err, Action action) {
+        List<Future<?>> futures = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String name : names) {
+                futures.add(executor.submit(() -> {
+                    action.run(name);
+                    return null;
+                }));
+            }
+            int failed = 0;
+            for (int i = 0; i < names.size(); i++) {
+                try {
+                    futures.get(i).get();
+                } catch (ExecutionException e) {
+                    failed++;
+                    Throwable cause = e.getCause();
+                    synchronized (err) {
+                        err.println("jmachine: " + names.get(i) + ": " + (cause.getMessage() != null ? cause.getMessage() : cause));
+                        err.flush();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return 1;
+                }
+            }
+            return failed == 0 ? 0 : 1;
+        }
+    }
+}

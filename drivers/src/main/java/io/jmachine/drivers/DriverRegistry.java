@@ -1,0 +1,45 @@
+package io.jmachine.drivers;
+
+import io.jmachine.drivers.generic.GenericDriverFactory;
+import io.jmachine.drivers.none.NoneDriverFactory;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** The drivers jmachine knows, by name. */
+public final class DriverRegistry {
+
+    private final Map<String, DriverFactory> byName = new TreeMap<>();
+
+    public DriverRegistry(List<DriverFactory> factories) {
+        for (DriverFactory factory : factories) {
+            if (byName.putIfAbsent(factory.name(), factory) != null) {
+                throw new IllegalArgumentException("two drivers are named " + factory.name());
+            }
+        }
+    }
+
+    /** The drivers built into jmachine. */
+    public static DriverRegistry builtIn() {
+        return new DriverRegistry(List.of(new NoneDriverFactory(), new GenericDriverFactory()));
+    }
+
+    public Optional<DriverFactory> find(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    /** The factory of that name, or an error that lists the known drivers. */
+    public DriverFactory get(String name) {
+        return find(name).orElseThrow(() -> new DriverException("driver \"" + name + "\" not found; known drivers: "
+                + String.join(", ", byName.keySet())));
+    }
+
+    /** Sorted by name. */
+    public Collection<DriverFactory> all() {
+        return Collections.unmodifiableCollection(byName.values());
+    }
+}

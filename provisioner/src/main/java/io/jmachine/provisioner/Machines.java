@@ -1,0 +1,320 @@
+package io.jmachine.provisioner;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jmachine.drivers.Driver;
+import io.jmachine.drivers.DriverException;
+import io.jmachine.drivers.DriverFactory;
+import io.jmachine.drivers.DriverOptions;
+import io.jmachine.drivers.DriverRegistry;
+import io.jmachine.drivers.MachineContext;
+import io.jmachine.drivers.MachineState;
+import io.jmachine.drivers.SshEndpoint;
+import io.jmachine.provisioner.install.EngineInstaller;
+import io.jmachine.provisioner.install.EngineSettings;
+import io.jmachine.provisioner.ssh.SshClient;
+import io.jmachine.provisioner.ssh.SshKeys;
+import io.jmachine.provisioner.ssh.SshWaiter;
+import io.jmachine.provisioner.store.AtomicFiles;
+import io.jmachine.provisioner.store.AuthOptions;
+import io.jmachine.provisioner.store.EngineOptions;
+import io.jmachine.provisioner.store.HostOptions;
+import io.jmachine.provisioner.store.MachineConfig;
+import io.jmachine.provisioner.store.MachineStore;
+import io.jmachine.provisioner.tls.CertificateAuthority;
+import io.jmachine.templates.Templates;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The machine verbs over the store, the drivers, the CA and the engine installer: what the CLI calls.
+ * Thread-safe for different machines (verbs on several machines run in parallel).
+ */
+public final class Machines {
+
+    /**
+     * @param driverFlags values of the chosen driver's flags the user gave, by long name
+     * @param bundle      the engine bundle hosts get
+     */
+    public record CreateRequest(String name, String driverName, Map<String, Object> driverFlags, EngineOptions engine, Path bundle) {}
+
+    private final MachineStore store;
+    private final DriverRegistry drivers;
+    private final CertificateAuthority ca;
+    private final Templates templates;
+    private final Clock clock;
+    private final SshWaiter sshWaiter;
+
+    public Machines(MachineStore store, DriverRegistry drivers, CertificateAuthority ca, Templates templates, Clock clock, SshWaiter sshWaiter) {
+        this.store = store;
+        this.drivers = drivers;
+        this.ca = ca;
+        this.templates = templates;
+        this.clock = clock;
+        this.sshWaiter = sshWaiter;
+    }
+
+    public MachineStore store() {
+        return store;
+    }
+
+    public DriverRegistry drivers() {
+        return drivers;
+    }
+
+    public CertificateAuthority certificateAuthority() {
+        return ca;
+    }
+
+    public List<String> names() {
+        return store.names();
+    }
+
+    /** Creates a machine; a failure after the pre-create check keeps it in the store, so that it can be looked at or removed. */
+    public Machine create(CreateRequest request, Progress progress) throws IOException {
+        String name = request.name();
+        MachineContext context = store.context(name);
+        if (store.exists(name)) {
+            throw new DriverException("machine \"" + name + "\" already exists; remove it first (jmachine rm " + name + ") or pick another name");
+        }
+        DriverFactory factory = drivers.get(request.driverName());
+        Driver driver = factory.newDriver(context, new DriverOptions(factory.flags(), request.driverFlags()));
+        // refuse bad engine options before anything exists
+        EngineSettings.of(request.engine(), driver.name(), 2376);
+        progress.report("running pre-create checks");
+        driver.preCreateCheck();
+        if (driver.ssh().isPresent() && !Files.isRegularFile(request.bundle())) {
+            throw missingBundle(request.bundle());
+        }
+        if (ca.bootstrap()) {
+            progress.report("made the CA and client certificate in " + ca.caCert().getParent());
+        }
+
+        Files.createDirectories(context.machineDir());
+        if (driver.wantsGeneratedSshKey()) {
+            SshKeys.generate(context.sshKey(), context.sshPublicKey(), "jmachine-" + name);
+        }
+        MachineConfig config = new MachineConfig(MachineConfig.CURRENT_VERSION, name, driver.name(), settingsOf(driver),
+                new HostOptions(driver.name(), request.engine(), authOptions(context)), clock.instant().toString());
+        store.save(config);
+        store.saveSecrets(name, driver.secrets());
+        copyClientCertificates(context);
+        Machine machine = new Machine(config, driver, context);
+        try {
+            progress.report("creating the host with the " + driver.name() + " driver");
+            driver.create();
+            machine = saveDriver(machine);
+            if (driver.ssh().isPresent()) {
+                provision(machine, request.bundle(), false, progress);
+            }
+        } catch (RuntimeException | IOException e) {
+            throw new DriverException("creating " + name + " failed: " + e.getMessage() + "\nThe machine is kept so that you can look at it "
+                    + "(jmachine ssh " + name + "); remove it with `jmachine rm -f " + name + "`", e);
+        }
+        return machine;
+    }
+
+    private static DriverException missingBundle(Path bundle) {
+        return new DriverException("the engine bundle " + bundle + " does not exist: build it with "
+                + "`./build -pl engine-agent -am package -DskipTests`, or give its path with --engine-bundle");
+    }
+
+    private AuthOptions authOptions(MachineContext context) {
+        Path dir = context.machineDir();
+        return new AuthOptions(dir.toString(), ca.caCert().toString(), ca.caKey().toString(), ca.clientCert().toString(),
+                ca.clientKey().toString(), dir.resolve("server.pem").toString(), dir.resolve("server-key.pem").toString(),
+                "ca.pem", "server.pem", "server-key.pem", store.location().root().toString(), List.of());
+    }
+
+    /** The machine's folder holds copies of the client files, so that it alone is a DOCKER_CERT_PATH (as Docker Machine). */
+    private void copyClientCertificates(MachineContext context) throws IOException {
+        Path dir = context.machineDir();
+        Files.copy(ca.caCert(), dir.resolve("ca.pem"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(ca.clientCert(), dir.resolve("cert.pem"), StandardCopyOption.REPLACE_EXISTING);
+        byte[] key = Files.readAllBytes(ca.clientKey());
+        AtomicFiles.write(dir.resolve("key.pem"), key, AtomicFiles.OWNER_ONLY);
+    }
+
+    private static JsonNode settingsOf(Driver driver) {
+        return MachineStore.JSON.valueToTree(driver.settings());
+    }
+
+    private Machine saveDriver(Machine machine) {
+        MachineConfig config = machine.config().withDriver(settingsOf(machine.driver()));
+        store.save(config);
+        store.saveSecrets(machine.name(), machine.driver().secrets());
+        return new Machine(config, machine.driver(), machine.context());
+    }
+
+    public Machine load(String name) {
+        MachineConfig config = store.load(name);
+        MachineContext context = store.context(name);
+        DriverFactory factory = drivers.get(config.driverName());
+        return new Machine(config, factory.restore(context, config.driver(), store.loadSecrets(name)), context);
+    }
+
+    /**
+     * Installs or re-installs the engine: waits for SSH, issues a server certificate for the driver's current
+     * addresses, and runs the install flow.
+     */
+    public void provision(Machine machine, Path bundle, boolean forceBundle, Progress progress) throws IOException {
+        SshEndpoint endpoint = sshEndpoint(machine);
+        if (!Files.isRegularFile(bundle)) {
+            throw missingBundle(bundle);
+        }
+        Machine current = issueServerCertificate(machine);
+        try (SshClient ssh = sshWaiter.connect(endpoint, current.context().knownHosts(), progress)) {
+            installer(current, ssh, progress).install(inputs(current, bundle, forceBundle), current.engineClient(),
+                    current.driver().engineUrl().toString());
+        }
+    }
+
+    /**
+     * Copies the store's current client files into the machine's folder and issues a new server certificate for the
+     * driver's current addresses, pushed to the host, whose engine restarts (after `--client-certs` made a new CA).
+     */
+    public void regenerateCertificates(Machine machine, Progress progress) throws IOException {
+        copyClientCertificates(machine.context());
+        if (machine.driver().ssh().isEmpty()) {
+            return;
+        }
+        Machine current = issueServerCertificate(machine);
+        try (SshClient ssh = sshWaiter.connect(sshEndpoint(current), current.context().knownHosts(), progress)) {
+            installer(current, ssh, progress).reconfigure(inputs(current, null, false), current.engineClient(),
+                    current.driver().engineUrl().toString());
+        }
+    }
+
+    private Machine issueServerCertificate(Machine machine) throws IOException {
+        ca.bootstrap();
+        List<String> sans = CertificateAuthority.serverSans(machine.driver().engineAddresses());
+        ca.issueServerCertificate(machine.name(), sans, machine.serverCert(), machine.serverKey());
+        HostOptions options = machine.config().hostOptions();
+        MachineConfig config = machine.config().withHostOptions(options.withAuthOptions(options.authOptions().withServerCertSans(sans)));
+        store.save(config);
+        return new Machine(config, machine.driver(), machine.context());
+    }
+
+    private static EngineInstaller.Inputs inputs(Machine machine, Path bundle, boolean force) {
+        return new EngineInstaller.Inputs(bundle, force, machine.certPath().resolve("ca.pem"), machine.serverCert(), machine.serverKey());
+    }
+
+    private EngineInstaller installer(Machine machine, SshClient ssh, Progress progress) {
+        EngineSettings settings = EngineSettings.of(machine.config().hostOptions().engineOptions(), machine.driver().name(),
+                machine.driver().engineListenPort());
+        return new EngineInstaller(ssh, settings, templates, progress);
+    }
+
+    private static SshEndpoint sshEndpoint(Machine machine) {
+        return machine.driver().ssh().orElseThrow(() -> new DriverException("machine " + machine.name() + " (driver "
+                + machine.driver().name() + ") has no host that jmachine can log in to"));
+    }
+
+    /** Logs in to the machine's host (one attempt: the host is expected to run). */
+    public SshClient ssh(Machine machine) {
+        return SshClient.connect(sshEndpoint(machine), machine.context().knownHosts(), Duration.ofSeconds(15));
+    }
+
+    public void start(Machine machine) {
+        machine.driver().start();
+        saveDriver(machine);
+    }
+
+    public void stop(Machine machine) {
+        machine.driver().stop();
+        saveDriver(machine);
+    }
+
+    public void restart(Machine machine) {
+        machine.driver().restart();
+        saveDriver(machine);
+    }
+
+    public void kill(Machine machine) {
+        machine.driver().kill();
+        saveDriver(machine);
+    }
+
+    /**
+     * Removes a machine: on an adopted host the engine is stopped and unregistered, a host the driver owns is
+     * destroyed, then the machine's folder goes. A machine whose machine.json cannot be read is removed from the
+     * store all the same. With {@code force}, failures on the host are reported and the machine is removed anyway.
+     */
+    public void remove(String name, boolean force, Progress progress) {
+        if (!store.exists(name)) {
+            throw new DriverException("machine " + name + " does not exist");
+        }
+        Machine machine;
+        try {
+            machine = load(name);
+        } catch (RuntimeException e) {
+            progress.report("cannot read the machine (" + e.getMessage() + "); removing it from the store: "
+                    + "anything its driver made outside the store is left as it is");
+            store.remove(name);
+            return;
+        }
+        Driver driver = machine.driver();
+        if (!driver.ownsHost() && driver.ssh().isPresent()) {
+            attempt(force, progress, "stopping the engine on " + driver.ipAddress(), () -> {
+                try (SshClient ssh = SshClient.connect(driver.ssh().get(), machine.context().knownHosts(), Duration.ofSeconds(15))) {
+                    installer(machine, ssh, progress).uninstall();
+                }
+            });
+        }
+        attempt(force, progress, "removing the host with the " + driver.name() + " driver", driver::remove);
+        store.remove(name);
+    }
+
+    private static void attempt(boolean force, Progress progress, String what, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            if (!force) {
+                throw new DriverException(what + " failed: " + e.getMessage() + "; `jmachine rm -f` removes the machine anyway", e);
+            }
+            progress.report(what + " failed (" + e.getMessage() + "); removing the machine anyway (-f)");
+        }
+    }
+
+    /** State, URL and engine version as `ls` shows them; never throws, the error goes into the status. */
+    public MachineStatus status(String name, Duration timeout) {
+        Machine machine;
+        try {
+            machine = load(name);
+        } catch (RuntimeException e) {
+            return new MachineStatus(name, "", MachineState.ERROR, "", "", e.getMessage());
+        }
+        Driver driver = machine.driver();
+        MachineState state;
+        try {
+            state = driver.state();
+        } catch (RuntimeException e) {
+            return new MachineStatus(name, driver.name(), MachineState.ERROR, "", "", e.getMessage());
+        }
+        String url = "";
+        try {
+            url = driver.engineUrl().toString();
+        } catch (RuntimeException e) {
+            return new MachineStatus(name, driver.name(), state, "", "", e.getMessage());
+        }
+        if (state != MachineState.RUNNING) {
+            return new MachineStatus(name, driver.name(), state, url, "", "");
+        }
+        try {
+            return new MachineStatus(name, driver.name(), state, url, machine.engineClient().version(timeout), "");
+        } catch (IOException e) {
+            return new MachineStatus(name, driver.name(), state, url, "", "engine unreachable: " + (e.getMessage() != null ? e.getMessage() : e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new MachineStatus(name, driver.name(), state, url, "", "interrupted");
+        } catch (RuntimeException e) {
+            return new MachineStatus(name, driver.name(), state, url, "", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.jmachine.provisioner.install;
+
+import io.jmachine.provisioner.Progress;
+import io.jmachine.provisioner.engine.EngineClient;
+import io.jmachine.provisioner.ssh.SshClient;
+import io.jmachine.templates.TemplateName;
+import io.jmachine.templates.Templates;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.jmachine.provisioner.ssh.ShellQuoting.quote;
+
+/**
+ * Installs, reconfigures and removes jmachine-engine on a host over SSH, as named {@link InstallStep}s:
+ * detect the OS, install runtime packages, upload the bundle, write config and TLS files, start, wait for /_ping.
+ */
+public final class EngineInstaller {
+
+    /**
+     * The local files a host's engine gets.
+     *
+     * @param bundle      jmachine-engine-bundle.tar.gz
+     * @param forceBundle send the bundle even when the host has the same one (upgrade)
+     */
+    public record Inputs(Path bundle, boolean forceBundle, Path caCert, Path serverCert, Path serverKey) {}
+
+    private static final Duration ENGINE_START = Duration.ofSeconds(90);
+
+    private final SshClient ssh;
+    private final EngineSettings settings;
+    private final Templates templates;
+    private final Progress progress;
+
+    public EngineInstaller(SshClient ssh, EngineSettings settings, Templates templates, Progress progress) {
+        this.ssh = ssh;
+        this.settings = settings;
+        this.templates = templates;
+        this.progress = progress;
+    }
+
+    /** The whole flow, for create, provision and upgrade. */
+    public void install(Inputs inputs, EngineClient engine, String engineUrl) throws IOException {
+        HostFacts facts = new HostFacts();
+        EngineLayout layout = settings.layout();
+        new StepRunner(progress).run(List.of(
+                new DetectHost(ssh, layout, facts),
+                new InstallRuntimePackages(ssh, facts, progress),
+                new UploadEngineBundle(ssh, layout, inputs.bundle(), inputs.forceBundle(), progress),
+                new WriteEngineConfig(ssh, layout, configFiles(inputs)),
+                new StartEngine(facts, unitText(), settings.environment()),
+                new WaitForEngine(engine, engineUrl, facts, progress, ENGINE_START)));
+    }
+
+    /** New TLS files and config for an installed engine, then a restart (regenerate-certs). */
+    public void reconfigure(Inputs inputs, EngineClient engine, String engineUrl) throws IOException {
+        HostFacts facts = new HostFacts();
+        EngineLayout layout = settings.layout();
+        new StepRunner(progress).run(List.of(
+                new DetectHost(ssh, layout, facts),
+                new WriteEngineConfig(ssh, layout, configFiles(inputs)),
+                new StartEngine(facts, unitText(), settings.environment()),
+                new WaitForEngine(engine, engineUrl, facts, progress, ENGINE_START)));
+    }
+
+    /**
+     * Stops the engine and removes its service and its config folder (with the TLS key), so that nothing on an
+     * adopted host keeps trusting this store. The bundle and the data root (images, containers) stay.
+     */
+    public void uninstall() {
+        EngineLayout layout = settings.layout();
+        EngineService service = EngineService.detect(ssh, layout);
+        progress.report("stopping the engine (" + service.describe() + ")");
+        service.uninstall();
+        ssh.runAsRoot("rm -rf " + quote(layout.configDir()), Duration.ofSeconds(60)).orThrow("removing " + layout.configDir());
+    }
+
+    /** Whether the engine runs (its service is active, or its pidfile names a live engine). */
+    public boolean engineRunning() {
+        return EngineService.detect(ssh, settings.layout()).running();
+    }
+
+    private List<RemoteFiles.RemoteFile> configFiles(Inputs inputs) throws IOException {
+        EngineLayout layout = settings.layout();
+        String config = templates.render(TemplateName.ENGINE_CONFIG, settings.configModel());
+        List<RemoteFiles.RemoteFile> files = new ArrayList<>();
+        files.add(new RemoteFiles.RemoteFile(layout.caCert(), Files.readAllBytes(inputs.caCert()), "0644"));
+        files.add(new RemoteFiles.RemoteFile(layout.serverCert(), Files.readAllBytes(inputs.serverCert()), "0644"));
+        files.add(new RemoteFiles.RemoteFile(layout.serverKey(), Files.readAllBytes(inputs.serverKey()), "0600"));
+        files.add(new RemoteFiles.RemoteFile(layout.configFile(), config.getBytes(StandardCharsets.UTF_8), "0644"));
+        return files;
+    }
+
+    private String unitText() {
+        EngineLayout layout = settings.layout();
+        return templates.render(TemplateName.ENGINE_SYSTEMD_UNIT, Map.of("bundleDir", layout.installDir(),
+                "configFile", layout.configFile(), "description", "jmachine container engine", "environment", settings.environment()));
+    }
+}

@@ -1,0 +1,18 @@
+package io.jmachine.provisioner.install;
+
+import io.jmachine.provisioner.os.OsFamily;
+import io.jmachine.provisioner.os.OsRelease;
+
+/** What the first step learns of the host, for the steps after it. */
+final class HostFacts {
+    OsRelease release;
+    OsFamily family;
+    EngineService service;
+
+    EngineService service() {
+        if (service == null) {
+            throw new IllegalStateException("the host was not inspected yet");
+        }
+        return service;
+    }
+}

@@ -1,0 +1,61 @@
+package io.jmachine.provisioner.install;
+
+import io.jmachine.provisioner.Progress;
+import io.jmachine.provisioner.ssh.SshClient;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static io.jmachine.provisioner.ssh.ShellQuoting.quote;
+
+/**
+ * Puts files where only root may write: they go first into a private folder of the login user (over SFTP),
+ * then `install` copies them into place as root with their final mode, so no key is ever readable by others.
+ */
+final class RemoteFiles {
+
+    /** A file to put on the host; {@code mode} as octal digits, e.g. "0600". */
+    record RemoteFile(String path, byte[] content, String mode) {}
+
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+
+    private final SshClient ssh;
+
+    RemoteFiles(SshClient ssh) {
+        this.ssh = ssh;
+    }
+
+    /** A new private folder of the login user, for staging. */
+    String stagingDir() {
+        return ssh.run("mktemp -d /tmp/jmachine.XXXXXXXX", COMMAND_TIMEOUT).orThrow("making a staging folder").stdout().strip();
+    }
+
+    void removeStagingDir(String dir) {
+        ssh.run("rm -rf " + quote(dir), COMMAND_TIMEOUT);
+    }
+
+    void install(List<RemoteFile> files) {
+        String staging = stagingDir();
+        try {
+            StringBuilder command = new StringBuilder("set -e");
+            int index = 0;
+            for (RemoteFile file : files) {
+                String staged = staging + "/" + index++;
+                ssh.upload(file.content(), staged, 0600);
+                command.append("; install -D -m ").append(file.mode()).append(' ').append(quote(staged)).append(' ').append(quote(file.path()));
+            }
+            ssh.runAsRoot(command.toString(), COMMAND_TIMEOUT).orThrow("installing " + files.stream().map(RemoteFile::path).toList());
+        } finally {
+            removeStagingDir(staging);
+        }
+    }
+
+    /** Uploads a local file into a new staging folder; returns the staged path (remove its folder when done). */
+    String stage(Path local, Progress progress) {
+        String staging = stagingDir();
+        String staged = staging + "/" + local.getFileName();
+        ssh.upload(local, staged, progress);
+        return staged;
+    }
+}

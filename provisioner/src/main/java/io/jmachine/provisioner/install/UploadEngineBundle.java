@@ -1,0 +1,110 @@
+package io.jmachine.provisioner.install;
+
+import io.jmachine.provisioner.Progress;
+import io.jmachine.provisioner.ssh.SshClient;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+
+import static io.jmachine.provisioner.ssh.ShellQuoting.quote;
+
+/**
+ * Sends the engine bundle and unpacks it into the install folder. The new tree is unpacked beside the old one and
+ * checked to run before it takes its place, so a failed upgrade leaves the old engine; an unchanged bundle is
+ * not sent again unless forced (upgrade).
+ */
+final class UploadEngineBundle implements InstallStep {
+
+    private final SshClient ssh;
+    private final EngineLayout layout;
+    private final Path bundle;
+    private final boolean force;
+    private final Progress progress;
+    private boolean swapped;
+
+    UploadEngineBundle(SshClient ssh, EngineLayout layout, Path bundle, boolean force, Progress progress) {
+        this.ssh = ssh;
+        this.layout = layout;
+        this.bundle = bundle;
+        this.force = force;
+        this.progress = progress;
+    }
+
+    @Override
+    public String name() {
+        return "upload the engine bundle to " + layout.installDir();
+    }
+
+    @Override
+    public Duration timeout() {
+        return Duration.ofMinutes(10);
+    }
+
+    @Override
+    public void run() throws IOException {
+        String checksum = sha256(bundle);
+        if (!force) {
+            String installed = ssh.runAsRoot("cat " + quote(layout.bundleChecksumFile()) + " 2>/dev/null", timeout()).stdout().strip();
+            if (installed.equals(checksum)) {
+                progress.report("the same engine bundle is installed already: kept");
+                return;
+            }
+        }
+        RemoteFiles files = new RemoteFiles(ssh);
+        String staged = files.stage(bundle, progress);
+        String dir = quote(layout.installDir());
+        String next = quote(layout.installDir() + ".new");
+        String old = quote(layout.installDir() + ".old");
+        try {
+            ssh.runAsRoot("set -e; rm -rf " + next + "; mkdir -p " + next + "; tar -xzf " + quote(staged) + " -C " + next
+                    + " --strip-components=1 --no-same-owner; echo " + checksum + " > " + next + "/.bundle-sha256; "
+                    + next + "/bin/jmachine-engine --version >/dev/null", timeout()).orThrow("unpacking the bundle and running it once");
+            ssh.runAsRoot("set -e; rm -rf " + old + "; if [ -e " + dir + " ]; then mv " + dir + " " + old + "; fi; mv " + next + " " + dir,
+                    timeout()).orThrow("putting the new bundle in place");
+            swapped = true;
+        } finally {
+            files.removeStagingDir(staged.substring(0, staged.lastIndexOf('/')));
+        }
+    }
+
+    @Override
+    public void undo() {
+        String dir = quote(layout.installDir());
+        String old = quote(layout.installDir() + ".old");
+        ssh.runAsRoot("rm -rf " + quote(layout.installDir() + ".new"), timeout());
+        if (swapped) {
+            ssh.runAsRoot("rm -rf " + dir + "; if [ -e " + old + " ]; then mv " + old + " " + dir + "; fi", timeout())
+                    .orThrow("restoring the previous bundle");
+        }
+    }
+
+    @Override
+    public void commit() {
+        ssh.runAsRoot("rm -rf " + quote(layout.installDir() + ".old"), timeout());
+    }
+
+    @Override
+    public String remedy() {
+        return "check the free space under " + layout.installDir() + " and in /tmp on the host, and that the bundle "
+                + bundle + " is complete (rebuild it with ./build -pl engine-agent -am package -DskipTests)";
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
