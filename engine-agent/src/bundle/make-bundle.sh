@@ -22,7 +22,10 @@ cat >"$stage/bin/jmachine-engine" <<'LAUNCHER'
 #!/bin/sh
 # jmachine-engine from its bundle: the bundled Java runtime, no Java on the host needed
 here=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
-exec "$here/runtime/bin/java" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -Xshare:auto \
+# a small, long-lived daemon: a bounded heap that gives memory back, C1 only (less memory, quick warm-up)
+exec "$here/runtime/bin/java" -XX:+UseSerialGC -Xms8m -Xmx384m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -Xss512k \
+  -XX:TieredStopAtLevel=1 --enable-native-access=ALL-UNNAMED -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off \
+  -XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$here/jmachine-engine.jsa" \
   -cp "$here/lib/*" io.jmachine.engine.EngineMain "$@"
 LAUNCHER
 chmod 755 "$stage/bin/jmachine-engine"
