@@ -31,6 +31,16 @@ public final class UnixHttp {
 
     public static Response request(Path socket, String method, String path, Map<String, String> headers, byte[] body)
             throws IOException {
+        try {
+            return exchange(socket, method, path, headers, body);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted during " + method + " " + path);
+        }
+    }
+
+    private static Response exchange(Path socket, String method, String path, Map<String, String> headers, byte[] body)
+            throws IOException, InterruptedException {
         StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n");
         headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
         if (body != null) {
@@ -39,16 +49,27 @@ public final class UnixHttp {
         head.append("\r\n");
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(socket));
-            try {
-                write(channel, head.toString().getBytes(StandardCharsets.UTF_8));
-                if (body != null) {
-                    write(channel, body);
+            // write while reading, as curl does: the server may answer (and close) before it read everything, e.g. a 431
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    write(channel, head.toString().getBytes(StandardCharsets.UTF_8));
+                    if (body != null) {
+                        write(channel, body);
+                    }
+                } catch (IOException e) {
+                    // the answer says why
                 }
-            } catch (IOException e) {
-                // the server may answer (and close) before it read everything, e.g. a 431: read its answer
-            }
+            });
             ByteArrayOutputStream all = new ByteArrayOutputStream();
-            Channels.newInputStream(channel).transferTo(all);
+            try {
+                Channels.newInputStream(channel).transferTo(all);
+            } catch (IOException e) {
+                if (all.size() == 0) {
+                    throw e;
+                }
+                // a reset after the answer: the server closed with our unread bytes in its buffer
+            }
+            writer.join();
             return parse(all.toByteArray());
         }
     }
