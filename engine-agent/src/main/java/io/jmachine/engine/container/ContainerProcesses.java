@@ -39,6 +39,9 @@ public interface ContainerProcesses {
     /** Blocks until the process ends and returns its exit code. */
     int awaitExit(String id) throws InterruptedException;
 
+    /** Whether the runtime or the monitor still holds anything of the container (a bundle, a monitor), running or not. */
+    boolean hasState(String id);
+
     /** Frees the runtime's and the monitor's state of an ended container. Idempotent. */
     void release(String id);
 
