@@ -64,6 +64,11 @@ public record EngineRoots(Path dir, Path socket, Path dataRoot, Path execRoot, T
         return Leftovers.find(dir, execRoot, network, containerIds);
     }
 
+    /** While the engine runs (its process, pid {@code enginePid}, is no leftover). */
+    public List<String> leftoversBesideEngine(Collection<String> containerIds, long enginePid) throws IOException, InterruptedException {
+        return Leftovers.find(dir, execRoot, network, containerIds, Set.of(enginePid));
+    }
+
     /**
      * The end of a test engine: asserts that nothing of its containers is left, then removes its bridge
      * (whatever the assertion found).

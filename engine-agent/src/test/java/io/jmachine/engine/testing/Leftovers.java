@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What an engine's containers may leave on the host once they are removed and the engine stopped: processes
@@ -26,8 +27,14 @@ public final class Leftovers {
      */
     public static List<String> find(Path dir, Path execRoot, TestNetwork network, Collection<String> containerIds)
             throws IOException, InterruptedException {
+        return find(dir, execRoot, network, containerIds, Set.of());
+    }
+
+    /** As {@link #find(Path, Path, TestNetwork, Collection)} while an engine runs: its own process is no leftover. */
+    public static List<String> find(Path dir, Path execRoot, TestNetwork network, Collection<String> containerIds, Set<Long> enginePids)
+            throws IOException, InterruptedException {
         List<String> found = new ArrayList<>();
-        found.addAll(processes(dir, containerIds));
+        found.addAll(processes(dir, containerIds, enginePids));
         found.addAll(runcState(execRoot));
         found.addAll(mounts(dir));
         found.addAll(namespaces(containerIds));
@@ -43,12 +50,13 @@ public final class Leftovers {
     }
 
     /** Processes that mention the test's folder (conmon, runc, an engine) or sit in a container's cgroup. */
-    public static List<String> processes(Path dir, Collection<String> containerIds) throws IOException {
+    public static List<String> processes(Path dir, Collection<String> containerIds, Set<Long> except) throws IOException {
         List<String> found = new ArrayList<>();
         long self = ProcessHandle.current().pid();
         try (var procs = Files.list(Path.of("/proc"))) {
             for (Path proc : procs.filter(p -> p.getFileName().toString().matches("[0-9]+")).toList()) {
-                if (Long.parseLong(proc.getFileName().toString()) == self) {
+                long pid = Long.parseLong(proc.getFileName().toString());
+                if (pid == self || except.contains(pid)) {
                     continue;
                 }
                 String cmdline = read(proc.resolve("cmdline")).replace('\0', ' ').strip();
@@ -59,6 +67,11 @@ public final class Leftovers {
             }
         }
         return found;
+    }
+
+    /** Processes in the cgroups of these containers (their own processes, not their monitors). */
+    public static List<String> containerProcesses(Collection<String> containerIds) throws IOException {
+        return processes(Path.of("/nonexistent-" + System.nanoTime()), containerIds, Set.of());
     }
 
     /** The runtime's record of containers that exist (runc's --root holds one folder each). */
