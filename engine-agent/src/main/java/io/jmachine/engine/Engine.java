@@ -1,6 +1,9 @@
 package io.jmachine.engine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.jmachine.engine.api.ApiServer;
 import io.jmachine.engine.api.Router;
@@ -36,6 +39,12 @@ public final class Engine implements AutoCloseable {
                     .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
                     .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                     .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    // dockerd's Go decoder refuses a number where a string belongs (and the reverse): so do we
+                    .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                    .withCoercionConfig(LogicalType.Textual, strings -> strings
+                            .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                            .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                            .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                     .build();
             Router router = new Router();
             services = EngineServices.start(config, directories.engineId(), json, router);

@@ -36,9 +36,13 @@ import io.jmachine.engine.runtime.spec.OciSpecFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -108,12 +112,29 @@ final class EngineServices {
     }
 
     private static NetworkSettings networkSettings(EngineConfig config) {
-        NetworkSettings defaults = NetworkSettings.defaults(config.dataRoot());
+        NetworkSettings defaults = NetworkSettings.defaults(config.dataRoot()).withNetnsPrefix(netnsPrefix(config.dataRoot()));
         if (config.bridge() == null && config.bip() == null) {
             return defaults;
         }
         return defaults.withBridge(config.bridge() != null ? config.bridge() : defaults.bridgeName(),
                 config.bip() != null ? Ipv4Subnet.parse(config.bip()) : defaults.subnet());
+    }
+
+    /**
+     * The start-up sweep deletes every namespace with the engine's prefix that none of its containers owns, so
+     * engines with their own data roots on one host (tests, CI beside a user's engine) need prefixes of their
+     * own: "jm-" for the default data root, "jm" and a hash of the data root otherwise (never starting "jm-").
+     */
+    static String netnsPrefix(Path dataRoot) {
+        if (dataRoot.equals(EngineConfig.DEFAULT_DATA_ROOT)) {
+            return NetworkSettings.DEFAULT_NETNS_PREFIX;
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(dataRoot.toString().getBytes(StandardCharsets.UTF_8));
+            return "jm" + HexFormat.of().formatHex(hash, 0, 3) + "-";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     /** Debian installs conmon in /usr/bin; podman's packages put it in /usr/libexec/podman. */

@@ -143,8 +143,17 @@ public final class ApiServer implements AutoCloseable {
         for (Channel listener : listeners) {
             listener.close().awaitUninterruptibly();
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        // end the handlers first (long streams such as `docker events` stop when interrupted), while their
+        // connections can still take their last bytes; then the connections
         handlers.shutdownNow();
+        try {
+            if (!handlers.awaitTermination(2, TimeUnit.SECONDS)) {
+                LOG.warn("some API requests were still running at shutdown");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         for (Path socket : sockets) {
             try {
                 Files.deleteIfExists(socket);

@@ -44,7 +44,7 @@ public final class ContainerFiles {
 
     public PathStat stat(String idOrName, String path) throws IOException {
         return withRoot(idOrName, root -> {
-            Path target = existing(root, path, false, idOrName);
+            Path target = existing(root, path, namesLinkTarget(path), idOrName);
             return statOf(target, path);
         });
     }
@@ -52,7 +52,7 @@ public final class ContainerFiles {
     /** Writes a tar of {@code path} (a file or a folder, named by its last component) and returns its stat. */
     public PathStat archive(String idOrName, String path, java.util.function.Function<PathStat, OutputStream> output) throws IOException {
         return withRoot(idOrName, root -> {
-            Path target = existing(root, path, false, idOrName);
+            Path target = existing(root, path, namesLinkTarget(path), idOrName);
             PathStat stat = statOf(target, path);
             OutputStream out = output.apply(stat);
             TarWriter writer = new TarWriter(out, TarWriter.Markers.AS_IS);
@@ -122,6 +122,14 @@ public final class ContainerFiles {
                 }
             }
         }
+    }
+
+    /**
+     * As in dockerd, "/link/" and "/link/." name the folder a final symlink points to (resolved inside the
+     * root), while "/link" names the link itself.
+     */
+    private static boolean namesLinkTarget(String path) {
+        return path.endsWith("/") || path.endsWith("/.");
     }
 
     private static Path existing(Path root, String path, boolean followFinal, String container) {

@@ -39,11 +39,11 @@ public interface ContainerProcesses {
     /** Blocks until the process ends and returns its exit code. */
     int awaitExit(String id) throws InterruptedException;
 
+    /** Whether the runtime or the monitor still holds anything of the container (a bundle, a monitor), running or not. */
+    boolean hasState(String id);
+
     /** Frees the runtime's and the monitor's state of an ended container. Idempotent. */
     void release(String id);
-
-    /** Whether an ended container still has runtime or monitor state to release (after a crash, say). */
-    boolean holdsState(String id);
 
     /** Connects to the container's console/stdio: output as it comes, input to its stdin. */
     Attachment attach(String id) throws IOException;

@@ -354,10 +354,17 @@ public final class ContainerRunner {
      */
     void recover() {
         for (ContainerRecord record : store.all()) {
+            String id = record.id();
             if (!record.state().isAlive()) {
+                // an engine killed while starting it left the runtime's half-made container (runc init waiting
+                // under its conmon) and the mounted root; the network sweep that follows frees its namespace
+                if (processes.hasState(id)) {
+                    LOG.info("freeing the half-started container {}", record.shortId());
+                    processes.release(id);
+                    images.unmountRootfs(id);
+                }
                 continue;
             }
-            String id = record.id();
             if (record.state().status() != ContainerState.Status.restarting && processes.isRunning(id)) {
                 watchers.execute(() -> watchExit(id));
             } else {

@@ -62,11 +62,6 @@ public final class ContainerService {
             forgetResources(orphan, null);
         }
         for (ContainerRecord record : store.all()) {
-            if (!record.state().isAlive() && processes.holdsState(record.id())) {
-                runner.free(record);
-            }
-        }
-        for (ContainerRecord record : store.all()) {
             if (record.state().isAlive() && processes.isRunning(record.id())) {
                 attachHub.markLive(record.id());
             }

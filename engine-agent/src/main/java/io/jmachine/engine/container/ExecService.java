@@ -25,6 +25,8 @@ public final class ExecService {
         private final ExecConfig config;
         private volatile ContainerProcesses.ExecProcess process;
         private volatile boolean started;
+        /** Docker's 126/127 when the process could not start, which `docker exec` reads as its exit code. */
+        private volatile Integer failedExitCode;
 
         ExecInstance(String id, String containerId, ExecConfig config) {
             this.id = id;
@@ -53,7 +55,10 @@ public final class ExecService {
         }
 
         public OptionalInt exitCode() {
-            return process == null ? OptionalInt.empty() : process.exitCode();
+            if (process == null) {
+                return failedExitCode == null ? OptionalInt.empty() : OptionalInt.of(failedExitCode);
+            }
+            return process.exitCode();
         }
     }
 
@@ -117,8 +122,9 @@ public final class ExecService {
             instance.process = processes.exec(record.id(), new ContainerProcesses.ExecSpec(id, c.cmd(), env,
                     cwd == null || cwd.isEmpty() ? "/" : cwd, user, c.tty(), c.attachStdin(), c.privileged()));
         } catch (ContainerProcesses.StartFailure e) {
-            throw new ApiException(ContainerRunner.exitCodeFor(e.getMessage()) == 127 ? 404 : 500,
-                    "OCI runtime exec failed: " + e.getMessage());
+            int code = ContainerRunner.exitCodeFor(e.getMessage());
+            instance.failedExitCode = code;
+            throw new ApiException(code == 127 ? 404 : 500, "OCI runtime exec failed: " + e.getMessage());
         }
         events.publish("container", "exec_start: " + String.join(" ", c.cmd()), record.id(), ContainerRunner.attributes(record));
         return instance;

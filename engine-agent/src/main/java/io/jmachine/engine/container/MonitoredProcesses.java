@@ -118,13 +118,24 @@ public final class MonitoredProcesses implements ContainerProcesses {
         }
     }
 
+    /**
+     * An engine killed between releasing a container's monitor and recording its exit leaves a live record
+     * without a monitor: that container is not running, and its exit code is unknown.
+     */
+    private boolean monitored(String id) {
+        return monitor.containers().contains(id);
+    }
+
     @Override
     public boolean isRunning(String id) {
-        return monitor.running(id);
+        return monitored(id) && monitor.running(id);
     }
 
     @Override
     public OptionalInt exitCode(String id) {
+        if (!monitored(id)) {
+            return OptionalInt.empty();
+        }
         Optional<Integer> code = monitor.exitCode(id);
         return code.isPresent() ? OptionalInt.of(code.get()) : OptionalInt.empty();
     }
@@ -137,6 +148,11 @@ public final class MonitoredProcesses implements ContainerProcesses {
                 return code.get();
             }
         }
+    }
+
+    @Override
+    public boolean hasState(String id) {
+        return monitored(id) || Files.exists(bundle(id));
     }
 
     @Override
@@ -153,11 +169,6 @@ public final class MonitoredProcesses implements ContainerProcesses {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot remove the bundle of container " + id, e);
         }
-    }
-
-    @Override
-    public boolean holdsState(String id) {
-        return Files.exists(bundle(id)) || monitor.containers().contains(id);
     }
 
     @Override

@@ -123,7 +123,9 @@ public final class ContainerRoutes {
         } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
             String where = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(java.util.stream.Collectors.joining("."));
-            throw ApiException.badRequest("invalid JSON" + (where.isEmpty() ? "" : " at " + where) + ": " + e.getOriginalMessage());
+            // Jackson's hints about its own coercion settings mean nothing to an API client
+            String why = e.getOriginalMessage().replaceFirst(" \\(but (could|might) if coercion .*\\)$", "");
+            throw ApiException.badRequest("invalid JSON" + (where.isEmpty() ? "" : " at " + where) + ": " + why);
         }
         ContainerRecord record = service.create(new ContainerService.CreateRequest(ex.request().queryParam("name"), config, hostConfig));
         ex.json(201, Map.of("Id", record.id(), "Warnings", List.of()));

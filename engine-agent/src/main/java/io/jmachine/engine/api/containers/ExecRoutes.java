@@ -66,15 +66,24 @@ public final class ExecRoutes {
     private void start(ApiExchange ex) throws IOException {
         ExecStartBody body = ex.readJson(ExecStartBody.class);
         boolean detach = body != null && body.detach();
-        ExecService.ExecInstance instance = execs.start(ex.request().pathParam("id"));
-        ContainerProcesses.ExecProcess process = instance.process();
+        String id = ex.request().pathParam("id");
         if (detach) {
-            process.attachment().close();
+            execs.start(id).process().attachment().close();
             ex.empty(200);
             return;
         }
-        ExecService.ExecConfig config = instance.config();
+        ExecService.ExecConfig config = execs.get(id).config();
         HijackedStream client = ex.hijack(!config.tty());
+        ExecService.ExecInstance instance;
+        try {
+            instance = execs.start(id);
+        } catch (ApiException e) {
+            // as dockerd: once upgraded, a failure goes down the stream; `docker exec` then reads the exit code (126/127)
+            client.write(HijackedStream.Stream.STDOUT, (e.getMessage() + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            client.close();
+            return;
+        }
+        ContainerProcesses.ExecProcess process = instance.process();
         ContainerProcesses.Attachment attachment = process.attachment();
         if (config.attachStdin()) {
             client.onStdin(bytes -> {

@@ -31,7 +31,7 @@ public final class EventRoutes {
         router.get("/events", this::events);
     }
 
-    private void events(ApiExchange ex) throws IOException, InterruptedException {
+    private void events(ApiExchange ex) throws IOException {
         Filters filters = Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper());
         long since = nanos(ex.request().queryParam("since"));
         long until = nanos(ex.request().queryParam("until"));
@@ -51,7 +51,14 @@ public final class EventRoutes {
                 if (until > 0 && clock.instant().toEpochMilli() * 1_000_000 > until) {
                     return;
                 }
-                EngineEvent event = queue.poll(500, TimeUnit.MILLISECONDS);
+                EngineEvent event;
+                try {
+                    event = queue.poll(500, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    // the engine is stopping: end the stream as dockerd does, not as a failure
+                    Thread.currentThread().interrupt();
+                    return;
+                }
                 if (event == null) {
                     continue;
                 }

@@ -1,0 +1,68 @@
+package io.jmachine.engine.testing;
+
+import io.jmachine.engine.Engine;
+import io.jmachine.engine.config.ConfigLoader;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * A real engine in this JVM on its own roots and bridge, with `docker events` recording every container it
+ * runs; {@link #close} removes the containers, stops the engine and asserts that none left anything behind.
+ */
+public final class TestEngine implements AutoCloseable {
+
+    private final EngineRoots roots;
+    private final Engine engine;
+    private final ContainerEvents events;
+
+    private TestEngine(EngineRoots roots, Engine engine, ContainerEvents events) {
+        this.roots = roots;
+        this.engine = engine;
+        this.events = events;
+    }
+
+    public static TestEngine start(Path dir) throws IOException, InterruptedException {
+        EngineRoots roots = EngineRoots.in(dir);
+        Instant started = Instant.now().minusSeconds(1);
+        Engine engine = Engine.start(ConfigLoader.load(roots.config(), null));
+        try {
+            return new TestEngine(roots, engine, roots.events(started));
+        } catch (IOException | RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+    }
+
+    public EngineRoots roots() {
+        return roots;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public DockerCli docker() {
+        return roots.docker();
+    }
+
+    public ContainerEvents events() {
+        return events;
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        Set<String> ids = new LinkedHashSet<>();
+        try {
+            ids.addAll(roots.removeAllContainers());
+        } finally {
+            ids.addAll(events.containerIds());
+            events.close();
+            engine.close();
+        }
+        roots.assertCleanAndRemoveBridge(ids);
+    }
+}
