@@ -29,6 +29,7 @@ public final class ContainerRunner {
     private final ContainerStore store;
     private final ImageAccess images;
     private final ContainerNetworking networking;
+    private final ContainerVolumes volumes;
     private final ContainerProcesses processes;
     private final EventBus events;
     private final ExitSignals signals;
@@ -39,11 +40,12 @@ public final class ContainerRunner {
     private final AttachHub attachHub;
     private volatile Consumer<String> autoRemove = id -> { };
 
-    ContainerRunner(ContainerStore store, ImageAccess images, ContainerNetworking networking, ContainerProcesses processes,
-                    EventBus events, ExitSignals signals, AttachHub attachHub, Clock clock) {
+    ContainerRunner(ContainerStore store, ImageAccess images, ContainerNetworking networking, ContainerVolumes volumes,
+                    ContainerProcesses processes, EventBus events, ExitSignals signals, AttachHub attachHub, Clock clock) {
         this.store = store;
         this.images = images;
         this.networking = networking;
+        this.volumes = volumes;
         this.processes = processes;
         this.events = events;
         this.signals = signals;
@@ -86,6 +88,7 @@ public final class ContainerRunner {
         ContainerRecord.NetworkAttachment network = null;
         try {
             Path rootfs = images.mountRootfs(id, record.image());
+            record = record.withMountPoints(volumes.prepare(record.mountPoints(), rootfs));
             network = networking.attach(id, record.hostConfig());
             ContainerNetworking.EtcFiles etc = networking.writeEtcFiles(id, store.folder(id), record.config().hostname(),
                     record.hostConfig());
