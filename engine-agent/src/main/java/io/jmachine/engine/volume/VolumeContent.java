@@ -1,5 +1,7 @@
 package io.jmachine.engine.volume;
 
+import io.jmachine.engine.archive.LinuxFiles;
+
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -22,6 +24,9 @@ import java.util.Map;
  * folder's owner and mode. A volume that holds anything is left alone, so data is never overwritten.
  */
 public final class VolumeContent {
+
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
 
     private VolumeContent() {
     }
@@ -84,8 +89,29 @@ public final class VolumeContent {
                     return FileVisitResult.CONTINUE;
                 }
             }
-            Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+            if (attrs.isRegularFile() || attrs.isSymbolicLink()) {
+                Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+            } else if (attrs.isOther()) {
+                copyNode(file, target);
+            }
             return FileVisitResult.CONTINUE;
+        }
+
+        /**
+         * Fifos and device nodes are made anew; sockets are skipped. Java's attribute setters that do not follow
+         * links open the file, which blocks on a fifo without a writer, so these use the following ones: the node
+         * is no link. Their times are not kept.
+         */
+        private static void copyNode(Path file, Path target) throws IOException {
+            int mode = (Integer) Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            if ((mode & S_IFMT) == S_IFSOCK) {
+                return;
+            }
+            LinuxFiles.mknod(target, mode, (Long) Files.getAttribute(file, "unix:rdev", LinkOption.NOFOLLOW_LINKS));
+            Files.setAttribute(target, "unix:uid", Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS));
+            Files.setAttribute(target, "unix:gid", Files.getAttribute(file, "unix:gid", LinkOption.NOFOLLOW_LINKS));
+            // after the chown, which clears set-id bits; mknod's mode was cut by the umask
+            Files.setAttribute(target, "unix:mode", mode & 07777);
         }
 
         @Override
