@@ -32,15 +32,17 @@ class EngineVolumesIT {
 
     private Engine engine;
     private DockerCli docker;
+    private String bridge;
 
     @BeforeEach
     void start() throws Exception {
         SecureRandom random = new SecureRandom();
+        bridge = "jmtv" + Integer.toHexString(0x10000 + random.nextInt(0xeffff));
         // its own bridge and subnet, so that engines of other tests and people on this host never meet it
         engine = Engine.start(ConfigLoader.load(Map.of(
                 "hosts", List.of("unix://" + dir.resolve("engine.sock")),
                 "data-root", dir.resolve("data").toString(), "exec-root", dir.resolve("exec").toString(),
-                "bridge", "jmtv" + Integer.toHexString(0x10000 + random.nextInt(0xeffff)),
+                "bridge", bridge,
                 "bip", freeSubnet(random)), null));
         docker = DockerCli.unix(dir.resolve("engine.sock"));
         Path root = BusyboxRootfs.create(dir.resolve("rootfs"));
@@ -79,6 +81,10 @@ class EngineVolumesIT {
             }
         } finally {
             engine.close();
+            // the engine keeps its bridge for the next start, as dockerd keeps docker0; this one was the test's
+            Process delete = new ProcessBuilder("ip", "link", "delete", bridge).redirectErrorStream(true).start();
+            delete.getInputStream().readAllBytes();
+            delete.waitFor();
         }
         List<String> mounts = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
