@@ -11,6 +11,7 @@ import io.jmachine.engine.api.images.ImageRoutes;
 import io.jmachine.engine.api.system.EventRoutes;
 import io.jmachine.engine.api.system.HostFacts;
 import io.jmachine.engine.api.system.SystemRoutes;
+import io.jmachine.engine.api.volumes.VolumeRoutes;
 import io.jmachine.engine.config.ConfigException;
 import io.jmachine.engine.config.EngineConfig;
 import io.jmachine.engine.container.CniContainerNetworking;
@@ -21,6 +22,7 @@ import io.jmachine.engine.container.ContainerStore;
 import io.jmachine.engine.container.ExecService;
 import io.jmachine.engine.container.MonitoredProcesses;
 import io.jmachine.engine.container.StoreImageAccess;
+import io.jmachine.engine.container.VolumeMounts;
 import io.jmachine.engine.events.EventBus;
 import io.jmachine.engine.image.ImageService;
 import io.jmachine.engine.monitor.ContainerMonitor;
@@ -33,6 +35,8 @@ import io.jmachine.engine.runtime.RuntimeProbe;
 import io.jmachine.engine.runtime.RuntimeSelector;
 import io.jmachine.engine.runtime.spec.EngineHost;
 import io.jmachine.engine.runtime.spec.OciSpecFactory;
+import io.jmachine.engine.volume.MountParser;
+import io.jmachine.engine.volume.VolumeService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,8 +80,10 @@ final class EngineServices {
         ContainerMonitor monitor = new ContainerMonitor(config.execRoot().resolve("monitor"), conmon(), runtime.binary(), runtime.root());
         MonitoredProcesses processes = new MonitoredProcesses(specs, runtime, monitor, host.cgroups(),
                 config.execRoot().resolve("bundles"), store);
+        VolumeService volumes = VolumeService.open(config.dataRoot(), json, VolumeMounts.usageOf(store), events, clock);
         ContainerService containers = new ContainerService(store, new StoreImageAccess(images),
-                new CniContainerNetworking(network, ContainerEtcFiles.fromHost()), processes, events, clock);
+                new CniContainerNetworking(network, ContainerEtcFiles.fromHost()), new VolumeMounts(volumes, new MountParser(json), store),
+                processes, events, clock);
         containers.recover();
         Set<String> live = store.all().stream().filter(c -> c.state().isAlive()).map(ContainerRecord::id).collect(Collectors.toSet());
         int swept = network.sweep(live);
@@ -100,6 +106,7 @@ final class EngineServices {
         new ContainerRoutes(containers, clock, diskUsage::sizes).register(router);
         new ExecRoutes(execs).register(router);
         new ProcessRoutes(containers, clock).register(router);
+        new VolumeRoutes(volumes).register(router);
         new ArchiveRoutes(new ContainerFiles(containers, images)).register(router);
         return new EngineServices(images, containers);
     }

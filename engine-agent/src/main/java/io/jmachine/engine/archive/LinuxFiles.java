@@ -49,7 +49,8 @@ public final class LinuxFiles {
         mknod(path, S_IFIFO | (permissions & 07777), 0);
     }
 
-    private static void mknod(Path path, int mode, long dev) throws IOException {
+    /** A node of any type: {@code mode} holds its type (S_IFCHR, S_IFIFO…) and permissions; umask applies. */
+    public static void mknod(Path path, int mode, long dev) throws IOException {
         try {
             LIBC.mknod(path.toString(), mode, dev);
         } catch (LastErrorException e) {

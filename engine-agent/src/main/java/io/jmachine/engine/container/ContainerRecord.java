@@ -3,6 +3,8 @@ package io.jmachine.engine.container;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import io.jmachine.engine.volume.MountPoint;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -12,6 +14,8 @@ import java.util.List;
  *
  * @param name  without Docker's leading slash
  * @param image the image ID (sha256:…) the container was made from
+ * @param mountPoints the volumes, binds and tmpfs mounts resolved at create time; the volumes named here are
+ *                    the container's, which keeps them from volume rm and prune
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ContainerRecord(
@@ -27,10 +31,15 @@ public record ContainerRecord(
         @JsonProperty("State") ContainerState state,
         @JsonProperty("RestartCount") int restartCount,
         @JsonProperty("Network") NetworkAttachment network,
-        @JsonProperty("FormatVersion") int formatVersion) {
+        @JsonProperty("FormatVersion") int formatVersion,
+        @JsonProperty("MountPoints") List<MountPoint> mountPoints) {
 
     /** Bumped when the stored form changes incompatibly, so an engine can migrate or refuse old records. */
     public static final int FORMAT_VERSION = 1;
+
+    public ContainerRecord {
+        mountPoints = mountPoints == null ? List.of() : List.copyOf(mountPoints);
+    }
 
     /** Where the container is attached; null until it first starts, and for network mode none/host fields are empty. */
     public record NetworkAttachment(@JsonProperty("Mode") String mode, @JsonProperty("NetnsPath") String netnsPath,
@@ -38,19 +47,33 @@ public record ContainerRecord(
                                     @JsonProperty("Gateway") String gateway, @JsonProperty("MacAddress") String macAddress) {}
 
     public ContainerRecord withState(ContainerState newState) {
-        return new ContainerRecord(id, name, created, path, args, image, imageRef, config, hostConfig, newState, restartCount, network, formatVersion);
+        return new ContainerRecord(id, name, created, path, args, image, imageRef, config, hostConfig, newState, restartCount, network,
+                formatVersion, mountPoints);
     }
 
     public ContainerRecord withName(String newName) {
-        return new ContainerRecord(id, newName, created, path, args, image, imageRef, config, hostConfig, state, restartCount, network, formatVersion);
+        return new ContainerRecord(id, newName, created, path, args, image, imageRef, config, hostConfig, state, restartCount, network,
+                formatVersion, mountPoints);
     }
 
     public ContainerRecord withNetwork(NetworkAttachment newNetwork) {
-        return new ContainerRecord(id, name, created, path, args, image, imageRef, config, hostConfig, state, restartCount, newNetwork, formatVersion);
+        return new ContainerRecord(id, name, created, path, args, image, imageRef, config, hostConfig, state, restartCount, newNetwork,
+                formatVersion, mountPoints);
     }
 
     public ContainerRecord withRestartCount(int count) {
-        return new ContainerRecord(id, name, created, path, args, image, imageRef, config, hostConfig, state, count, network, formatVersion);
+        return new ContainerRecord(id, name, created, path, args, image, imageRef, config, hostConfig, state, count, network,
+                formatVersion, mountPoints);
+    }
+
+    public ContainerRecord withMountPoints(List<MountPoint> newMountPoints) {
+        return new ContainerRecord(id, name, created, path, args, image, imageRef, config, hostConfig, state, restartCount, network, formatVersion,
+                newMountPoints);
+    }
+
+    /** Whether one of the container's mounts is the volume. */
+    public boolean usesVolume(String volumeName) {
+        return mountPoints.stream().anyMatch(m -> m.isVolume() && m.name().equals(volumeName));
     }
 
     public String shortId() {

@@ -29,6 +29,7 @@ public final class ContainerRunner {
     private final ContainerStore store;
     private final ImageAccess images;
     private final ContainerNetworking networking;
+    private final ContainerVolumes volumes;
     private final ContainerProcesses processes;
     private final EventBus events;
     private final ExitSignals signals;
@@ -40,12 +41,14 @@ public final class ContainerRunner {
     private final ContainerCleanup cleanup;
     private volatile Consumer<String> autoRemove = id -> { };
 
-    ContainerRunner(ContainerStore store, ImageAccess images, ContainerNetworking networking, ContainerProcesses processes,
-                    EventBus events, ExitSignals signals, AttachHub attachHub, ContainerCleanup cleanup, Clock clock) {
+    ContainerRunner(ContainerStore store, ImageAccess images, ContainerNetworking networking, ContainerVolumes volumes,
+                    ContainerProcesses processes, EventBus events, ExitSignals signals, AttachHub attachHub,
+                    ContainerCleanup cleanup, Clock clock) {
         this.cleanup = cleanup;
         this.store = store;
         this.images = images;
         this.networking = networking;
+        this.volumes = volumes;
         this.processes = processes;
         this.events = events;
         this.signals = signals;
@@ -90,6 +93,7 @@ public final class ContainerRunner {
         try {
             long t0 = System.nanoTime();
             Path rootfs = images.mountRootfs(id, record.image());
+            record = record.withMountPoints(volumes.prepare(record.mountPoints(), rootfs));
             long t1 = System.nanoTime();
             network = networking.attach(id, record.hostConfig());
             long t2 = System.nanoTime();

@@ -2,6 +2,7 @@ package io.jmachine.engine.container;
 
 import io.jmachine.engine.api.ApiException;
 import io.jmachine.engine.events.EventBus;
+import io.jmachine.engine.volume.MountPoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,7 @@ public final class ContainerService {
     private final ContainerStore store;
     private final ImageAccess images;
     private final ContainerNetworking networking;
+    private final ContainerVolumes volumes;
     private final ContainerProcesses processes;
     private final EventBus events;
     private final ContainerRunner runner;
@@ -34,20 +36,22 @@ public final class ContainerService {
     private final ContainerNames names = new ContainerNames();
     private final Clock clock;
 
-    public ContainerService(ContainerStore store, ImageAccess images, ContainerNetworking networking,
+    public ContainerService(ContainerStore store, ImageAccess images, ContainerNetworking networking, ContainerVolumes volumes,
                             ContainerProcesses processes, EventBus events, Clock clock) {
         this.store = store;
         this.images = images;
         this.networking = networking;
+        this.volumes = volumes;
         this.processes = processes;
         this.events = events;
         this.clock = clock;
         this.attachHub = new AttachHub(processes);
-        this.runner = new ContainerRunner(store, images, networking, processes, events, signals, attachHub, cleanup, clock);
+        this.runner = new ContainerRunner(store, images, networking, volumes, processes, events, signals, attachHub, cleanup, clock);
         runner.onAutoRemove(id -> {
             try {
-                // --rm: the client waits for "removed", not for the cleanup behind it
-                removeRecord(id, true);
+                // --rm: the client waits for "removed", not for the cleanup behind it; as dockerd, it takes
+                // the container's anonymous volumes with it
+                removeRecord(id, true, true);
             } catch (RuntimeException e) {
                 LOG.warn("cannot auto-remove container {}: {}", id, e.getMessage());
             }
@@ -96,17 +100,25 @@ public final class ContainerService {
         ContainerConfig config = ContainerCreation.merge(request.config(), image.defaults(), id.substring(0, 12));
         List<String> commandLine = ContainerCreation.commandLine(config);
         ContainerRecord record;
-        synchronized (this) {
-            String name = names.choose(request.name(), taken -> store.byName(taken) != null);
-            ContainerRecord holder = store.byName(name);
-            if (holder != null) {
-                throw ApiException.conflict("Conflict. The container name \"/" + name + "\" is already in use by container \""
-                        + holder.id() + "\". You have to remove (or rename) that container to be able to reuse that name.");
+        List<MountPoint> mounts = volumes.plan(id, config, hostConfig);
+        try {
+            synchronized (this) {
+                String name = names.choose(request.name(), taken -> store.byName(taken) != null);
+                ContainerRecord holder = store.byName(name);
+                if (holder != null) {
+                    throw ApiException.conflict("Conflict. The container name \"/" + name + "\" is already in use by container \""
+                            + holder.id() + "\". You have to remove (or rename) that container to be able to reuse that name.");
+                }
+                record = new ContainerRecord(id, name, clock.instant(), commandLine.get(0),
+                        List.copyOf(commandLine.subList(1, commandLine.size())), image.id(), request.config().image(), config,
+                        hostConfig, ContainerState.created(), 0, null, ContainerRecord.FORMAT_VERSION, mounts);
+                store.save(record);
             }
-            record = new ContainerRecord(id, name, clock.instant(), commandLine.get(0),
-                    List.copyOf(commandLine.subList(1, commandLine.size())), image.id(), request.config().image(), config,
-                    hostConfig, ContainerState.created(), 0, null, ContainerRecord.FORMAT_VERSION);
-            store.save(record);
+        } catch (RuntimeException e) {
+            volumes.removed(id, mounts, true);
+            throw e;
+        } finally {
+            volumes.created(id);
         }
         events.publish("container", "create", id, ContainerRunner.attributes(record));
         return record;
@@ -154,14 +166,14 @@ public final class ContainerService {
      * monitor are freed, so that nothing of it is left when the client goes on.
      */
     public void remove(String idOrName, boolean force, boolean removeVolumes) {
-        String id = removeRecord(idOrName, force);
+        String id = removeRecord(idOrName, force, removeVolumes);
         if (id != null) {
             cleanup.await(id);
         }
     }
 
     /** Removes the record now and queues the freeing of its resources; returns the ID, or null if it was gone. */
-    private String removeRecord(String idOrName, boolean force) {
+    private String removeRecord(String idOrName, boolean force, boolean removeVolumes) {
         ContainerRecord record = store.resolve(idOrName);
         String id = record.id();
         if (record.state().isAlive()) {
@@ -184,6 +196,7 @@ public final class ContainerService {
             lastExit = record.state().exitCode();
             forgetResources(id, record.network());
         }
+        volumes.removed(id, record.mountPoints(), removeVolumes);
         runner.forget(id);
         events.publish("container", "destroy", id, ContainerRunner.attributes(record));
         signals.removed(id, lastExit);

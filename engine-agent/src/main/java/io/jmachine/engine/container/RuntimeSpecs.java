@@ -1,12 +1,12 @@
 package io.jmachine.engine.container;
 
-import io.jmachine.engine.api.ApiException;
 import io.jmachine.engine.runtime.spec.ContainerSpec;
 import io.jmachine.engine.runtime.spec.DeviceMapping;
 import io.jmachine.engine.runtime.spec.MountSpec;
 import io.jmachine.engine.runtime.spec.NamespaceMode;
 import io.jmachine.engine.runtime.spec.Resources;
 import io.jmachine.engine.runtime.spec.Ulimit;
+import io.jmachine.engine.volume.MountPoint;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,8 +52,8 @@ final class RuntimeSpecs {
         for (Map.Entry<String, String> tmpfs : host.tmpfs().entrySet()) {
             spec.mount(new MountSpec.Tmpfs(tmpfs.getKey(), tmpfs.getValue() == null || tmpfs.getValue().isEmpty() ? List.of() : List.of(tmpfs.getValue().split(","))));
         }
-        for (String bind : host.binds()) {
-            spec.mount(bind(bind));
+        for (MountPoint mount : record.mountPoints()) {
+            spec.mount(mountSpec(mount));
         }
         for (HostConfig.Device device : host.devices()) {
             String permissions = device.cgroupPermissions() == null || device.cgroupPermissions().isEmpty() ? "rwm" : device.cgroupPermissions();
@@ -84,13 +84,13 @@ final class RuntimeSpecs {
                 host.cpuQuota(), host.cpusetCpus(), null, host.pidsLimit() == null ? 0 : host.pidsLimit(), ulimits);
     }
 
-    /** A -v HOST:CONTAINER[:ro|rw] bind of a host path (named volumes come with the volume service). */
-    private static MountSpec bind(String text) {
-        String[] parts = text.split(":");
-        if (parts.length < 2 || !parts[0].startsWith("/")) {
-            throw ApiException.badRequest("invalid volume specification: '" + text + "' (only HOST-PATH:CONTAINER-PATH[:ro] binds are supported yet)");
-        }
-        boolean readOnly = parts.length > 2 && List.of(parts[2].split(",")).contains("ro");
-        return MountSpec.Bind.of(Path.of(parts[0]), parts[1], readOnly);
+    /** Volumes are bind mounts of their folder; binds keep their propagation; --mount tmpfs its options. */
+    static MountSpec mountSpec(MountPoint mount) {
+        return switch (mount.type()) {
+            case BIND, VOLUME -> new MountSpec.Bind(Path.of(mount.source()), mount.destination(), !mount.rw(),
+                    mount.propagation().isEmpty() ? MountSpec.Propagation.RPRIVATE
+                            : MountSpec.Propagation.valueOf(mount.propagation().toUpperCase(java.util.Locale.ROOT)));
+            case TMPFS -> new MountSpec.Tmpfs(mount.destination(), mount.tmpfsOptions());
+        };
     }
 }

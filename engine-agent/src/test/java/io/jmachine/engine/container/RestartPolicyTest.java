@@ -25,7 +25,7 @@ class RestartPolicyTest {
         ContainerConfig config = new ContainerConfig(null, null, null, false, false, false, null, false, false, false, null,
                 List.of("true"), null, "img", null, null, null, false, null, Map.of(), null, null, null);
         return new ContainerRecord("a".repeat(64), "c", start, "true", List.of(), "sha256:x", "img", config, hostConfig, state,
-                restarts, null, 1);
+                restarts, null, 1, List.of());
     }
 
     @Test

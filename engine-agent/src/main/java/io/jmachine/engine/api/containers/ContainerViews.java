@@ -3,6 +3,7 @@ package io.jmachine.engine.api.containers;
 import io.jmachine.engine.container.ContainerRecord;
 import io.jmachine.engine.container.ContainerState;
 import io.jmachine.engine.container.HumanDuration;
+import io.jmachine.engine.volume.MountPoint;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +33,7 @@ final class ContainerViews {
         view.put("Status", status(record.state(), now));
         view.put("HostConfig", Map.of("NetworkMode", record.hostConfig().networkMode()));
         view.put("NetworkSettings", Map.of("Networks", networks(record)));
-        view.put("Mounts", List.of());
+        view.put("Mounts", mounts(record));
         return view;
     }
 
@@ -72,7 +73,7 @@ final class ContainerViews {
         view.put("ExecIDs", null);
         view.put("HostConfig", record.hostConfig());
         view.put("GraphDriver", Map.of("Name", "overlay2", "Data", Map.of()));
-        view.put("Mounts", List.of());
+        view.put("Mounts", mounts(record));
         view.put("Config", record.config());
         view.put("NetworkSettings", networkSettings(record));
         return view;
@@ -110,6 +111,28 @@ final class ContainerViews {
         Map<String, Object> networks = new LinkedHashMap<>();
         networks.put(mode, endpoint);
         return networks;
+    }
+
+    /** Docker's MountPoint as inspect and ps show it; Name and Driver only for volumes. */
+    private static List<Map<String, Object>> mounts(ContainerRecord record) {
+        List<Map<String, Object>> mounts = new ArrayList<>();
+        for (MountPoint mount : record.mountPoints()) {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("Type", mount.type().apiName());
+            if (mount.isVolume()) {
+                view.put("Name", mount.name());
+            }
+            view.put("Source", mount.source());
+            view.put("Destination", mount.destination());
+            if (mount.isVolume()) {
+                view.put("Driver", mount.driver());
+            }
+            view.put("Mode", mount.mode());
+            view.put("RW", mount.rw());
+            view.put("Propagation", mount.propagation());
+            mounts.add(view);
+        }
+        return mounts;
     }
 
     private static String commandString(ContainerRecord record) {
