@@ -25,6 +25,7 @@ public final class ContainerService {
     private final ContainerStore store;
     private final ImageAccess images;
     private final ContainerNetworking networking;
+    private final ContainerPorts ports;
     private final ContainerProcesses processes;
     private final EventBus events;
     private final ContainerRunner runner;
@@ -34,16 +35,17 @@ public final class ContainerService {
     private final ContainerNames names = new ContainerNames();
     private final Clock clock;
 
-    public ContainerService(ContainerStore store, ImageAccess images, ContainerNetworking networking,
+    public ContainerService(ContainerStore store, ImageAccess images, ContainerNetworking networking, ContainerPorts ports,
                             ContainerProcesses processes, EventBus events, Clock clock) {
         this.store = store;
         this.images = images;
         this.networking = networking;
+        this.ports = ports;
         this.processes = processes;
         this.events = events;
         this.clock = clock;
         this.attachHub = new AttachHub(processes);
-        this.runner = new ContainerRunner(store, images, networking, processes, events, signals, attachHub, cleanup, clock);
+        this.runner = new ContainerRunner(store, images, networking, ports, processes, events, signals, attachHub, cleanup, clock);
         runner.onAutoRemove(id -> {
             try {
                 // --rm: the client waits for "removed", not for the cleanup behind it
@@ -95,6 +97,7 @@ public final class ContainerService {
         String id = store.newId();
         ContainerConfig config = ContainerCreation.merge(request.config(), image.defaults(), id.substring(0, 12));
         List<String> commandLine = ContainerCreation.commandLine(config);
+        ports.validate(config, hostConfig);
         ContainerRecord record;
         synchronized (this) {
             String name = names.choose(request.name(), taken -> store.byName(taken) != null);
@@ -180,6 +183,7 @@ public final class ContainerService {
             if (record.state().isAlive() && processes.isRunning(id)) {
                 throw ApiException.conflict("cannot remove container \"/" + record.name() + "\": it did not stop; try again");
             }
+            ports.unpublish(id);
             store.deleteRecord(id);
             lastExit = record.state().exitCode();
             forgetResources(id, record.network());
