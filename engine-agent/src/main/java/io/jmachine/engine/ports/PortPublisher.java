@@ -127,6 +127,12 @@ public final class PortPublisher implements AutoCloseable {
         return dropped;
     }
 
+    /** The container's open forwarders, for tests. */
+    List<Forwarder> forwarders(String containerId) {
+        List<Open> ports = open.get(containerId);
+        return ports == null ? List.of() : ports.stream().map(Open::forwarder).toList();
+    }
+
     /** Which ports the engine recorded for a container, open or not (for tests and recovery). */
     Optional<List<PublishedPort>> recorded(String containerId) {
         return store.read(containerId);
