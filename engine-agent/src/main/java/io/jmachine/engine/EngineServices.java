@@ -21,6 +21,7 @@ import io.jmachine.engine.container.ContainerService;
 import io.jmachine.engine.container.ContainerStore;
 import io.jmachine.engine.container.ExecService;
 import io.jmachine.engine.container.MonitoredProcesses;
+import io.jmachine.engine.container.ProxiedContainerPorts;
 import io.jmachine.engine.container.StoreImageAccess;
 import io.jmachine.engine.container.VolumeMounts;
 import io.jmachine.engine.events.EventBus;
@@ -30,6 +31,7 @@ import io.jmachine.engine.network.ContainerEtcFiles;
 import io.jmachine.engine.network.Ipv4Subnet;
 import io.jmachine.engine.network.NetworkService;
 import io.jmachine.engine.network.NetworkSettings;
+import io.jmachine.engine.ports.PortPublisher;
 import io.jmachine.engine.runtime.OciRuntime;
 import io.jmachine.engine.runtime.RuntimeProbe;
 import io.jmachine.engine.runtime.RuntimeSelector;
@@ -58,10 +60,12 @@ final class EngineServices {
 
     private final ImageService images;
     private final ContainerService containers;
+    private final PortPublisher ports;
 
-    private EngineServices(ImageService images, ContainerService containers) {
+    private EngineServices(ImageService images, ContainerService containers, PortPublisher ports) {
         this.images = images;
         this.containers = containers;
+        this.ports = ports;
     }
 
     static EngineServices start(EngineConfig config, String engineId, ObjectMapper json, Router router) {
@@ -81,11 +85,13 @@ final class EngineServices {
         MonitoredProcesses processes = new MonitoredProcesses(specs, runtime, monitor, host.cgroups(),
                 config.execRoot().resolve("bundles"), store);
         VolumeService volumes = VolumeService.open(config.dataRoot(), json, VolumeMounts.usageOf(store), events, clock);
+        PortPublisher ports = PortPublisher.open(config.execRoot().resolve("ports"), json);
         ContainerService containers = new ContainerService(store, new StoreImageAccess(images),
                 new CniContainerNetworking(network, ContainerEtcFiles.fromHost()), new VolumeMounts(volumes, new MountParser(json), store),
-                processes, events, clock);
+                new ProxiedContainerPorts(ports), processes, events, clock);
         containers.recover();
         Set<String> live = store.all().stream().filter(c -> c.state().isAlive()).map(ContainerRecord::id).collect(Collectors.toSet());
+        ports.sweep(live);
         int swept = network.sweep(live);
         if (swept > 0) {
             LOG.info("removed {} network leftovers of containers that are gone", swept);
@@ -103,12 +109,12 @@ final class EngineServices {
         new ImageRoutes(images, StoreImageAccess.usageOf(store)).register(router);
         DiskUsageRoutes diskUsage = new DiskUsageRoutes(containers, images, clock);
         diskUsage.register(router);
-        new ContainerRoutes(containers, clock, diskUsage::sizes).register(router);
+        new ContainerRoutes(containers, clock, diskUsage::sizes, ports).register(router);
         new ExecRoutes(execs).register(router);
         new ProcessRoutes(containers, clock).register(router);
         new VolumeRoutes(volumes).register(router);
         new ArchiveRoutes(new ContainerFiles(containers, images)).register(router);
-        return new EngineServices(images, containers);
+        return new EngineServices(images, containers, ports);
     }
 
     private static SystemRoutes.Counts counts(ContainerStore store, ImageService images) {
@@ -161,5 +167,6 @@ final class EngineServices {
 
     void close() {
         containers.shutdown();
+        ports.close();
     }
 }

@@ -30,6 +30,7 @@ public final class ContainerRunner {
     private final ImageAccess images;
     private final ContainerNetworking networking;
     private final ContainerVolumes volumes;
+    private final ContainerPorts ports;
     private final ContainerProcesses processes;
     private final EventBus events;
     private final ExitSignals signals;
@@ -42,6 +43,7 @@ public final class ContainerRunner {
     private volatile Consumer<String> autoRemove = id -> { };
 
     ContainerRunner(ContainerStore store, ImageAccess images, ContainerNetworking networking, ContainerVolumes volumes,
+                    ContainerPorts ports,
                     ContainerProcesses processes, EventBus events, ExitSignals signals, AttachHub attachHub,
                     ContainerCleanup cleanup, Clock clock) {
         this.cleanup = cleanup;
@@ -49,6 +51,7 @@ public final class ContainerRunner {
         this.images = images;
         this.networking = networking;
         this.volumes = volumes;
+        this.ports = ports;
         this.processes = processes;
         this.events = events;
         this.signals = signals;
@@ -100,6 +103,8 @@ public final class ContainerRunner {
             ContainerNetworking.EtcFiles etc = networking.writeEtcFiles(id, store.folder(id), record.config().hostname(),
                     record.hostConfig());
             record = record.withNetwork(network);
+            // a taken host port refuses the start before any process exists
+            ports.publish(record);
             int pid = processes.create(record, new ContainerProcesses.Launch(rootfs, network.netnsPath(), etc.hosts(),
                     etc.resolvConf(), etc.hostname()));
             // clients that attached before start get everything from the first byte
@@ -126,6 +131,10 @@ public final class ContainerRunner {
         } catch (RuntimeException e) {
             cleanupAfterFailedStart(record, network);
             attachHub.containerEnded(id);
+            // `docker run --rm` waits for the removal: a start refused before any process (a taken port) must end it too
+            if (record.hostConfig().autoRemove()) {
+                autoRemove.accept(id);
+            }
             throw e;
         }
     }
@@ -136,6 +145,7 @@ public final class ContainerRunner {
         } catch (RuntimeException e) {
             LOG.warn("cannot release the runtime state of {}: {}", record.shortId(), e.getMessage());
         }
+        ports.unpublish(record.id());
         if (network != null) {
             networking.detach(record.id(), network);
         }
@@ -172,6 +182,8 @@ public final class ContainerRunner {
             if (record == null || !record.state().isAlive()) {
                 return;
             }
+            // at once, not with the queued cleanup: a stopped container's port must be free when stop returns
+            ports.unpublish(id);
             record = record.withState(record.state().exited(code, false, clock.instant()));
             store.save(record);
             attachHub.containerEnded(id);
@@ -370,6 +382,8 @@ public final class ContainerRunner {
                 continue;
             }
             if (record.state().status() != ContainerState.Status.restarting && processes.isRunning(id)) {
+                // the proxy listeners died with the previous engine
+                ports.restore(record);
                 watchers.execute(() -> watchExit(id));
             } else {
                 OptionalInt code = processes.exitCode(id);

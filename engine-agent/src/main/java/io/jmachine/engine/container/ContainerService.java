@@ -27,6 +27,7 @@ public final class ContainerService {
     private final ImageAccess images;
     private final ContainerNetworking networking;
     private final ContainerVolumes volumes;
+    private final ContainerPorts ports;
     private final ContainerProcesses processes;
     private final EventBus events;
     private final ContainerRunner runner;
@@ -37,16 +38,18 @@ public final class ContainerService {
     private final Clock clock;
 
     public ContainerService(ContainerStore store, ImageAccess images, ContainerNetworking networking, ContainerVolumes volumes,
+                            ContainerPorts ports,
                             ContainerProcesses processes, EventBus events, Clock clock) {
         this.store = store;
         this.images = images;
         this.networking = networking;
         this.volumes = volumes;
+        this.ports = ports;
         this.processes = processes;
         this.events = events;
         this.clock = clock;
         this.attachHub = new AttachHub(processes);
-        this.runner = new ContainerRunner(store, images, networking, volumes, processes, events, signals, attachHub, cleanup, clock);
+        this.runner = new ContainerRunner(store, images, networking, volumes, ports, processes, events, signals, attachHub, cleanup, clock);
         runner.onAutoRemove(id -> {
             try {
                 // --rm: the client waits for "removed", not for the cleanup behind it; as dockerd, it takes
@@ -99,6 +102,7 @@ public final class ContainerService {
         String id = store.newId();
         ContainerConfig config = ContainerCreation.merge(request.config(), image.defaults(), id.substring(0, 12));
         List<String> commandLine = ContainerCreation.commandLine(config);
+        ports.validate(config, hostConfig);
         ContainerRecord record;
         List<MountPoint> mounts = volumes.plan(id, config, hostConfig);
         try {
@@ -192,6 +196,7 @@ public final class ContainerService {
             if (record.state().isAlive() && processes.isRunning(id)) {
                 throw ApiException.conflict("cannot remove container \"/" + record.name() + "\": it did not stop; try again");
             }
+            ports.unpublish(id);
             store.deleteRecord(id);
             lastExit = record.state().exitCode();
             forgetResources(id, record.network());

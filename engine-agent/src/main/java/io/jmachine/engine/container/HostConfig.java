@@ -49,7 +49,8 @@ public record HostConfig(
         @JsonProperty("Devices") List<Device> devices,
         @JsonProperty("Mounts") List<JsonNode> mounts,
         @JsonProperty("LogConfig") JsonNode logConfig,
-        @JsonProperty("OomKillDisable") Boolean oomKillDisable) {
+        @JsonProperty("OomKillDisable") Boolean oomKillDisable,
+        @JsonProperty("PublishAllPorts") boolean publishAllPorts) {
 
     public record PortBinding(@JsonProperty("HostIp") String hostIp, @JsonProperty("HostPort") String hostPort) {}
 
@@ -81,6 +82,6 @@ public record HostConfig(
     /** The settings of a container created with no HostConfig at all. */
     public static HostConfig defaults() {
         return new HostConfig(null, null, null, null, false, null, null, null, null, null, null, null, null, null, null, null,
-                false, false, null, null, 0, null, null, null, null, 0, 0, 0, 0, 0, 0, null, null, null, null, null, null, null);
+                false, false, null, null, 0, null, null, null, null, 0, 0, 0, 0, 0, 0, null, null, null, null, null, null, null, false);
     }
 }

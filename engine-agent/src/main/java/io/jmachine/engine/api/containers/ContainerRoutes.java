@@ -14,6 +14,7 @@ import io.jmachine.engine.container.ContainerProcesses;
 import io.jmachine.engine.container.ContainerRecord;
 import io.jmachine.engine.container.ContainerService;
 import io.jmachine.engine.container.HostConfig;
+import io.jmachine.engine.ports.PortPublisher;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -28,12 +29,18 @@ public final class ContainerRoutes {
     private final ContainerService service;
     private final Clock clock;
     private final java.util.function.Function<ContainerRecord, Map<String, Long>> sizes;
+    private final PortPublisher ports;
 
-    /** @param sizes SizeRw and SizeRootFs of a container, for `docker ps -s` */
-    public ContainerRoutes(ContainerService service, Clock clock, java.util.function.Function<ContainerRecord, Map<String, Long>> sizes) {
+    /**
+     * @param sizes SizeRw and SizeRootFs of a container, for `docker ps -s`
+     * @param ports the host ports containers have open, for inspect and ps
+     */
+    public ContainerRoutes(ContainerService service, Clock clock, java.util.function.Function<ContainerRecord, Map<String, Long>> sizes,
+                           PortPublisher ports) {
         this.service = service;
         this.clock = clock;
         this.sizes = sizes;
+        this.ports = ports;
     }
 
     public void register(Router router) {
@@ -141,7 +148,7 @@ public final class ContainerRoutes {
             if (!ContainerFilters.matches(record, filters)) {
                 continue;
             }
-            Map<String, Object> summary = ContainerViews.summary(record, clock.instant());
+            Map<String, Object> summary = ContainerViews.summary(record, clock.instant(), ports.published(record.id()));
             if (ex.request().queryFlag("size")) {
                 summary.putAll(sizes.apply(record));
             }
@@ -155,7 +162,7 @@ public final class ContainerRoutes {
 
     private void inspect(ApiExchange ex) {
         ContainerRecord record = service.inspect(id(ex));
-        ex.json(200, ContainerViews.inspect(record, service.store().folder(record.id())));
+        ex.json(200, ContainerViews.inspect(record, service.store().folder(record.id()), ports.published(record.id())));
     }
 
     /** Headers at once (the CLI starts the container only after them), the exit code when it comes. */

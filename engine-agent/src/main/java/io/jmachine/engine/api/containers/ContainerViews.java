@@ -3,6 +3,7 @@ package io.jmachine.engine.api.containers;
 import io.jmachine.engine.container.ContainerRecord;
 import io.jmachine.engine.container.ContainerState;
 import io.jmachine.engine.container.HumanDuration;
+import io.jmachine.engine.ports.PublishedPort;
 import io.jmachine.engine.volume.MountPoint;
 
 import java.nio.file.Path;
@@ -20,6 +21,11 @@ final class ContainerViews {
     }
 
     static Map<String, Object> summary(ContainerRecord record, Instant now) {
+        return summary(record, now, List.of());
+    }
+
+    /** @param published the host ports the container has open now */
+    static Map<String, Object> summary(ContainerRecord record, Instant now, List<PublishedPort> published) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("Id", record.id());
         view.put("Names", List.of("/" + record.name()));
@@ -27,7 +33,7 @@ final class ContainerViews {
         view.put("ImageID", record.image());
         view.put("Command", commandString(record));
         view.put("Created", record.created().getEpochSecond());
-        view.put("Ports", List.of());
+        view.put("Ports", PortViews.summary(record, published));
         view.put("Labels", record.config().labels());
         view.put("State", record.state().status().name());
         view.put("Status", status(record.state(), now));
@@ -51,7 +57,7 @@ final class ContainerViews {
         };
     }
 
-    static Map<String, Object> inspect(ContainerRecord record, Path containerFolder) {
+    static Map<String, Object> inspect(ContainerRecord record, Path containerFolder, List<PublishedPort> published) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("Id", record.id());
         view.put("Created", record.created().toString());
@@ -75,18 +81,18 @@ final class ContainerViews {
         view.put("GraphDriver", Map.of("Name", "overlay2", "Data", Map.of()));
         view.put("Mounts", mounts(record));
         view.put("Config", record.config());
-        view.put("NetworkSettings", networkSettings(record));
+        view.put("NetworkSettings", networkSettings(record, published));
         return view;
     }
 
-    private static Map<String, Object> networkSettings(ContainerRecord record) {
+    private static Map<String, Object> networkSettings(ContainerRecord record, List<PublishedPort> published) {
         ContainerRecord.NetworkAttachment net = record.network();
         boolean live = record.state().isAlive() && net != null;
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("Bridge", "");
         settings.put("SandboxID", "");
         settings.put("SandboxKey", live && net.netnsPath() != null ? net.netnsPath() : "");
-        settings.put("Ports", Map.of());
+        settings.put("Ports", PortViews.inspect(record, published));
         settings.put("Gateway", live ? nullToEmpty(net.gateway()) : "");
         settings.put("IPAddress", live ? nullToEmpty(net.ipAddress()) : "");
         settings.put("IPPrefixLen", live ? net.ipPrefixLen() : 0);

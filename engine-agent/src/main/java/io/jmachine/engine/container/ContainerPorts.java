@@ -1,0 +1,23 @@
+package io.jmachine.engine.container;
+
+/**
+ * What the container side needs of published ports (-p, -P): host ports that open before the container's
+ * process starts and close when it ends.
+ */
+public interface ContainerPorts {
+
+    /** Refuses (400) port bindings and exposed ports that could never be published; called at create. */
+    void validate(ContainerConfig config, HostConfig hostConfig);
+
+    /**
+     * Opens the container's host ports toward its address on its network, all or none. Throws an
+     * ApiException naming the port when one is taken, with nothing left open.
+     */
+    void publish(ContainerRecord record);
+
+    /** After an engine restart, for a container still running: opens the host ports it had again. */
+    void restore(ContainerRecord record);
+
+    /** Closes the container's host ports. Idempotent. */
+    void unpublish(String containerId);
+}
