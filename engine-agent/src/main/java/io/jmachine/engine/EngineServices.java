@@ -8,6 +8,7 @@ import io.jmachine.engine.api.containers.DiskUsageRoutes;
 import io.jmachine.engine.api.containers.ExecRoutes;
 import io.jmachine.engine.api.containers.ProcessRoutes;
 import io.jmachine.engine.api.images.ImageRoutes;
+import io.jmachine.engine.api.networks.NetworkRoutes;
 import io.jmachine.engine.api.system.EventRoutes;
 import io.jmachine.engine.api.system.HostFacts;
 import io.jmachine.engine.api.system.SystemRoutes;
@@ -50,10 +51,12 @@ final class EngineServices {
 
     private final ImageService images;
     private final ContainerService containers;
+    private final NetworkService network;
 
-    private EngineServices(ImageService images, ContainerService containers) {
+    private EngineServices(ImageService images, ContainerService containers, NetworkService network) {
         this.images = images;
         this.containers = containers;
+        this.network = network;
     }
 
     static EngineServices start(EngineConfig config, String engineId, ObjectMapper json, Router router) {
@@ -62,7 +65,10 @@ final class EngineServices {
         ImageService images = ImageService.open(config.dataRoot());
         ContainerStore store = new ContainerStore(config.dataRoot().resolve("containers"), json);
 
-        NetworkService network = NetworkService.create(networkSettings(config), json);
+        ContainerEtcFiles etcFiles = ContainerEtcFiles.fromHost();
+        NetworkService network = NetworkService.create(networkSettings(config), json,
+                id -> java.util.Optional.ofNullable(store.byId(id)).map(ContainerRecord::name), etcFiles::hostNameservers,
+                NetworkService.embeddedDnsPort());
         EngineHost host = EngineHost.read();
         OciSpecFactory specs = OciSpecFactory.forThisHost();
         OciRuntime runtime = new RuntimeSelector(config.execRoot(), host.cgroups(),
@@ -73,7 +79,7 @@ final class EngineServices {
         MonitoredProcesses processes = new MonitoredProcesses(specs, runtime, monitor, host.cgroups(),
                 config.execRoot().resolve("bundles"), store);
         ContainerService containers = new ContainerService(store, new StoreImageAccess(images),
-                new CniContainerNetworking(network, ContainerEtcFiles.fromHost()), processes, events, clock);
+                new CniContainerNetworking(network, etcFiles, store), processes, events, clock);
         containers.recover();
         Set<String> live = store.all().stream().filter(c -> c.state().isAlive()).map(ContainerRecord::id).collect(Collectors.toSet());
         int swept = network.sweep(live);
@@ -91,7 +97,8 @@ final class EngineServices {
         new ExecRoutes(execs).register(router);
         new ProcessRoutes(containers, clock).register(router);
         new ArchiveRoutes(new ContainerFiles(containers, images)).register(router);
-        return new EngineServices(images, containers);
+        new NetworkRoutes(network, containers, clock).register(router);
+        return new EngineServices(images, containers, network);
     }
 
     private static SystemRoutes.Counts counts(ContainerStore store, ImageService images) {
@@ -127,5 +134,6 @@ final class EngineServices {
 
     void close() {
         containers.shutdown();
+        network.close();
     }
 }

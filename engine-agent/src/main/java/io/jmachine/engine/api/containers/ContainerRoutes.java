@@ -125,8 +125,20 @@ public final class ContainerRoutes {
                     .collect(java.util.stream.Collectors.joining("."));
             throw ApiException.badRequest("invalid JSON" + (where.isEmpty() ? "" : " at " + where) + ": " + e.getOriginalMessage());
         }
-        ContainerRecord record = service.create(new ContainerService.CreateRequest(ex.request().queryParam("name"), config, hostConfig));
+        ContainerRecord record = service.create(new ContainerService.CreateRequest(ex.request().queryParam("name"), config, hostConfig,
+                endpointAliases(body.path("NetworkingConfig").path("EndpointsConfig"))));
         ex.json(201, Map.of("Id", record.id(), "Warnings", List.of()));
+    }
+
+    /** NetworkingConfig.EndpointsConfig: each network the container joins, with its Aliases there. */
+    private static Map<String, List<String>> endpointAliases(JsonNode endpoints) {
+        Map<String, List<String>> networks = new LinkedHashMap<>();
+        endpoints.fields().forEachRemaining(field -> {
+            List<String> aliases = new ArrayList<>();
+            field.getValue().path("Aliases").forEach(alias -> aliases.add(alias.asText()));
+            networks.put(field.getKey(), aliases);
+        });
+        return networks;
     }
 
     private void list(ApiExchange ex) {
