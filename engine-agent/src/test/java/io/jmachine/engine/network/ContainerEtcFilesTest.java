@@ -121,7 +121,7 @@ class ContainerEtcFilesTest {
     @Test
     void theEmbeddedDnsIsTheOnlyNameserverAndDnsFlagsReplaceTheHostsLines() {
         String host = "# from the host\nnameserver 192.0.2.53\nsearch corp.example\noptions rotate\n";
-        assertEquals("# from the host\nnameserver 10.5.0.1\nsearch corp.example\noptions rotate\n",
+        assertEquals("# from the host\nsearch corp.example\noptions rotate\nnameserver 10.5.0.1\n",
                 ContainerEtcFiles.resolvConf(host, new ContainerEtcFiles.EtcOptions(List.of(), List.of(), List.of(), List.of(), "10.5.0.1")));
         assertEquals("# from the host\n# ExtServers: [198.51.100.1]\nnameserver 10.5.0.1\nsearch a.example\noptions ndots:2\n",
                 ContainerEtcFiles.resolvConf(host, new ContainerEtcFiles.EtcOptions(List.of(), List.of("198.51.100.1"),
