@@ -66,6 +66,8 @@ final class HostProcess {
                 if (stdin != null) {
                     in.write(stdin);
                 }
+            } catch (IOException tooLate) {
+                // the tool exited (or closed its stdin) before reading it all: its exit code and output say why
             }
             if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
@@ -76,9 +78,6 @@ final class HostProcess {
             stderrReader.join(Duration.ofSeconds(5));
             return new Outcome(List.copyOf(command), process.exitValue(),
                     stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            process.destroyForcibly();
-            throw new NetworkException("cannot talk to " + command.getFirst() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();

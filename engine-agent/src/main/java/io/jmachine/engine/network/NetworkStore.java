@@ -22,7 +22,9 @@ final class NetworkStore {
 
     NetworkStore(Path dir, ObjectMapper mapper) {
         this.dir = dir;
-        this.mapper = mapper;
+        // the records' times as RFC 3339 text, whatever the caller's mapper was set up for
+        this.mapper = mapper.copy().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+                .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         load();
     }
 
