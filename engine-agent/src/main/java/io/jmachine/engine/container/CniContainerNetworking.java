@@ -44,13 +44,13 @@ public final class CniContainerNetworking implements ContainerNetworking {
         }
         List<NetworkService.EndpointRequest> requests = new ArrayList<>();
         endpointAliases.forEach((name, aliases) -> requests.add(new NetworkService.EndpointRequest(name, aliases)));
-        network.requestEndpoints(containerId, requests);
+        network.requests().request(containerId, requests);
     }
 
     @Override
     public ContainerRecord.NetworkAttachment attach(String containerId, HostConfig hostConfig) {
         NetworkAttachment attached = network.attach(containerId, new NetworkService.AttachRequest(
-                NetworkMode.parse(hostConfig.networkMode()), network.requestedEndpoints(containerId), hostConfig.dns()));
+                NetworkMode.parse(hostConfig.networkMode()), network.requests().read(containerId), hostConfig.dns()));
         return view(hostConfig.networkMode(), attached);
     }
 
@@ -58,31 +58,31 @@ public final class CniContainerNetworking implements ContainerNetworking {
     public ContainerRecord.NetworkAttachment connect(String containerId, String networkName, List<String> aliases, boolean running) {
         NetworkService.EndpointRequest request = new NetworkService.EndpointRequest(networkName, aliases);
         if (!running) {
-            network.addRequest(containerId, request);
+            network.requests().add(containerId, request);
             return null;
         }
         NetworkAttachment attached = network.connect(containerId, request);
-        network.addRequest(containerId, request);
+        network.requests().add(containerId, request);
         return view(containers.byId(containerId).hostConfig().networkMode(), attached);
     }
 
     @Override
     public ContainerRecord.NetworkAttachment disconnect(String containerId, String networkName, boolean running) {
         if (!running) {
-            if (!network.removeRequest(containerId, networkName)
+            if (!network.requests().remove(containerId, networkName)
                     && !network.networks().resolve(networkName).name().equals(containers.byId(containerId).hostConfig().networkMode())) {
                 throw new ApiException(403, "container " + containerId + " is not connected to network " + networkName);
             }
             return null;
         }
         NetworkAttachment attached = network.disconnect(containerId, networkName);
-        network.removeRequest(containerId, networkName);
+        network.requests().remove(containerId, networkName);
         return view(containers.byId(containerId).hostConfig().networkMode(), attached);
     }
 
     @Override
     public void forget(String containerId) {
-        network.forget(containerId);
+        network.requests().forget(containerId);
     }
 
     @Override

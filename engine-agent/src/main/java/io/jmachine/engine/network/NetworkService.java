@@ -58,7 +58,7 @@ public final class NetworkService implements AutoCloseable {
         this.store = store;
         this.dns = dns;
         this.mapper = mapper;
-        this.requests = new EndpointRequests(store.directory().resolveSibling("requests"), mapper);
+        this.requests = new EndpointRequests(store.directory().resolveSibling("requests"), registry, mapper);
     }
 
     /** Without embedded DNS: for tests of the attachment side. */
@@ -104,47 +104,9 @@ public final class NetworkService implements AutoCloseable {
         return namespaces;
     }
 
-    /**
-     * Remembers the networks a container asked for at create (checking that they exist: Docker's 404), so
-     * that each start attaches it to them again.
-     */
-    public void requestEndpoints(String containerId, List<EndpointRequest> endpoints) {
-        for (EndpointRequest endpoint : endpoints) {
-            NetworkRecord network = registry.resolve(endpoint.network());
-            if (!network.bridged() && !endpoint.aliases().isEmpty()) {
-                throw ApiException.badRequest("network-scoped aliases are only supported for user-defined networks");
-            }
-        }
-        requests.write(containerId, endpoints);
-    }
-
-    /** The networks the container asked for, in order, with their aliases. */
-    public List<EndpointRequest> requestedEndpoints(String containerId) {
-        return requests.read(containerId);
-    }
-
-    /** Adds a network to a (stopped or running) container's requests; the live endpoint is {@link #connect}'s. */
-    public void addRequest(String containerId, EndpointRequest request) {
-        NetworkRecord network = bridgeNetwork(request.network());
-        List<EndpointRequest> current = new ArrayList<>(requests.read(containerId));
-        current.removeIf(r -> registry.find(r.network()).map(n -> n.id().equals(network.id())).orElse(false));
-        current.add(request);
-        requests.write(containerId, current);
-    }
-
-    /** Removes a network from the container's requests; false if it had not asked for it. */
-    public boolean removeRequest(String containerId, String networkIdOrName) {
-        NetworkRecord network = registry.resolve(networkIdOrName);
-        List<EndpointRequest> current = new ArrayList<>(requests.read(containerId));
-        boolean removed = current.removeIf(r -> r.network().equals(network.name()) || r.network().equals(network.id())
-                || registry.find(r.network()).map(n -> n.id().equals(network.id())).orElse(false));
-        requests.write(containerId, current);
-        return removed;
-    }
-
-    /** The container is removed: its requests go (its attachment must be detached already). */
-    public void forget(String containerId) {
-        requests.delete(containerId);
+    /** What each container asked for (kept from create to remove), which {@link #attach} callers pass back. */
+    public EndpointRequests requests() {
+        return requests;
     }
 
     /** Attaches to {@code mode} alone, with no aliases and the host's DNS. */
@@ -421,7 +383,7 @@ public final class NetworkService implements AutoCloseable {
         return new CniNetworkList(json.path("cniVersion").asText(CniNetworkList.CNI_VERSION), json.path("name").asText(), plugins);
     }
 
-    private NetworkRecord bridgeNetwork(String idOrName) {
+    NetworkRecord bridgeNetwork(String idOrName) {
         NetworkRecord network = registry.resolve(idOrName);
         if (!network.bridged()) {
             throw ApiException.badRequest("container cannot be connected to network " + network.name()
