@@ -8,6 +8,7 @@ import io.jmachine.engine.api.containers.DiskUsageRoutes;
 import io.jmachine.engine.api.containers.ExecRoutes;
 import io.jmachine.engine.api.containers.ProcessRoutes;
 import io.jmachine.engine.api.images.ImageRoutes;
+import io.jmachine.engine.api.networks.NetworkRoutes;
 import io.jmachine.engine.api.system.EventRoutes;
 import io.jmachine.engine.api.system.HostFacts;
 import io.jmachine.engine.api.system.SystemRoutes;
@@ -45,8 +46,6 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
@@ -61,11 +60,13 @@ final class EngineServices {
     private final ImageService images;
     private final ContainerService containers;
     private final PortPublisher ports;
+    private final NetworkService network;
 
-    private EngineServices(ImageService images, ContainerService containers, PortPublisher ports) {
+    private EngineServices(ImageService images, ContainerService containers, PortPublisher ports, NetworkService network) {
         this.images = images;
         this.containers = containers;
         this.ports = ports;
+        this.network = network;
     }
 
     static EngineServices start(EngineConfig config, String engineId, ObjectMapper json, Router router) {
@@ -74,7 +75,10 @@ final class EngineServices {
         ImageService images = ImageService.open(config.dataRoot());
         ContainerStore store = new ContainerStore(config.dataRoot().resolve("containers"), json);
 
-        NetworkService network = NetworkService.create(networkSettings(config), json);
+        ContainerEtcFiles etcFiles = ContainerEtcFiles.fromHost();
+        NetworkService network = NetworkService.create(networkSettings(config), json,
+                id -> java.util.Optional.ofNullable(store.byId(id)).map(ContainerRecord::name), etcFiles::hostNameservers,
+                NetworkService.embeddedDnsPort());
         EngineHost host = EngineHost.read();
         OciSpecFactory specs = OciSpecFactory.forThisHost();
         OciRuntime runtime = new RuntimeSelector(config.execRoot(), host.cgroups(),
@@ -87,7 +91,7 @@ final class EngineServices {
         VolumeService volumes = VolumeService.open(config.dataRoot(), json, VolumeMounts.usageOf(store), events, clock);
         PortPublisher ports = PortPublisher.open(config.execRoot().resolve("ports"), json);
         ContainerService containers = new ContainerService(store, new StoreImageAccess(images),
-                new CniContainerNetworking(network, ContainerEtcFiles.fromHost()), new VolumeMounts(volumes, new MountParser(json), store),
+                new CniContainerNetworking(network, etcFiles, store), new VolumeMounts(volumes, new MountParser(json), store),
                 new ProxiedContainerPorts(ports), processes, events, clock);
         containers.recover();
         Set<String> live = store.all().stream().filter(c -> c.state().isAlive()).map(ContainerRecord::id).collect(Collectors.toSet());
@@ -114,7 +118,8 @@ final class EngineServices {
         new ProcessRoutes(containers, clock).register(router);
         new VolumeRoutes(volumes).register(router);
         new ArchiveRoutes(new ContainerFiles(containers, images)).register(router);
-        return new EngineServices(images, containers, ports);
+        new NetworkRoutes(network, containers, clock).register(router);
+        return new EngineServices(images, containers, ports, network);
     }
 
     private static SystemRoutes.Counts counts(ContainerStore store, ImageService images) {
@@ -125,29 +130,12 @@ final class EngineServices {
     }
 
     private static NetworkSettings networkSettings(EngineConfig config) {
-        NetworkSettings defaults = NetworkSettings.defaults(config.dataRoot()).withNetnsPrefix(netnsPrefix(config.dataRoot()));
+        NetworkSettings defaults = NetworkSettings.defaults(config.dataRoot());
         if (config.bridge() == null && config.bip() == null) {
             return defaults;
         }
         return defaults.withBridge(config.bridge() != null ? config.bridge() : defaults.bridgeName(),
                 config.bip() != null ? Ipv4Subnet.parse(config.bip()) : defaults.subnet());
-    }
-
-    /**
-     * The start-up sweep deletes every namespace with the engine's prefix that none of its containers owns, so
-     * engines with their own data roots on one host (tests, CI beside a user's engine) need prefixes of their
-     * own: "jm-" for the default data root, "jm" and a hash of the data root otherwise (never starting "jm-").
-     */
-    static String netnsPrefix(Path dataRoot) {
-        if (dataRoot.equals(EngineConfig.DEFAULT_DATA_ROOT)) {
-            return NetworkSettings.DEFAULT_NETNS_PREFIX;
-        }
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(dataRoot.toString().getBytes(StandardCharsets.UTF_8));
-            return "jm" + HexFormat.of().formatHex(hash, 0, 3) + "-";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
     }
 
     /** Debian installs conmon in /usr/bin; podman's packages put it in /usr/libexec/podman. */
@@ -168,5 +156,6 @@ final class EngineServices {
     void close() {
         containers.shutdown();
         ports.close();
+        network.close();
     }
 }

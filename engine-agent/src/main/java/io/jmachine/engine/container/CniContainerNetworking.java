@@ -1,29 +1,88 @@
 package io.jmachine.engine.container;
 
+import io.jmachine.engine.api.ApiException;
 import io.jmachine.engine.network.ContainerEtcFiles;
 import io.jmachine.engine.network.NetworkAttachment;
 import io.jmachine.engine.network.NetworkMode;
 import io.jmachine.engine.network.NetworkService;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
-/** Containers' networking through the network package: a netns per container, CNI for the bridge, /etc files. */
+/**
+ * Containers' networking through the network package: a netns per container, CNI for the bridge networks,
+ * /etc files with --link, --add-host and --dns applied, and the embedded DNS for user networks.
+ */
 public final class CniContainerNetworking implements ContainerNetworking {
+
+    /** --add-host's special address: the default bridge's gateway, i.e. the host as containers reach it. */
+    private static final String HOST_GATEWAY = "host-gateway";
 
     private final NetworkService network;
     private final ContainerEtcFiles etcFiles;
+    private final ContainerStore containers;
 
-    public CniContainerNetworking(NetworkService network, ContainerEtcFiles etcFiles) {
+    public CniContainerNetworking(NetworkService network, ContainerEtcFiles etcFiles, ContainerStore containers) {
         this.network = network;
         this.etcFiles = etcFiles;
+        this.containers = containers;
+    }
+
+    @Override
+    public void configure(String containerId, HostConfig hostConfig, Map<String, List<String>> endpointAliases) {
+        NetworkMode mode = NetworkMode.parse(hostConfig.networkMode());
+        if (mode instanceof NetworkMode.Bridge bridged) {
+            network.networks().resolve(bridged.name()); // Docker's 404 at create, not at start
+        }
+        for (String link : hostConfig.links() == null ? List.<String>of() : hostConfig.links()) {
+            String target = Links.parse(link).target();
+            if (containers.find(target) == null) {
+                throw ApiException.notFound("could not get container for " + target);
+            }
+        }
+        List<NetworkService.EndpointRequest> requests = new ArrayList<>();
+        endpointAliases.forEach((name, aliases) -> requests.add(new NetworkService.EndpointRequest(name, aliases)));
+        network.requests().request(containerId, requests);
     }
 
     @Override
     public ContainerRecord.NetworkAttachment attach(String containerId, HostConfig hostConfig) {
-        NetworkAttachment attached = network.attach(containerId, NetworkMode.parse(hostConfig.networkMode()));
-        return new ContainerRecord.NetworkAttachment(hostConfig.networkMode(),
-                attached.netnsPath() == null ? null : attached.netnsPath().toString(),
-                attached.ipAddress(), attached.prefixLength(), attached.gateway(), attached.macAddress());
+        NetworkAttachment attached = network.attach(containerId, new NetworkService.AttachRequest(
+                NetworkMode.parse(hostConfig.networkMode()), network.requests().read(containerId), hostConfig.dns()));
+        return view(hostConfig.networkMode(), attached);
+    }
+
+    @Override
+    public ContainerRecord.NetworkAttachment connect(String containerId, String networkName, List<String> aliases, boolean running) {
+        NetworkService.EndpointRequest request = new NetworkService.EndpointRequest(networkName, aliases);
+        if (!running) {
+            network.requests().add(containerId, request);
+            return null;
+        }
+        NetworkAttachment attached = network.connect(containerId, request);
+        network.requests().add(containerId, request);
+        return view(containers.byId(containerId).hostConfig().networkMode(), attached);
+    }
+
+    @Override
+    public ContainerRecord.NetworkAttachment disconnect(String containerId, String networkName, boolean running) {
+        if (!running) {
+            if (!network.requests().remove(containerId, networkName)
+                    && !network.networks().resolve(networkName).name().equals(containers.byId(containerId).hostConfig().networkMode())) {
+                throw new ApiException(403, "container " + containerId + " is not connected to network " + networkName);
+            }
+            return null;
+        }
+        NetworkAttachment attached = network.disconnect(containerId, networkName);
+        network.requests().remove(containerId, networkName);
+        return view(containers.byId(containerId).hostConfig().networkMode(), attached);
+    }
+
+    @Override
+    public void forget(String containerId) {
+        network.requests().forget(containerId);
     }
 
     @Override
@@ -35,7 +94,59 @@ public final class CniContainerNetworking implements ContainerNetworking {
     public EtcFiles writeEtcFiles(String containerId, Path folder, String hostname, HostConfig hostConfig) {
         NetworkAttachment current = network.attachment(containerId)
                 .orElseThrow(() -> new IllegalStateException("container " + containerId + " has no network attachment"));
-        ContainerEtcFiles.EtcFiles files = etcFiles.write(folder, hostname, current);
+        List<String> extraHosts = new ArrayList<>();
+        for (String link : hostConfig.links() == null ? List.<String>of() : hostConfig.links()) {
+            extraHosts.add(linkLine(Links.parse(link)));
+        }
+        for (String entry : hostConfig.extraHosts()) {
+            extraHosts.add(extraHostLine(entry));
+        }
+        ContainerEtcFiles.EtcOptions options = new ContainerEtcFiles.EtcOptions(extraHosts, hostConfig.dns(),
+                hostConfig.dnsSearch(), hostConfig.dnsOptions(), network.embeddedDnsFor(current).orElse(null));
+        ContainerEtcFiles.EtcFiles files = etcFiles.write(folder, hostname, current, options);
         return new EtcFiles(files.hosts(), files.resolvConf(), files.hostname());
+    }
+
+    /** Docker's hosts line for a link: the target's address, the alias, its short ID and its name. */
+    private String linkLine(Links.Link link) {
+        ContainerRecord target = containers.find(link.target());
+        if (target == null) {
+            throw ApiException.notFound("could not get container for " + link.target());
+        }
+        ContainerRecord.NetworkAttachment attached = target.state().isAlive() ? target.network() : null;
+        String address = attached == null ? null : attached.ipAddress() != null ? attached.ipAddress()
+                : attached.networks().stream().map(ContainerRecord.NetworkEndpoint::ipAddress).findFirst().orElse(null);
+        if (address == null) {
+            throw ApiException.badRequest("Cannot link to a non running container: /" + target.name() + " AS " + link.alias());
+        }
+        return address + "\t" + link.alias() + " " + target.shortId() + " " + target.name();
+    }
+
+    /** "name:address" (the CLI's form; an IPv6 address has colons of its own, so the first one splits). */
+    private String extraHostLine(String entry) {
+        int separator = entry.indexOf(':');
+        int equals = entry.indexOf('=');
+        int split = equals > 0 && (separator < 0 || equals < separator) ? equals : separator;
+        if (split <= 0 || split == entry.length() - 1) {
+            throw ApiException.badRequest("invalid IP address in add-host: \"" + entry + "\"");
+        }
+        String host = entry.substring(0, split);
+        String address = entry.substring(split + 1);
+        if (address.equals(HOST_GATEWAY)) {
+            address = network.networks().defaultBridge().gateway();
+        }
+        return address + "\t" + host;
+    }
+
+    private static ContainerRecord.NetworkAttachment view(String mode, NetworkAttachment attached) {
+        List<ContainerRecord.NetworkEndpoint> endpoints = attached.endpoints().stream()
+                .map(e -> new ContainerRecord.NetworkEndpoint(e.networkName(), e.networkId(), e.endpointId(), e.ipAddress(),
+                        e.prefixLength(), e.gateway(), e.macAddress(), e.aliases()))
+                .toList();
+        NetworkAttachment.Endpoint bridge = attached.endpoints().stream()
+                .filter(e -> NetworkMode.DEFAULT_BRIDGE.equals(e.networkName())).findFirst().orElse(null);
+        return new ContainerRecord.NetworkAttachment(mode, attached.netnsPath() == null ? null : attached.netnsPath().toString(),
+                bridge == null ? null : bridge.ipAddress(), bridge == null ? 0 : bridge.prefixLength(),
+                bridge == null ? null : bridge.gateway(), bridge == null ? null : bridge.macAddress(), endpoints);
     }
 }

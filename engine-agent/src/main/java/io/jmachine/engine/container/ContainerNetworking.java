@@ -1,12 +1,32 @@
 package io.jmachine.engine.container;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /** What the container side needs of networking: a namespace per container and its /etc files. */
 public interface ContainerNetworking {
 
     /** The files to bind-mount at /etc/hosts, /etc/resolv.conf and /etc/hostname. */
     record EtcFiles(Path hosts, Path resolvConf, Path hostname) {}
+
+    /**
+     * At create: checks and remembers the networks the container asked for besides its network mode
+     * (NetworkingConfig.EndpointsConfig: network name or ID to its aliases).
+     */
+    void configure(String containerId, HostConfig hostConfig, Map<String, List<String>> endpointAliases);
+
+    /**
+     * network connect: the container will be on {@code network} from its next start, and at once when it runs
+     * (then the new attachment is returned; null when it is not running).
+     */
+    ContainerRecord.NetworkAttachment connect(String containerId, String network, List<String> aliases, boolean running);
+
+    /** network disconnect, the reverse of {@link #connect}. */
+    ContainerRecord.NetworkAttachment disconnect(String containerId, String network, boolean running);
+
+    /** The container is removed: forget what it asked for. */
+    void forget(String containerId);
 
     /** Joins the container to its network (mode: bridge, none, host); returns where it is attached. */
     ContainerRecord.NetworkAttachment attach(String containerId, HostConfig hostConfig);

@@ -41,10 +41,29 @@ public record ContainerRecord(
         mountPoints = mountPoints == null ? List.of() : List.copyOf(mountPoints);
     }
 
-    /** Where the container is attached; null until it first starts, and for network mode none/host fields are empty. */
+    /**
+     * Where the container is attached; null until it first starts, and for network mode none/host fields are empty.
+     * The address fields are the default bridge's (Docker's NetworkSettings.IPAddress); {@code networks} has one
+     * endpoint per network, the default bridge or user-defined.
+     */
     public record NetworkAttachment(@JsonProperty("Mode") String mode, @JsonProperty("NetnsPath") String netnsPath,
                                     @JsonProperty("IPAddress") String ipAddress, @JsonProperty("IPPrefixLen") int ipPrefixLen,
-                                    @JsonProperty("Gateway") String gateway, @JsonProperty("MacAddress") String macAddress) {}
+                                    @JsonProperty("Gateway") String gateway, @JsonProperty("MacAddress") String macAddress,
+                                    @JsonProperty("Networks") List<NetworkEndpoint> networks) {
+        public NetworkAttachment {
+            networks = networks == null ? List.of() : List.copyOf(networks);
+        }
+    }
+
+    /** A container's interface on one network, as inspect's NetworkSettings.Networks shows it. */
+    public record NetworkEndpoint(@JsonProperty("Name") String name, @JsonProperty("NetworkID") String networkId,
+                                  @JsonProperty("EndpointID") String endpointId, @JsonProperty("IPAddress") String ipAddress,
+                                  @JsonProperty("IPPrefixLen") int ipPrefixLen, @JsonProperty("Gateway") String gateway,
+                                  @JsonProperty("MacAddress") String macAddress, @JsonProperty("Aliases") List<String> aliases) {
+        public NetworkEndpoint {
+            aliases = aliases == null ? List.of() : List.copyOf(aliases);
+        }
+    }
 
     public ContainerRecord withState(ContainerState newState) {
         return new ContainerRecord(id, name, created, path, args, image, imageRef, config, hostConfig, newState, restartCount, network,

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -20,8 +21,19 @@ public final class ContainerService {
 
     private static final Logger LOG = LoggerFactory.getLogger(ContainerService.class);
 
-    /** A create request: the name (may be empty) and the two halves of Docker's body. */
-    public record CreateRequest(String name, ContainerConfig config, HostConfig hostConfig) {}
+    /**
+     * A create request: the name (may be empty), the two halves of Docker's body, and NetworkingConfig's
+     * networks (name or ID to the container's aliases there).
+     */
+    public record CreateRequest(String name, ContainerConfig config, HostConfig hostConfig, Map<String, List<String>> networks) {
+        public CreateRequest {
+            networks = networks == null ? Map.of() : Map.copyOf(networks);
+        }
+
+        public CreateRequest(String name, ContainerConfig config, HostConfig hostConfig) {
+            this(name, config, hostConfig, Map.of());
+        }
+    }
 
     private final ContainerStore store;
     private final ImageAccess images;
@@ -113,6 +125,7 @@ public final class ContainerService {
                     throw ApiException.conflict("Conflict. The container name \"/" + name + "\" is already in use by container \""
                             + holder.id() + "\". You have to remove (or rename) that container to be able to reuse that name.");
                 }
+                networking.configure(id, hostConfig, request.networks());
                 record = new ContainerRecord(id, name, clock.instant(), commandLine.get(0),
                         List.copyOf(commandLine.subList(1, commandLine.size())), image.id(), request.config().image(), config,
                         hostConfig, ContainerState.created(), 0, null, ContainerRecord.FORMAT_VERSION, mounts);
@@ -120,6 +133,7 @@ public final class ContainerService {
             }
         } catch (RuntimeException e) {
             volumes.removed(id, mounts, true);
+            networking.forget(id);
             throw e;
         } finally {
             volumes.created(id);
@@ -214,8 +228,37 @@ public final class ContainerService {
         if (network != null) {
             cleanup.after(id, "network detach", () -> networking.detach(id, network));
         }
+        cleanup.after(id, "network requests removal", () -> networking.forget(id));
         cleanup.after(id, "root filesystem removal", () -> images.removeRootfs(id));
         cleanup.after(id, "folder removal", () -> store.deleteFolder(id));
+    }
+
+    /** network connect: at once when the container runs, from its next start either way. */
+    public void connectNetwork(String idOrName, String network, List<String> aliases) {
+        ContainerRecord record = store.resolve(idOrName);
+        synchronized (runner.lock(record.id())) {
+            record = store.byId(record.id());
+            boolean running = record.state().isAlive() && record.network() != null;
+            ContainerRecord.NetworkAttachment attached = networking.connect(record.id(), network, aliases, running);
+            if (attached != null) {
+                store.save(record.withNetwork(attached));
+            }
+        }
+        events.publish("network", "connect", network, Map.of("container", record.id()));
+    }
+
+    /** network disconnect, the reverse of {@link #connectNetwork}. */
+    public void disconnectNetwork(String idOrName, String network) {
+        ContainerRecord record = store.resolve(idOrName);
+        synchronized (runner.lock(record.id())) {
+            record = store.byId(record.id());
+            boolean running = record.state().isAlive() && record.network() != null;
+            ContainerRecord.NetworkAttachment attached = networking.disconnect(record.id(), network, running);
+            if (attached != null) {
+                store.save(record.withNetwork(attached));
+            }
+        }
+        events.publish("network", "disconnect", network, Map.of("container", record.id()));
     }
 
     /** /containers/{id}/wait: completes with the exit code when the condition holds. */

@@ -10,70 +10,107 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The default {@code bridge} network through the CNI bridge plugin: a host bridge (made by the plugin on
- * the first ADD) with the subnet's first address as gateway, one veth pair per container, addresses from
- * host-local IPAM, and masquerading for traffic leaving the subnet.
+ * A bridge network through the CNI bridge plugin: a host bridge with the gateway address, one veth pair per
+ * container endpoint, addresses from host-local IPAM, and (unless internal) masquerading for traffic leaving
+ * the subnet. The default {@code bridge} network and every user-defined one are each one of these.
  */
 public final class BridgeNetwork {
 
-    /** The container side's name, as in Docker. */
+    /** The container side's name for the first network, as in Docker; further ones are eth1, eth2… */
     public static final String CONTAINER_INTERFACE = "eth0";
     static final Path IP_FORWARD = Path.of("/proc/sys/net/ipv4/ip_forward");
 
-    private final NetworkSettings settings;
+    /**
+     * What the plugin chain is made from.
+     *
+     * @param cniName     the CNI network name: host-local keeps leases in {@code ipamDataDir/cniName}
+     * @param internal    no default route, no masquerading
+     * @param mtu         0 for the plugin's default
+     */
+    public record Spec(String cniName, String bridgeName, Ipv4Subnet subnet, String gateway, boolean internal, int mtu,
+                       Path ipamDataDir) {
+    }
+
+    private final Spec spec;
     private final CniInvoker cni;
     private final ObjectMapper mapper;
     private volatile boolean prepared;
 
-    public BridgeNetwork(NetworkSettings settings, CniInvoker cni, ObjectMapper mapper) {
-        this.settings = settings;
+    public BridgeNetwork(Spec spec, CniInvoker cni, ObjectMapper mapper) {
+        this.spec = spec;
         this.cni = cni;
         this.mapper = mapper;
     }
 
-    /** Docker's name for it; also the CNI network name, which names host-local's lease folder. */
+    /** The default bridge from the engine's settings. */
+    public BridgeNetwork(NetworkSettings settings, CniInvoker cni, ObjectMapper mapper) {
+        this(new Spec(NetworkMode.DEFAULT_BRIDGE, settings.bridgeName(), settings.subnet(), settings.subnet().gateway(), false,
+                settings.mtu(), settings.ipamDataDir()), cni, mapper);
+    }
+
+    /** The CNI network name; for the default bridge Docker's name for it. */
     public String name() {
-        return NetworkMode.DEFAULT_BRIDGE;
+        return spec.cniName();
     }
 
     public String bridgeName() {
-        return settings.bridgeName();
+        return spec.bridgeName();
     }
 
     public Ipv4Subnet subnet() {
-        return settings.subnet();
+        return spec.subnet();
     }
 
     public String gateway() {
-        return settings.subnet().gateway();
+        return spec.gateway();
     }
 
-    /** The plugin chain: bridge with host-local IPAM. Port mapping and firewall plugins join it later. */
+    public boolean internal() {
+        return spec.internal();
+    }
+
+    /** The chain for a container's first network: its default route goes through this bridge (unless internal). */
     public CniNetworkList configuration() {
+        return configuration(true);
+    }
+
+    /**
+     * The plugin chain: bridge with host-local IPAM. Only one endpoint of a container may carry the default
+     * route (a second one would clash in the container's table), so later networks get none.
+     */
+    public CniNetworkList configuration(boolean defaultRoute) {
         ObjectNode bridge = mapper.createObjectNode();
         bridge.put("type", "bridge");
-        bridge.put("bridge", settings.bridgeName());
+        bridge.put("bridge", spec.bridgeName());
         bridge.put("isGateway", true);
-        bridge.put("ipMasq", true);
+        bridge.put("ipMasq", !spec.internal());
         // lets a container reach itself through a published port of the host, once ports exist
         bridge.put("hairpinMode", true);
-        if (settings.mtu() != 0) {
-            bridge.put("mtu", settings.mtu());
+        if (spec.mtu() != 0) {
+            bridge.put("mtu", spec.mtu());
         }
         ObjectNode ipam = bridge.putObject("ipam");
         ipam.put("type", "host-local");
         ObjectNode range = ipam.putArray("ranges").addArray().addObject();
-        range.put("subnet", settings.subnet().toString());
-        range.put("gateway", settings.subnet().gateway());
-        ipam.putArray("routes").addObject().put("dst", "0.0.0.0/0");
-        ipam.put("dataDir", settings.ipamDataDir().toString());
+        range.put("subnet", spec.subnet().toString());
+        range.put("gateway", spec.gateway());
+        var routes = ipam.putArray("routes");
+        if (defaultRoute && !spec.internal()) {
+            routes.addObject().put("dst", "0.0.0.0/0");
+        }
+        ipam.put("dataDir", spec.ipamDataDir().toString());
         return new CniNetworkList(CniNetworkList.CNI_VERSION, name(), List.of(bridge));
     }
 
     /** Puts the container's eth0 on the bridge with an address and a default route; returns what the plugins did. */
     public CniResult connect(String containerId, Path netns) {
+        return connect(configuration(), containerId, netns, CONTAINER_INTERFACE);
+    }
+
+    /** Runs ADD of {@code list} (one of {@link #configuration(boolean)}) for the container's {@code ifName}. */
+    public CniResult connect(CniNetworkList list, String containerId, Path netns, String ifName) {
         prepare();
-        return cni.add(configuration(), new CniInvoker.Target(containerId, netns, CONTAINER_INTERFACE));
+        return cni.add(list, new CniInvoker.Target(containerId, netns, ifName));
     }
 
     /**
@@ -81,27 +118,28 @@ public final class BridgeNetwork {
      * namespace is already gone (the veth went with it; the rules are then found by name).
      */
     public void disconnect(String containerId, Path netns, JsonNode previousResult) {
-        cni.delete(configuration(), new CniInvoker.Target(containerId, netns, CONTAINER_INTERFACE), previousResult);
+        disconnect(cni, configuration(), containerId, netns, CONTAINER_INTERFACE, previousResult);
+    }
+
+    /** DEL with the very chain ADD ran with (kept in the attachment), so a changed network cannot leak. */
+    static void disconnect(CniInvoker cni, CniNetworkList list, String containerId, Path netns, String ifName,
+                           JsonNode previousResult) {
+        cni.delete(list, new CniInvoker.Target(containerId, netns, ifName), previousResult);
         if (!Files.exists(netns)) {
-            MasqueradeLeftovers.remove(name(), containerId);
+            MasqueradeLeftovers.remove(list.name(), containerId);
         }
     }
 
     public boolean bridgeExists() {
-        return Files.exists(Path.of("/sys/class/net", settings.bridgeName()));
+        return LinuxBridge.exists(spec.bridgeName());
     }
 
     /**
-     * Deletes the host bridge (for tests and uninstall; the engine keeps it between containers). Veths still
-     * on it are detached by the kernel, not deleted: detach the containers first.
+     * Deletes the host bridge (for tests, uninstall and network removal; the engine keeps it between
+     * containers). Veths still on it are detached by the kernel, not deleted: detach the containers first.
      */
     public void removeBridge() {
-        if (bridgeExists()) {
-            HostProcess.Outcome deleted = HostProcess.run(List.of("ip", "link", "delete", settings.bridgeName(), "type", "bridge"));
-            if (!deleted.succeeded() && bridgeExists()) {
-                throw new NetworkException("cannot remove bridge " + settings.bridgeName() + ": " + deleted.describe());
-            }
-        }
+        LinuxBridge.remove(spec.bridgeName());
     }
 
     /**

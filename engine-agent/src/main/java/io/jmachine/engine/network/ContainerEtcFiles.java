@@ -23,6 +23,27 @@ public final class ContainerEtcFiles {
     public record EtcFiles(Path hostname, Path hosts, Path resolvConf) {
     }
 
+    /**
+     * What a container adds to its files.
+     *
+     * @param extraHosts  lines for /etc/hosts, "address<TAB>names" (--add-host, --link)
+     * @param dns         --dns: the nameservers (when the embedded DNS serves the container, where it forwards)
+     * @param dnsSearch   --dns-search: replaces the host's search domains
+     * @param dnsOptions  --dns-option: replaces the host's options
+     * @param embeddedDns the address of the engine's DNS server for the container's network, or null
+     */
+    public record EtcOptions(List<String> extraHosts, List<String> dns, List<String> dnsSearch, List<String> dnsOptions,
+                             String embeddedDns) {
+        public static final EtcOptions NONE = new EtcOptions(List.of(), List.of(), List.of(), List.of(), null);
+
+        public EtcOptions {
+            extraHosts = extraHosts == null ? List.of() : List.copyOf(extraHosts);
+            dns = dns == null ? List.of() : List.copyOf(dns);
+            dnsSearch = dnsSearch == null ? List.of() : List.copyOf(dnsSearch);
+            dnsOptions = dnsOptions == null ? List.of() : List.copyOf(dnsOptions);
+        }
+    }
+
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,253})?");
 
     private final Path hostResolvConf;
@@ -47,6 +68,11 @@ public final class ContainerEtcFiles {
 
     /** Writes the three files into {@code containerDir} (which must exist), each atomically, mode 0644. */
     public EtcFiles write(Path containerDir, String hostname, NetworkAttachment attachment) {
+        return write(containerDir, hostname, attachment, EtcOptions.NONE);
+    }
+
+    /** As {@link #write(Path, String, NetworkAttachment)}, with the container's own hosts and DNS settings. */
+    public EtcFiles write(Path containerDir, String hostname, NetworkAttachment attachment, EtcOptions options) {
         if (hostname == null || !HOSTNAME.matcher(hostname).matches()) {
             throw new IllegalArgumentException("invalid hostname " + hostname + ": use letters, digits, '-' and '.'");
         }
@@ -54,10 +80,62 @@ public final class ContainerEtcFiles {
         EtcFiles files = new EtcFiles(containerDir.resolve("hostname"), containerDir.resolve("hosts"), containerDir.resolve("resolv.conf"));
         write(files.hostname(), hostname + "\n");
         String hostsOfHost = host ? read(hostHosts) : "";
-        write(files.hosts(), !hostsOfHost.isBlank() ? hostsOfHost : hostsContent(hostname, attachment.ipAddress()));
+        StringBuilder hosts = new StringBuilder(!hostsOfHost.isBlank() ? hostsOfHost : hostsContent(hostname, attachment.ipAddress()));
+        if (!hosts.isEmpty() && hosts.charAt(hosts.length() - 1) != '\n') {
+            hosts.append('\n');
+        }
+        options.extraHosts().forEach(line -> hosts.append(line).append('\n'));
+        write(files.hosts(), hosts.toString());
         // on the host's network its loopback resolvers are reachable: share its file as it is
-        write(files.resolvConf(), host ? read(hostResolvConf) : filterResolvConf(hostResolvConfForContainers()));
+        String base = host ? read(hostResolvConf) : filterResolvConf(hostResolvConfForContainers());
+        write(files.resolvConf(), resolvConf(base, options));
         return files;
+    }
+
+    /**
+     * The host's file with the container's settings applied: the embedded DNS as the only nameserver when it
+     * serves the container (as Docker's 127.0.0.11), else --dns if given; --dns-search and --dns-option
+     * replace the host's lines of their kind.
+     */
+    static String resolvConf(String base, EtcOptions options) {
+        List<String> nameservers = options.embeddedDns() != null ? List.of(options.embeddedDns()) : options.dns();
+        if (nameservers.isEmpty() && options.dnsSearch().isEmpty() && options.dnsOptions().isEmpty()) {
+            return base;
+        }
+        StringBuilder out = new StringBuilder();
+        for (String line : base.lines().toList()) {
+            String first = line.strip().split("\\s+")[0];
+            boolean replaced = (first.equals("nameserver") && !nameservers.isEmpty())
+                    || ((first.equals("search") || first.equals("domain")) && !options.dnsSearch().isEmpty())
+                    || (first.equals("options") && !options.dnsOptions().isEmpty())
+                    || (first.startsWith("#") && !nameservers.isEmpty() && line.contains("nameserver"));
+            if (!replaced) {
+                out.append(line).append('\n');
+            }
+        }
+        if (options.embeddedDns() != null && !options.dns().isEmpty()) {
+            out.append("# ExtServers: [").append(String.join(" ", options.dns())).append("]\n");
+        }
+        nameservers.forEach(server -> out.append("nameserver ").append(server).append('\n'));
+        if (!options.dnsSearch().isEmpty()) {
+            out.append("search ").append(String.join(" ", options.dnsSearch())).append('\n');
+        }
+        if (!options.dnsOptions().isEmpty()) {
+            out.append("options ").append(String.join(" ", options.dnsOptions())).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** The host's nameservers a container (or the engine on its behalf) can use: not loopback, IPv4. */
+    public List<String> hostNameservers() {
+        List<String> servers = new ArrayList<>();
+        for (String line : hostResolvConfForContainers().lines().toList()) {
+            String[] words = line.strip().split("\\s+");
+            if (words.length >= 2 && words[0].equals("nameserver") && reachableFromContainer(words[1])) {
+                servers.add(words[1]);
+            }
+        }
+        return servers;
     }
 
     /** Docker's hosts file: loopback names, the IPv6 well-known names, and the container's own name on its address. */

@@ -12,7 +12,7 @@ public sealed interface NetworkMode {
     /** The name Docker reports in {@code HostConfig.NetworkMode}. */
     String name();
 
-    /** On a bridge network: its own namespace with eth0 on the bridge, and lo. */
+    /** On a bridge network (the default one or a user-defined one, by name or ID): its own namespace with eth0 on it, and lo. */
     record Bridge(String name) implements NetworkMode {
     }
 
@@ -38,7 +38,10 @@ public sealed interface NetworkMode {
         return new Bridge(DEFAULT_BRIDGE);
     }
 
-    /** Reads {@code HostConfig.NetworkMode} ("" and "default" mean the default bridge, as in Docker). */
+    /**
+     * Reads {@code HostConfig.NetworkMode} ("" and "default" mean the default bridge, as in Docker). Any other
+     * name is taken for a network's; whether it exists is the network registry's to say.
+     */
     static NetworkMode parse(String mode) {
         if (mode == null || mode.isEmpty() || mode.equals("default") || mode.equals(DEFAULT_BRIDGE)) {
             return defaultBridge();
@@ -50,8 +53,8 @@ public sealed interface NetworkMode {
                 if (mode.startsWith("container:")) {
                     throw ApiException.badRequest("network mode " + mode + " is not supported yet: use bridge, none or host");
                 }
-                // Docker's wording for a network that does not exist
-                throw ApiException.notFound("network " + mode + " not found");
+                // a user-defined network's name or ID: the registry resolves it, with Docker's 404 if there is none
+                yield new Bridge(mode);
             }
         };
     }

@@ -1,90 +1,221 @@
 package io.jmachine.engine.network;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jmachine.engine.api.ApiException;
 
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * Gives each container its network and takes it away: a namespace with lo (and, when bridged, eth0 on the
- * bridge), or the host's. Every step is recorded before it is taken, so that {@link #detach} undoes exactly
- * what exists, however far an attach got before a crash. Calls for one container must not overlap (the
- * engine serializes them); calls for different containers may.
+ * Gives each container its network and takes it away: a namespace with lo and one interface per bridge
+ * network it is on (eth0, eth1…), or the host's. Every step is recorded before it is taken, so that
+ * {@link #detach} undoes exactly what exists, however far an attach got before a crash. Calls for one
+ * container must not overlap (the engine serializes them); calls for different containers may.
  */
-public final class NetworkService {
+public final class NetworkService implements AutoCloseable {
 
     private static final String LOOPBACK = "lo";
 
+    /** What a container asks for: where eth0 goes, the networks (with aliases) it is on, its own --dns servers. */
+    public record AttachRequest(NetworkMode mode, List<EndpointRequest> endpoints, List<String> dnsServers) {
+        public AttachRequest {
+            endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+            dnsServers = dnsServers == null ? List.of() : List.copyOf(dnsServers);
+        }
+    }
+
+    /** A network (name or ID) and the aliases the container has on it. */
+    public record EndpointRequest(String network, List<String> aliases) {
+        public EndpointRequest {
+            aliases = aliases == null ? List.of() : List.copyOf(aliases);
+        }
+    }
+
     private final NetworkNamespaces namespaces;
-    private final BridgeNetwork bridge;
+    private final NetworkRegistry registry;
     private final CniInvoker cni;
     private final AttachmentStore store;
+    private final EmbeddedDns dns;
+    private final EndpointRequests requests;
     private final ObjectMapper mapper;
+    private final SecureRandom random = new SecureRandom();
 
-    NetworkService(NetworkNamespaces namespaces, BridgeNetwork bridge, CniInvoker cni, AttachmentStore store, ObjectMapper mapper) {
+    NetworkService(NetworkNamespaces namespaces, NetworkRegistry registry, CniInvoker cni, AttachmentStore store, EmbeddedDns dns,
+                   ObjectMapper mapper) {
         this.namespaces = namespaces;
-        this.bridge = bridge;
+        this.registry = registry;
         this.cni = cni;
         this.store = store;
+        this.dns = dns;
         this.mapper = mapper;
+        this.requests = new EndpointRequests(store.directory().resolveSibling("requests"), registry, mapper);
     }
 
+    /** Without embedded DNS: for tests of the attachment side. */
     public static NetworkService create(NetworkSettings settings, ObjectMapper mapper) {
-        CniInvoker cni = new CniInvoker(settings.cniPluginDir(), mapper);
-        return new NetworkService(new NetworkNamespaces(settings.netnsPrefix()), new BridgeNetwork(settings, cni, mapper), cni,
-                new AttachmentStore(settings.attachmentsDir(), mapper), mapper);
+        return create(settings, mapper, id -> Optional.empty(), List::of, -1);
     }
 
+    /**
+     * The engine's: user networks' bridges are made again and their DNS servers started.
+     *
+     * @param hostResolvers where names the engine does not know are forwarded
+     * @param dnsPort       53; negative for no embedded DNS
+     */
+    public static NetworkService create(NetworkSettings settings, ObjectMapper mapper, ContainerDirectory names,
+                                        Supplier<List<String>> hostResolvers, int dnsPort) {
+        CniInvoker cni = new CniInvoker(settings.cniPluginDir(), mapper);
+        NetworkRegistry registry = NetworkRegistry.open(settings, cni, mapper);
+        AttachmentStore store = new AttachmentStore(settings.attachmentsDir(), mapper);
+        EmbeddedDns dns = new EmbeddedDns(registry, store, names, hostResolvers, dnsPort);
+        NetworkService service = new NetworkService(new NetworkNamespaces(settings.netnsPrefix()), registry, cni, store, dns, mapper);
+        if (dns.enabled()) {
+            registry.ensureBridges();
+            registry.all().forEach(dns::start);
+        }
+        return service;
+    }
+
+    /** The port the embedded DNS listens on in production. */
+    public static int embeddedDnsPort() {
+        return EmbeddedDns.defaultPort();
+    }
+
+    /** The default bridge's CNI side. */
     public BridgeNetwork bridge() {
-        return bridge;
+        return registry.bridgeOf(registry.defaultBridge());
+    }
+
+    public NetworkRegistry networks() {
+        return registry;
     }
 
     public NetworkNamespaces namespaces() {
         return namespaces;
     }
 
+    /** What each container asked for (kept from create to remove), which {@link #attach} callers pass back. */
+    public EndpointRequests requests() {
+        return requests;
+    }
+
+    /** Attaches to {@code mode} alone, with no aliases and the host's DNS. */
+    public NetworkAttachment attach(String containerId, NetworkMode mode) {
+        return attach(containerId, new AttachRequest(mode, List.of(), List.of()));
+    }
+
     /**
      * Sets up the container's network. Whatever an earlier attach of the same container left (a crash) is
      * undone first; if this one fails half way, what it made is undone before the failure is thrown.
      */
-    public NetworkAttachment attach(String containerId, NetworkMode mode) {
+    public NetworkAttachment attach(String containerId, AttachRequest request) {
         detach(containerId);
+        NetworkMode mode = request.mode();
+        if (mode instanceof NetworkMode.Bridge bridged) {
+            NetworkRecord network = registry.resolve(bridged.name());
+            if (network.driver().equals(NetworkRecord.DRIVER_HOST)) {
+                mode = new NetworkMode.Host();
+            } else if (network.driver().equals(NetworkRecord.DRIVER_NULL)) {
+                mode = new NetworkMode.None();
+            }
+        }
         return switch (mode) {
             case NetworkMode.Host host -> {
                 NetworkAttachment attachment = NetworkAttachment.host(containerId);
-                store.write(AttachmentStore.Stored.of(attachment, null));
+                store.write(AttachmentStore.Stored.of(attachment));
                 yield attachment;
             }
-            case NetworkMode.None none -> attachWithRollback(containerId, () -> isolated(containerId));
-            case NetworkMode.Bridge bridged -> {
-                if (!bridged.name().equals(bridge.name())) {
-                    throw ApiException.notFound("network " + bridged.name() + " not found");
-                }
-                yield attachWithRollback(containerId, () -> bridged(containerId));
-            }
+            case NetworkMode.None none -> attachWithRollback(containerId, () -> {
+                Path netns = netnsWithLoopback(containerId, none, request.dnsServers());
+                return NetworkAttachment.isolated(containerId, netns);
+            });
+            case NetworkMode.Bridge bridged -> attachWithRollback(containerId, () -> bridged(containerId, bridged, request));
         };
     }
 
     /**
-     * Takes the container's network away: CNI DEL (address, veth, NAT rules), then the namespace, then the
-     * record. Idempotent; works from the record alone after an engine restart, and from the namespace alone
-     * if the record was never written. If DEL fails, the namespace and record stay so that a retry can finish.
+     * Connects a running container to one more network: an interface eth1, eth2… with its own address.
+     * Docker's 403 when it is on that network already.
+     */
+    public NetworkAttachment connect(String containerId, EndpointRequest request) {
+        AttachmentStore.Stored stored = store.read(containerId)
+                .orElseThrow(() -> ApiException.conflict("container " + containerId + " is not running"));
+        NetworkAttachment current = stored.attachment();
+        if (!(current.mode() instanceof NetworkMode.Bridge)) {
+            throw new ApiException(400, "container sharing network namespace with host or in network mode none cannot be "
+                    + "connected to another network");
+        }
+        NetworkRecord network = bridgeNetwork(request.network());
+        if (current.endpointOn(network.id()).isPresent()) {
+            throw new ApiException(403, "endpoint with name " + containerId.substring(0, 12) + " already exists in network "
+                    + network.name());
+        }
+        Set<String> used = new HashSet<>();
+        stored.endpoints().forEach(e -> used.add(e.endpoint().ifName()));
+        String ifName = nextInterface(used);
+        try {
+            addEndpoint(stored, network, ifName, request.aliases(), false);
+        } catch (RuntimeException failure) {
+            // undo this endpoint only: the container keeps the networks it had
+            AttachmentStore.Stored now = store.read(containerId).orElse(stored);
+            now.endpoints().stream().filter(e -> ifName.equals(e.endpoint().ifName())).findFirst().ifPresent(half -> {
+                try {
+                    removeEndpoint(now, half);
+                    List<AttachmentStore.StoredEndpoint> rest = new ArrayList<>(now.endpoints());
+                    rest.remove(half);
+                    store.write(now.withEndpoints(rest));
+                } catch (RuntimeException cleanup) {
+                    failure.addSuppressed(cleanup);
+                }
+            });
+            throw failure;
+        }
+        return store.read(containerId).orElseThrow().attachment();
+    }
+
+    /** Takes the container off one network (DEL of that endpoint only); Docker's 403 when it is not on it. */
+    public NetworkAttachment disconnect(String containerId, String networkIdOrName) {
+        NetworkRecord network = registry.resolve(networkIdOrName);
+        AttachmentStore.Stored stored = store.read(containerId).orElse(null);
+        Optional<AttachmentStore.StoredEndpoint> endpoint = stored == null ? Optional.empty()
+                : stored.endpoints().stream().filter(e -> network.id().equals(e.endpoint().networkId())).findFirst();
+        if (endpoint.isEmpty()) {
+            throw new ApiException(403, "container " + containerId + " is not connected to network " + network.name());
+        }
+        removeEndpoint(stored, endpoint.get());
+        List<AttachmentStore.StoredEndpoint> rest = new ArrayList<>(stored.endpoints());
+        rest.remove(endpoint.get());
+        AttachmentStore.Stored updated = stored.withEndpoints(rest);
+        store.write(updated);
+        return updated.attachment();
+    }
+
+    /**
+     * Takes the container's network away: CNI DEL per endpoint (address, veth, NAT rules), then the namespace,
+     * then the record. Idempotent; works from the record alone after an engine restart, and from the
+     * namespace alone if the record was never written. If a DEL fails, the namespace and record stay so that
+     * a retry can finish.
      */
     public void detach(String containerId) {
         Optional<AttachmentStore.Stored> stored = store.read(containerId);
-        Path netns = namespaces.pathFor(containerId);
         boolean netnsExists = namespaces.exists(containerId);
-        boolean bridged = stored.map(s -> s.attachment().bridged())
-                // no record but a namespace: we cannot know whether it was bridged, and DEL is harmless if not
-                .orElse(netnsExists);
-        if (bridged) {
-            bridge.disconnect(containerId, netns, stored.map(AttachmentStore.Stored::cniResult).orElse(null));
+        if (stored.isPresent()) {
+            for (AttachmentStore.StoredEndpoint endpoint : stored.get().endpoints().reversed()) {
+                removeEndpoint(stored.get(), endpoint);
+            }
+        } else if (netnsExists) {
+            // no record but a namespace: we cannot know whether it was bridged, and DEL is harmless if not
+            bridge().disconnect(containerId, namespaces.pathFor(containerId), null);
         }
         namespaces.delete(containerId);
         store.delete(containerId);
@@ -100,10 +231,73 @@ public final class NetworkService {
         return store.containerIds();
     }
 
+    /** The attachments with an endpoint on the network (its "active endpoints"). */
+    public List<NetworkAttachment> attachmentsOn(String networkId) {
+        return store.all().stream().map(AttachmentStore.Stored::attachment)
+                .filter(a -> a.endpointOn(networkId).isPresent()).toList();
+    }
+
+    /** Where the container's resolv.conf should point: its first network's DNS server if that is a user network. */
+    public Optional<String> embeddedDnsFor(NetworkAttachment attachment) {
+        if (!dns.enabled()) {
+            return Optional.empty();
+        }
+        return attachment.primary().flatMap(e -> Optional.ofNullable(e.networkId())).flatMap(registry::find)
+                .filter(NetworkRecord::userDefined).map(NetworkRecord::gateway);
+    }
+
+    /** Makes a user-defined network and starts its DNS server. */
+    public NetworkRecord createNetwork(NetworkRegistry.CreateRequest request) {
+        NetworkRecord network = registry.create(request);
+        try {
+            dns.start(network);
+        } catch (RuntimeException e) {
+            try {
+                registry.remove(network);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        return network;
+    }
+
+    /** Removes a user network: refused (Docker's words) while a container is on it, and for the built-in ones. */
+    public void removeNetwork(String idOrName) {
+        NetworkRecord network = registry.resolve(idOrName);
+        if (network.predefined()) {
+            throw new ApiException(403, network.name() + " is a pre-defined network and cannot be removed");
+        }
+        synchronized (this) {
+            if (!attachmentsOn(network.id()).isEmpty()) {
+                throw new ApiException(403, "error while removing network: network " + network.name() + " id " + network.id()
+                        + " has active endpoints");
+            }
+            dns.stop(network.id());
+            registry.remove(network);
+        }
+    }
+
+    /** network prune: the user networks no container is on that {@code wanted} selects; returns their names. */
+    public List<String> pruneNetworks(Predicate<NetworkRecord> wanted) {
+        List<String> removed = new ArrayList<>();
+        for (NetworkRecord network : registry.all()) {
+            if (network.userDefined() && wanted.test(network) && attachmentsOn(network.id()).isEmpty()) {
+                try {
+                    removeNetwork(network.id());
+                    removed.add(network.name());
+                } catch (ApiException e) {
+                    // a container joined it meanwhile: it is in use, so not pruned
+                }
+            }
+        }
+        return removed;
+    }
+
     /**
      * Cleans up after containers that no longer exist (an engine crash, a container removed while the engine
-     * was down): detaches every recorded container not in {@code liveContainerIds}, then deletes our
-     * namespaces that no live container owns. Returns how many containers or namespaces it cleaned up.
+     * was down): detaches every recorded container not in {@code liveContainerIds}, on every network, then
+     * deletes our namespaces that no live container owns. Returns how many containers or namespaces it cleaned up.
      */
     public int sweep(Set<String> liveContainerIds) {
         int cleaned = 0;
@@ -124,31 +318,92 @@ public final class NetworkService {
         return cleaned;
     }
 
-    private NetworkAttachment isolated(String containerId) {
-        Path netns = netnsWithLoopback(containerId, new NetworkMode.None());
-        NetworkAttachment attachment = NetworkAttachment.isolated(containerId, netns);
-        store.write(AttachmentStore.Stored.of(attachment, null));
+    private NetworkAttachment bridged(String containerId, NetworkMode.Bridge mode, AttachRequest request) {
+        List<NetworkRecord> networks = new ArrayList<>();
+        List<List<String>> aliases = new ArrayList<>();
+        NetworkRecord primary = bridgeNetwork(mode.name());
+        networks.add(primary);
+        aliases.add(aliasesFor(primary, request));
+        for (EndpointRequest endpoint : request.endpoints()) {
+            NetworkRecord network = registry.resolve(endpoint.network());
+            if (networks.stream().noneMatch(n -> n.id().equals(network.id()))) {
+                networks.add(bridgeNetwork(endpoint.network()));
+                aliases.add(endpoint.aliases());
+            }
+        }
+        Path netns = netnsWithLoopback(containerId, mode, request.dnsServers());
+        for (int i = 0; i < networks.size(); i++) {
+            addEndpoint(store.read(containerId).orElseThrow(), networks.get(i), "eth" + i, aliases.get(i), i == 0);
+        }
+        NetworkAttachment attachment = store.read(containerId).orElseThrow().attachment();
+        if (attachment.netnsPath() == null || !attachment.netnsPath().equals(netns)) {
+            throw new IllegalStateException("attachment of " + containerId + " lost its namespace");
+        }
         return attachment;
     }
 
-    private NetworkAttachment bridged(String containerId) {
-        NetworkMode mode = NetworkMode.defaultBridge();
-        Path netns = netnsWithLoopback(containerId, mode);
-        CniResult result = bridge.connect(containerId, netns);
-        CniResult.IpConfig ip = result.ipv4On(BridgeNetwork.CONTAINER_INTERFACE).orElseThrow(() -> new NetworkException(
-                "the bridge plugin gave container " + containerId + " no IPv4 address: " + result.raw()));
-        String mac = result.sandboxInterface(BridgeNetwork.CONTAINER_INTERFACE).map(CniResult.Interface::mac).orElse(null);
-        NetworkAttachment attachment = new NetworkAttachment(containerId, mode, netns, ip.ip(), ip.prefixLength(),
-                ip.gateway() == null ? bridge.gateway() : ip.gateway(), mac, bridge.bridgeName());
-        store.write(AttachmentStore.Stored.of(attachment, result.raw()));
-        return attachment;
+    private List<String> aliasesFor(NetworkRecord network, AttachRequest request) {
+        return request.endpoints().stream()
+                .filter(e -> registry.find(e.network()).map(n -> n.id().equals(network.id())).orElse(false))
+                .findFirst().map(EndpointRequest::aliases).orElse(List.of());
+    }
+
+    /** Records the endpoint's intent (its chain), runs ADD, records what the plugin did. */
+    private void addEndpoint(AttachmentStore.Stored stored, NetworkRecord network, String ifName, List<String> aliases,
+                             boolean first) {
+        BridgeNetwork bridge = registry.bridgeOf(network);
+        CniNetworkList list = bridge.configuration(first);
+        JsonNode listJson = list.toJson(mapper);
+        String endpointId = newEndpointId();
+        NetworkAttachment.Endpoint intended = new NetworkAttachment.Endpoint(network.id(), network.name(), endpointId, ifName,
+                null, 0, null, null, network.bridgeName(), aliases);
+        List<AttachmentStore.StoredEndpoint> endpoints = new ArrayList<>(stored.endpoints());
+        endpoints.add(new AttachmentStore.StoredEndpoint(intended, listJson, null));
+        store.write(stored.withEndpoints(endpoints));
+        Path netns = Path.of(stored.netns());
+        CniResult result = bridge.connect(list, stored.containerId(), netns, ifName);
+        CniResult.IpConfig ip = result.ipv4On(ifName).orElseThrow(() -> new NetworkException(
+                "the bridge plugin gave container " + stored.containerId() + " no IPv4 address on " + network.name() + ": " + result.raw()));
+        String mac = result.sandboxInterface(ifName).map(CniResult.Interface::mac).orElse(null);
+        NetworkAttachment.Endpoint made = new NetworkAttachment.Endpoint(network.id(), network.name(), endpointId, ifName,
+                ip.ip(), ip.prefixLength(), ip.gateway() == null ? network.gateway() : ip.gateway(), mac, network.bridgeName(), aliases);
+        endpoints.set(endpoints.size() - 1, new AttachmentStore.StoredEndpoint(made, listJson, result.raw()));
+        store.write(stored.withEndpoints(endpoints));
+    }
+
+    private void removeEndpoint(AttachmentStore.Stored stored, AttachmentStore.StoredEndpoint endpoint) {
+        CniNetworkList list = endpoint.cniConfig() == null ? bridge().configuration() : listOf(endpoint.cniConfig());
+        Path netns = stored.netns() == null ? namespaces.pathFor(stored.containerId()) : Path.of(stored.netns());
+        BridgeNetwork.disconnect(cni, list, stored.containerId(), netns, endpoint.endpoint().ifName(), endpoint.cniResult());
+    }
+
+    private CniNetworkList listOf(JsonNode json) {
+        List<ObjectNode> plugins = new ArrayList<>();
+        json.path("plugins").forEach(p -> plugins.add((ObjectNode) p));
+        return new CniNetworkList(json.path("cniVersion").asText(CniNetworkList.CNI_VERSION), json.path("name").asText(), plugins);
+    }
+
+    NetworkRecord bridgeNetwork(String idOrName) {
+        NetworkRecord network = registry.resolve(idOrName);
+        if (!network.bridged()) {
+            throw ApiException.badRequest("container cannot be connected to network " + network.name()
+                    + ": a container joins host or none only as its network mode");
+        }
+        return network;
+    }
+
+    private static String nextInterface(Set<String> used) {
+        for (int i = 0; ; i++) {
+            if (!used.contains("eth" + i)) {
+                return "eth" + i;
+            }
+        }
     }
 
     /** Records the intent, then makes the namespace and brings lo up (through the loopback plugin). */
-    private Path netnsWithLoopback(String containerId, NetworkMode mode) {
+    private Path netnsWithLoopback(String containerId, NetworkMode mode, List<String> dnsServers) {
         Path netnsPath = namespaces.pathFor(containerId);
-        store.write(AttachmentStore.Stored.of(
-                new NetworkAttachment(containerId, mode, netnsPath, null, 0, null, null, null), null));
+        store.write(AttachmentStore.Stored.of(containerId, mode, netnsPath, List.of(), dnsServers));
         Path netns = namespaces.create(containerId);
         ObjectNode loopback = mapper.createObjectNode();
         loopback.put("type", "loopback");
@@ -168,5 +423,17 @@ public final class NetworkService {
             }
             throw failure;
         }
+    }
+
+    private String newEndpointId() {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** Stops the DNS servers; networks, bridges and attachments stay for the next start. */
+    @Override
+    public void close() {
+        dns.close();
     }
 }

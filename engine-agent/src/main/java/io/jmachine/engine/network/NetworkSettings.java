@@ -21,7 +21,6 @@ public record NetworkSettings(String bridgeName, Ipv4Subnet subnet, Path stateDi
     public static final String DEFAULT_BRIDGE_NAME = "jm0";
     public static final Ipv4Subnet DEFAULT_SUBNET = Ipv4Subnet.parse("172.29.0.0/16");
     public static final Path DEFAULT_CNI_PLUGIN_DIR = Path.of("/usr/lib/cni");
-    public static final String DEFAULT_NETNS_PREFIX = "jm-";
 
     private static final Pattern INTERFACE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
     private static final Pattern NETNS_PREFIX = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
@@ -42,10 +41,25 @@ public record NetworkSettings(String bridgeName, Ipv4Subnet subnet, Path stateDi
         }
     }
 
-    /** The engine's defaults, with state under its data root. */
+    /**
+     * The engine's defaults, with state under its data root. The namespace prefix carries a hash of the data
+     * root: engines with their own data roots on one host (tests, several users) each sweep only their own
+     * namespaces after a crash, never another running engine's.
+     */
     public static NetworkSettings defaults(Path dataRoot) {
         return new NetworkSettings(DEFAULT_BRIDGE_NAME, DEFAULT_SUBNET, dataRoot.resolve("network"), DEFAULT_CNI_PLUGIN_DIR,
-                DEFAULT_NETNS_PREFIX, 0);
+                netnsPrefixFor(dataRoot), 0);
+    }
+
+    /** "jm" and six hex digits of the data root's SHA-256, then "-": e.g. jm3fa2c1-0123456789ab. */
+    static String netnsPrefixFor(Path dataRoot) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(dataRoot.toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "jm" + java.util.HexFormat.of().formatHex(digest, 0, 3) + "-";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks SHA-256", e);
+        }
     }
 
     public NetworkSettings withBridge(String name, Ipv4Subnet otherSubnet) {

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -20,7 +22,10 @@ class BridgeNetworkConfigTest {
         assertEquals("172.29.0.0/16", settings.subnet().toString());
         assertEquals(Path.of("/var/lib/jmachine-engine/network/ipam"), settings.ipamDataDir());
         assertEquals(Path.of("/usr/lib/cni"), settings.cniPluginDir());
-        assertEquals("jm-", settings.netnsPrefix());
+        assertTrue(settings.netnsPrefix().matches("jm[0-9a-f]{6}-"), settings.netnsPrefix());
+        assertEquals(settings.netnsPrefix(), NetworkSettings.defaults(Path.of("/var/lib/jmachine-engine/")).netnsPrefix(), "stable per data root");
+        assertNotEquals(settings.netnsPrefix(), NetworkSettings.defaults(Path.of("/tmp/other")).netnsPrefix(),
+                "engines with their own data roots never sweep each other's namespaces");
     }
 
     @Test

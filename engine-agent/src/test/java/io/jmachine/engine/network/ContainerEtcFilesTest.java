@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,7 +66,8 @@ class ContainerEtcFilesTest {
         ContainerEtcFiles etc = new ContainerEtcFiles(resolv, dir.resolve("absent"), dir.resolve("host-hosts"));
         Path container = Files.createDirectory(dir.resolve("c1"));
         NetworkAttachment attachment = new NetworkAttachment("c1", NetworkMode.defaultBridge(), Path.of("/run/netns/jm-c1"),
-                "172.29.0.9", 16, "172.29.0.1", "aa:bb:cc:dd:ee:ff", "jm0");
+                List.of(new NetworkAttachment.Endpoint("n1", "bridge", "e1", "eth0", "172.29.0.9", 16, "172.29.0.1",
+                        "aa:bb:cc:dd:ee:ff", "jm0", List.of())), List.of());
         ContainerEtcFiles.EtcFiles files = etc.write(container, "box1", attachment);
         assertEquals("box1\n", Files.readString(files.hostname()));
         assertTrue(Files.readString(files.hosts()).endsWith("172.29.0.9\tbox1\n"));
@@ -103,5 +105,36 @@ class ContainerEtcFilesTest {
         ContainerEtcFiles etc = new ContainerEtcFiles(dir.resolve("r"), dir.resolve("u"), dir.resolve("h"));
         assertThrows(IllegalArgumentException.class, () -> etc.write(dir, "a\nb", NetworkAttachment.host("c")));
         assertThrows(IllegalArgumentException.class, () -> etc.write(dir, "-x", NetworkAttachment.host("c")));
+    }
+
+    @Test
+    void extraHostsAndLinksAreAppendedToHosts() throws Exception {
+        ContainerEtcFiles etc = new ContainerEtcFiles(dir.resolve("no-resolv"), dir.resolve("absent"), dir.resolve("no-hosts"));
+        Path container = Files.createDirectory(dir.resolve("c5"));
+        etc.write(container, "box5", NetworkAttachment.isolated("c5", Path.of("/run/netns/jm-c5")),
+                new ContainerEtcFiles.EtcOptions(List.of("10.0.0.7\twebalias 0123456789ab web", "192.0.2.9\tdb.local"),
+                        List.of(), List.of(), List.of(), null));
+        String hosts = Files.readString(container.resolve("hosts"));
+        assertTrue(hosts.endsWith("10.0.0.7\twebalias 0123456789ab web\n192.0.2.9\tdb.local\n"), hosts);
+    }
+
+    @Test
+    void theEmbeddedDnsIsTheOnlyNameserverAndDnsFlagsReplaceTheHostsLines() {
+        String host = "# from the host\nnameserver 192.0.2.53\nsearch corp.example\noptions rotate\n";
+        assertEquals("# from the host\nsearch corp.example\noptions rotate\nnameserver 10.5.0.1\n",
+                ContainerEtcFiles.resolvConf(host, new ContainerEtcFiles.EtcOptions(List.of(), List.of(), List.of(), List.of(), "10.5.0.1")));
+        assertEquals("# from the host\n# ExtServers: [198.51.100.1]\nnameserver 10.5.0.1\nsearch a.example\noptions ndots:2\n",
+                ContainerEtcFiles.resolvConf(host, new ContainerEtcFiles.EtcOptions(List.of(), List.of("198.51.100.1"),
+                        List.of("a.example"), List.of("ndots:2"), "10.5.0.1")));
+        assertEquals("# from the host\nsearch corp.example\noptions rotate\nnameserver 198.51.100.1\nnameserver 198.51.100.2\n",
+                ContainerEtcFiles.resolvConf(host, new ContainerEtcFiles.EtcOptions(List.of(), List.of("198.51.100.1", "198.51.100.2"),
+                        List.of(), List.of(), null)));
+        assertEquals(host, ContainerEtcFiles.resolvConf(host, ContainerEtcFiles.EtcOptions.NONE));
+    }
+
+    @Test
+    void theHostsReachableNameserversAreWhatTheEmbeddedDnsForwardsTo() throws Exception {
+        Path resolv = Files.writeString(dir.resolve("r.conf"), "nameserver 127.0.0.53\nnameserver 192.0.2.53\nnameserver ::1\n");
+        assertEquals(List.of("192.0.2.53"), new ContainerEtcFiles(resolv, dir.resolve("absent"), dir.resolve("h")).hostNameservers());
     }
 }

@@ -20,10 +20,8 @@ class NetworkModeTest {
     }
 
     @Test
-    void anUnknownNetworkIsA404InDockersWords() {
-        ApiException e = assertThrows(ApiException.class, () -> NetworkMode.parse("mynet"));
-        assertEquals(404, e.status());
-        assertEquals("network mynet not found", e.getMessage());
+    void anyOtherNameIsAUserNetworkForTheRegistryToResolve() {
+        assertEquals(new NetworkMode.Bridge("mynet"), NetworkMode.parse("mynet"));
         assertEquals(400, assertThrows(ApiException.class, () -> NetworkMode.parse("container:abc")).status());
     }
 }

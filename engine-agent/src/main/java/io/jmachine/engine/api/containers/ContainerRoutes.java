@@ -134,8 +134,20 @@ public final class ContainerRoutes {
             String why = e.getOriginalMessage().replaceFirst(" \\(but (could|might) if coercion .*\\)$", "");
             throw ApiException.badRequest("invalid JSON" + (where.isEmpty() ? "" : " at " + where) + ": " + why);
         }
-        ContainerRecord record = service.create(new ContainerService.CreateRequest(ex.request().queryParam("name"), config, hostConfig));
+        ContainerRecord record = service.create(new ContainerService.CreateRequest(ex.request().queryParam("name"), config, hostConfig,
+                endpointAliases(body.path("NetworkingConfig").path("EndpointsConfig"))));
         ex.json(201, Map.of("Id", record.id(), "Warnings", List.of()));
+    }
+
+    /** NetworkingConfig.EndpointsConfig: each network the container joins, with its Aliases there. */
+    private static Map<String, List<String>> endpointAliases(JsonNode endpoints) {
+        Map<String, List<String>> networks = new LinkedHashMap<>();
+        endpoints.fields().forEachRemaining(field -> {
+            List<String> aliases = new ArrayList<>();
+            field.getValue().path("Aliases").forEach(alias -> aliases.add(alias.asText()));
+            networks.put(field.getKey(), aliases);
+        });
+        return networks;
     }
 
     private void list(ApiExchange ex) {

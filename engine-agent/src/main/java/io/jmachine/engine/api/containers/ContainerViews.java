@@ -104,6 +104,13 @@ final class ContainerViews {
     private static Map<String, Object> networks(ContainerRecord record) {
         String mode = record.hostConfig().networkMode();
         ContainerRecord.NetworkAttachment net = record.state().isAlive() ? record.network() : null;
+        Map<String, Object> networks = new LinkedHashMap<>();
+        if (net != null && !net.networks().isEmpty()) {
+            for (ContainerRecord.NetworkEndpoint endpoint : net.networks()) {
+                networks.put(endpoint.name(), endpoint(record, endpoint));
+            }
+            return networks;
+        }
         Map<String, Object> endpoint = new LinkedHashMap<>();
         endpoint.put("IPAMConfig", null);
         endpoint.put("Links", null);
@@ -114,7 +121,6 @@ final class ContainerViews {
         endpoint.put("IPAddress", net != null ? nullToEmpty(net.ipAddress()) : "");
         endpoint.put("IPPrefixLen", net != null ? net.ipPrefixLen() : 0);
         endpoint.put("MacAddress", net != null ? nullToEmpty(net.macAddress()) : "");
-        Map<String, Object> networks = new LinkedHashMap<>();
         networks.put(mode, endpoint);
         return networks;
     }
@@ -139,6 +145,32 @@ final class ContainerViews {
             mounts.add(view);
         }
         return mounts;
+    }
+
+    /** One network's entry; on user networks DNSNames are what other containers resolve it by. */
+    private static Map<String, Object> endpoint(ContainerRecord record, ContainerRecord.NetworkEndpoint network) {
+        Map<String, Object> endpoint = new LinkedHashMap<>();
+        boolean userDefined = !network.name().equals("bridge");
+        endpoint.put("IPAMConfig", null);
+        endpoint.put("Links", null);
+        endpoint.put("Aliases", network.aliases().isEmpty() ? null : network.aliases());
+        endpoint.put("MacAddress", nullToEmpty(network.macAddress()));
+        endpoint.put("NetworkID", nullToEmpty(network.networkId()));
+        endpoint.put("EndpointID", nullToEmpty(network.endpointId()));
+        endpoint.put("Gateway", nullToEmpty(network.gateway()));
+        endpoint.put("IPAddress", nullToEmpty(network.ipAddress()));
+        endpoint.put("IPPrefixLen", network.ipPrefixLen());
+        endpoint.put("IPv6Gateway", "");
+        endpoint.put("GlobalIPv6Address", "");
+        endpoint.put("GlobalIPv6PrefixLen", 0);
+        List<String> dnsNames = new ArrayList<>();
+        if (userDefined) {
+            dnsNames.add(record.name());
+            dnsNames.addAll(network.aliases());
+            dnsNames.add(record.shortId());
+        }
+        endpoint.put("DNSNames", userDefined ? dnsNames : null);
+        return endpoint;
     }
 
     private static String commandString(ContainerRecord record) {

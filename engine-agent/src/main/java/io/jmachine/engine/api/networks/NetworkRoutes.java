@@ -1,0 +1,130 @@
+package io.jmachine.engine.api.networks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.api.ApiExchange;
+import io.jmachine.engine.api.Filters;
+import io.jmachine.engine.api.Router;
+import io.jmachine.engine.container.ContainerRecord;
+import io.jmachine.engine.container.ContainerService;
+import io.jmachine.engine.network.NetworkAttachment;
+import io.jmachine.engine.network.NetworkRecord;
+import io.jmachine.engine.network.NetworkRegistry;
+import io.jmachine.engine.network.NetworkService;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** /networks…: list, inspect, create, remove, connect, disconnect and prune. */
+public final class NetworkRoutes {
+
+    private final NetworkService networks;
+    private final ContainerService containers;
+    private final Clock clock;
+
+    public NetworkRoutes(NetworkService networks, ContainerService containers, Clock clock) {
+        this.networks = networks;
+        this.containers = containers;
+        this.clock = clock;
+    }
+
+    public void register(Router router) {
+        router.get("/networks", this::list);
+        router.get("/networks/{id}", ex -> {
+            NetworkRecord network = networks.networks().resolve(ex.request().pathParam("id"));
+            ex.json(200, NetworkViews.view(network, attachments(), this::nameOf));
+        });
+        router.post("/networks/create", this::create);
+        router.delete("/networks/{id}", ex -> {
+            networks.removeNetwork(ex.request().pathParam("id"));
+            ex.empty(204);
+        });
+        router.post("/networks/{id}/connect", this::connect);
+        router.post("/networks/{id}/disconnect", this::disconnect);
+        router.post("/networks/prune", this::prune);
+    }
+
+    private void list(ApiExchange ex) {
+        Filters filters = Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper())
+                .allowOnly("name", "id", "label", "driver", "type", "scope", "dangling");
+        List<NetworkAttachment> attachments = attachments();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (NetworkRecord network : networks.networks().all()) {
+            if (NetworkFilters.matches(network, filters, !networks.attachmentsOn(network.id()).isEmpty())) {
+                out.add(NetworkViews.view(network, attachments, this::nameOf));
+            }
+        }
+        ex.json(200, out);
+    }
+
+    private void create(ApiExchange ex) throws IOException {
+        JsonNode body = ex.readJson(JsonNode.class);
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest("network create needs a JSON body with a Name");
+        }
+        String subnet = null;
+        String gateway = null;
+        for (JsonNode config : body.path("IPAM").path("Config")) {
+            String candidate = config.path("Subnet").asText("");
+            if (!candidate.contains(":")) {
+                subnet = candidate.isEmpty() ? null : candidate;
+                gateway = config.path("Gateway").asText("");
+                break;
+            }
+        }
+        NetworkRecord network = networks.createNetwork(new NetworkRegistry.CreateRequest(body.path("Name").asText(null),
+                body.path("Driver").asText(""), subnet, gateway, body.path("Internal").asBoolean(false),
+                stringMap(body.path("Labels")), stringMap(body.path("Options"))));
+        ex.json(201, Map.of("Id", network.id(), "Warning", ""));
+    }
+
+    private void connect(ApiExchange ex) throws IOException {
+        JsonNode body = ex.readJson(JsonNode.class);
+        NetworkRecord network = networks.networks().resolve(ex.request().pathParam("id"));
+        String container = body == null ? "" : body.path("Container").asText("");
+        List<String> aliases = new ArrayList<>();
+        if (body != null) {
+            body.path("EndpointConfig").path("Aliases").forEach(alias -> aliases.add(alias.asText()));
+        }
+        containers.connectNetwork(container, network.id(), aliases);
+        ex.empty(200);
+    }
+
+    private void disconnect(ApiExchange ex) throws IOException {
+        JsonNode body = ex.readJson(JsonNode.class);
+        NetworkRecord network = networks.networks().resolve(ex.request().pathParam("id"));
+        containers.disconnectNetwork(body == null ? "" : body.path("Container").asText(""), network.id());
+        ex.empty(200);
+    }
+
+    private void prune(ApiExchange ex) {
+        Filters filters = Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper()).allowOnly("label", "label!", "until");
+        List<String> removed = networks.pruneNetworks(network -> NetworkFilters.prunable(network, filters, clock.instant()));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("NetworksDeleted", removed);
+        ex.json(200, out);
+    }
+
+    private List<NetworkAttachment> attachments() {
+        List<NetworkAttachment> all = new ArrayList<>();
+        for (String id : networks.attachedContainers()) {
+            networks.attachment(id).ifPresent(all::add);
+        }
+        return all;
+    }
+
+    private Optional<String> nameOf(String containerId) {
+        return Optional.ofNullable(containers.store().byId(containerId)).map(ContainerRecord::name);
+    }
+
+    private static Map<String, String> stringMap(JsonNode node) {
+        Map<String, String> map = new LinkedHashMap<>();
+        node.fields().forEachRemaining(field -> map.put(field.getKey(), field.getValue().asText()));
+        return map;
+    }
+}
