@@ -1,5 +1,7 @@
 package io.jmachine.engine.volume;
 
+import io.jmachine.engine.linux.AtomicFiles;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jmachine.engine.archive.TarExtractor;
 import org.slf4j.Logger;
@@ -7,13 +9,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collection;
 import java.util.List;
@@ -82,7 +80,7 @@ final class VolumeStore {
         Files.createDirectories(data);
         Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
         Volume stored = volume.at(data);
-        write(dir.resolve(RECORD), json.writeValueAsBytes(stored));
+        AtomicFiles.write(dir.resolve(RECORD), json.writeValueAsBytes(stored));
         byName.put(stored.name(), stored);
         return stored;
     }
@@ -93,23 +91,5 @@ final class VolumeStore {
         byName.remove(name);
         Files.deleteIfExists(dir.resolve(RECORD));
         TarExtractor.deleteTree(dir);
-    }
-
-    private static void write(Path target, byte[] content) throws IOException {
-        Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.wrap(content);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException ignored) {
-            // a folder that cannot be synced still got an atomic rename
-        }
     }
 }
