@@ -120,5 +120,17 @@ public interface ContainerProcesses {
         public StartFailure(String message, Throwable cause) {
             super(message, cause);
         }
+
+        /** The docker CLI's exit code for this failure: 127 for a missing program, 126 when not executable, else 128. */
+        public int dockerExitCode() {
+            String message = String.valueOf(getMessage());
+            if (message.contains("executable file not found") || message.contains("no such file or directory")) {
+                return 127;
+            }
+            if (message.contains("permission denied")) {
+                return 126;
+            }
+            return 128;
+        }
     }
 }

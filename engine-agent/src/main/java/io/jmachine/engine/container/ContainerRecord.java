@@ -7,6 +7,7 @@ import io.jmachine.engine.volume.MountPoint;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything the engine keeps about one container, stored as JSON in its folder. A new state means a new
@@ -93,6 +94,14 @@ public record ContainerRecord(
     /** Whether one of the container's mounts is the volume. */
     public boolean usesVolume(String volumeName) {
         return mountPoints.stream().anyMatch(m -> m.isVolume() && m.name().equals(volumeName));
+    }
+
+    /** What events say about the container: its labels, name and image. */
+    public Map<String, String> eventAttributes() {
+        Map<String, String> attributes = new java.util.HashMap<>(config.labels());
+        attributes.put("name", name);
+        attributes.put("image", imageRef != null ? imageRef : image);
+        return attributes;
     }
 
     public String shortId() {

@@ -94,12 +94,9 @@ public final class ContainerRunner {
         cleanup.await(id);
         ContainerRecord.NetworkAttachment network = null;
         try {
-            long t0 = System.nanoTime();
             Path rootfs = images.mountRootfs(id, record.image());
             record = record.withMountPoints(volumes.prepare(record.mountPoints(), rootfs));
-            long t1 = System.nanoTime();
             network = networking.attach(id, record.hostConfig());
-            long t2 = System.nanoTime();
             ContainerNetworking.EtcFiles etc = networking.writeEtcFiles(id, store.folder(id), record.config().hostname(),
                     record.hostConfig());
             record = record.withNetwork(network);
@@ -108,19 +105,16 @@ public final class ContainerRunner {
             int pid = processes.create(record, new ContainerProcesses.Launch(rootfs, network.netnsPath(), etc.hosts(),
                     etc.resolvConf(), etc.hostname()));
             // clients that attached before start get everything from the first byte
-            long t3 = System.nanoTime();
             attachHub.containerCreated(id);
             processes.start(id);
-            LOG.debug("started {}: rootfs {} ms, network {} ms, create {} ms, start {} ms", record.shortId(), (t1 - t0) / 1_000_000,
-                    (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (System.nanoTime() - t3) / 1_000_000);
             record = record.withState(record.state().running(pid, clock.instant()));
             store.save(record);
-            events.publish("container", "start", id, attributes(record));
+            events.publish("container", "start", id, record.eventAttributes());
             String started = id;
             watchers.execute(() -> watchExit(started));
         } catch (ContainerProcesses.StartFailure e) {
             cleanupAfterFailedStart(record, network);
-            int code = exitCodeFor(e.getMessage());
+            int code = e.dockerExitCode();
             store.save(record.withState(record.state().failedToStart(code, e.getMessage(), clock.instant())));
             attachHub.containerEnded(id);
             signals.exited(id, code);
@@ -152,17 +146,6 @@ public final class ContainerRunner {
         images.unmountRootfs(record.id());
     }
 
-    /** Docker CLI's mapping of a start failure to the exit code of `docker run`. */
-    static int exitCodeFor(String message) {
-        if (message.contains("executable file not found") || message.contains("no such file or directory")) {
-            return 127;
-        }
-        if (message.contains("permission denied")) {
-            return 126;
-        }
-        return 128;
-    }
-
     private void watchExit(String id) {
         try {
             int code = processes.awaitExit(id);
@@ -189,7 +172,7 @@ public final class ContainerRunner {
             attachHub.containerEnded(id);
             free(record);
         }
-        Map<String, String> attributes = new java.util.HashMap<>(attributes(record));
+        Map<String, String> attributes = new java.util.HashMap<>(record.eventAttributes());
         attributes.put("exitCode", String.valueOf(code));
         events.publish("container", "die", id, attributes);
         signals.exited(id, code);
@@ -230,7 +213,7 @@ public final class ContainerRunner {
                             .withState(current.state().withStatus(ContainerState.Status.exited));
                     launch(current);
                 }
-                events.publish("container", "restart", id, attributes(store.byId(id)));
+                events.publish("container", "restart", id, store.byId(id).eventAttributes());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
@@ -333,7 +316,7 @@ public final class ContainerRunner {
             }
             store.save(record.withState(record.state().withStatus(ContainerState.Status.paused)));
         }
-        events.publish("container", "pause", record.id(), attributes(record));
+        events.publish("container", "pause", record.id(), record.eventAttributes());
     }
 
     public void unpause(String idOrName) {
@@ -350,7 +333,7 @@ public final class ContainerRunner {
             }
             store.save(record.withState(record.state().withStatus(ContainerState.Status.running)));
         }
-        events.publish("container", "unpause", record.id(), attributes(record));
+        events.publish("container", "unpause", record.id(), record.eventAttributes());
     }
 
     public void restart(String idOrName, Integer timeoutSeconds, String signal) {
@@ -390,13 +373,6 @@ public final class ContainerRunner {
                 handleExit(id, code.orElse(255));
             }
         }
-    }
-
-    static Map<String, String> attributes(ContainerRecord record) {
-        Map<String, String> attributes = new java.util.HashMap<>(record.config().labels());
-        attributes.put("name", record.name());
-        attributes.put("image", record.imageRef() != null ? record.imageRef() : record.image());
-        return attributes;
     }
 
     void shutdown() {

@@ -138,7 +138,7 @@ public final class ContainerService {
         } finally {
             volumes.created(id);
         }
-        events.publish("container", "create", id, ContainerRunner.attributes(record));
+        events.publish("container", "create", id, record.eventAttributes());
         return record;
     }
 
@@ -173,7 +173,7 @@ public final class ContainerService {
                 store.save(record.withName(name));
             }
         }
-        var attributes = new java.util.HashMap<>(ContainerRunner.attributes(record));
+        var attributes = new java.util.HashMap<>(record.eventAttributes());
         attributes.put("oldName", "/" + record.name());
         attributes.put("name", name);
         events.publish("container", "rename", record.id(), attributes);
@@ -217,7 +217,7 @@ public final class ContainerService {
         }
         volumes.removed(id, record.mountPoints(), removeVolumes);
         runner.forget(id);
-        events.publish("container", "destroy", id, ContainerRunner.attributes(record));
+        events.publish("container", "destroy", id, record.eventAttributes());
         signals.removed(id, lastExit);
         return id;
     }

@@ -89,7 +89,7 @@ public final class ExecService {
         random.nextBytes(bytes);
         ExecInstance instance = new ExecInstance(HexFormat.of().formatHex(bytes), record.id(), config);
         instances.put(instance.id(), instance);
-        events.publish("container", "exec_create: " + String.join(" ", config.cmd()), record.id(), ContainerRunner.attributes(record));
+        events.publish("container", "exec_create: " + String.join(" ", config.cmd()), record.id(), record.eventAttributes());
         return instance;
     }
 
@@ -122,11 +122,11 @@ public final class ExecService {
             instance.process = processes.exec(record.id(), new ContainerProcesses.ExecSpec(id, c.cmd(), env,
                     cwd == null || cwd.isEmpty() ? "/" : cwd, user, c.tty(), c.attachStdin(), c.privileged()));
         } catch (ContainerProcesses.StartFailure e) {
-            int code = ContainerRunner.exitCodeFor(e.getMessage());
+            int code = e.dockerExitCode();
             instance.failedExitCode = code;
             throw new ApiException(code == 127 ? 404 : 500, "OCI runtime exec failed: " + e.getMessage());
         }
-        events.publish("container", "exec_start: " + String.join(" ", c.cmd()), record.id(), ContainerRunner.attributes(record));
+        events.publish("container", "exec_start: " + String.join(" ", c.cmd()), record.id(), record.eventAttributes());
         return instance;
     }
 
