@@ -6,10 +6,19 @@
 # shellcheck source=jdk.sh
 . "$JMACHINE_ROOT/scripts/jdk.sh"
 
-# the modules each launcher's module is built from (keep in step with the poms)
+# the modules each launcher's module is built from (keep in step with the poms); the CLI also needs the
+# engine bundle it uploads to machines, so it builds the engine module too
 module_inputs() {
   case $1 in
-    cli) echo "templates drivers provisioner cli" ;;
+    cli) echo "templates drivers provisioner cli engine-agent" ;;
+    *) echo "$1" ;;
+  esac
+}
+
+# the Maven -pl list a launcher builds
+modules_to_build() {
+  case $1 in
+    cli) echo "cli,engine-agent" ;;
     *) echo "$1" ;;
   esac
 }
@@ -35,7 +44,7 @@ build_module() {
   echo "$(basename "$0"): building $module (first run, or its sources changed); the next start skips this" >&2
   (
     flock 9
-    JAVA_HOME=$JMACHINE_JDK MAVEN_OPTS=$(maven_opts_for_jdk) "$mvn" -q -B -Dstyle.color=never -f "$JMACHINE_ROOT/pom.xml" -DskipTests -pl "$module" -am package >&2 \
+    JAVA_HOME=$JMACHINE_JDK MAVEN_OPTS=$(maven_opts_for_jdk) "$mvn" -q -B -Dstyle.color=never -f "$JMACHINE_ROOT/pom.xml" -DskipTests -pl "$(modules_to_build "$module")" -am package >&2 \
       || { echo "$(basename "$0"): the build of $module failed (output above); fix it, or run ./build to see the whole build" >&2; exit 1; }
     touch "$stamp"
   ) 9>"$JMACHINE_ROOT/.build.lock"
