@@ -1,6 +1,7 @@
 <#-- model: name, uuid, memoryMiB, cpus, accel (kvm|qemu), diskPath, seedPath,
      kernel/initrd/cmdline (optional: direct kernel boot), network (user|libvirt network name),
-     forwards: list of {hostIp, hostPort, guestPort} for user-mode networking -->
+     forwards: list of {hostIp, hostPort, guestPort} for user-mode networking,
+     dacLabel (optional: the uid:gid QEMU runs as) -->
 <domain type='${accel}' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
   <name>${name}</name>
   <uuid>${uuid}</uuid>
@@ -46,6 +47,9 @@
     <console type='pty'><target type='serial' port='0'/></console>
     <rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>
   </devices>
+<#if dacLabel??>
+  <seclabel type='static' model='dac' relabel='no'><label>${dacLabel}</label></seclabel>
+</#if>
 <#if network == "user">
   <#-- libvirt 9.0 has no passt backend: a user-mode netdev with no route out (restrict=on) and forwards to 127.0.0.1 -->
   <qemu:commandline>
