@@ -31,10 +31,11 @@
       <source file='${diskPath}'/>
       <target dev='vda' bus='virtio'/>
     </disk>
-    <disk type='file' device='cdrom'>
+    <#-- the seed on virtio, not a SATA CD-ROM: Debian's cloud kernel has no AHCI nor CD-ROM driver; NoCloud finds it by its label -->
+    <disk type='file' device='disk'>
       <driver name='qemu' type='raw'/>
       <source file='${seedPath}'/>
-      <target dev='sda' bus='sata'/>
+      <target dev='vdb' bus='virtio'/>
       <readonly/>
     </disk>
 <#if network != "user">

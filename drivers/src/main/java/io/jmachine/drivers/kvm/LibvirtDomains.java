@@ -8,6 +8,8 @@ import org.libvirt.DomainInfo;
 import org.libvirt.Error;
 import org.libvirt.LibvirtException;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** The libvirt calls the kvm driver makes, each on its own connection (a CLI run makes a handful). */
@@ -104,6 +106,10 @@ final class LibvirtDomains {
     }
 
     private static Optional<Domain> lookup(Connect connect, String name) throws LibvirtException {
+        // looked up in the lists first: a failed lookup by name makes libvirt print its error on stderr
+        if (!List.of(connect.listDefinedDomains()).contains(name) && !activeNames(connect).contains(name)) {
+            return Optional.empty();
+        }
         try {
             return Optional.of(connect.domainLookupByName(name));
         } catch (LibvirtException e) {
@@ -112,6 +118,18 @@ final class LibvirtDomains {
             }
             throw e;
         }
+    }
+
+    private static List<String> activeNames(Connect connect) throws LibvirtException {
+        List<String> names = new ArrayList<>();
+        for (int id : connect.listDomains()) {
+            try {
+                names.add(connect.domainLookupByID(id).getName());
+            } catch (LibvirtException e) {
+                // the domain stopped between the listing and the lookup
+            }
+        }
+        return names;
     }
 
     private static DriverException missing(String name) {

@@ -99,7 +99,7 @@ class KvmDriverTest {
         assertTrue(xml.contains("<kernel>" + dir.resolve("vmlinuz") + "</kernel>"), xml);
         assertTrue(xml.contains("<cmdline>root=/dev/vda rw console=ttyS0"), xml);
         assertTrue(xml.contains("<source file='" + context().machineDir().resolve("disk.qcow2") + "'/>"), xml);
-        assertTrue(xml.contains("<source file='" + context().machineDir().resolve("seed.iso") + "'/>"), xml);
+        assertTrue(xml.contains("<source file='" + context().machineDir().resolve("seed.iso") + "'/>\n      <target dev='vdb' bus='virtio'/>\n      <readonly/>"), xml);
         assertTrue(xml.contains("user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:" + s.sshPort() + "-:22,hostfwd=tcp:127.0.0.1:"
                 + s.enginePort() + "-:2376,hostfwd=tcp:127.0.0.1:18180-:8080'"), xml);
         assertFalse(xml.contains("host-passthrough"), "TCG has no host CPU to pass through");
