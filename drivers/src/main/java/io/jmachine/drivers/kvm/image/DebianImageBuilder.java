@@ -38,6 +38,8 @@ final class DebianImageBuilder {
         Path work = folder.resolveSibling(folder.getFileName() + ".build-" + ProcessHandle.current().pid());
         long started = System.nanoTime();
         try {
+            Files.createDirectories(folder.getParent());
+            sweepAbandonedBuilds(folder);
             Files.createDirectories(work);
             System.err.println("building the default kvm image (Debian " + recipe.suite() + " from " + recipe.mirror()
                     + ") in " + work + "; later machines reuse it");
@@ -56,6 +58,20 @@ final class DebianImageBuilder {
             throw new DriverException("building the default kvm image in " + work + " failed: " + e.getMessage(), e);
         } finally {
             deleteTree(work);
+        }
+    }
+
+    /** A build interrupted by Ctrl-C never reaches its finally block: its folder stays, named by a process that is gone. */
+    private static void sweepAbandonedBuilds(Path folder) throws IOException {
+        String prefix = folder.getFileName() + ".build-";
+        try (Stream<Path> siblings = Files.list(folder.getParent())) {
+            for (Path sibling : siblings.toList()) {
+                String name = sibling.getFileName().toString();
+                if (name.startsWith(prefix) && name.substring(prefix.length()).matches("\\d+")
+                        && ProcessHandle.of(Long.parseLong(name.substring(prefix.length()))).isEmpty()) {
+                    deleteTree(sibling);
+                }
+            }
         }
     }
 
