@@ -19,6 +19,14 @@ REQUIREMENTS=(
   "busybox busybox-static"               # the tests' images are built from it
   "curl curl"
   "/usr/sbin/sshd openssh-server"        # the machine ITs adopt this host over SSH with a private sshd (never the system's)
+  # the kvm driver: VMs through libvirt and QEMU, and the default guest image built on this host
+  "qemu-system-x86_64 qemu-system-x86"
+  "qemu-img qemu-utils"                  # the qcow2 overlay on the cached base image
+  "libvirtd libvirt-daemon-system"
+  "virsh libvirt-clients"
+  "mmdebstrap mmdebstrap"                # builds the default Debian guest image from the host's apt mirror
+  "genisoimage genisoimage"              # the cloud-init NoCloud seed ISO
+  "/usr/sbin/mkfs.ext4 e2fsprogs"        # mkfs.ext4 -d turns the image tree into a disk
 )
 
 missing=()

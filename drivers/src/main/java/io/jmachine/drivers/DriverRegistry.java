@@ -1,6 +1,7 @@
 package io.jmachine.drivers;
 
 import io.jmachine.drivers.generic.GenericDriverFactory;
+import io.jmachine.drivers.kvm.KvmDriverFactory;
 import io.jmachine.drivers.none.NoneDriverFactory;
 
 import java.util.Collection;
@@ -25,7 +26,7 @@ public final class DriverRegistry {
 
     /** The drivers built into jmachine. */
     public static DriverRegistry builtIn() {
-        return new DriverRegistry(List.of(new NoneDriverFactory(), new GenericDriverFactory()));
+        return new DriverRegistry(List.of(new NoneDriverFactory(), new GenericDriverFactory(), new KvmDriverFactory()));
     }
 
     public Optional<DriverFactory> find(String name) {

@@ -17,11 +17,11 @@ class DriverRegistryTest {
     @Test
     void builtInDriversByNameAndAnUnknownOneNamedInTheError() {
         DriverRegistry registry = DriverRegistry.builtIn();
-        assertEquals(List.of("generic", "none"), registry.all().stream().map(DriverFactory::name).toList());
+        assertEquals(List.of("generic", "kvm", "none"), registry.all().stream().map(DriverFactory::name).toList());
         assertEquals("generic", registry.get("generic").name());
         var e = assertThrows(DriverException.class, () -> registry.get("nosuch"));
         assertTrue(e.getMessage().contains("\"nosuch\""), e.getMessage());
-        assertTrue(e.getMessage().contains("generic, none"), e.getMessage());
+        assertTrue(e.getMessage().contains("generic, kvm, none"), e.getMessage());
     }
 
     @Test

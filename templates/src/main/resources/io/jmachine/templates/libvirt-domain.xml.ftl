@@ -1,6 +1,7 @@
 <#-- model: name, uuid, memoryMiB, cpus, accel (kvm|qemu), diskPath, seedPath,
      kernel/initrd/cmdline (optional: direct kernel boot), network (user|libvirt network name),
-     forwards: list of {hostIp, hostPort, guestPort} for user-mode networking -->
+     forwards: list of {hostIp, hostPort, guestPort} for user-mode networking,
+     dacLabel (optional: the uid:gid QEMU runs as) -->
 <domain type='${accel}' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
   <name>${name}</name>
   <uuid>${uuid}</uuid>
@@ -30,10 +31,11 @@
       <source file='${diskPath}'/>
       <target dev='vda' bus='virtio'/>
     </disk>
-    <disk type='file' device='cdrom'>
+    <#-- the seed on virtio, not a SATA CD-ROM: Debian's cloud kernel has no AHCI nor CD-ROM driver; NoCloud finds it by its label -->
+    <disk type='file' device='disk'>
       <driver name='qemu' type='raw'/>
       <source file='${seedPath}'/>
-      <target dev='sda' bus='sata'/>
+      <target dev='vdb' bus='virtio'/>
       <readonly/>
     </disk>
 <#if network != "user">
@@ -46,6 +48,9 @@
     <console type='pty'><target type='serial' port='0'/></console>
     <rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>
   </devices>
+<#if dacLabel??>
+  <seclabel type='static' model='dac' relabel='no'><label>${dacLabel}</label></seclabel>
+</#if>
 <#if network == "user">
   <#-- libvirt 9.0 has no passt backend: a user-mode netdev with no route out (restrict=on) and forwards to 127.0.0.1 -->
   <qemu:commandline>

@@ -1,0 +1,49 @@
+package io.jmachine.drivers.kvm;
+
+import io.jmachine.templates.TemplateName;
+import io.jmachine.templates.Templates;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The libvirt domain of one machine.
+ *
+ * @param dacLabel the {@code uid:gid} QEMU runs as (e.g. {@code +0:+0}), so that it can read the store and the image cache
+ *                 of the user who runs jmachine (qemu:///system would otherwise run it as libvirt-qemu, which cannot enter
+ *                 /root); null keeps libvirt's default
+ */
+public record DomainXml(String name, UUID uuid, int memoryMiB, int cpus, Accel accel, Path disk, Path seed, GuestImage image,
+                        String network, List<PortForward> forwards, String dacLabel) {
+
+    public String render(Templates templates) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("name", name);
+        model.put("uuid", uuid.toString());
+        model.put("memoryMiB", memoryMiB);
+        model.put("cpus", cpus);
+        model.put("accel", accel.domainType());
+        model.put("diskPath", disk.toString());
+        model.put("seedPath", seed.toString());
+        if (image.directKernelBoot()) {
+            model.put("kernel", image.kernel().toString());
+            model.put("initrd", image.initrd().toString());
+            // net.ifnames=0: the NIC is eth0 whatever PCI slot it lands in
+            model.put("cmdline", "root=" + image.rootDevice() + " rw console=ttyS0 net.ifnames=0");
+        }
+        model.put("network", network);
+        List<Map<String, Object>> hostForwards = new ArrayList<>();
+        for (PortForward forward : forwards) {
+            hostForwards.add(Map.of("hostIp", "127.0.0.1", "hostPort", forward.hostPort(), "guestPort", forward.guestPort()));
+        }
+        model.put("forwards", hostForwards);
+        if (dacLabel != null) {
+            model.put("dacLabel", dacLabel);
+        }
+        return templates.render(TemplateName.LIBVIRT_DOMAIN, model);
+    }
+}

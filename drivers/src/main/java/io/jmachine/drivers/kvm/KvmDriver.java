@@ -1,0 +1,271 @@
+package io.jmachine.drivers.kvm;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.jmachine.drivers.Driver;
+import io.jmachine.drivers.DriverException;
+import io.jmachine.drivers.MachineContext;
+import io.jmachine.drivers.MachineState;
+import io.jmachine.drivers.PreCreateCheckException;
+import io.jmachine.drivers.SshEndpoint;
+import io.jmachine.drivers.kvm.image.ImageCache;
+import io.jmachine.templates.Templates;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A QEMU VM through libvirt. Its disk is a qcow2 overlay on a cached base image and its first boot is configured by a
+ * cloud-init NoCloud seed; all its files live in the machine's folder, so `rm` of that folder and of the libvirt domain
+ * (named as the machine) removes everything, whatever phase a create was interrupted in.
+ */
+public final class KvmDriver implements Driver {
+
+    public static final String NAME = "kvm";
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(90);
+
+    /**
+     * machine.json's "Driver" object.
+     *
+     * @param accelInUse the accelerator create picked (null before create)
+     * @param sshPort    the host port forwarded to the guest's SSH port
+     * @param enginePort the host port forwarded to the guest's engine port
+     */
+    public record Settings(@JsonProperty("MachineName") String machineName,
+                           @JsonProperty("UUID") String uuid,
+                           @JsonProperty("Memory") int memory,
+                           @JsonProperty("CPU") int cpu,
+                           @JsonProperty("DiskSize") int diskSize,
+                           @JsonProperty("ConnectionURI") String connectionUri,
+                           @JsonProperty("Accel") String accel,
+                           @JsonProperty("AccelInUse") String accelInUse,
+                           @JsonProperty("Network") String network,
+                           @JsonProperty("PortForwards") List<PortForward> portForwards,
+                           @JsonProperty("Image") String image,
+                           @JsonProperty("SSHUser") String sshUser,
+                           @JsonProperty("SSHPort") int sshPort,
+                           @JsonProperty("EnginePort") int enginePort,
+                           @JsonProperty("SSHKeyPath") String sshKeyPath,
+                           @JsonProperty("StorePath") String storePath) {
+
+        Settings withAccelInUse(Accel accel) {
+            return new Settings(machineName, uuid, memory, cpu, diskSize, connectionUri, this.accel, accel.name(), network,
+                    portForwards, image, sshUser, sshPort, enginePort, sshKeyPath, storePath);
+        }
+    }
+
+    private final MachineContext context;
+    private final ImageCache images;
+    private final AccelChoice accelChoice;
+    private final LibvirtDomains libvirt;
+    private final Templates templates = new Templates();
+    private Settings settings;
+
+    KvmDriver(MachineContext context, Settings settings, ImageCache images, AccelChoice accelChoice) {
+        this.context = context;
+        this.settings = settings;
+        this.images = images;
+        this.accelChoice = accelChoice;
+        this.libvirt = new LibvirtDomains(settings.connectionUri());
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    Path disk() {
+        return context.machineDir().resolve("disk.qcow2");
+    }
+
+    Path seed() {
+        return context.machineDir().resolve("seed.iso");
+    }
+
+    @Override
+    public void preCreateCheck() {
+        if (settings.memory() < 256) {
+            throw new PreCreateCheckException("--kvm-memory " + settings.memory() + " is too little: give at least 256 (MiB)");
+        }
+        if (settings.cpu() < 1) {
+            throw new PreCreateCheckException("--kvm-cpu-count " + settings.cpu() + " must be at least 1");
+        }
+        if (settings.diskSize() < 2000) {
+            throw new PreCreateCheckException("--kvm-disk-size " + settings.diskSize() + " is too small: give at least 2000 (MB)");
+        }
+        if (!"user".equals(settings.network())) {
+            throw new PreCreateCheckException("--kvm-network " + settings.network() + ": only user (QEMU user-mode networking) is supported yet");
+        }
+        accelChoice.choose(settings.accel());
+        List<String> missing = new ArrayList<>();
+        requireTool("qemu-img", "qemu-utils", missing);
+        requireTool("qemu-system-x86_64", "qemu-system-x86", missing);
+        if (CloudInitSeed.isoTool().isEmpty()) {
+            missing.add("genisoimage");
+        }
+        if (settings.image() == null && !images.defaultImageCached()) {
+            requireTool("mmdebstrap", "mmdebstrap", missing);
+            requireTool("mkfs.ext4", "e2fsprogs", missing);
+        }
+        if (!missing.isEmpty()) {
+            throw new PreCreateCheckException("the kvm driver needs tools this host lacks; install them: apt-get install " + String.join(" ", missing));
+        }
+        if (settings.image() != null && !Files.isReadable(Path.of(settings.image()))) {
+            throw new PreCreateCheckException("--kvm-image " + settings.image() + " does not exist or cannot be read");
+        }
+        try {
+            libvirt.check();
+        } catch (DriverException e) {
+            throw new PreCreateCheckException(e.getMessage());
+        }
+        if (libvirt.state(settings.machineName()) != MachineState.NONE) {
+            throw new PreCreateCheckException("libvirt at " + settings.connectionUri() + " already has a domain named " + settings.machineName()
+                    + "; remove it (virsh undefine " + settings.machineName() + ") or pick another machine name");
+        }
+    }
+
+    private static void requireTool(String tool, String pkg, List<String> missing) {
+        if (HostTools.find(tool).isEmpty()) {
+            missing.add(pkg);
+        }
+    }
+
+    @Override
+    public void create() {
+        Accel accel = accelChoice.choose(settings.accel());
+        settings = settings.withAccelInUse(accel);
+        GuestImage image = settings.image() == null ? images.defaultImage() : GuestImage.bootsItself(Path.of(settings.image()));
+        try {
+            Files.createDirectories(context.machineDir());
+            makeOverlay(image);
+            SshHostKey hostKey = SshHostKey.generate(context.machineDir(), "jmachine-" + settings.machineName());
+            Files.writeString(context.knownHosts(), hostKey.knownHostsLine(sshEndpoint().knownHostsName()), StandardCharsets.UTF_8);
+            String authorizedKey = Files.readString(context.sshPublicKey(), StandardCharsets.UTF_8);
+            new CloudInitSeed(settings.machineName(), settings.uuid(), settings.sshUser(), authorizedKey, hostKey).writeIso(templates, seed());
+        } catch (IOException e) {
+            throw new DriverException("cannot write the files of " + settings.machineName() + " in " + context.machineDir() + ": " + e.getMessage(), e);
+        }
+        libvirt.defineAndStart(domainXml(accel, image).render(templates));
+    }
+
+    DomainXml domainXml(Accel accel, GuestImage image) {
+        List<PortForward> forwards = new ArrayList<>();
+        forwards.add(new PortForward(settings.sshPort(), 22));
+        forwards.add(new PortForward(settings.enginePort(), KvmDriverFactory.GUEST_ENGINE_PORT));
+        forwards.addAll(settings.portForwards());
+        return new DomainXml(settings.machineName(), UUID.fromString(settings.uuid()), settings.memory(), settings.cpu(), accel,
+                disk(), seed(), image, settings.network(), forwards, dacLabel());
+    }
+
+    /** QEMU runs as the user who runs jmachine, who owns the store and the image cache (see {@link DomainXml}). */
+    private String dacLabel() {
+        try {
+            Object uid = Files.getAttribute(context.machineDir(), "unix:uid");
+            Object gid = Files.getAttribute(context.machineDir(), "unix:gid");
+            return "+" + uid + ":+" + gid;
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
+    }
+
+    private void makeOverlay(GuestImage image) {
+        Path qemuImg = HostTools.find("qemu-img").orElseThrow(() -> new DriverException("qemu-img is missing: install qemu-utils"));
+        Path temp = disk().resolveSibling("disk.qcow2.tmp");
+        HostTools.run(List.of(qemuImg.toString(), "create", "-q", "-f", "qcow2", "-F", image.diskFormat(), "-b", image.disk().toString(),
+                temp.toString(), settings.diskSize() + "M"), 120);
+        try {
+            Files.move(temp, disk(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new DriverException("cannot move " + temp + " to " + disk() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void start() {
+        libvirt.start(settings.machineName());
+    }
+
+    /** A clean shutdown through ACPI; a guest that ignores it is stopped hard after {@link #STOP_TIMEOUT}. */
+    @Override
+    public void stop() {
+        libvirt.shutdown(settings.machineName());
+        Instant deadline = Instant.now().plus(STOP_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            MachineState state = state();
+            if (state == MachineState.STOPPED || state == MachineState.NONE) {
+                return;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DriverException("stopping " + settings.machineName() + " was interrupted");
+            }
+        }
+        libvirt.destroy(settings.machineName());
+    }
+
+    @Override
+    public void kill() {
+        libvirt.destroy(settings.machineName());
+    }
+
+    /** Removes the domain; the machine's folder (disk, seed, keys) goes with the store's removal of it. */
+    @Override
+    public void remove() {
+        libvirt.remove(settings.machineName());
+        try {
+            Files.deleteIfExists(disk());
+            Files.deleteIfExists(seed());
+        } catch (IOException e) {
+            throw new DriverException("cannot delete the disk of " + settings.machineName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public MachineState state() {
+        return libvirt.state(settings.machineName());
+    }
+
+    @Override
+    public URI engineUrl() {
+        return URI.create("tcp://127.0.0.1:" + settings.enginePort());
+    }
+
+    @Override
+    public int engineListenPort() {
+        return KvmDriverFactory.GUEST_ENGINE_PORT;
+    }
+
+    @Override
+    public String ipAddress() {
+        return "127.0.0.1";
+    }
+
+    @Override
+    public Optional<SshEndpoint> ssh() {
+        return Optional.of(sshEndpoint());
+    }
+
+    private SshEndpoint sshEndpoint() {
+        return new SshEndpoint("127.0.0.1", settings.sshPort(), settings.sshUser(), Path.of(settings.sshKeyPath()));
+    }
+
+    @Override
+    public boolean ownsHost() {
+        return true;
+    }
+
+    @Override
+    public Settings settings() {
+        return settings;
+    }
+}

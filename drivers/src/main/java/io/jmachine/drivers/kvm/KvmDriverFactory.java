@@ -1,0 +1,119 @@
+package io.jmachine.drivers.kvm;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.jmachine.drivers.Driver;
+import io.jmachine.drivers.DriverException;
+import io.jmachine.drivers.DriverFactory;
+import io.jmachine.drivers.DriverFlag;
+import io.jmachine.drivers.DriverOptions;
+import io.jmachine.drivers.MachineContext;
+import io.jmachine.drivers.PreCreateCheckException;
+import io.jmachine.drivers.kvm.image.ImageCache;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** `create -d kvm [--kvm-…] NAME`: a QEMU VM through libvirt, on a copy-on-write overlay of a cached base image. */
+public final class KvmDriverFactory implements DriverFactory {
+
+    static final String MEMORY = "--kvm-memory";
+    static final String CPU_COUNT = "--kvm-cpu-count";
+    static final String DISK_SIZE = "--kvm-disk-size";
+    static final String URI = "--kvm-uri";
+    static final String ACCEL = "--kvm-accel";
+    static final String NETWORK = "--kvm-network";
+    static final String PORT_FORWARD = "--kvm-port-forward";
+    static final String IMAGE = "--kvm-image";
+    static final String SSH_USER = "--kvm-ssh-user";
+
+    /** The port the engine listens on inside the guest. */
+    static final int GUEST_ENGINE_PORT = 2376;
+
+    private static final ObjectMapper JSON = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+    private final ImageCache images;
+    private final AccelChoice accel;
+
+    public KvmDriverFactory() {
+        this(ImageCache.ofUser(), AccelChoice.ofThisHost());
+    }
+
+    public KvmDriverFactory(ImageCache images, AccelChoice accel) {
+        this.images = images;
+        this.accel = accel;
+    }
+
+    @Override
+    public String name() {
+        return KvmDriver.NAME;
+    }
+
+    @Override
+    public String description() {
+        return "A QEMU/KVM virtual machine through libvirt; the default guest image is built once on this host.";
+    }
+
+    @Override
+    public List<DriverFlag> flags() {
+        return List.of(
+                DriverFlag.integer(MEMORY, "The VM's memory in MiB (kvm driver).", 1024).withEnv("KVM_MEMORY"),
+                DriverFlag.integer(CPU_COUNT, "The VM's CPUs (kvm driver).", 1).withEnv("KVM_CPU_COUNT"),
+                DriverFlag.integer(DISK_SIZE, "The VM's disk size in MB (kvm driver).", 20000).withEnv("KVM_DISK_SIZE"),
+                DriverFlag.string(URI, "The libvirt connection URI (kvm driver).", "qemu:///system").withEnv("KVM_URI"),
+                DriverFlag.string(ACCEL, "auto, kvm or tcg: auto takes KVM only on a CPU with vmx/svm that is not itself a guest (kvm driver).",
+                        "auto").withEnv("KVM_ACCEL"),
+                DriverFlag.string(NETWORK, "user (QEMU user-mode networking, ports forwarded to 127.0.0.1) or a libvirt network name (kvm driver).",
+                        "user").withEnv("KVM_NETWORK"),
+                DriverFlag.stringList(PORT_FORWARD, "HOST:GUEST, a TCP port forwarded from 127.0.0.1 to the VM; repeatable (kvm driver)."),
+                DriverFlag.string(IMAGE, "A cloud image with cloud-init to boot instead of the default Debian image (kvm driver).", null)
+                        .withEnv("KVM_IMAGE"),
+                DriverFlag.string(SSH_USER, "The user made in the VM for SSH (kvm driver).", "docker").withEnv("KVM_SSH_USER"));
+    }
+
+    @Override
+    public Driver newDriver(MachineContext context, DriverOptions options) {
+        List<PortForward> forwards = new ArrayList<>();
+        for (String spec : options.strings(PORT_FORWARD)) {
+            try {
+                forwards.add(PortForward.parse(spec));
+            } catch (IllegalArgumentException e) {
+                throw new PreCreateCheckException(e.getMessage());
+            }
+        }
+        String image = options.string(IMAGE);
+        KvmDriver.Settings settings = new KvmDriver.Settings(context.machineName(), UUID.randomUUID().toString(),
+                options.integer(MEMORY), options.integer(CPU_COUNT), options.integer(DISK_SIZE), options.string(URI),
+                options.string(ACCEL), null, options.string(NETWORK), List.copyOf(forwards),
+                image == null ? null : Path.of(image).toAbsolutePath().toString(), options.string(SSH_USER),
+                freePort(), freePort(), context.sshKey().toString(), context.storeRoot().toString());
+        return new KvmDriver(context, settings, images, accel);
+    }
+
+    /** A port free on 127.0.0.1 now; QEMU binds it when the VM starts. */
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port on 127.0.0.1", e);
+        }
+    }
+
+    @Override
+    public Driver restore(MachineContext context, JsonNode settings, Map<String, String> secrets) {
+        try {
+            return new KvmDriver(context, JSON.treeToValue(settings, KvmDriver.Settings.class), images, accel);
+        } catch (Exception e) {
+            throw new DriverException("the kvm driver's settings of " + context.machineName() + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+}

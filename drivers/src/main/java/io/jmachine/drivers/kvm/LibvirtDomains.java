@@ -1,0 +1,163 @@
+package io.jmachine.drivers.kvm;
+
+import io.jmachine.drivers.DriverException;
+import io.jmachine.drivers.MachineState;
+import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.DomainInfo;
+import org.libvirt.Error;
+import org.libvirt.LibvirtException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The libvirt calls the kvm driver makes, each on its own connection (a CLI run makes a handful). */
+final class LibvirtDomains {
+
+    private final String uri;
+
+    LibvirtDomains(String uri) {
+        this.uri = uri;
+    }
+
+    /** Connects once, so that a create fails before it writes anything when libvirtd does not answer. */
+    void check() {
+        with("connect to " + uri, connect -> connect.getLibVersion());
+    }
+
+    void defineAndStart(String xml) {
+        with("define and start the domain", connect -> {
+            Domain domain = connect.domainDefineXML(xml);
+            try {
+                return domain.create();
+            } catch (LibvirtException e) {
+                // a domain that never ran is useless: leave nothing for rm to trip over
+                domain.undefine();
+                throw e;
+            }
+        });
+    }
+
+    void start(String name) {
+        with("start " + name, connect -> {
+            Domain domain = lookup(connect, name).orElseThrow(() -> missing(name));
+            return domain.isActive() == 1 ? 0 : domain.create();
+        });
+    }
+
+    /** Asks the guest to shut down (ACPI); returns at once. */
+    void shutdown(String name) {
+        with("shut down " + name, connect -> {
+            Domain domain = lookup(connect, name).orElseThrow(() -> missing(name));
+            if (domain.isActive() == 1) {
+                domain.shutdown();
+            }
+            return 0;
+        });
+    }
+
+    void destroy(String name) {
+        with("stop " + name, connect -> {
+            Optional<Domain> domain = lookup(connect, name);
+            if (domain.isPresent() && domain.get().isActive() == 1) {
+                domain.get().destroy();
+            }
+            return 0;
+        });
+    }
+
+    /** Stops and forgets the domain; a domain that is not there is fine. */
+    void remove(String name) {
+        with("remove " + name, connect -> {
+            Optional<Domain> domain = lookup(connect, name);
+            if (domain.isPresent()) {
+                if (domain.get().isActive() == 1) {
+                    domain.get().destroy();
+                }
+                domain.get().undefine();
+            }
+            return 0;
+        });
+    }
+
+    MachineState state(String name) {
+        return with("read the state of " + name, connect -> lookup(connect, name)
+                .map(domain -> {
+                    try {
+                        return stateOf(domain.getInfo().state);
+                    } catch (LibvirtException e) {
+                        return MachineState.ERROR;
+                    }
+                })
+                .orElse(MachineState.NONE));
+    }
+
+    /** Docker Machine's mapping of libvirt's states. */
+    static MachineState stateOf(DomainInfo.DomainState state) {
+        return switch (state) {
+            case VIR_DOMAIN_RUNNING, VIR_DOMAIN_BLOCKED -> MachineState.RUNNING;
+            case VIR_DOMAIN_PAUSED -> MachineState.PAUSED;
+            case VIR_DOMAIN_SHUTDOWN -> MachineState.STOPPING;
+            case VIR_DOMAIN_SHUTOFF -> MachineState.STOPPED;
+            case VIR_DOMAIN_CRASHED -> MachineState.ERROR;
+            case VIR_DOMAIN_NOSTATE -> MachineState.NONE;
+        };
+    }
+
+    private static Optional<Domain> lookup(Connect connect, String name) throws LibvirtException {
+        // looked up in the lists first: a failed lookup by name makes libvirt print its error on stderr
+        if (!List.of(connect.listDefinedDomains()).contains(name) && !activeNames(connect).contains(name)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(connect.domainLookupByName(name));
+        } catch (LibvirtException e) {
+            if (e.getError() != null && e.getError().getCode() == Error.ErrorNumber.VIR_ERR_NO_DOMAIN) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private static List<String> activeNames(Connect connect) throws LibvirtException {
+        List<String> names = new ArrayList<>();
+        for (int id : connect.listDomains()) {
+            try {
+                names.add(connect.domainLookupByID(id).getName());
+            } catch (LibvirtException e) {
+                // the domain stopped between the listing and the lookup
+            }
+        }
+        return names;
+    }
+
+    private static DriverException missing(String name) {
+        return new DriverException("libvirt has no domain " + name + "; remove the machine (jmachine rm -f " + name + ") and create it again");
+    }
+
+    private interface Call<T> {
+        T apply(Connect connect) throws LibvirtException;
+    }
+
+    private <T> T with(String what, Call<T> call) {
+        Connect connect;
+        try {
+            connect = new Connect(uri);
+        } catch (LibvirtException | UnsatisfiedLinkError | NoClassDefFoundError e) {
+            throw new DriverException("cannot " + what + ": libvirt at " + uri + " does not answer (" + e.getMessage() + "); "
+                    + "install libvirt-daemon-system and start libvirtd (and virtlogd), or pass another --kvm-uri", e);
+        }
+        try {
+            return call.apply(connect);
+        } catch (LibvirtException e) {
+            throw new DriverException("cannot " + what + " (libvirt at " + uri + "): " + e.getMessage(), e);
+        } finally {
+            try {
+                connect.close();
+            } catch (LibvirtException e) {
+                // the call's outcome is what matters; a failed close leaks one socket of a short-lived CLI
+            }
+        }
+    }
+}
