@@ -115,17 +115,13 @@ public final class KvmDriver implements Driver {
             requireTool("mmdebstrap", "mmdebstrap", missing);
             requireTool("mkfs.ext4", "e2fsprogs", missing);
         }
-        if (!missing.isEmpty()) {
-            throw new PreCreateCheckException("the kvm driver needs tools this host lacks; install them: apt-get install " + String.join(" ", missing));
-        }
+        requireTool("libvirtd", "libvirt-daemon-system", missing);
+        HostSetup host = HostSetup.forThisProcess();
+        host.install(missing);
         if (settings.image() != null && !Files.isReadable(Path.of(settings.image()))) {
             throw new PreCreateCheckException("--kvm-image " + settings.image() + " does not exist or cannot be read");
         }
-        try {
-            libvirt.check();
-        } catch (DriverException e) {
-            throw new PreCreateCheckException(e.getMessage());
-        }
+        host.startLibvirt(settings.connectionUri(), libvirt::check);
         if (libvirt.state(settings.machineName()) != MachineState.NONE) {
             throw new PreCreateCheckException("libvirt at " + settings.connectionUri() + " already has a domain named " + settings.machineName()
                     + "; remove it (virsh undefine " + settings.machineName() + ") or pick another machine name");

@@ -1,0 +1,110 @@
+package io.jmachine.drivers.kvm;
+
+import io.jmachine.drivers.DriverException;
+import io.jmachine.drivers.PreCreateCheckException;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Makes this host able to run VMs, so that `create -d kvm` works on a fresh machine: as root it installs the
+ * missing Debian packages and starts libvirtd when nothing answers, saying so; otherwise it names the exact
+ * commands to run.
+ */
+final class HostSetup {
+
+    private final boolean root;
+    private final PrintStream progress;
+
+    HostSetup(boolean root, PrintStream progress) {
+        this.root = root;
+        this.progress = progress;
+    }
+
+    static HostSetup forThisProcess() {
+        return new HostSetup("root".equals(System.getProperty("user.name")), System.err);
+    }
+
+    /** Installs the packages (apt-get) as root; refuses with the command to run otherwise. */
+    void install(List<String> packages) {
+        if (packages.isEmpty()) {
+            return;
+        }
+        String command = "apt-get update && apt-get install -y " + String.join(" ", packages);
+        if (!root || HostTools.find("apt-get").isEmpty()) {
+            throw new PreCreateCheckException("the kvm driver needs packages this host lacks; as root run: " + command);
+        }
+        progress.println("jmachine: installing host packages for the kvm driver: " + String.join(" ", packages));
+        run(List.of("apt-get", "update", "-q"), command);
+        List<String> install = new java.util.ArrayList<>(List.of("apt-get", "install", "-y", "-q", "--no-install-recommends"));
+        install.addAll(packages);
+        run(install, command);
+    }
+
+    /** Starts libvirtd (and virtlogd) when the local system libvirt does not answer; waits until it does. */
+    void startLibvirt(String uri, Runnable check) {
+        try {
+            check.run();
+            return;
+        } catch (DriverException notAnswering) {
+            if (!uri.equals("qemu:///system") || !root) {
+                throw new PreCreateCheckException(notAnswering.getMessage() + "; start libvirt as root: "
+                        + (systemd() ? "systemctl start libvirtd" : "virtlogd -d && libvirtd -d"));
+            }
+        }
+        progress.println("jmachine: libvirtd does not answer at " + uri + "; starting it");
+        if (systemd()) {
+            run(List.of("systemctl", "start", "libvirtd"), "systemctl start libvirtd");
+        } else {
+            run(List.of("virtlogd", "-d"), "virtlogd -d");
+            run(List.of("libvirtd", "-d"), "libvirtd -d");
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                check.run();
+                return;
+            } catch (DriverException stillDown) {
+                if (System.nanoTime() > deadline) {
+                    throw new PreCreateCheckException("libvirtd was started but does not answer at " + uri + " after 30 s: "
+                            + stillDown.getMessage());
+                }
+                sleep();
+            }
+        }
+    }
+
+    private static boolean systemd() {
+        return Files.isDirectory(Path.of("/run/systemd/system"));
+    }
+
+    private void run(List<String> command, String whatToRun) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+            process.getOutputStream().close();
+            if (!process.waitFor(15, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new PreCreateCheckException(String.join(" ", command) + " failed (output above); run it yourself: " + whatToRun);
+            }
+        } catch (IOException e) {
+            throw new PreCreateCheckException("cannot run " + command.get(0) + ": " + e.getMessage() + "; run it yourself: " + whatToRun);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PreCreateCheckException("interrupted while running " + String.join(" ", command));
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PreCreateCheckException("interrupted while waiting for libvirtd");
+        }
+    }
+}
