@@ -250,8 +250,23 @@ public final class MonitoredProcesses implements ContainerProcesses {
     public Usage usage(String id) throws IOException {
         CgroupStats stats = CgroupStats.read(cgroups, specs.cgroupsPath(id))
                 .orElseThrow(() -> new IOException("container " + id + " has no cgroup (is it running?)"));
-        return new Usage(stats.memoryUsage(), stats.memoryLimit().orElse(0), stats.memoryCache(), stats.cpuUsageNanos(),
+        // no limit: docker stats shows the host's memory, as dockerd does
+        return new Usage(stats.memoryUsage(), stats.memoryLimit().orElseGet(MonitoredProcesses::hostMemory), stats.memoryCache(),
+                stats.cpuUsageNanos(),
                 stats.pidsCurrent());
+    }
+
+    private static long hostMemory() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // fall through: unknown
+        }
+        return 0;
     }
 
     /** A monitor attach stream as the container side's attachment. */
