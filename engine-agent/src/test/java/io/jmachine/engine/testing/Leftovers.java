@@ -59,6 +59,10 @@ public final class Leftovers {
                 if (pid == self || except.contains(pid)) {
                     continue;
                 }
+                if (read(proc.resolve("status")).contains("\nState:\tZ")) {
+                    // a zombie holds nothing but its pid, and init reaps it once its parent (a killed conmon) is gone
+                    continue;
+                }
                 String cmdline = read(proc.resolve("cmdline")).replace('\0', ' ').strip();
                 String cgroup = read(proc.resolve("cgroup"));
                 if (cmdline.contains(dir.toString()) || containerIds.stream().anyMatch(cgroup::contains)) {
