@@ -1,34 +1,20 @@
 package io.jmachine.cli;
 
+import io.jmachine.provisioner.Machine;
 import io.jmachine.provisioner.Machines;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-
-import java.util.List;
-import java.util.concurrent.Callable;
 
 /** `jmachine kill NAME…`: Stop machines at once, without a clean shutdown. Several machines go in parallel. */
 @Command(name = "kill", description = "Stop machines at once, without a clean shutdown.")
-final class KillCommand implements Callable<Integer> {
-
-    @ParentCommand
-    JMachine root;
-
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(paramLabel = "NAME", arity = "0..*", description = "The machines (default: default).")
-    List<String> names = List.of();
+final class KillCommand extends LifecycleVerb {
 
     @Override
-    public Integer call() {
-        Machines machines = root.machines();
-        return ForEachMachine.run(names.isEmpty() ? List.of(JMachine.DEFAULT_MACHINE) : names, spec.commandLine().getErr(), name -> {
-            machines.kill(machines.load(name));
-            root.progress(name).report("killed");
-        });
+    void apply(Machines machines, Machine machine) {
+        machines.kill(machine);
+    }
+
+    @Override
+    String done() {
+        return "killed";
     }
 }
