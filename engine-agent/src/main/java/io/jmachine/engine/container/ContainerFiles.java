@@ -94,19 +94,8 @@ public final class ContainerFiles {
                 c.env(), c.entrypoint(), c.cmd(), c.healthcheck(), null, c.volumes(), c.workingDir(), c.labels(), c.onBuild(),
                 c.stopSignal(), c.shell());
         String createdBy = String.join(" ", ContainerCreation.commandLine(c));
-        synchronized (runner.lock(record.id())) {
-            boolean mounted = images.isRootfsMounted(record.id());
-            if (!mounted) {
-                images.mountRootfs(record.id(), io.jmachine.engine.image.Digest.parse(record.image()));
-            }
-            try {
-                return images.commit(new CommitRequest(record.id(), repo, tag, author, comment, changes, fromContainer, createdBy));
-            } finally {
-                if (!mounted) {
-                    images.unmountRootfs(record.id());
-                }
-            }
-        }
+        return withRoot(record.id(),
+                root -> images.commit(new CommitRequest(record.id(), repo, tag, author, comment, changes, fromContainer, createdBy)));
     }
 
     private <T> T withRoot(String idOrName, RootAction<T> action) throws IOException {

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
@@ -380,8 +379,4 @@ public final class ContainerRunner {
         cleanup.drain();
     }
 
-    /** For tests and wait: the instant a container is seen. */
-    Instant now() {
-        return clock.instant();
-    }
 }

@@ -251,22 +251,9 @@ public final class MonitoredProcesses implements ContainerProcesses {
         CgroupStats stats = CgroupStats.read(cgroups, specs.cgroupsPath(id))
                 .orElseThrow(() -> new IOException("container " + id + " has no cgroup (is it running?)"));
         // no limit: docker stats shows the host's memory, as dockerd does
-        return new Usage(stats.memoryUsage(), stats.memoryLimit().orElseGet(MonitoredProcesses::hostMemory), stats.memoryCache(),
+        return new Usage(stats.memoryUsage(), stats.memoryLimit().orElseGet(io.jmachine.engine.linux.MemInfo::totalBytes), stats.memoryCache(),
                 stats.cpuUsageNanos(),
                 stats.pidsCurrent());
-    }
-
-    private static long hostMemory() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // fall through: unknown
-        }
-        return 0;
     }
 
     /** A monitor attach stream as the container side's attachment. */

@@ -9,7 +9,6 @@ import io.jmachine.engine.image.ImageUsage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.List;
 
 /** The container side's view of the image package; also tells the image side which containers use an image. */
 public final class StoreImageAccess implements ImageAccess {
@@ -64,7 +63,4 @@ public final class StoreImageAccess implements ImageAccess {
         };
     }
 
-    List<String> tags(String imageId) {
-        return images.repoTags(Digest.parse(imageId));
-    }
 }

@@ -1,11 +1,9 @@
 package io.jmachine.engine.image;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.api.Filters;
 
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,31 +19,12 @@ public record ImageFilters(Map<String, List<String>> values) {
     public static final ImageFilters NONE = new ImageFilters(Map.of());
     private static final Set<String> LIST_KEYS = Set.of("dangling", "label", "label!", "reference", "before", "since", "until");
 
+    /** The `filters` query, parsed as every endpoint does (both clients' forms; see {@link Filters}). */
     public static ImageFilters parse(String query, ObjectMapper json) {
         if (query == null || query.isBlank()) {
             return NONE;
         }
-        Map<String, List<String>> values = new TreeMap<>();
-        try {
-            JsonNode root = json.readTree(query);
-            if (!root.isObject()) {
-                throw ApiException.badRequest("invalid filters: expected a JSON object, got " + query);
-            }
-            for (var field : (Iterable<Map.Entry<String, JsonNode>>) root::fields) {
-                List<String> list = new ArrayList<>();
-                if (field.getValue().isArray()) {
-                    field.getValue().forEach(v -> list.add(v.asText()));
-                } else if (field.getValue().isObject()) {
-                    field.getValue().fieldNames().forEachRemaining(list::add);
-                } else {
-                    list.add(field.getValue().asText());
-                }
-                values.put(field.getKey(), list);
-            }
-        } catch (IOException e) {
-            throw ApiException.badRequest("invalid filters " + query + ": " + e.getMessage());
-        }
-        return new ImageFilters(values);
+        return new ImageFilters(new TreeMap<>(Filters.parse(query, json).values()));
     }
 
     /** 400 for a key the endpoint does not know, with dockerd's wording. */

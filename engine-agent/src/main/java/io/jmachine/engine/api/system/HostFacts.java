@@ -14,7 +14,7 @@ public record HostFacts(String hostname, String kernelVersion, String operatingS
         return new HostFacts(readHostname(), System.getProperty("os.version"),
                 osRelease("PRETTY_NAME", "Linux"), osRelease("VERSION_ID", ""),
                 unameMachine(System.getProperty("os.arch")), Runtime.getRuntime().availableProcessors(),
-                memTotal(), Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")) ? 2 : 1);
+                io.jmachine.engine.linux.MemInfo.totalBytes(), Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")) ? 2 : 1);
     }
 
     /** Docker reports uname -m (x86_64), Java says amd64. */
@@ -53,16 +53,4 @@ public record HostFacts(String hostname, String kernelVersion, String operatingS
         return fallback;
     }
 
-    private static long memTotal() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // fall through
-        }
-        return Runtime.getRuntime().maxMemory();
-    }
 }
