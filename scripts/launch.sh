@@ -1,5 +1,5 @@
 # Sourced by the ./jmachine and ./jmachine-engine launchers.
-# launch MODULE JAR MAIN_CLASS [JVM_OPTION...] -- ARGS...
+# launch MODULE JAR MAIN_CLASS [TRAINING_CLASS] [JVM_OPTION...] -- ARGS...
 # Finds a JDK 21+, builds MODULE when its jar is missing or a source it is built from
 # changed since the last build, then runs MAIN_CLASS from MODULE/target.
 
@@ -50,8 +50,39 @@ build_module() {
   ) 9>"$JMACHINE_ROOT/.build.lock"
 }
 
+cache_is_stale() { # target cache
+  [ ! -f "$2" ] || [ -n "$(find "$1" -maxdepth 2 -name '*.jar' -newer "$2" -print -quit)" ]
+}
+
+# Sets STARTUP_CACHE to the JVM options that map a start-up cache of the program's classes.
+# JDK 25+ with a training class: an ahead-of-time cache (classes loaded and linked, and method profiles) that a
+# training run writes once after each build. Older JDKs: a dynamic CDS archive that the first run writes.
+# A cache that fails to write or no longer matches the class path is skipped silently: it only costs speed.
+startup_cache() {
+  local target=$1 name=$2 training=$3 classpath=$4; shift 4
+  local cache=$target/$name.aot
+  if [ -n "$training" ] && [ "$(jdk_major "$JMACHINE_JDK")" -ge 25 ] 2>/dev/null; then
+    if cache_is_stale "$target" "$cache"; then
+      (
+        flock 9
+        cache_is_stale "$target" "$cache" || exit 0 # a launcher beside this one wrote it meanwhile
+        rm -f "$cache"
+        echo "$(basename "$0"): writing the start-up cache (once after each build; later starts are quicker)" >&2
+        "$JMACHINE_JDK/bin/java" "$@" -XX:AOTCacheOutput="$cache" -Xlog:aot=off -Xlog:cds=off -cp "$classpath" "$training" >/dev/null 2>&1 \
+          || rm -f "$cache"
+      ) 9>"$target/.startup-cache.lock"
+    fi
+    STARTUP_CACHE=(-Xlog:aot=off -Xlog:cds=off)
+    [ -f "$cache" ] && STARTUP_CACHE+=(-XX:AOTCache="$cache")
+  else
+    STARTUP_CACHE=(-Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off -XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$target/$name.jsa")
+  fi
+}
+
+# launch MODULE JAR MAIN_CLASS [TRAINING_CLASS] [JVM_OPTION...] -- ARGS...
 launch() {
-  local module=$1 jar=$2 main=$3; shift 3
+  local module=$1 jar=$2 main=$3 training=; shift 3
+  [[ ${1:-} == io.* ]] && { training=$1; shift; }
   local jvm_options=()
   while [ $# -gt 0 ] && [ "$1" != -- ]; do jvm_options+=("$1"); shift; done
   [ $# -gt 0 ] && shift
@@ -61,5 +92,9 @@ launch() {
   if needs_build "$module" "$target/$jar" "$stamp"; then
     build_module "$module" "$stamp" || exit 1
   fi
-  exec "$JMACHINE_JDK/bin/java" "${jvm_options[@]}" -cp "$target/$jar:$target/lib/*" "$main" "$@"
+  # an explicit, sorted class path: the cache is valid only for the exact class path it was written with
+  local classpath=$target/$jar library
+  for library in "$target"/lib/*.jar; do classpath+=:$library; done
+  startup_cache "$target" "${jar%.jar}" "$training" "$classpath" "${jvm_options[@]}"
+  exec "$JMACHINE_JDK/bin/java" "${jvm_options[@]}" "${STARTUP_CACHE[@]}" -cp "$classpath" "$main" "$@"
 }

@@ -3,7 +3,6 @@ package io.jmachine.provisioner;
 import io.jmachine.drivers.Driver;
 import io.jmachine.drivers.MachineContext;
 import io.jmachine.provisioner.engine.ClientTls;
-import io.jmachine.provisioner.engine.EngineClient;
 import io.jmachine.provisioner.store.MachineConfig;
 
 import java.nio.file.Path;
@@ -28,7 +27,8 @@ public record Machine(MachineConfig config, Driver driver, MachineContext contex
         return context.machineDir().resolve("server-key.pem");
     }
 
-    public EngineClient engineClient() {
-        return new EngineClient(driver.engineUrl(), ClientTls.inDirectory(certPath()));
+    /** The client files the docker CLI uses for this machine. */
+    public ClientTls clientTls() {
+        return ClientTls.inDirectory(certPath());
     }
 }

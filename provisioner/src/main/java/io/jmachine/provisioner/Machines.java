@@ -9,6 +9,8 @@ import io.jmachine.drivers.DriverRegistry;
 import io.jmachine.drivers.MachineContext;
 import io.jmachine.drivers.MachineState;
 import io.jmachine.drivers.SshEndpoint;
+import io.jmachine.provisioner.engine.EngineClient;
+import io.jmachine.provisioner.engine.EngineConnections;
 import io.jmachine.provisioner.install.EngineInstaller;
 import io.jmachine.provisioner.install.EngineSettings;
 import io.jmachine.provisioner.ssh.SshClient;
@@ -50,6 +52,7 @@ public final class Machines {
     private final Templates templates;
     private final Clock clock;
     private final SshWaiter sshWaiter;
+    private final EngineConnections engineConnections = new EngineConnections();
 
     public Machines(MachineStore store, DriverRegistry drivers, CertificateAuthority ca, Templates templates, Clock clock, SshWaiter sshWaiter) {
         this.store = store;
@@ -170,7 +173,7 @@ public final class Machines {
         }
         Machine current = issueServerCertificate(machine);
         try (SshClient ssh = sshWaiter.connect(endpoint, current.context().knownHosts(), progress)) {
-            installer(current, ssh, progress).install(inputs(current, bundle, forceBundle), current.engineClient(),
+            installer(current, ssh, progress).install(inputs(current, bundle, forceBundle), engineClient(current),
                     current.driver().engineUrl().toString());
         }
     }
@@ -186,9 +189,13 @@ public final class Machines {
         }
         Machine current = issueServerCertificate(machine);
         try (SshClient ssh = sshWaiter.connect(sshEndpoint(current), current.context().knownHosts(), progress)) {
-            installer(current, ssh, progress).reconfigure(inputs(current, null, false), current.engineClient(),
+            installer(current, ssh, progress).reconfigure(inputs(current, null, false), engineClient(current),
                     current.driver().engineUrl().toString());
         }
+    }
+
+    private EngineClient engineClient(Machine machine) throws IOException {
+        return engineConnections.client(machine.driver().engineUrl(), machine.clientTls());
     }
 
     private Machine issueServerCertificate(Machine machine) throws IOException {
@@ -307,7 +314,7 @@ public final class Machines {
             return new MachineStatus(name, driver.name(), state, url, "", "");
         }
         try {
-            return new MachineStatus(name, driver.name(), state, url, machine.engineClient().version(timeout), "");
+            return new MachineStatus(name, driver.name(), state, url, engineClient(machine).version(timeout), "");
         } catch (IOException e) {
             return new MachineStatus(name, driver.name(), state, url, "", "engine unreachable: " + (e.getMessage() != null ? e.getMessage() : e));
         } catch (InterruptedException e) {

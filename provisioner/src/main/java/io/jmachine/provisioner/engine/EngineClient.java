@@ -19,15 +19,18 @@ public final class EngineClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI engineUrl;
-    private final ClientTls tls;
+    private final HttpClient http;
 
-    /** @param engineUrl {@code tcp://HOST:PORT}, as DOCKER_HOST */
-    public EngineClient(URI engineUrl, ClientTls tls) {
+    /**
+     * @param engineUrl {@code tcp://HOST:PORT}, as DOCKER_HOST
+     * @param http      a client set up with the machine's TLS files (see {@link EngineConnections})
+     */
+    EngineClient(URI engineUrl, HttpClient http) {
         if (!"tcp".equals(engineUrl.getScheme())) {
             throw new IllegalArgumentException("engine URLs are tcp://HOST:PORT, got " + engineUrl);
         }
         this.engineUrl = engineUrl;
-        this.tls = tls;
+        this.http = http;
     }
 
     /** Returns when the engine answers `/_ping` with OK within the timeout; throws with the cause otherwise. */
@@ -50,9 +53,7 @@ public final class EngineClient {
 
     private HttpResponse<String> get(String path, Duration timeout) throws IOException, InterruptedException {
         URI uri = URI.create("https://" + engineUrl.getRawAuthority() + path);
-        try (HttpClient client = HttpClient.newBuilder().sslContext(tls.sslContext()).connectTimeout(timeout)
-                .version(HttpClient.Version.HTTP_1_1).build()) {
-            return client.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
-        }
+        // the request timeout bounds the connect too, so one shared client serves callers with different timeouts
+        return http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Benchmark: wall time of the quick CLI verbs, JVM start included, as a user runs them through ./jmachine.
+# `ls` over 10 machines whose engine answers over mutual TLS (one jmachine-engine on loopback that all ten point
+# at, with a server certificate from the store's CA), and `env`, `inspect -f`, `version`. Medians of RUNS runs
+# (default 10). Prints one line per figure; bounded; removes everything it made.
+#   bench/cli-startup.sh            (as root, from anywhere)
+# Targets (issue 5): `jmachine ls` with 10 machines <= 0.5 s; `jmachine env` <= 0.3 s.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+RUNS=${RUNS:-10}
+MACHINES=${MACHINES:-10}
+WORK=$(mktemp -d /tmp/jm-cli-bench.XXXXXX)
+STORE=$WORK/store
+ENGINE_PID=
+
+cleanup() {
+  set +e
+  [ -n "$ENGINE_PID" ] && kill -TERM "$ENGINE_PID" 2>/dev/null
+  [ -n "$ENGINE_PID" ] && for _ in $(seq 50); do kill -0 "$ENGINE_PID" 2>/dev/null || break; sleep 0.2; done
+  grep -o " $WORK[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.0f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+now_ms() { date +%s%N | awk '{ printf "%.1f\n", $1 / 1000000 }'; }
+time_ms() { local t0 t1; t0=$(now_ms); "$@" >/dev/null 2>&1; t1=$(now_ms); awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f\n", b - a }'; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+JM=("$ROOT/jmachine" -s "$STORE")
+
+"${JM[@]}" version >/dev/null # builds the CLI and writes its start-up cache when needed, outside the timing
+"$ROOT/jmachine-engine" --version >/dev/null
+
+PORT=$(free_port)
+for i in $(seq "$MACHINES"); do "${JM[@]}" create -d none --url "tcp://127.0.0.1:$PORT" "bench$i" >/dev/null 2>&1; done
+# a server certificate from the store's CA, so the engine accepts the machines' client certificate
+CERTS=$STORE/certs
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=localhost \
+  -keyout "$WORK/server-key.pem" -out "$WORK/server.csr" 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >"$WORK/server.ext"
+openssl x509 -req -in "$WORK/server.csr" -CA "$CERTS/ca.pem" -CAkey "$CERTS/ca-key.pem" -CAcreateserial \
+  -days 1 -extfile "$WORK/server.ext" -out "$WORK/server.pem" 2>/dev/null
+setsid "$ROOT/jmachine-engine" -H "tcp://127.0.0.1:$PORT" --tlsverify --tlscacert "$CERTS/ca.pem" \
+  --tlscert "$WORK/server.pem" --tlskey "$WORK/server-key.pem" --data-root "$WORK/data" --exec-root "$WORK/exec" \
+  --bridge jmclibench0 --bip 10.197.0.0/24 >"$WORK/engine.log" 2>&1 &
+ENGINE_PID=$!
+for _ in $(seq 150); do "${JM[@]}" ls 2>/dev/null | grep -q 'bench1 .* v[0-9]' && break; sleep 0.2; done
+"${JM[@]}" ls | grep -q 'bench1 .* v[0-9]' || { echo "the engine did not answer the machines over TLS:"; tail "$WORK/engine.log"; exit 1; }
+answering=$("${JM[@]}" ls -q --filter state=Running | wc -l)
+
+figure() { # label target command...
+  local label=$1 target=$2; shift 2
+  local m; m=$(for _ in $(seq "$RUNS"); do time_ms "$@"; done | median)
+  printf '%-44s %6s ms   (target %s)\n' "$label" "$m" "$target"
+}
+echo "== jmachine CLI wall time, JVM start included (median of $RUNS; $(nproc) cores; JDK $("$ROOT/jmachine" version | sed -n 's/.*(Java \(.*\))/\1/p'))"
+figure "ls, $MACHINES machines ($answering answering over TLS)" "<= 500 ms" "${JM[@]}" ls
+figure "env bench1" "<= 300 ms" "${JM[@]}" env bench1
+figure "inspect -f {{.DriverName}} bench1" "-" "${JM[@]}" inspect -f '{{.DriverName}}' bench1
+figure "version" "-" "${JM[@]}" version

@@ -1,0 +1,101 @@
+package io.jmachine.cli;
+
+import io.jmachine.drivers.DriverRegistry;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The training run behind the CLI's ahead-of-time cache (JDK 25's -XX:AOTCacheOutput): it runs the quick verbs
+ * people and scripts call most (ls, env, inspect, config…) against a throwaway store, so that the classes they load
+ * and link, and the methods they warm, are what the cache holds. Without it the cache would hold whatever the first
+ * command happened to load, usually `version`. It touches nothing outside its temporary folder and no network beyond
+ * a refused connection to 127.0.0.1.
+ */
+public final class StartupTraining {
+
+    // port 1 on loopback refuses at once: ls and status go through TLS set-up without waiting
+    private static final String TRAINING_URL = "tcp://127.0.0.1:1";
+
+    private StartupTraining() {}
+
+    /** The verbs, in order; each runs in this JVM as `jmachine ARGS` would. */
+    static List<List<String>> verbs(String store) {
+        List<String> storeFlag = List.of("-s", store);
+        return Stream.of(
+                List.of("version"),
+                List.of("create", "-d", "none", "--url", TRAINING_URL, "training1"),
+                List.of("create", "-d", "none", "--url", TRAINING_URL, "training2"),
+                List.of("ls"),
+                List.of("ls", "-q"),
+                List.of("ls", "--format", "{{.Name}} {{.State}}"),
+                List.of("ls", "--format", "json"),
+                List.of("env", "training1"),
+                List.of("env", "--shell", "fish", "training1"),
+                List.of("env", "-u"),
+                List.of("inspect", "training1"),
+                List.of("inspect", "-f", "{{.DriverName}}", "training1"),
+                List.of("config", "training1"),
+                List.of("url", "training1"),
+                List.of("ip", "training1"),
+                List.of("status", "training1"),
+                List.of("active"),
+                List.of("rm", "-y", "training1", "training2"))
+                .map(verb -> Stream.concat(storeFlag.stream(), verb.stream()).toList())
+                .toList();
+    }
+
+    /** Runs every verb; returns the ones that failed (the output is dropped: a cache, not a test, is the product). */
+    static List<String> run(Path store) {
+        Map<String, String> environment = new HashMap<>(System.getenv());
+        environment.put("DOCKER_HOST", TRAINING_URL); // as after `eval $(jmachine env training1)`: `active` answers
+        environment.remove("JMACHINE_STORAGE_PATH");
+        environment.putIfAbsent("SHELL", "/bin/bash");
+        List<String> failures = new ArrayList<>();
+        for (List<String> verb : verbs(store.toString())) {
+            CommandLine commandLine = JMachine.commandLine(DriverRegistry.builtIn(), environment);
+            commandLine.setOut(new PrintWriter(new StringWriter()));
+            commandLine.setErr(new PrintWriter(new StringWriter()));
+            if (commandLine.execute(verb.toArray(String[]::new)) != 0) {
+                failures.add(String.join(" ", verb));
+            }
+        }
+        return failures;
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path store = Files.createTempDirectory("jmachine-training-");
+        try {
+            List<String> failures = run(store);
+            if (!failures.isEmpty()) {
+                // still a usable cache: it only lacks what the failed verbs would have loaded
+                System.err.println("jmachine: training verbs failed, the start-up cache is partial: " + failures);
+            }
+        } finally {
+            deleteTree(store);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}

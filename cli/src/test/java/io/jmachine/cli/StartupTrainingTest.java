@@ -1,0 +1,36 @@
+package io.jmachine.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StartupTrainingTest {
+
+    // a verb that starts failing would leave its classes out of the start-up cache without anyone noticing
+    @Test
+    void everyTrainingVerbSucceedsAndLeavesNoMachineBehind(@TempDir Path store) throws IOException {
+        assertEquals(java.util.List.of(), StartupTraining.run(store));
+        Path machines = store.resolve("machines");
+        if (Files.isDirectory(machines)) {
+            try (Stream<Path> left = Files.list(machines)) {
+                assertEquals(0, left.count(), "the training removes the machines it made");
+            }
+        }
+    }
+
+    @Test
+    void theVerbsCoverTheQuickCommandsAgainstTheGivenStore() {
+        var verbs = StartupTraining.verbs("/tmp/s");
+        assertTrue(verbs.stream().allMatch(verb -> verb.subList(0, 2).equals(java.util.List.of("-s", "/tmp/s"))));
+        for (String quick : new String[] {"ls", "env", "inspect", "config", "url", "status"}) {
+            assertTrue(verbs.stream().anyMatch(verb -> verb.get(2).equals(quick)), quick);
+        }
+    }
+}
