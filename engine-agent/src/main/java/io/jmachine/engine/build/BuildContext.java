@@ -37,7 +37,7 @@ public final class BuildContext implements AutoCloseable {
         Files.createDirectories(tempParent);
         Path root = Files.createTempDirectory(tempParent, "context-");
         try {
-            TarExtractor.extract(tar, root, TarExtractor.Options.PLAIN);
+            TarExtractor.extract(new TarEndPadding(tar), root, TarExtractor.Options.PLAIN);
             String name = dockerfileName == null || dockerfileName.isEmpty() ? "Dockerfile" : dockerfileName;
             Path file = RootedPath.resolve(root, "/" + name, true);
             if (!Files.isRegularFile(file) && (dockerfileName == null || dockerfileName.isEmpty())) {

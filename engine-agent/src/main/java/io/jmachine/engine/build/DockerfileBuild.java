@@ -227,7 +227,7 @@ final class DockerfileBuild {
         Digest parent = requireImage(state, instruction);
         List<String> containerEnv = new ArrayList<>(state.config.env);
         containerEnv.addAll(argPairs);
-        Image image = runs.run(parent, command, containerEnv, state.config.build(), createdBy, output, request.remove());
+        Image image = runs.run(parent, command, containerEnv, state.config.build(), createdBy, output, !request.remove());
         stepDone(state, key, image.id());
     }
 
