@@ -2,6 +2,7 @@ package io.jmachine.engine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jmachine.engine.api.Router;
+import io.jmachine.engine.api.build.BuildRoutes;
 import io.jmachine.engine.api.containers.ArchiveRoutes;
 import io.jmachine.engine.api.containers.ContainerRoutes;
 import io.jmachine.engine.api.containers.DiskUsageRoutes;
@@ -13,6 +14,8 @@ import io.jmachine.engine.api.system.EventRoutes;
 import io.jmachine.engine.api.system.HostFacts;
 import io.jmachine.engine.api.system.SystemRoutes;
 import io.jmachine.engine.api.volumes.VolumeRoutes;
+import io.jmachine.engine.build.ImageBuilder;
+import io.jmachine.engine.build.LocalBaseImages;
 import io.jmachine.engine.config.ConfigException;
 import io.jmachine.engine.config.EngineConfig;
 import io.jmachine.engine.container.CniContainerNetworking;
@@ -119,6 +122,8 @@ final class EngineServices {
         new VolumeRoutes(volumes).register(router);
         new ArchiveRoutes(new ContainerFiles(containers, images)).register(router);
         new NetworkRoutes(network, containers, clock).register(router);
+        // base images come from the local store until the registry client is wired in as another BaseImages
+        new BuildRoutes(new ImageBuilder(images, containers, new LocalBaseImages(images), config.dataRoot(), json)).register(router);
         return new EngineServices(images, containers, ports, network);
     }
 

@@ -80,10 +80,11 @@ public final class ContainerFiles {
     }
 
     public void export(String idOrName, OutputStream out) throws IOException {
-        ContainerRecord record = store.resolve(idOrName);
-        synchronized (runner.lock(record.id())) {
-            images.exportRootfs(record.id(), out);
-        }
+        // a container never started has no root file system yet: withRoot makes (and mounts) it, as dockerd's export does
+        withRoot(idOrName, root -> {
+            images.exportRootfs(store.resolve(idOrName).id(), out);
+            return null;
+        });
     }
 
     public Image commit(String idOrName, String repo, String tag, String author, String comment, List<String> changes,

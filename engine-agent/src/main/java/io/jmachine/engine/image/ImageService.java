@@ -188,6 +188,25 @@ public final class ImageService {
         }
     }
 
+    /**
+     * A build step that changes only the config (ENV, LABEL, CMD…): a child of {@code parentId} with the same
+     * layers and an empty-layer history entry; with no parent ({@code FROM scratch}), a first image without layers.
+     */
+    public Image commitConfig(Digest parentId, ImageConfig.RunConfig runConfig, String createdBy) throws IOException {
+        lock.lock();
+        try {
+            String created = Rfc3339.format(Instant.now());
+            ImageConfig.History entry = new ImageConfig.History(created, createdBy, null, null, Boolean.TRUE);
+            ImageConfig base = parentId == null
+                    ? new ImageConfig(goArch(), "linux", null, created, null, null, null, EngineVersion.DOCKER_COMPATIBLE,
+                    runConfig, new ImageConfig.RootFs("layers", List.of()), List.of())
+                    : resolve(parentId.toString()).config().withParent(parentId.toString());
+            return images.put(base.withConfig(runConfig).withLayer(Digest.EMPTY_TAR, entry));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ---- removal ----
 
     /** {@code docker rmi}, with Docker's conflict rules; {@code prune} also removes untagged parents left unused. */

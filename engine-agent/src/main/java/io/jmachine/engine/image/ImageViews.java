@@ -59,8 +59,12 @@ public final class ImageViews {
             boolean untagged = refs.isEmpty();
             // a reference filter also narrows the references shown, as dockerd does
             List<ImageReference> shown = refs.stream().filter(r -> filters.matchesReferences(List.of(r))).toList();
-            if (!all && untagged && dangling == null && !service.images().children(image.id()).isEmpty()) {
+            boolean hasChildren = !service.images().children(image.id()).isEmpty();
+            if (!all && untagged && dangling == null && hasChildren) {
                 continue; // an intermediate image: docker images hides it without -a
+            }
+            if (Boolean.TRUE.equals(dangling) && hasChildren) {
+                continue; // dockerd's dangling images are untagged heads: a build step's image, a parent, is not one
             }
             if ((dangling != null && dangling != untagged)
                     || !filters.matchesLabels(image.config().config().labelsOrEmpty())

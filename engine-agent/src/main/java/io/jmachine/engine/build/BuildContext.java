@@ -1,0 +1,118 @@
+package io.jmachine.engine.build;
+
+import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.archive.RootedPath;
+import io.jmachine.engine.archive.TarExtractor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * The build context the client sent (a tar) unpacked into a folder of its own, with what {@code .dockerignore}
+ * leaves out removed, as the daemon does after the CLI's own filtering (the CLI adds a stdin or outside
+ * Dockerfile under a random name and lists it there). Close deletes the folder.
+ */
+public final class BuildContext implements AutoCloseable {
+
+    private final Path root;
+    private final String dockerfile;
+
+    private BuildContext(Path root, String dockerfile) {
+        this.root = root;
+        this.dockerfile = dockerfile;
+    }
+
+    /**
+     * Unpacks {@code tar} under {@code tempParent}, reads the Dockerfile named {@code dockerfileName} (empty:
+     * "Dockerfile", or "dockerfile" when only that exists), then applies {@code .dockerignore}.
+     */
+    public static BuildContext unpack(InputStream tar, Path tempParent, String dockerfileName) throws IOException {
+        Files.createDirectories(tempParent);
+        Path root = Files.createTempDirectory(tempParent, "context-");
+        try {
+            TarExtractor.extract(new TarEndPadding(tar), root, TarExtractor.Options.PLAIN);
+            String name = dockerfileName == null || dockerfileName.isEmpty() ? "Dockerfile" : dockerfileName;
+            Path file = RootedPath.resolve(root, "/" + name, true);
+            if (!Files.isRegularFile(file) && (dockerfileName == null || dockerfileName.isEmpty())) {
+                file = root.resolve("dockerfile");
+            }
+            if (!Files.isRegularFile(file)) {
+                throw ApiException.badRequest("Cannot locate specified Dockerfile: " + name);
+            }
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            Path ignoreFile = root.resolve(".dockerignore");
+            if (Files.isRegularFile(ignoreFile, LinkOption.NOFOLLOW_LINKS)) {
+                removeIgnored(root, DockerIgnore.parse(Files.readString(ignoreFile, StandardCharsets.UTF_8)));
+            }
+            return new BuildContext(root, text);
+        } catch (IOException | RuntimeException e) {
+            TarExtractor.deleteTree(root);
+            throw e;
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public String dockerfile() {
+        return dockerfile;
+    }
+
+    /** Deletes ignored files, and ignored folders once nothing an exception kept is left in them. */
+    static void removeIgnored(Path root, DockerIgnore ignore) throws IOException {
+        if (ignore.isEmpty()) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                // without exceptions nothing below an ignored folder can stay: drop it whole
+                if (!dir.equals(root) && !ignore.hasExceptions() && ignore.excludes(relative(root, dir))) {
+                    TarExtractor.deleteTree(dir);
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (ignore.excludes(relative(root, file))) {
+                    Files.delete(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+                if (failure != null) {
+                    throw failure;
+                }
+                if (!dir.equals(root) && ignore.excludes(relative(root, dir))) {
+                    try (var entries = Files.list(dir)) {
+                        if (entries.findAny().isEmpty()) {
+                            Files.delete(dir);
+                        }
+                    }
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    static String relative(Path root, Path path) {
+        return root.relativize(path).toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        TarExtractor.deleteTree(root);
+    }
+}

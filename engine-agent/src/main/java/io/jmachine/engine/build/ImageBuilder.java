@@ -1,0 +1,110 @@
+package io.jmachine.engine.build;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.archive.TarExtractor;
+import io.jmachine.engine.container.ContainerFiles;
+import io.jmachine.engine.container.ContainerService;
+import io.jmachine.engine.image.Digest;
+import io.jmachine.engine.image.ImageReference;
+import io.jmachine.engine.image.ImageService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code docker build} with the legacy builder: a context and a Dockerfile in, an image (tagged as asked)
+ * out, and dockerd's progress messages on the way. State under the data root: {@code build/cache.json} (the
+ * layer cache) and {@code build/tmp} (unpacked contexts, emptied at start).
+ */
+public final class ImageBuilder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ImageBuilder.class);
+
+    /** A request whose context is unpacked and whose Dockerfile parsed: what can fail as a plain HTTP error did. */
+    public record Prepared(BuildRequest request, BuildContext context, Dockerfile dockerfile, List<ImageReference> tags)
+            implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            context.close();
+        }
+    }
+
+    private final ImageService images;
+    private final BaseImages bases;
+    private final LayerCache cache;
+    private final LayerSteps layers;
+    private final RunStep runs;
+    private final Path temp;
+
+    public ImageBuilder(ImageService images, ContainerService containers, BaseImages bases, Path dataRoot, ObjectMapper json) {
+        this.images = images;
+        this.bases = bases;
+        this.cache = new LayerCache(dataRoot.resolve("build/cache.json"), json, id -> images.find(id.toString()).isPresent());
+        this.layers = new LayerSteps(images);
+        this.runs = new RunStep(containers, new ContainerFiles(containers, images));
+        this.temp = dataRoot.resolve("build/tmp");
+        try {
+            TarExtractor.deleteTree(temp);
+            Files.createDirectories(temp);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + temp, e);
+        }
+    }
+
+    /** Checks the tags, unpacks the context and parses the Dockerfile; 400 for what the client got wrong. */
+    public Prepared prepare(BuildRequest request, InputStream contextTar) throws IOException {
+        List<ImageReference> tags = new ArrayList<>();
+        for (String tag : request.tags()) {
+            try {
+                ImageReference reference = ImageReference.parse(tag);
+                tags.add(reference.tag() == null && reference.digest() == null ? reference.withTag("latest") : reference);
+            } catch (ApiException e) {
+                throw ApiException.badRequest("invalid reference format: " + tag + " (" + e.getMessage() + ")");
+            }
+        }
+        BuildContext context = BuildContext.unpack(contextTar, temp, request.dockerfile());
+        try {
+            Dockerfile dockerfile = DockerfileParser.parse(context.dockerfile());
+            dockerfile.stagesUpTo(request.target());
+            return new Prepared(request, context, dockerfile, tags);
+        } catch (BuildException e) {
+            context.close();
+            throw ApiException.badRequest(e.getMessage());
+        } catch (RuntimeException e) {
+            context.close();
+            throw e;
+        }
+    }
+
+    /** Builds; a failure is reported in the output (Docker's errorDetail), not thrown. Returns the image, or null. */
+    public Digest build(Prepared prepared, BuildOutput output) {
+        try {
+            Digest image = new DockerfileBuild(images, bases, cache, layers, runs, prepared.context(), prepared.dockerfile(),
+                    prepared.request(), output).run();
+            output.aux(image.toString());
+            output.stream("Successfully built " + image.shortHex() + "\n");
+            for (ImageReference tag : prepared.tags()) {
+                images.tag(image.toString(), tag.name(), tag.tag());
+                output.stream("Successfully tagged " + tag.familiar() + "\n");
+            }
+            output.quietResult(image.toString());
+            return image;
+        } catch (BuildException e) {
+            output.error(e.getMessage(), e.code());
+        } catch (ApiException e) {
+            output.error(e.getMessage(), 0);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("build failed", e);
+            output.error("the build failed: " + e.getMessage(), 0);
+        }
+        return null;
+    }
+}
