@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jmachine.engine.api.ApiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -23,6 +25,8 @@ import java.util.function.Supplier;
  * container must not overlap (the engine serializes them); calls for different containers may.
  */
 public final class NetworkService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NetworkService.class);
 
     private static final String LOOPBACK = "lo";
 
@@ -303,8 +307,14 @@ public final class NetworkService implements AutoCloseable {
         int cleaned = 0;
         for (String containerId : store.containerIds()) {
             if (!liveContainerIds.contains(containerId)) {
-                detach(containerId);
-                cleaned++;
+                try {
+                    detach(containerId);
+                    cleaned++;
+                } catch (RuntimeException e) {
+                    // the engine must come up even when a dead container's DEL fails (its veth or bridge already
+                    // gone): the record stays, so the next sweep or `docker rm` tries again
+                    LOG.warn("could not clean up the network of gone container {}: {}", containerId, e.getMessage());
+                }
             }
         }
         Set<String> liveNames = new HashSet<>();
