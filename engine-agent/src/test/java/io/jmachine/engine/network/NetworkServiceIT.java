@@ -188,6 +188,26 @@ class NetworkServiceIT {
     }
 
     @Test
+    void aSweepWhoseDelFailsKeepsTheRecordForTheNextSweepInsteadOfFailing() throws Exception {
+        String id = containerId();
+        service.attach(id, NetworkMode.defaultBridge());
+        Path record;
+        try (var files = Files.walk(stateRoot)) {
+            record = files.filter(f -> f.getFileName().toString().startsWith(id)).findFirst().orElseThrow();
+        }
+        String good = Files.readString(record);
+        assertTrue(good.contains("\"type\":\"bridge\""), good);
+        Files.writeString(record, good.replace("\"type\":\"bridge\"", "\"type\":\"jm-no-such-plugin\""));
+
+        NetworkService restarted = NetworkService.create(settings, MAPPER);
+        restarted.sweep(Set.of()); // threw before, and so stopped the engine from starting
+        assertEquals(List.of(id), restarted.attachedContainers(), "its record stays for a retry");
+
+        Files.writeString(record, good);
+        assertEquals(1, NetworkService.create(settings, MAPPER).sweep(Set.of()), "the next sweep finishes the job");
+    }
+
+    @Test
     void detachCleansUpEvenWhenTheNamespaceWasDeletedBehindItsBack() {
         String id = containerId();
         service.attach(id, NetworkMode.defaultBridge());
