@@ -149,6 +149,11 @@ class GenericMachineIT {
         assertTrue(create.err().contains("(m1) [1/6] detect the host's operating system"), create.err());
         assertTrue(create.err().contains("(m1) runtime packages: all present"), create.err());
         assertTrue(create.err().contains("[6/6] wait for the engine at tcp://127.0.0.1:" + enginePort + ": done"), create.err());
+        // one line per phase, with the time since create started: what bench/create.sh times
+        assertTrue(create.err().lines().anyMatch(l -> l.matches("\\(m1\\) host created \\(\\d+\\.\\d s\\)")), create.err());
+        assertTrue(create.err().lines().anyMatch(l -> l.matches("\\(m1\\) SSH is up \\(\\d+\\.\\d s\\); provisioning…")), create.err());
+        assertTrue(create.err().lines().anyMatch(l -> l.matches("\\(m1\\) engine answering over TLS at tcp://127\\.0\\.0\\.1:"
+                + enginePort + " \\(\\d+\\.\\d s\\)")), create.err());
         assertTrue(Files.exists(host.resolve("opt/bin/jmachine-engine")));
         assertEquals("rw-------", Files.getPosixFilePermissions(host.resolve("etc/server-key.pem")).stream()
                 .map(Object::toString).sorted().toList().equals(List.of("OWNER_READ", "OWNER_WRITE")) ? "rw-------" : "other");

@@ -32,6 +32,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -109,12 +110,14 @@ public final class Machines {
         store.saveSecrets(name, driver.secrets());
         copyClientCertificates(context);
         Machine machine = new Machine(config, driver, context);
+        long started = System.nanoTime();
         try {
             progress.report("creating the host with the " + driver.name() + " driver");
             driver.create();
+            progress.report("host created " + since(started));
             machine = saveDriver(machine);
             if (driver.ssh().isPresent()) {
-                provision(machine, request.bundle(), false, progress);
+                provision(machine, request.bundle(), false, progress, started);
             }
         } catch (RuntimeException | IOException e) {
             throw new DriverException("creating " + name + " failed: " + e.getMessage() + "\nThe machine is kept so that you can look at it "
@@ -167,15 +170,28 @@ public final class Machines {
      * addresses, and runs the install flow.
      */
     public void provision(Machine machine, Path bundle, boolean forceBundle, Progress progress) throws IOException {
+        provision(machine, bundle, forceBundle, progress, System.nanoTime());
+    }
+
+    /** {@code started}: when the verb started (System.nanoTime()), for the elapsed times of the phase lines. */
+    private void provision(Machine machine, Path bundle, boolean forceBundle, Progress progress, long started) throws IOException {
         SshEndpoint endpoint = sshEndpoint(machine);
         if (!Files.isRegularFile(bundle)) {
             throw missingBundle(bundle);
         }
         Machine current = issueServerCertificate(machine);
+        progress.report("waiting for SSH on " + endpoint.host() + ":" + endpoint.port() + "…");
         try (SshClient ssh = sshWaiter.connect(endpoint, current.context().knownHosts(), progress)) {
+            progress.report("SSH is up " + since(started) + "; provisioning…");
             installer(current, ssh, progress).install(inputs(current, bundle, forceBundle), engineClient(current),
                     current.driver().engineUrl().toString());
         }
+        progress.report("engine answering over TLS at " + current.driver().engineUrl() + " " + since(started));
+    }
+
+    /** "(12.3 s)": the time since {@code started} (System.nanoTime()), as the phase lines show it. */
+    static String since(long started) {
+        return String.format(Locale.ROOT, "(%.1f s)", (System.nanoTime() - started) / 1e9);
     }
 
     /**

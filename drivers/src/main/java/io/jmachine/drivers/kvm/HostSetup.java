@@ -7,7 +7,13 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,6 +49,43 @@ final class HostSetup {
         List<String> install = new java.util.ArrayList<>(List.of("apt-get", "install", "-y", "-q", "--no-install-recommends"));
         install.addAll(packages);
         run(install, command);
+    }
+
+    /**
+     * Gives a root-only {@code device} (/dev/kvm where no udev rule ran, e.g. in a container) to {@code group} with mode
+     * 0660, as Debian's udev rule does. libvirt checks /dev/kvm as its QEMU user: while that user cannot open it,
+     * libvirt finds its cached QEMU capabilities stale and probes QEMU again at every define (tens of seconds).
+     * Not root, it says what to run instead; a device that is missing or already shared is left alone.
+     */
+    void shareKvmDevice(Path device, String group) {
+        PosixFileAttributes attributes;
+        GroupPrincipal kvm;
+        try {
+            attributes = Files.readAttributes(device, PosixFileAttributes.class);
+            kvm = device.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+        } catch (IOException | UnsupportedOperationException e) {
+            return; // no such device or group: nothing to share, or nothing to share it with
+        }
+        Set<PosixFilePermission> permissions = attributes.permissions();
+        boolean rootOnly = !permissions.contains(PosixFilePermission.GROUP_WRITE) && !permissions.contains(PosixFilePermission.OTHERS_WRITE);
+        if (!rootOnly) {
+            return;
+        }
+        String command = "chgrp " + group + " " + device + " && chmod 0660 " + device;
+        if (!root) {
+            progress.println("jmachine: " + device + " is root-only, so libvirt probes QEMU again at every define (slow); as root run: " + command);
+            return;
+        }
+        try {
+            Files.getFileAttributeView(device, PosixFileAttributeView.class).setGroup(kvm);
+            Set<PosixFilePermission> shared = EnumSet.copyOf(permissions);
+            shared.addAll(List.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE));
+            Files.setPosixFilePermissions(device, shared);
+            progress.println("jmachine: " + device + " was root-only (no udev rule applied); gave it to group " + group
+                    + " (0660) as udev does, so that libvirt stops probing QEMU at every define");
+        } catch (IOException e) {
+            progress.println("jmachine: could not share " + device + " (" + e.getMessage() + "); defines stay slow until you run: " + command);
+        }
     }
 
     /** Starts libvirtd (and virtlogd) when the local system libvirt does not answer; waits until it does. */

@@ -121,6 +121,7 @@ public final class KvmDriver implements Driver {
         if (settings.image() != null && !Files.isReadable(Path.of(settings.image()))) {
             throw new PreCreateCheckException("--kvm-image " + settings.image() + " does not exist or cannot be read");
         }
+        host.shareKvmDevice(Path.of("/dev/kvm"), "kvm");
         host.startLibvirt(settings.connectionUri(), libvirt::check);
         if (libvirt.state(settings.machineName()) != MachineState.NONE) {
             throw new PreCreateCheckException("libvirt at " + settings.connectionUri() + " already has a domain named " + settings.machineName()

@@ -3,13 +3,20 @@ package io.jmachine.drivers.kvm;
 import io.jmachine.drivers.DriverException;
 import io.jmachine.drivers.PreCreateCheckException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,5 +55,46 @@ class HostSetupTest {
                 () -> new HostSetup(true, new PrintStream(progress)).startLibvirt("qemu+ssh://h/system", down));
         assertTrue(remote.getMessage().startsWith("cannot connect to qemu+ssh://h/system; start libvirt as root: "), remote.getMessage());
         assertThrows(PreCreateCheckException.class, () -> new HostSetup(false, new PrintStream(progress)).startLibvirt("qemu:///system", down));
+    }
+
+    /** A stand-in for /dev/kvm, shared with the file's own group (which surely exists). */
+    private static Path rootOnlyDevice(Path dir) throws IOException {
+        Path device = Files.createFile(dir.resolve("kvm"));
+        Files.setPosixFilePermissions(device, PosixFilePermissions.fromString("rw-------"));
+        return device;
+    }
+
+    private static String groupOf(Path file) throws IOException {
+        return Files.readAttributes(file, PosixFileAttributes.class).group().getName();
+    }
+
+    @Test
+    void asRootARootOnlyKvmDeviceIsGivenToTheGroupAsUdevDoes(@TempDir Path dir) throws IOException {
+        Path device = rootOnlyDevice(dir);
+        new HostSetup(true, new PrintStream(progress)).shareKvmDevice(device, groupOf(device));
+        assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(device)));
+        assertTrue(progress.toString().contains("was root-only"), progress.toString());
+    }
+
+    @Test
+    void withoutRootARootOnlyKvmDeviceIsLeftWithTheCommandToRun(@TempDir Path dir) throws IOException {
+        Path device = rootOnlyDevice(dir);
+        new HostSetup(false, new PrintStream(progress)).shareKvmDevice(device, groupOf(device));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(device)));
+        assertTrue(progress.toString().contains("chgrp " + groupOf(device) + " " + device + " && chmod 0660 " + device), progress.toString());
+    }
+
+    @Test
+    void aSharedOrMissingKvmDeviceOrAMissingGroupIsLeftAlone(@TempDir Path dir) throws IOException {
+        Path device = rootOnlyDevice(dir);
+        Files.setPosixFilePermissions(device, PosixFilePermissions.fromString("rw-rw----"));
+        HostSetup setup = new HostSetup(true, new PrintStream(progress));
+        setup.shareKvmDevice(device, groupOf(device));
+        setup.shareKvmDevice(dir.resolve("missing"), groupOf(device));
+        Files.setPosixFilePermissions(device, PosixFilePermissions.fromString("rw-------"));
+        setup.shareKvmDevice(device, "no-such-group-jmachine");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(device)));
+        assertEquals(0, progress.size(), progress.toString());
+        assertFalse(Files.exists(dir.resolve("missing")));
     }
 }

@@ -16,7 +16,8 @@ import static io.jmachine.provisioner.ssh.ShellQuoting.quote;
 
 /**
  * Sends the engine bundle and unpacks it into the install folder. The new tree is unpacked beside the old one and
- * checked to run before it takes its place, so a failed upgrade leaves the old engine; an unchanged bundle is
+ * checked to run before it takes its place, so a failed upgrade leaves the old engine (a first install is not run
+ * here: the engine's start comes next and shows a bad bundle with its output); an unchanged bundle is
  * not sent again unless forced (upgrade).
  */
 final class UploadEngineBundle implements InstallStep {
@@ -64,7 +65,10 @@ final class UploadEngineBundle implements InstallStep {
         try {
             ssh.runAsRoot("set -e; rm -rf " + next + "; mkdir -p " + next + "; tar -xzf " + quote(staged) + " -C " + next
                     + " --strip-components=1 --no-same-owner; echo " + checksum + " > " + next + "/.bundle-sha256; "
-                    + next + "/bin/jmachine-engine --version >/dev/null", timeout()).orThrow("unpacking the bundle and running it once");
+                    // a trial run protects an installed engine; a first install has none, and its start shows a bad bundle
+                    // at once (a JVM start is seconds under TCG)
+                    + "if [ -e " + dir + " ]; then " + next + "/bin/jmachine-engine --version >/dev/null; fi", timeout())
+                    .orThrow("unpacking the bundle and running it once");
             ssh.runAsRoot("set -e; rm -rf " + old + "; if [ -e " + dir + " ]; then mv " + dir + " " + old + "; fi; mv " + next + " " + dir,
                     timeout()).orThrow("putting the new bundle in place");
             swapped = true;

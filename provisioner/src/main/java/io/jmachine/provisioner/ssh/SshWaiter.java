@@ -26,9 +26,12 @@ public final class SshWaiter {
         this.pause = pause;
     }
 
-    /** Docker Machine's bound: 60 attempts 3 s apart. */
+    /**
+     * Docker Machine's bound of about 3 minutes of refused logins, tried 1 s apart rather than 3: a booting VM's
+     * forwarded port refuses at once, and each second of pause is a second added to create.
+     */
     public static SshWaiter standard() {
-        return new SshWaiter(60, Duration.ofSeconds(10), Duration.ofSeconds(3));
+        return new SshWaiter(180, Duration.ofSeconds(10), Duration.ofSeconds(1));
     }
 
     public SshClient connect(SshEndpoint endpoint, Path knownHosts, Progress progress) {
