@@ -45,6 +45,7 @@ public final class ImageDistribution {
     /**
      * Reads an uncompressed layer tar to its end, unpacking it into a staging folder and keeping its bytes, and
      * returns it with its diff ID (the sha256 of every byte read). Nothing is in the store until {@link #commit}.
+     * The caller closes {@code tar}.
      */
     public StagedLayer stage(InputStream tar) throws IOException {
         LayerStore.Staged unpacked = service.layers().stage();
@@ -57,6 +58,9 @@ public final class ImageDistribution {
                  HashingTee in = new HashingTee(tar, sha, copy)) {
                 size = io.jmachine.engine.archive.TarExtractor.extract(in, unpacked.diff(), io.jmachine.engine.archive.TarExtractor.Options.LAYER);
                 in.transferTo(OutputStream.nullOutputStream()); // the padding after the last entry counts in the diff ID
+            }
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(tarFile, java.nio.file.StandardOpenOption.WRITE)) {
+                channel.force(true); // here, while other layers still download, rather than one after another in commit
             }
             return new StagedLayer(new Digest(java.util.HexFormat.of().formatHex(sha.digest())), tarFile, unpacked.withSize(size));
         } catch (IOException | RuntimeException e) {
@@ -190,6 +194,11 @@ public final class ImageDistribution {
         @Override
         public boolean markSupported() {
             return false;
+        }
+
+        @Override
+        public void close() {
+            // the caller owns the stream: a pull still checks the compressed blob's digest after the tar ends
         }
     }
 }

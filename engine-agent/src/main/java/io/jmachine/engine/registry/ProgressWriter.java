@@ -84,20 +84,17 @@ public final class ProgressWriter {
         return line;
     }
 
-    /** "[=====>      ]  1.2MB/3.4MB", the text older clients show as is. */
+    /** "[=====>      ]  1.2MB/3.4MB" (always a ">", as Go's progress bar), the text older clients show as is. */
     static String bar(long current, long total) {
         if (total <= 0) {
             return humanSize(current);
         }
         int filled = (int) Math.min(BAR_WIDTH, current * BAR_WIDTH / total);
-        StringBuilder bar = new StringBuilder("[");
-        for (int i = 0; i < BAR_WIDTH; i++) {
-            bar.append(i < filled ? '=' : i == filled ? '>' : ' ');
-        }
+        StringBuilder bar = new StringBuilder("[").append("=".repeat(filled)).append('>').append(" ".repeat(BAR_WIDTH - filled));
         return bar.append("] ").append(String.format("%8s", humanSize(current))).append('/').append(humanSize(total)).toString();
     }
 
-    /** Decimal units with 3 significant digits, as Go's units.HumanSize: "1.23MB", "512B". */
+    /** Decimal units with 4 significant digits, as Go's units.HumanSize: "1.084MB", "512B". */
     static String humanSize(long bytes) {
         String[] units = {"B", "kB", "MB", "GB", "TB", "PB"};
         double value = bytes;
@@ -106,7 +103,7 @@ public final class ProgressWriter {
             value /= 1000;
             unit++;
         }
-        String number = new java.math.BigDecimal(value).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+        String number = new java.math.BigDecimal(value).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
         return number + units[unit];
     }
 }
