@@ -196,7 +196,11 @@ final class ImagePuller {
             VerifyingStream verifying = new VerifyingStream(body, layer, done -> reportDownload(progress, id, done, layer.size()), cancelled);
             InputStream tar = new BoundedStream(decompressed(new BufferedInputStream(verifying, 1 << 16), layer), maxLayerBytes,
                     "layer " + layer.digest());
-            staged = store.stage(tar);
+            try {
+                staged = store.stage(tar);
+            } catch (IOException unpackFailure) {
+                throw verifying.explain(unpackFailure);
+            }
             try {
                 verifying.verify();
                 progress.status(id, "Verifying Checksum");

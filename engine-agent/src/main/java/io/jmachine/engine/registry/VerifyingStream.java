@@ -85,4 +85,20 @@ final class VerifyingStream extends FilterInputStream {
                     + " (filesystem layer verification failed): refused");
         }
     }
+
+    /**
+     * The error to report when unpacking failed midway: a short or altered blob says so (that is the cause), a
+     * blob that is as described but cannot be unpacked is named with the unpacker's complaint.
+     */
+    IOException explain(IOException unpackFailure) {
+        try {
+            verify();
+        } catch (RegistryException blobIsWrong) {
+            return new IOException(blobIsWrong.getMessage(), unpackFailure);
+        } catch (IOException unreadable) {
+            return unreadable;
+        }
+        return new IOException("blob " + expected.digest() + " is not a layer this engine can unpack: " + unpackFailure.getMessage(),
+                unpackFailure);
+    }
 }

@@ -79,7 +79,7 @@ class LyingRegistryIT {
             if (path.equals("/token")) {
                 String basic = "Basic " + Base64.getEncoder().encodeToString("u:p".getBytes(StandardCharsets.UTF_8));
                 boolean ok = basic.equals(exchange.getRequestHeaders().getFirst("Authorization"))
-                        && exchange.getRequestURI().getQuery().contains("scope=repository%3Aacc%2F");
+                        && exchange.getRequestURI().getRawQuery().contains("scope=repository%3Aacc%2F");
                 send(exchange, ok ? 200 : 401, ("{\"token\":\"" + TOKEN + "\"}").getBytes(StandardCharsets.UTF_8), -1);
                 return;
             }
@@ -208,7 +208,7 @@ class LyingRegistryIT {
         byte[] other = lied.gzip().clone();
         other[other.length - 9] ^= 1; // same length, another digest (inside the gzip CRC, so it also fails to inflate or verify)
         publish("acc/digest", "1", List.of(base, fine, lied), Map.of(2, new Response(other, null, -1)));
-        assertRefusedAndUnchanged("acc/digest:1", "blob " + lied.digest());
+        assertRefusedAndUnchanged("acc/digest:1", "blob " + lied.digest() + " failed verification");
 
         Layer whole = layer("big.bin", new byte[200_000]);
         publish("acc/truncated", "1", List.of(base, whole), Map.of(1, new Response(whole.gzip(), null, whole.gzip().length / 2)));
