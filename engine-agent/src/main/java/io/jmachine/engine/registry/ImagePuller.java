@@ -2,7 +2,6 @@ package io.jmachine.engine.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jmachine.engine.image.Digest;
-import io.jmachine.engine.image.Image;
 import io.jmachine.engine.image.ImageDistribution;
 import io.jmachine.engine.image.ImageReference;
 
@@ -122,7 +121,7 @@ final class ImagePuller {
             Digest imageId = Digest.of(plan.config());
             boolean upToDate = allStored && reference.tag() != null && store.imageId(reference).map(imageId::equals).orElse(false)
                     || allStored && reference.tag() == null && store.imageId(references.getLast()).map(imageId::equals).orElse(false);
-            Image image = store.commit(plan.config(), staged, references);
+            store.commit(plan.config(), staged, references);
             staged.clear();
             for (int i = 0; i < layers.size(); i++) {
                 memory.remember(plan.diffIds().get(i), new BlobMemory.Known(reference.domain(), reference.path(),
@@ -130,7 +129,6 @@ final class ImagePuller {
             }
             progress.status("Digest: " + plan.manifestDigest());
             progress.status("Status: " + (upToDate ? "Image is up to date for " : "Downloaded newer image for ") + reference.familiar());
-            assert image.id().equals(imageId);
         } finally {
             for (ImageDistribution.StagedLayer layer : staged.values()) {
                 layer.discard();

@@ -194,7 +194,7 @@ final class RegistryClient {
             try {
                 response = http.send(builder.build(), handler);
             } catch (java.net.ConnectException e) {
-                throw RegistryException.failed("cannot reach the registry at " + base + ": connection refused");
+                throw RegistryException.unreachable("cannot reach the registry at " + base + ": connection refused");
             }
             if (response.statusCode() != 401 || attempt > 0) {
                 return response;

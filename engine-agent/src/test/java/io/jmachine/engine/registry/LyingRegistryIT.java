@@ -194,7 +194,9 @@ class LyingRegistryIT {
         assertTrue(lines.getLast().contains("Status: Downloaded newer image for " + registry + "/acc/good:1"), lines.toString());
         Image image = images.resolve(registry + "/acc/good:1");
         assertEquals(List.of(base.diffId(), top.diffId()), image.config().diffIds());
-        assertTrue(lines.getLast().contains("Image is up to date") || pull("acc/good:1", USER).getLast().contains("Image is up to date"));
+        List<String> again = pull("acc/good:1", USER);
+        assertTrue(again.getLast().contains("Status: Image is up to date for " + registry + "/acc/good:1"), again.toString());
+        assertTrue(again.stream().noneMatch(line -> line.contains("Pulling fs layer")), "nothing is fetched twice: " + again);
     }
 
     @Test
