@@ -9,9 +9,10 @@ rm -rf "$target/bundle"
 mkdir -p "$stage/bin" "$stage/lib"
 
 # what the engine's jars need of the JDK (java.naming for Netty's resolver, jdk.unsupported for
-# Netty's and the signal handler's sun.misc, java.management for JMX-free platform beans);
+# Netty's and the signal handler's sun.misc, java.management for JMX-free platform beans,
+# java.net.http for the registry client);
 # JDK 21 still keeps the EC provider in its own module, later JDKs in java.base
-modules=java.base,java.logging,java.naming,java.management,jdk.unsupported
+modules=java.base,java.logging,java.naming,java.management,java.net.http,jdk.unsupported
 if "$java_home/bin/java" --list-modules | grep -q '^jdk.crypto.ec@'; then modules=$modules,jdk.crypto.ec; fi
 
 "$java_home/bin/jlink" --add-modules "$modules" --output "$stage/runtime" \

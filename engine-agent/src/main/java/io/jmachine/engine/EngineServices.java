@@ -9,6 +9,7 @@ import io.jmachine.engine.api.containers.DiskUsageRoutes;
 import io.jmachine.engine.api.containers.ExecRoutes;
 import io.jmachine.engine.api.containers.ProcessRoutes;
 import io.jmachine.engine.api.images.ImageRoutes;
+import io.jmachine.engine.api.images.RegistryRoutes;
 import io.jmachine.engine.api.networks.NetworkRoutes;
 import io.jmachine.engine.api.system.EventRoutes;
 import io.jmachine.engine.api.system.HostFacts;
@@ -36,6 +37,8 @@ import io.jmachine.engine.network.Ipv4Subnet;
 import io.jmachine.engine.network.NetworkService;
 import io.jmachine.engine.network.NetworkSettings;
 import io.jmachine.engine.ports.PortPublisher;
+import io.jmachine.engine.registry.RegistryHosts;
+import io.jmachine.engine.registry.RegistryService;
 import io.jmachine.engine.runtime.OciRuntime;
 import io.jmachine.engine.runtime.RuntimeProbe;
 import io.jmachine.engine.runtime.RuntimeSelector;
@@ -113,7 +116,11 @@ final class EngineServices {
 
         new SystemRoutes(engineId, config, HostFacts.read(), () -> counts(store, images)).register(router);
         new EventRoutes(events, clock).register(router);
-        new ImageRoutes(images, StoreImageAccess.usageOf(store)).register(router);
+        RegistryRoutes registry = new RegistryRoutes(new RegistryService(images.distribution(),
+                new RegistryHosts(config.insecureRegistries(), config.registryMirrors()),
+                config.dataRoot().resolve("image/distribution"), maxLayerBytes(), json));
+        registry.register(router);
+        new ImageRoutes(images, StoreImageAccess.usageOf(store), registry).register(router);
         DiskUsageRoutes diskUsage = new DiskUsageRoutes(containers, images, clock);
         diskUsage.register(router);
         new ContainerRoutes(containers, clock, diskUsage::sizes, ports).register(router);
@@ -125,6 +132,11 @@ final class EngineServices {
         // base images come from the local store until the registry client is wired in as another BaseImages
         new BuildRoutes(new ImageBuilder(images, containers, new LocalBaseImages(images), config.dataRoot(), json)).register(router);
         return new EngineServices(images, containers, ports, network);
+    }
+
+    /** The most one pulled layer may unpack to: -Djmachine.engine.max-layer-bytes, else 64 GiB. */
+    private static long maxLayerBytes() {
+        return Long.getLong("jmachine.engine.max-layer-bytes", RegistryService.DEFAULT_MAX_LAYER_BYTES);
     }
 
     private static SystemRoutes.Counts counts(ContainerStore store, ImageService images) {

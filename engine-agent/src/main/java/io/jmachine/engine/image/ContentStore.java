@@ -110,6 +110,23 @@ public final class ContentStore {
         }
     }
 
+    /**
+     * Takes a file made with {@link #newTempFile()} whose digest the caller computed while writing it (a pull
+     * hashes each layer as it streams): syncs it and moves it into place without reading it again.
+     */
+    public void adopt(Path tempFile, Digest knownDigest) throws IOException {
+        try {
+            try (FileChannel channel = FileChannel.open(tempFile, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            if (!contains(knownDigest)) {
+                Files.move(tempFile, path(knownDigest), StandardCopyOption.ATOMIC_MOVE);
+            }
+        } finally {
+            Files.deleteIfExists(tempFile);
+        }
+    }
+
     public byte[] read(Digest digest) throws IOException {
         return Files.readAllBytes(path(digest));
     }

@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** A sha256 content digest, written {@code sha256:<64 hex>} as in OCI descriptors and Docker IDs. */
@@ -37,10 +38,18 @@ public record Digest(String hex) implements Comparable<Digest> {
     }
 
     public static Digest of(byte[] content) {
-        return new Digest(HexFormat.of().formatHex(sha256().digest(content)));
+        // small content (IDs, configs, manifests) is quicker in Java than through a native call's setup
+        MessageDigest sha = content.length < (1 << 20) ? javaSha256() : sha256();
+        return new Digest(HexFormat.of().formatHex(sha.digest(content)));
     }
 
+    /** A SHA-256: libcrypto's where it loads (fast on the engine's C1-only JVM, see {@link NativeSha256}), else Java's. */
     public static MessageDigest sha256() {
+        Optional<MessageDigest> fast = NativeSha256.create();
+        return fast.isPresent() ? fast.get() : javaSha256();
+    }
+
+    private static MessageDigest javaSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

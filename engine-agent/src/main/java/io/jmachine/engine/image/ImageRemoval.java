@@ -56,6 +56,9 @@ final class ImageRemoval {
             ImageReference reference = ImageReference.parse(name);
             references.remove(reference);
             records.add(DeleteResponse.untagged(reference));
+            if (reference.digest() == null) {
+                removeDigestsOfUntaggedRepository(reference, id, records);
+            }
             if (!references.referencesTo(id).isEmpty()) {
                 return records;
             }
@@ -72,6 +75,23 @@ final class ImageRemoval {
         }
         delete(id, records, force, prune, removedRepositoryRef);
         return records;
+    }
+
+    /**
+     * As moby: once the last tag of a repository on an image is gone, that repository's digest references to it
+     * (left by pulls and pushes) go too, so that rmi of the pulled tag removes the pulled image.
+     */
+    private void removeDigestsOfUntaggedRepository(ImageReference untagged, Digest id, List<DeleteResponse> records) throws IOException {
+        List<ImageReference> remaining = service.references().referencesTo(id);
+        if (remaining.stream().anyMatch(r -> r.digest() == null && r.name().equals(untagged.name()))) {
+            return;
+        }
+        for (ImageReference reference : remaining) {
+            if (reference.digest() != null && reference.name().equals(untagged.name())) {
+                service.references().remove(reference);
+                records.add(DeleteResponse.untagged(reference));
+            }
+        }
     }
 
     private void delete(Digest id, List<DeleteResponse> records, boolean force, boolean prune, boolean quiet) throws IOException {

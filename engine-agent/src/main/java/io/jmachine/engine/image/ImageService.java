@@ -306,7 +306,16 @@ public final class ImageService {
         }
     }
 
+    /** What registry pulls and pushes use to add and read images. */
+    public ImageDistribution distribution() {
+        return new ImageDistribution(this);
+    }
+
     // ---- for the package's helpers ----
+
+    ReentrantLock lock() {
+        return lock;
+    }
 
     ObjectMapper json() {
         return json;

@@ -64,20 +64,56 @@ public final class LayerStore {
 
     /** The layer {@code diffId} on top of {@code parent}, unpacked from {@code tar} unless it already is. */
     public Layer register(Digest diffId, Layer parent, TarSource tar) throws IOException {
-        Digest chainId = parent == null ? diffId
-                : Digest.of((parent.chainId() + " " + diffId).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        Optional<Layer> existing = get(chainId);
+        Optional<Layer> existing = get(chainId(diffId, parent));
         if (existing.isPresent()) {
             return existing.get();
         }
-        Path temp = Files.createDirectory(root.resolve(TEMP_PREFIX + chainId.shortHex() + "-" + Long.toHexString(random.nextLong())));
+        Staged staged = stage();
+        try (InputStream in = tar.open()) {
+            return register(diffId, parent, staged.withSize(TarExtractor.extract(in, staged.diff(), TarExtractor.Options.LAYER)));
+        } finally {
+            staged.discard();
+        }
+    }
+
+    /**
+     * A layer's files unpacked into a temp folder beside the store but not yet a layer, so that a pull can unpack
+     * several layers at once, check them all, and only then register them: {@link #register(Digest, Layer, Staged)}
+     * moves it into place, {@link #discard()} drops it.
+     */
+    public record Staged(Path dir, long size) {
+        public Path diff() {
+            return dir.resolve("diff");
+        }
+
+        public Staged withSize(long newSize) {
+            return new Staged(dir, newSize);
+        }
+
+        /** Deletes what is left of it (nothing after it was registered). */
+        public void discard() throws IOException {
+            TarExtractor.deleteTree(dir);
+        }
+    }
+
+    /** A new empty staging folder, with its {@code diff} folder to unpack into; removed at the next start if left. */
+    public Staged stage() throws IOException {
+        Path temp = Files.createDirectory(root.resolve(TEMP_PREFIX + Long.toHexString(random.nextLong())));
+        Files.createDirectory(temp.resolve("diff"));
+        return new Staged(temp, 0);
+    }
+
+    /** Turns a staged unpack into the layer {@code diffId} on top of {@code parent}; a layer already there wins. */
+    public Layer register(Digest diffId, Layer parent, Staged staged) throws IOException {
+        Digest chainId = chainId(diffId, parent);
+        Optional<Layer> existing = get(chainId);
+        if (existing.isPresent()) {
+            staged.discard();
+            return existing.get();
+        }
+        Path temp = staged.dir();
         try {
-            Path diff = Files.createDirectory(temp.resolve("diff"));
-            long size;
-            try (InputStream in = tar.open()) {
-                size = TarExtractor.extract(in, diff, TarExtractor.Options.LAYER);
-            }
-            Layer layer = new Layer(chainId, diffId, parent == null ? null : parent.chainId(), size, newLinkName());
+            Layer layer = new Layer(chainId, diffId, parent == null ? null : parent.chainId(), staged.size(), newLinkName());
             Files.writeString(temp.resolve("link"), layer.link());
             if (parent != null) {
                 Files.writeString(temp.resolve("lower"), String.join(":", lowerLinks(List.of(parent))));
@@ -91,8 +127,13 @@ public final class LayerStore {
             Files.createSymbolicLink(link, Path.of("..", chainId.hex(), "diff"));
             return layer;
         } finally {
-            TarExtractor.deleteTree(temp);
+            staged.discard();
         }
+    }
+
+    private static Digest chainId(Digest diffId, Layer parent) {
+        return parent == null ? diffId
+                : Digest.of((parent.chainId() + " " + diffId).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     public Optional<Layer> get(Digest chainId) {

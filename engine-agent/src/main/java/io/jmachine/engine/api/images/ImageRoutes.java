@@ -10,14 +10,14 @@ import io.jmachine.engine.image.ImageSaver;
 import io.jmachine.engine.image.ImageService;
 import io.jmachine.engine.image.ImageUsage;
 import io.jmachine.engine.image.ImageViews;
+import io.jmachine.engine.registry.RegistryException;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
-/** The /images endpoints: import (and, later, pull), list, inspect, history, tag, remove, save, load, prune. */
+/** The /images endpoints: import and pull, list, inspect, history, tag, remove, save, load, prune. */
 public final class ImageRoutes {
 
     private static final String JSON = "application/json";
@@ -25,11 +25,13 @@ public final class ImageRoutes {
     private final ImageService images;
     private final ImageViews views;
     private final ImageUsage usage;
+    private final RegistryRoutes registry;
 
-    public ImageRoutes(ImageService images, ImageUsage usage) {
+    public ImageRoutes(ImageService images, ImageUsage usage, RegistryRoutes registry) {
         this.images = images;
         this.views = new ImageViews(images);
         this.usage = usage;
+        this.registry = registry;
     }
 
     public void register(Router router) {
@@ -66,15 +68,18 @@ public final class ImageRoutes {
         if (fromImage == null || fromImage.isEmpty()) {
             throw ApiException.badRequest("either fromSrc or fromImage must be given");
         }
-        String tag = request.queryParam("tag");
-        String reference = tag == null || tag.isEmpty() ? fromImage
-                : fromImage + (tag.startsWith("sha256:") ? "@" : ":") + tag;
-        Optional<Image> local = images.find(reference);
-        if (local.isEmpty()) {
-            throw ApiException.notFound("No such image: " + reference + " (pulling from registries is not supported yet)");
+        try {
+            registry.pull(exchange);
+        } catch (RegistryException e) {
+            // an image made here (localhost/…) with no registry behind it: the CLI pulls after any 404 of
+            // container create (a missing --link target too) and must get back to its real error
+            String tag = request.queryParam("tag");
+            String reference = tag == null || tag.isEmpty() ? fromImage : fromImage + (tag.startsWith("sha256:") ? "@" : ":") + tag;
+            if (!e.unreachable() || images.find(reference).isEmpty()) {
+                throw e;
+            }
+            exchange.text(200, JSON, jsonLine(Map.of("status", "Status: Image is up to date for " + reference)));
         }
-        // already here: answer as a pull that found it up to date, so clients that always pull carry on
-        exchange.text(200, JSON, jsonLine(Map.of("status", "Status: Image is up to date for " + reference)));
     }
 
     private void list(ApiExchange exchange) {
