@@ -16,7 +16,7 @@ import io.jmachine.engine.api.system.HostFacts;
 import io.jmachine.engine.api.system.SystemRoutes;
 import io.jmachine.engine.api.volumes.VolumeRoutes;
 import io.jmachine.engine.build.ImageBuilder;
-import io.jmachine.engine.build.LocalBaseImages;
+import io.jmachine.engine.build.PullingBaseImages;
 import io.jmachine.engine.config.ConfigException;
 import io.jmachine.engine.config.EngineConfig;
 import io.jmachine.engine.container.CniContainerNetworking;
@@ -116,9 +116,10 @@ final class EngineServices {
 
         new SystemRoutes(engineId, config, HostFacts.read(), () -> counts(store, images)).register(router);
         new EventRoutes(events, clock).register(router);
-        RegistryRoutes registry = new RegistryRoutes(new RegistryService(images.distribution(),
+        RegistryService registryService = new RegistryService(images.distribution(),
                 new RegistryHosts(config.insecureRegistries(), config.registryMirrors()),
-                config.dataRoot().resolve("image/distribution"), maxLayerBytes(), json));
+                config.dataRoot().resolve("image/distribution"), maxLayerBytes(), json);
+        RegistryRoutes registry = new RegistryRoutes(registryService);
         registry.register(router);
         new ImageRoutes(images, StoreImageAccess.usageOf(store), registry).register(router);
         DiskUsageRoutes diskUsage = new DiskUsageRoutes(containers, images, clock);
@@ -129,8 +130,8 @@ final class EngineServices {
         new VolumeRoutes(volumes).register(router);
         new ArchiveRoutes(new ContainerFiles(containers, images)).register(router);
         new NetworkRoutes(network, containers, clock).register(router);
-        // base images come from the local store until the registry client is wired in as another BaseImages
-        new BuildRoutes(new ImageBuilder(images, containers, new LocalBaseImages(images), config.dataRoot(), json)).register(router);
+        new BuildRoutes(new ImageBuilder(images, containers, new PullingBaseImages(images, registryService), config.dataRoot(), json))
+                .register(router);
         return new EngineServices(images, containers, ports, network);
     }
 

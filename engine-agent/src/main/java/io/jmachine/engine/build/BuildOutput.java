@@ -53,6 +53,13 @@ public final class BuildOutput {
         }
     }
 
+    /** A pull's progress line ({@code {"status":…,"progressDetail":…}}) while FROM fetches its base; quiet builds drop it. */
+    public synchronized void progress(Map<String, Object> line) {
+        if (!quiet) {
+            send(line);
+        }
+    }
+
     /** The end of a quiet build: its image ID alone. */
     public synchronized void quietResult(String imageId) {
         if (quiet) {

@@ -133,6 +133,28 @@ class DockerRegistryIT {
     }
 
     @Test
+    void aBuildPullsABaseThatIsOnlyInTheRegistry() throws Exception {
+        String registry = registry("base", null);
+        String base = registry + "/acc/base:1";
+        ok("import", BusyboxRootfs.tar(dir).toString(), base);
+        ok("push", base);
+        ok("rmi", base);
+        Path context = Files.createDirectories(dir.resolve("context"));
+        Files.writeString(context.resolve("Dockerfile"), "FROM " + base + "\nRUN echo built > /built\n");
+
+        DockerCli.Result build = docker.run("build", "-t", "localhost/acc/on-pulled:1", context.toString());
+        assertEquals(0, build.exitCode(), build.out() + build.err());
+        assertTrue(build.out().contains("Pull complete"), build.out());
+        assertEquals("built", ok("run", "--rm", "localhost/acc/on-pulled:1", "cat", "/built").strip());
+        assertTrue(ok("images", "--format", "{{.Repository}}:{{.Tag}}").contains(base), "the base is kept, as dockerd keeps it");
+
+        Files.writeString(context.resolve("Dockerfile"), "FROM " + registry + "/acc/absent:1\n");
+        DockerCli.Result missing = docker.run("build", context.toString());
+        assertNotEquals(0, missing.exitCode());
+        assertTrue(missing.err().contains("pull access denied") && missing.err().contains("not found"), missing.err());
+    }
+
+    @Test
     void imagesWrittenByUmociAndSkopeoInBothManifestFormats() throws Exception {
         String registry = registry("tools", null);
         Path layout = dir.resolve("oci/layout");
