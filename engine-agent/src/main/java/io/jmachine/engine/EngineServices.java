@@ -29,6 +29,8 @@ import io.jmachine.engine.container.ProxiedContainerPorts;
 import io.jmachine.engine.container.StoreImageAccess;
 import io.jmachine.engine.container.VolumeMounts;
 import io.jmachine.engine.events.EventBus;
+import io.jmachine.engine.health.ExecProbe;
+import io.jmachine.engine.health.HealthMonitors;
 import io.jmachine.engine.image.ImageService;
 import io.jmachine.engine.monitor.ContainerMonitor;
 import io.jmachine.engine.network.ContainerEtcFiles;
@@ -64,8 +66,11 @@ final class EngineServices {
     private final ContainerService containers;
     private final PortPublisher ports;
     private final NetworkService network;
+    private final HealthMonitors health;
 
-    private EngineServices(ImageService images, ContainerService containers, PortPublisher ports, NetworkService network) {
+    private EngineServices(ImageService images, ContainerService containers, PortPublisher ports, NetworkService network,
+                           HealthMonitors health) {
+        this.health = health;
         this.images = images;
         this.containers = containers;
         this.ports = ports;
@@ -111,6 +116,9 @@ final class EngineServices {
             }
         }, 0);
 
+        HealthMonitors health = new HealthMonitors(containers, new ExecProbe(execs, clock), events);
+        health.open();
+
         new SystemRoutes(engineId, config, HostFacts.read(), () -> counts(store, images)).register(router);
         new EventRoutes(events, clock).register(router);
         new ImageRoutes(images, StoreImageAccess.usageOf(store)).register(router);
@@ -124,7 +132,7 @@ final class EngineServices {
         new NetworkRoutes(network, containers, clock).register(router);
         // base images come from the local store until the registry client is wired in as another BaseImages
         new BuildRoutes(new ImageBuilder(images, containers, new LocalBaseImages(images), config.dataRoot(), json)).register(router);
-        return new EngineServices(images, containers, ports, network);
+        return new EngineServices(images, containers, ports, network, health);
     }
 
     private static SystemRoutes.Counts counts(ContainerStore store, ImageService images) {
@@ -159,6 +167,7 @@ final class EngineServices {
     }
 
     void close() {
+        health.close();
         containers.shutdown();
         ports.close();
         network.close();
