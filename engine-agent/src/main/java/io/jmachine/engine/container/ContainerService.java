@@ -278,11 +278,11 @@ public final class ContainerService {
                                                          java.util.function.UnaryOperator<ContainerHealth> change) {
         synchronized (runner.lock(id)) {
             ContainerRecord record = store.byId(id);
-            if (record == null || !record.state().running() || !record.state().startedAt().equals(startedAt)
-                    || record.state().health() == null) {
+            if (record == null || !record.state().running() || !record.state().startedAt().equals(startedAt)) {
                 return java.util.Optional.empty();
             }
-            ContainerHealth before = record.state().health();
+            // a run begun before its record had health (an older engine) starts at "starting" too
+            ContainerHealth before = record.state().health() != null ? record.state().health() : ContainerHealth.starting();
             ContainerRecord updated = record.withState(record.state().withHealth(change.apply(before)));
             store.save(updated);
             return java.util.Optional.of(new HealthChange(updated, before));

@@ -56,7 +56,7 @@ public final class HealthMonitors implements AutoCloseable {
     /** Watches the container's current run if it has a health check; does nothing if that run is watched already. */
     public void start(String id) {
         ContainerRecord record = containers.store().byId(id);
-        if (record == null || !record.state().running() || record.state().health() == null) {
+        if (record == null || !record.state().running()) {
             return;
         }
         Optional<HealthCheck> check = HealthCheck.of(record.config());
