@@ -30,6 +30,8 @@ import io.jmachine.engine.container.ProxiedContainerPorts;
 import io.jmachine.engine.container.StoreImageAccess;
 import io.jmachine.engine.container.VolumeMounts;
 import io.jmachine.engine.events.EventBus;
+import io.jmachine.engine.health.ExecProbe;
+import io.jmachine.engine.health.HealthMonitors;
 import io.jmachine.engine.image.ImageService;
 import io.jmachine.engine.monitor.ContainerMonitor;
 import io.jmachine.engine.network.ContainerEtcFiles;
@@ -67,8 +69,11 @@ final class EngineServices {
     private final ContainerService containers;
     private final PortPublisher ports;
     private final NetworkService network;
+    private final HealthMonitors health;
 
-    private EngineServices(ImageService images, ContainerService containers, PortPublisher ports, NetworkService network) {
+    private EngineServices(ImageService images, ContainerService containers, PortPublisher ports, NetworkService network,
+                           HealthMonitors health) {
+        this.health = health;
         this.images = images;
         this.containers = containers;
         this.ports = ports;
@@ -114,6 +119,9 @@ final class EngineServices {
             }
         }, 0);
 
+        HealthMonitors health = new HealthMonitors(containers, new ExecProbe(execs, clock), events);
+        health.open();
+
         new SystemRoutes(engineId, config, HostFacts.read(), () -> counts(store, images)).register(router);
         new EventRoutes(events, clock).register(router);
         RegistryService registryService = new RegistryService(images.distribution(),
@@ -132,7 +140,7 @@ final class EngineServices {
         new NetworkRoutes(network, containers, clock).register(router);
         new BuildRoutes(new ImageBuilder(images, containers, new PullingBaseImages(images, registryService), config.dataRoot(), json))
                 .register(router);
-        return new EngineServices(images, containers, ports, network);
+        return new EngineServices(images, containers, ports, network, health);
     }
 
     /** The most one pulled layer may unpack to: -Djmachine.engine.max-layer-bytes, else 64 GiB. */
@@ -172,6 +180,7 @@ final class EngineServices {
     }
 
     void close() {
+        health.close();
         containers.shutdown();
         ports.close();
         network.close();

@@ -58,4 +58,10 @@ public record ContainerConfig(
                 openStdin, stdinOnce, env, newCmd, healthcheck, image, newVolumes, newWorkingDir, newEntrypoint, networkDisabled,
                 onBuild, newLabels, newStopSignal, stopTimeout, shell);
     }
+
+    public ContainerConfig withHealthcheck(JsonNode newHealthcheck) {
+        return new ContainerConfig(hostname, domainname, user, attachStdin, attachStdout, attachStderr, exposedPorts, tty,
+                openStdin, stdinOnce, env, cmd, newHealthcheck, image, volumes, workingDir, entrypoint, networkDisabled, onBuild,
+                labels, stopSignal, stopTimeout, shell);
+    }
 }

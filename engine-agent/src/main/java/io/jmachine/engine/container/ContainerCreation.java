@@ -44,7 +44,7 @@ final class ContainerCreation {
                 labels, requested.stopSignal() != null ? requested.stopSignal() : image.stopSignal(),
                 exposed.isEmpty() ? null : exposed, volumes.isEmpty() ? null : volumes);
         return merged.withHostnameAndEnv(requested.hostname().isEmpty() ? defaultHostname : requested.hostname(),
-                mergeEnv(image.env(), requested.env()));
+                mergeEnv(image.env(), requested.env())).withHealthcheck(HealthCheck.merge(requested.healthcheck(), image.healthcheck()));
     }
 
     /** The image's environment, overridden per variable by the request's; the request's order wins for new ones. */

@@ -59,6 +59,9 @@ public interface ContainerProcesses {
     /** Runs a command in a running container. */
     ExecProcess exec(String id, ExecSpec spec) throws StartFailure;
 
+    /** Forgets an exec: its monitor's files go, and its process is killed if it still runs. Idempotent. */
+    void removeExec(String id, String execId);
+
     /** Resource usage of the container's cgroup. */
     Usage usage(String id) throws IOException;
 

@@ -106,7 +106,7 @@ public final class ContainerRunner {
             // clients that attached before start get everything from the first byte
             attachHub.containerCreated(id);
             processes.start(id);
-            record = record.withState(record.state().running(pid, clock.instant()));
+            record = record.withState(record.state().running(pid, clock.instant(), HealthCheck.of(record.config()).isPresent()));
             store.save(record);
             events.publish("container", "start", id, record.eventAttributes());
             String started = id;

@@ -261,6 +261,34 @@ public final class ContainerService {
         events.publish("network", "disconnect", network, Map.of("container", record.id()));
     }
 
+    /** A health verdict applied to a container's record: the record as saved, and its health before. */
+    public record HealthChange(ContainerRecord record, ContainerHealth before) {
+        public ContainerHealth after() {
+            return record.state().health();
+        }
+    }
+
+    /**
+     * Applies a health monitor's verdict, under the container's lock, if the container still runs the start the
+     * monitor watches: a probe that ends as the container stops or starts again must not overwrite its state.
+     *
+     * @return the change, or empty when the container is gone, stopped or started anew
+     */
+    public java.util.Optional<HealthChange> updateHealth(String id, java.time.Instant startedAt,
+                                                         java.util.function.UnaryOperator<ContainerHealth> change) {
+        synchronized (runner.lock(id)) {
+            ContainerRecord record = store.byId(id);
+            if (record == null || !record.state().running() || !record.state().startedAt().equals(startedAt)) {
+                return java.util.Optional.empty();
+            }
+            // a run begun before its record had health (an older engine) starts at "starting" too
+            ContainerHealth before = record.state().health() != null ? record.state().health() : ContainerHealth.starting();
+            ContainerRecord updated = record.withState(record.state().withHealth(change.apply(before)));
+            store.save(updated);
+            return java.util.Optional.of(new HealthChange(updated, before));
+        }
+    }
+
     /** /containers/{id}/wait: completes with the exit code when the condition holds. */
     public CompletableFuture<Integer> waitFor(String idOrName, String condition) {
         ContainerRecord record = store.resolve(idOrName);

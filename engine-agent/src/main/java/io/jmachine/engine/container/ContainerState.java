@@ -1,6 +1,7 @@
 package io.jmachine.engine.container;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.time.Instant;
@@ -13,7 +14,9 @@ public record ContainerState(
         @JsonProperty("Error") String error,
         @JsonProperty("OOMKilled") boolean oomKilled,
         @JsonProperty("StartedAt") Instant startedAt,
-        @JsonProperty("FinishedAt") Instant finishedAt) {
+        @JsonProperty("FinishedAt") Instant finishedAt,
+        // absent for containers without a health check, as dockerd's omitempty
+        @JsonProperty("Health") @JsonInclude(JsonInclude.Include.NON_NULL) ContainerHealth health) {
 
     /** Docker's zero time, printed for times that never happened. */
     public static final Instant ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
@@ -29,23 +32,36 @@ public record ContainerState(
     }
 
     public static ContainerState created() {
-        return new ContainerState(Status.created, 0, 0, "", false, ZERO_TIME, ZERO_TIME);
+        return new ContainerState(Status.created, 0, 0, "", false, ZERO_TIME, ZERO_TIME, null);
     }
 
-    public ContainerState running(int newPid, Instant at) {
-        return new ContainerState(Status.running, newPid, 0, "", false, at, finishedAt);
+    /** @param healthChecked whether the container has a health check: each start begins its health at "starting" */
+    public ContainerState running(int newPid, Instant at, boolean healthChecked) {
+        ContainerHealth newHealth = !healthChecked ? null : health == null ? ContainerHealth.starting() : health.restarted();
+        return new ContainerState(Status.running, newPid, 0, "", false, at, finishedAt, newHealth);
     }
 
     public ContainerState exited(int code, boolean oom, Instant at) {
-        return new ContainerState(Status.exited, 0, code, error, oom, startedAt, at);
+        return new ContainerState(Status.exited, 0, code, error, oom, startedAt, at, health == null ? null : health.stopped());
     }
 
     public ContainerState failedToStart(int code, String message, Instant at) {
-        return new ContainerState(status == Status.created ? Status.created : Status.exited, 0, code, message, false, startedAt, at);
+        return new ContainerState(status == Status.created ? Status.created : Status.exited, 0, code, message, false, startedAt, at,
+                health);
     }
 
     public ContainerState withStatus(Status newStatus) {
-        return new ContainerState(newStatus, pid, exitCode, error, oomKilled, startedAt, finishedAt);
+        return new ContainerState(newStatus, pid, exitCode, error, oomKilled, startedAt, finishedAt, health);
+    }
+
+    public ContainerState withHealth(ContainerHealth newHealth) {
+        return new ContainerState(status, pid, exitCode, error, oomKilled, startedAt, finishedAt, newHealth);
+    }
+
+    /** What `docker ps --filter health=` compares: the health status, or "none" without a health check. */
+    @JsonIgnore
+    public String healthFilterValue() {
+        return health == null ? "none" : health.status().name();
     }
 
     /** Running or paused: the process exists. */

@@ -89,7 +89,7 @@ public final class ExecService {
         random.nextBytes(bytes);
         ExecInstance instance = new ExecInstance(HexFormat.of().formatHex(bytes), record.id(), config);
         instances.put(instance.id(), instance);
-        events.publish("container", "exec_create: " + String.join(" ", config.cmd()), record.id(), record.eventAttributes());
+        events.publish("container", "exec_create: " + String.join(" ", config.cmd()), record.id(), execAttributes(record, instance.id()));
         return instance;
     }
 
@@ -126,8 +126,35 @@ public final class ExecService {
             instance.failedExitCode = code;
             throw new ApiException(code == 127 ? 404 : 500, "OCI runtime exec failed: " + e.getMessage());
         }
-        events.publish("container", "exec_start: " + String.join(" ", c.cmd()), record.id(), record.eventAttributes());
+        events.publish("container", "exec_start: " + String.join(" ", c.cmd()), record.id(), execAttributes(record, id));
         return instance;
+    }
+
+    /** dockerd names the exec in its events. */
+    private static Map<String, String> execAttributes(ContainerRecord record, String execId) {
+        Map<String, String> attributes = new java.util.HashMap<>(record.eventAttributes());
+        attributes.put("execID", execId);
+        return attributes;
+    }
+
+    /**
+     * Forgets one exec, as dockerd does with its health probes: the instance, the monitor's files and the process
+     * if it still runs (a probe past its timeout). Says exec_die when the process had started.
+     */
+    public void remove(String execId) {
+        ExecInstance instance = instances.remove(execId);
+        if (instance == null) {
+            return;
+        }
+        // read before the monitor's files go; a process still running is killed below, which dockerd reports as 137
+        OptionalInt code = instance.process == null ? OptionalInt.empty() : instance.exitCode();
+        processes.removeExec(instance.containerId(), execId);
+        ContainerRecord record = store.byId(instance.containerId());
+        if (instance.process != null && record != null) {
+            Map<String, String> attributes = execAttributes(record, execId);
+            attributes.put("exitCode", String.valueOf(code.isPresent() ? code.getAsInt() : 137));
+            events.publish("container", "exec_die", record.id(), attributes);
+        }
     }
 
     /** Exec instances of removed containers go with them. */

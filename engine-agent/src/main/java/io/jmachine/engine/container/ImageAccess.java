@@ -10,7 +10,7 @@ public interface ImageAccess {
     /** The image's own settings, which a container's Config falls back to. */
     record ImageDefaults(List<String> env, List<String> cmd, List<String> entrypoint, String workingDir, String user,
                          Map<String, String> labels, String stopSignal, Map<String, Object> exposedPorts,
-                         Map<String, Object> volumes) {}
+                         Map<String, Object> volumes, com.fasterxml.jackson.databind.JsonNode healthcheck) {}
 
     /** @param id the image ID (sha256:…) */
     record ResolvedImage(String id, ImageDefaults defaults) {}

@@ -247,6 +247,13 @@ public final class MonitoredProcesses implements ContainerProcesses {
     }
 
     @Override
+    public void removeExec(String id, String execId) {
+        if (monitored(id) && monitor.execs(id).contains(execId)) {
+            monitor.removeExec(id, execId);
+        }
+    }
+
+    @Override
     public Usage usage(String id) throws IOException {
         CgroupStats stats = CgroupStats.read(cgroups, specs.cgroupsPath(id))
                 .orElseThrow(() -> new IOException("container " + id + " has no cgroup (is it running?)"));

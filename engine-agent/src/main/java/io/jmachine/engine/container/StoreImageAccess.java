@@ -24,7 +24,7 @@ public final class StoreImageAccess implements ImageAccess {
         Image image = images.resolve(reference);
         ImageConfig.RunConfig run = image.config().config() == null ? ImageConfig.RunConfig.EMPTY : image.config().config();
         return new ResolvedImage(image.id().toString(), new ImageDefaults(run.env(), run.cmd(), run.entrypoint(), run.workingDir(),
-                run.user(), run.labelsOrEmpty(), run.stopSignal(), run.exposedPorts(), run.volumes()));
+                run.user(), run.labelsOrEmpty(), run.stopSignal(), run.exposedPorts(), run.volumes(), run.healthcheck()));
     }
 
     @Override

@@ -18,7 +18,7 @@ class ContainerCreationTest {
 
     private static final ImageAccess.ImageDefaults IMAGE = new ImageAccess.ImageDefaults(
             List.of("PATH=/bin", "LANG=C"), List.of("sh"), null, "/srv", "app", Map.of("img", "1", "req", "0"), "SIGQUIT",
-            Map.of("80/tcp", Map.of()), null);
+            Map.of("80/tcp", Map.of()), null, null);
 
     @Test
     void theImageFillsWhatTheRequestLeavesOpen() {
@@ -36,7 +36,7 @@ class ContainerCreationTest {
     @Test
     void aRequestedCommandReplacesTheImagesAndAnEmptyEntrypointResetsIt() {
         ImageAccess.ImageDefaults withEntrypoint = new ImageAccess.ImageDefaults(List.of(), List.of("--help"), List.of("/app"),
-                null, null, Map.of(), null, null, null);
+                null, null, Map.of(), null, null, null, null);
         assertEquals(List.of("echo", "hi"), ContainerCreation.merge(request(List.of("echo", "hi"), null, List.of()), IMAGE, "h").cmd());
         ContainerConfig reset = ContainerCreation.merge(request(List.of("sh"), List.of(""), List.of()), withEntrypoint, "h");
         assertEquals(List.of(), reset.entrypoint());
@@ -47,7 +47,7 @@ class ContainerCreationTest {
 
     @Test
     void aContainerWithoutAnyCommandIsRefused() {
-        ImageAccess.ImageDefaults bare = new ImageAccess.ImageDefaults(null, null, null, null, null, null, null, null, null);
+        ImageAccess.ImageDefaults bare = new ImageAccess.ImageDefaults(null, null, null, null, null, null, null, null, null, null);
         ApiException e = assertThrows(ApiException.class, () -> ContainerCreation.merge(request(null, null, List.of()), bare, "h"));
         assertEquals(400, e.status());
         assertEquals("no command specified", e.getMessage());

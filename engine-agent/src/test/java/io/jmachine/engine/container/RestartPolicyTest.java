@@ -21,7 +21,7 @@ class RestartPolicyTest {
                 null, null, null, null, null, null, null, null, false, false, null, null, 0, null, null, null, null, 0, 0, 0, 0, 0,
                 0, null, null, null, null, null, null, null, false);
         Instant start = Instant.parse("2026-01-01T00:00:00Z");
-        ContainerState state = new ContainerState(ContainerState.Status.exited, 0, 1, "", false, start, start.plus(ran));
+        ContainerState state = new ContainerState(ContainerState.Status.exited, 0, 1, "", false, start, start.plus(ran), null);
         ContainerConfig config = new ContainerConfig(null, null, null, false, false, false, null, false, false, false, null,
                 List.of("true"), null, "img", null, null, null, false, null, Map.of(), null, null, null);
         return new ContainerRecord("a".repeat(64), "c", start, "true", List.of(), "sha256:x", "img", config, hostConfig, state,

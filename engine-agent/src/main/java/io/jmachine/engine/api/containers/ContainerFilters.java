@@ -19,7 +19,17 @@ final class ContainerFilters {
                         && String.valueOf(record.state().exitCode()).equals(v))
                 && anyOrEmpty(filters.get("ancestor"), v -> v.equals(record.imageRef()) || record.image().startsWith(v)
                         || record.image().startsWith("sha256:" + v))
+                && anyOrEmpty(filters.get("health"), v -> record.state().healthFilterValue().equals(v))
                 && filters.matchesLabels(record.config().labels());
+    }
+
+    /** dockerd refuses health values it does not know, before matching anything. */
+    static void validate(Filters filters) {
+        for (String value : filters.get("health")) {
+            if (!List.of("starting", "healthy", "unhealthy", "none").contains(value)) {
+                throw io.jmachine.engine.api.ApiException.badRequest("Unrecognised filter value for health: " + value);
+            }
+        }
     }
 
     private static boolean anyOrEmpty(List<String> wanted, java.util.function.Predicate<String> test) {

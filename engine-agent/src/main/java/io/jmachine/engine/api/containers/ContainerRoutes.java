@@ -153,6 +153,7 @@ public final class ContainerRoutes {
     private void list(ApiExchange ex) {
         Filters filters = Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper())
                 .allowOnly("id", "name", "label", "status", "ancestor", "exited", "before", "since", "network", "volume", "health", "is-task", "expose", "publish");
+        ContainerFilters.validate(filters);
         boolean all = ex.request().queryFlag("all") || filters.has("status") || filters.has("exited");
         Integer limit = intParam(ex.request(), "limit");
         List<Map<String, Object>> out = new ArrayList<>();

@@ -47,7 +47,8 @@ final class ContainerViews {
     static String status(ContainerState state, Instant now) {
         return switch (state.status()) {
             case created -> "Created";
-            case running -> "Up " + HumanDuration.of(Duration.between(state.startedAt(), now));
+            case running -> "Up " + HumanDuration.of(Duration.between(state.startedAt(), now))
+                    + (state.health() == null ? "" : " " + state.health().status().psSuffix());
             case paused -> "Up " + HumanDuration.of(Duration.between(state.startedAt(), now)) + " (Paused)";
             case restarting -> "Restarting (" + state.exitCode() + ") " + HumanDuration.of(Duration.between(state.finishedAt(), now)) + " ago";
             case removing -> "Removal In Progress";

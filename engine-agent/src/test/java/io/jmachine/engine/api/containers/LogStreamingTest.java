@@ -39,7 +39,7 @@ class LogStreamingTest {
     @Test
     void psStatusReadsLikeDocker() {
         Instant now = Instant.parse("2026-11-28T10:05:00Z");
-        ContainerState running = ContainerState.created().running(42, Instant.parse("2026-11-28T10:00:00Z"));
+        ContainerState running = ContainerState.created().running(42, Instant.parse("2026-11-28T10:00:00Z"), false);
         assertEquals("Up 5 minutes", ContainerViews.status(running, now));
         assertEquals("Up 5 minutes (Paused)", ContainerViews.status(running.withStatus(ContainerState.Status.paused), now));
         assertEquals("Exited (3) 2 seconds ago", ContainerViews.status(running.exited(3, false, now.minusSeconds(2)), now));
