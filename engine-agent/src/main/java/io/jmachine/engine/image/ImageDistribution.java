@@ -2,7 +2,6 @@ package io.jmachine.engine.image;
 
 import io.jmachine.engine.api.ApiException;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -160,7 +159,7 @@ public final class ImageDistribution {
     }
 
     /** Passes reads through while hashing them and copying them to a file. */
-    private static final class HashingTee extends FilterInputStream {
+    private static final class HashingTee extends ObservedInputStream {
         private final MessageDigest sha;
         private final OutputStream copy;
 
@@ -171,29 +170,9 @@ public final class ImageDistribution {
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = in.read(buffer, offset, length);
-            if (n > 0) {
-                sha.update(buffer, offset, n);
-                copy.write(buffer, offset, n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            return read(new byte[(int) Math.min(n, 1 << 16)], 0, (int) Math.min(n, 1 << 16)); // every byte must pass the hash
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
+        protected void consumed(byte[] buffer, int offset, int length) throws IOException {
+            sha.update(buffer, offset, length);
+            copy.write(buffer, offset, length);
         }
 
         @Override

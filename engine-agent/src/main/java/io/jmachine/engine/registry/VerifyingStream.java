@@ -1,8 +1,8 @@
 package io.jmachine.engine.registry;
 
 import io.jmachine.engine.image.Digest;
+import io.jmachine.engine.image.ObservedInputStream;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,7 +16,7 @@ import java.util.function.LongConsumer;
  * descriptor's size fail at once; at the end {@link #verify()} fails on too few bytes (a truncated blob) or
  * another digest. A pull cancelled elsewhere (another layer failed) fails the next read.
  */
-final class VerifyingStream extends FilterInputStream {
+final class VerifyingStream extends ObservedInputStream {
 
     private final Descriptor expected;
     private final MessageDigest sha = Digest.sha256();
@@ -32,44 +32,27 @@ final class VerifyingStream extends FilterInputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
+    protected int readChunk(byte[] buffer, int offset, int length) throws IOException {
         if (cancelled.get()) {
             throw new IOException("pull cancelled: another layer failed");
         }
-        int n;
         try {
-            n = in.read(buffer, offset, length);
+            return in.read(buffer, offset, length);
         } catch (IOException e) {
             throw new IOException("downloading blob " + expected.digest() + " failed after " + count + " of " + expected.size()
                     + " bytes: " + e.getMessage(), e);
         }
-        if (n > 0) {
-            count += n;
-            if (count > expected.size()) {
-                throw RegistryException.failed("blob " + expected.digest() + " is longer than the " + expected.size()
-                        + " bytes its descriptor says: refused");
-            }
-            sha.update(buffer, offset, n);
-            progress.accept(count);
+    }
+
+    @Override
+    protected void consumed(byte[] buffer, int offset, int length) {
+        count += length;
+        if (count > expected.size()) {
+            throw RegistryException.failed("blob " + expected.digest() + " is longer than the " + expected.size()
+                    + " bytes its descriptor says: refused");
         }
-        return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-        byte[] buffer = new byte[(int) Math.min(n, 1 << 16)];
-        return Math.max(0, read(buffer, 0, buffer.length)); // every byte must pass the hash
-    }
-
-    @Override
-    public boolean markSupported() {
-        return false;
+        sha.update(buffer, offset, length);
+        progress.accept(count);
     }
 
     /** Reads what the decompressor left and checks size and digest. */
