@@ -221,9 +221,10 @@ public final class Machines {
         return SshClient.connect(sshEndpoint(machine), machine.context().knownHosts(), Duration.ofSeconds(15));
     }
 
-    public void start(Machine machine) {
+    /** Starts the host; where its address moved (a new DHCP lease), the engine gets a server certificate for the new one. */
+    public void start(Machine machine, Progress progress) throws IOException {
         machine.driver().start();
-        saveDriver(machine);
+        reissueIfAddressMoved(saveDriver(machine), progress);
     }
 
     public void stop(Machine machine) {
@@ -231,9 +232,24 @@ public final class Machines {
         saveDriver(machine);
     }
 
-    public void restart(Machine machine) {
+    public void restart(Machine machine, Progress progress) throws IOException {
         machine.driver().restart();
-        saveDriver(machine);
+        reissueIfAddressMoved(saveDriver(machine), progress);
+    }
+
+    /**
+     * TLS clients check the engine's certificate against the address they dial, so a host whose address is no longer among
+     * the certificate's SANs gets a new one (as `regenerate-certs` would). A machine never provisioned has none to replace.
+     */
+    private void reissueIfAddressMoved(Machine machine, Progress progress) throws IOException {
+        List<String> issuedFor = machine.config().hostOptions().authOptions().serverCertSans();
+        List<String> needed = CertificateAuthority.serverSans(machine.driver().engineAddresses());
+        if (issuedFor.isEmpty() || issuedFor.containsAll(needed) || machine.driver().ssh().isEmpty()) {
+            return;
+        }
+        progress.report("the address is now " + machine.driver().ipAddress() + ", which the engine's certificate does not cover; "
+                + "issuing a new one");
+        regenerateCertificates(machine, progress);
     }
 
     public void kill(Machine machine) {
