@@ -89,7 +89,7 @@ public final class Machines {
         EngineSettings.of(request.engine(), driver.name(), 2376);
         progress.report("running pre-create checks");
         driver.preCreateCheck();
-        if (driver.ssh().isPresent() && !Files.isRegularFile(request.bundle())) {
+        if (driver.hasHost() && !Files.isRegularFile(request.bundle())) {
             throw missingBundle(request.bundle());
         }
         if (ca.bootstrap()) {
@@ -110,7 +110,7 @@ public final class Machines {
             progress.report("creating the host with the " + driver.name() + " driver");
             driver.create();
             machine = saveDriver(machine);
-            if (driver.ssh().isPresent()) {
+            if (driver.hasHost()) {
                 provision(machine, request.bundle(), false, progress);
             }
         } catch (RuntimeException | IOException e) {
@@ -181,7 +181,7 @@ public final class Machines {
      */
     public void regenerateCertificates(Machine machine, Progress progress) throws IOException {
         copyClientCertificates(machine.context());
-        if (machine.driver().ssh().isEmpty()) {
+        if (!machine.driver().hasHost()) {
             return;
         }
         Machine current = issueServerCertificate(machine);
@@ -244,7 +244,7 @@ public final class Machines {
     private void reissueIfAddressMoved(Machine machine, Progress progress) throws IOException {
         List<String> issuedFor = machine.config().hostOptions().authOptions().serverCertSans();
         List<String> needed = CertificateAuthority.serverSans(machine.driver().engineAddresses());
-        if (issuedFor.isEmpty() || issuedFor.containsAll(needed) || machine.driver().ssh().isEmpty()) {
+        if (issuedFor.isEmpty() || issuedFor.containsAll(needed) || !machine.driver().hasHost()) {
             return;
         }
         progress.report("the address is now " + machine.driver().ipAddress() + ", which the engine's certificate does not cover; "
@@ -276,7 +276,7 @@ public final class Machines {
             return;
         }
         Driver driver = machine.driver();
-        if (!driver.ownsHost() && driver.ssh().isPresent()) {
+        if (!driver.ownsHost() && driver.hasHost()) {
             attempt(force, progress, "stopping the engine on " + driver.ipAddress(), () -> {
                 try (SshClient ssh = SshClient.connect(driver.ssh().get(), machine.context().knownHosts(), Duration.ofSeconds(15))) {
                     installer(machine, ssh, progress).uninstall();

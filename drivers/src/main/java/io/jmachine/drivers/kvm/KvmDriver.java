@@ -8,6 +8,7 @@ import io.jmachine.drivers.MachineState;
 import io.jmachine.drivers.PreCreateCheckException;
 import io.jmachine.drivers.SshEndpoint;
 import io.jmachine.drivers.kvm.image.ImageCache;
+import io.jmachine.drivers.kvm.image.ImageDownloads;
 import io.jmachine.templates.Templates;
 
 import java.io.IOException;
@@ -40,6 +41,8 @@ public final class KvmDriver implements Driver {
      * machine.json's "Driver" object.
      *
      * @param accelInUse the accelerator create picked (null before create)
+     * @param image      --kvm-image: an absolute path or an http(s) URL; null for the default Debian image
+     * @param imageChecksum --kvm-image-checksum {@code sha256:HEX}, or null
      * @param sshPort    the host port forwarded to the guest's SSH port
      * @param enginePort the host port forwarded to the guest's engine port (user-mode networking)
      * @param macAddress the MAC of the VM's NIC on a libvirt network (null with user-mode networking): its DHCP lease is found by it
@@ -56,6 +59,7 @@ public final class KvmDriver implements Driver {
                            @JsonProperty("Network") String network,
                            @JsonProperty("PortForwards") List<PortForward> portForwards,
                            @JsonProperty("Image") String image,
+                           @JsonProperty("ImageChecksum") String imageChecksum,
                            @JsonProperty("SSHUser") String sshUser,
                            @JsonProperty("SSHPort") int sshPort,
                            @JsonProperty("EnginePort") int enginePort,
@@ -66,12 +70,12 @@ public final class KvmDriver implements Driver {
 
         Settings withAccelInUse(Accel accel) {
             return new Settings(machineName, uuid, memory, cpu, diskSize, connectionUri, this.accel, accel.name(), network,
-                    portForwards, image, sshUser, sshPort, enginePort, sshKeyPath, storePath, macAddress, ipAddress);
+                    portForwards, image, imageChecksum, sshUser, sshPort, enginePort, sshKeyPath, storePath, macAddress, ipAddress);
         }
 
         Settings withIpAddress(String ip) {
             return new Settings(machineName, uuid, memory, cpu, diskSize, connectionUri, accel, accelInUse, network,
-                    portForwards, image, sshUser, sshPort, enginePort, sshKeyPath, storePath, macAddress, ip);
+                    portForwards, image, imageChecksum, sshUser, sshPort, enginePort, sshKeyPath, storePath, macAddress, ip);
         }
 
         /** QEMU's user-mode networking with ports forwarded to 127.0.0.1, rather than a libvirt network. */
@@ -139,9 +143,7 @@ public final class KvmDriver implements Driver {
         requireTool("libvirtd", "libvirt-daemon-system", missing);
         HostSetup host = HostSetup.forThisProcess();
         host.install(missing);
-        if (settings.image() != null && !Files.isReadable(Path.of(settings.image()))) {
-            throw new PreCreateCheckException("--kvm-image " + settings.image() + " does not exist or cannot be read");
-        }
+        checkImageFlags();
         host.startLibvirt(settings.connectionUri(), libvirt::check);
         if (!settings.userModeNetwork()) {
             requireActiveNetwork();
@@ -149,6 +151,32 @@ public final class KvmDriver implements Driver {
         if (libvirt.state(settings.machineName()) != MachineState.NONE) {
             throw new PreCreateCheckException("libvirt at " + settings.connectionUri() + " already has a domain named " + settings.machineName()
                     + "; remove it (virsh undefine " + settings.machineName() + ") or pick another machine name");
+        }
+    }
+
+    private void checkImageFlags() {
+        if (settings.imageChecksum() != null) {
+            if (settings.image() == null) {
+                throw new PreCreateCheckException("--kvm-image-checksum checks the image of --kvm-image; give that too");
+            }
+            try {
+                ImageDownloads.parseChecksum(settings.imageChecksum());
+            } catch (IllegalArgumentException e) {
+                throw new PreCreateCheckException(e.getMessage());
+            }
+        }
+        if (settings.image() == null) {
+            return;
+        }
+        if (ImageDownloads.isUrl(settings.image())) {
+            try {
+                URI.create(settings.image());
+            } catch (IllegalArgumentException e) {
+                throw new PreCreateCheckException("--kvm-image " + settings.image() + " is not a valid URL: " + e.getMessage());
+            }
+        } else if (!Files.isReadable(Path.of(settings.image()))) {
+            throw new PreCreateCheckException("--kvm-image " + settings.image() + " does not exist or cannot be read; give a qcow2 or "
+                    + "raw cloud image, or its http(s) URL");
         }
     }
 
@@ -173,7 +201,7 @@ public final class KvmDriver implements Driver {
     public void create() {
         Accel accel = accelChoice.choose(settings.accel());
         settings = settings.withAccelInUse(accel);
-        GuestImage image = settings.image() == null ? images.defaultImage() : GuestImage.bootsItself(Path.of(settings.image()));
+        GuestImage image = settings.image() == null ? images.defaultImage() : GuestImage.bootsItself(userImage());
         try {
             Files.createDirectories(context.machineDir());
             makeOverlay(image);
@@ -213,6 +241,17 @@ public final class KvmDriver implements Driver {
             throw new DriverException("cannot pin the host key of " + settings.machineName() + " for " + address + " in "
                     + context.knownHosts() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The --kvm-image file: a URL's from the image cache (downloaded the first time), checked against --kvm-image-checksum. */
+    private Path userImage() {
+        Optional<String> sha256 = Optional.ofNullable(settings.imageChecksum()).map(ImageDownloads::parseChecksum);
+        if (ImageDownloads.isUrl(settings.image())) {
+            return images.downloads().fetch(URI.create(settings.image()), sha256);
+        }
+        Path local = Path.of(settings.image());
+        sha256.ifPresent(expected -> ImageDownloads.verify(local, expected));
+        return local;
     }
 
     DomainXml domainXml(Accel accel, GuestImage image) {
@@ -321,6 +360,11 @@ public final class KvmDriver implements Driver {
                     + " yet: its create did not get that far; start it (jmachine start " + settings.machineName() + ") or remove it");
         }
         return settings.ipAddress();
+    }
+
+    @Override
+    public boolean hasHost() {
+        return true;
     }
 
     @Override

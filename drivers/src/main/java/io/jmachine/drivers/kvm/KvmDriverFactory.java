@@ -12,6 +12,7 @@ import io.jmachine.drivers.DriverOptions;
 import io.jmachine.drivers.MachineContext;
 import io.jmachine.drivers.PreCreateCheckException;
 import io.jmachine.drivers.kvm.image.ImageCache;
+import io.jmachine.drivers.kvm.image.ImageDownloads;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,6 +38,7 @@ public final class KvmDriverFactory implements DriverFactory {
     static final String NETWORK = "--kvm-network";
     static final String PORT_FORWARD = "--kvm-port-forward";
     static final String IMAGE = "--kvm-image";
+    static final String IMAGE_CHECKSUM = "--kvm-image-checksum";
     static final String SSH_USER = "--kvm-ssh-user";
 
     /** The port the engine listens on inside the guest. */
@@ -81,8 +83,10 @@ public final class KvmDriverFactory implements DriverFactory {
                 DriverFlag.string(NETWORK, "user (QEMU user-mode networking, ports forwarded to 127.0.0.1) or a libvirt network name (kvm driver).",
                         "user").withEnv("KVM_NETWORK"),
                 DriverFlag.stringList(PORT_FORWARD, "HOST:GUEST, a TCP port forwarded from 127.0.0.1 to the VM; repeatable (kvm driver)."),
-                DriverFlag.string(IMAGE, "A cloud image with cloud-init to boot instead of the default Debian image (kvm driver).", null)
-                        .withEnv("KVM_IMAGE"),
+                DriverFlag.string(IMAGE, "A cloud image with cloud-init (qcow2 or raw; a path, or an http(s) URL downloaded once into "
+                        + "the image cache) to boot instead of the default Debian image (kvm driver).", null).withEnv("KVM_IMAGE"),
+                DriverFlag.string(IMAGE_CHECKSUM, "sha256:HEX that the --kvm-image must have (kvm driver).", null)
+                        .withEnv("KVM_IMAGE_CHECKSUM"),
                 DriverFlag.string(SSH_USER, "The user made in the VM for SSH (kvm driver).", "docker").withEnv("KVM_SSH_USER"));
     }
 
@@ -101,7 +105,8 @@ public final class KvmDriverFactory implements DriverFactory {
         KvmDriver.Settings settings = new KvmDriver.Settings(context.machineName(), UUID.randomUUID().toString(),
                 options.integer(MEMORY), options.integer(CPU_COUNT), options.integer(DISK_SIZE), options.string(URI),
                 options.string(ACCEL), null, network, List.copyOf(forwards),
-                image == null ? null : Path.of(image).toAbsolutePath().toString(), options.string(SSH_USER),
+                image == null || ImageDownloads.isUrl(image) ? image : Path.of(image).toAbsolutePath().toString(),
+                options.string(IMAGE_CHECKSUM), options.string(SSH_USER),
                 freePort(), freePort(), context.sshKey().toString(), context.storeRoot().toString(),
                 KvmDriver.USER_NETWORK.equals(network) ? null : randomMac(), null);
         return new KvmDriver(context, settings, images, accel, addressesAtUri.apply(settings.connectionUri()));
