@@ -103,7 +103,6 @@ class KvmNetworkIT {
         Result create = jmachine("create", "-d", "kvm", "--kvm-accel", "tcg", "--kvm-network", NETWORK,
                 "--engine-bundle", BUNDLE.toString(), NAME);
         assertEquals(0, create.code(), create.err());
-        assertTrue(create.err().contains("waiting for the VM's address on the libvirt network " + NETWORK), create.err());
 
         String ip = jmachine("ip", NAME).out().strip();
         assertTrue(ip.startsWith(SUBNET + "."), "the address comes from the network's DHCP range: " + ip);
@@ -121,7 +120,7 @@ class KvmNetworkIT {
         assertEquals(0, jmachine("stop", NAME).code());
         Result start = jmachine("start", NAME);
         assertEquals(0, start.code(), start.err());
-        assertTrue(start.err().contains("the VM has the address"), "start re-reads the lease: " + start.err());
+        assertTrue(jmachine("ip", NAME).out().strip().startsWith(SUBNET + "."), "start re-read the lease");
         Result again = docker(env(), "info", "--format", "{{.Name}}");
         assertEquals(0, again.code(), again.err());
 

@@ -215,6 +215,9 @@ public final class KvmDriver implements Driver {
             throw new DriverException("cannot write the files of " + settings.machineName() + " in " + context.machineDir() + ": " + e.getMessage(), e);
         }
         libvirt.defineAndStart(domainXml(accel, image).render(templates));
+        System.err.println("(" + settings.machineName() + ") started the libvirt domain " + settings.machineName() + " (" + accel.name()
+                + ", " + (settings.userModeNetwork() ? "user-mode networking" : "network " + settings.network()) + ")");
+        System.err.flush();
         if (!settings.userModeNetwork()) {
             readAddress();
         }
