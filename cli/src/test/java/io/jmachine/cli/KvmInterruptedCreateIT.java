@@ -103,6 +103,9 @@ class KvmInterruptedCreateIT {
         assertTrue(rm.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, rm.exitValue(), rmOutput);
         assertFalse(Virsh.domains().contains(name), "no libvirt domain is left: " + Virsh.domains());
+        // libvirtd finishes a call whose client was killed: a define still under way would show up now
+        Thread.sleep(3000);
+        assertFalse(Virsh.domains().contains(name), "no libvirt domain appears after rm: " + Virsh.domains());
         assertFalse(Files.exists(store().resolve("machines").resolve(name)), "the machine's folder is gone");
         assertEquals(List.of(), leftoverDisks(), "no disk nor seed is left in the store");
     }

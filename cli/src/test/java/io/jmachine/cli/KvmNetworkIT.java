@@ -121,7 +121,12 @@ class KvmNetworkIT {
         Result start = jmachine("start", NAME);
         assertEquals(0, start.code(), start.err());
         assertTrue(jmachine("ip", NAME).out().strip().startsWith(SUBNET + "."), "start re-read the lease");
+        // start returns once the VM has its lease; the engine comes up a little later in its boot
         Result again = docker(env(), "info", "--format", "{{.Name}}");
+        for (long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3); again.code() != 0 && System.nanoTime() < deadline; ) {
+            Thread.sleep(3000);
+            again = docker(env(), "info", "--format", "{{.Name}}");
+        }
         assertEquals(0, again.code(), again.err());
 
         assertEquals(0, jmachine("rm", "-y", NAME).code());

@@ -25,16 +25,25 @@ final class AddressWait {
         this.progress = progress;
     }
 
-    String await(String network, String domain, String mac) {
+    /** The guest's newest lease now (before it is started), which {@link #await} must see replaced. */
+    Optional<GuestAddresses.Lease> current(String network, String domain, String mac) {
+        return addresses.ipv4(network, domain, mac);
+    }
+
+    /**
+     * Waits for a lease newer than {@code before}: a lease left from the guest's last run stays listed until it expires,
+     * and its address may no longer be the guest's.
+     */
+    String await(String network, String domain, String mac, Optional<GuestAddresses.Lease> before) {
         progress.println("(" + domain + ") waiting for the VM's address on the libvirt network " + network + " (MAC " + mac + ")");
         progress.flush();
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
-            Optional<String> address = addresses.ipv4(network, domain, mac);
-            if (address.isPresent()) {
-                progress.println("(" + domain + ") the VM has the address " + address.get());
+            Optional<GuestAddresses.Lease> lease = addresses.ipv4(network, domain, mac);
+            if (lease.isPresent() && before.map(old -> lease.get().expiry().compareTo(old.expiry()) > 0 || old.expiry().isEmpty()).orElse(true)) {
+                progress.println("(" + domain + ") the VM has the address " + lease.get().address());
                 progress.flush();
-                return address.get();
+                return lease.get().address();
             }
             if (Instant.now().isAfter(deadline)) {
                 throw new DriverException(domain + " took no DHCP lease on the libvirt network " + network + " within " + timeout.toSeconds()

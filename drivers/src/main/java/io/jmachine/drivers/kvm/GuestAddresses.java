@@ -17,21 +17,30 @@ import java.util.Optional;
  */
 public interface GuestAddresses {
 
-    /** The guest's current address, or empty while it has none yet. */
-    Optional<String> ipv4(String network, String domain, String mac);
+    /**
+     * One address the guest was seen with.
+     *
+     * @param expiry when the DHCP lease ends ({@code YYYY-MM-DD HH:MM:SS}, so that later sorts later), or "" for an address
+     *               seen in the ARP table: a guest that renews or takes a lease moves it later
+     */
+    record Lease(String address, String expiry) {}
+
+    /** The guest's newest lease (or address seen), or empty while it has none yet. */
+    Optional<Lease> ipv4(String network, String domain, String mac);
 
     /** The lookup through {@code virsh -c URI}. */
     static GuestAddresses virsh(String uri) {
         return (network, domain, mac) -> {
             Path virsh = HostTools.find("virsh").orElseThrow(() -> new DriverException(
                     "virsh is missing: install libvirt-clients (it reads the guest's address from the network's DHCP leases)"));
-            Optional<String> leased = newestLease(HostTools.run(List.of(virsh.toString(), "-c", uri, "net-dhcp-leases", network,
+            Optional<Lease> leased = newestLease(HostTools.run(List.of(virsh.toString(), "-c", uri, "net-dhcp-leases", network,
                     "--mac", mac), 30), mac);
             if (leased.isPresent()) {
                 return leased;
             }
             try {
-                return firstInterfaceAddress(HostTools.run(List.of(virsh.toString(), "-c", uri, "domifaddr", domain, "--source", "arp"), 30), mac);
+                return firstInterfaceAddress(HostTools.run(List.of(virsh.toString(), "-c", uri, "domifaddr", domain, "--source", "arp"), 30), mac)
+                        .map(address -> new Lease(address, ""));
             } catch (DriverException notRunningYet) {
                 return Optional.empty();
             }
@@ -43,16 +52,15 @@ public interface GuestAddresses {
      * {@code EXPIRY-DATE EXPIRY-TIME MAC PROTOCOL ADDRESS/PREFIX HOSTNAME CLIENT-ID}: after a restart the old lease may
      * still be listed beside the new one, and the later expiry is the one the guest holds.
      */
-    static Optional<String> newestLease(String table, String mac) {
-        record Lease(String expiry, String address) {}
+    static Optional<Lease> newestLease(String table, String mac) {
         List<Lease> leases = new ArrayList<>();
         for (String line : table.lines().toList()) {
             String[] fields = line.trim().split("\\s+");
             if (fields.length >= 5 && fields[2].equalsIgnoreCase(mac) && fields[3].toLowerCase(Locale.ROOT).equals("ipv4")) {
-                leases.add(new Lease(fields[0] + " " + fields[1], withoutPrefix(fields[4])));
+                leases.add(new Lease(withoutPrefix(fields[4]), fields[0] + " " + fields[1]));
             }
         }
-        return leases.stream().max(Comparator.comparing(Lease::expiry)).map(Lease::address);
+        return leases.stream().max(Comparator.comparing(Lease::expiry));
     }
 
     /** The IPv4 address of the interface with {@code mac} in {@code virsh domifaddr} output (NAME MAC PROTOCOL ADDRESS/PREFIX). */

@@ -129,6 +129,7 @@ public final class KvmDriver implements Driver {
             throw new PreCreateCheckException("--kvm-port-forward works with --kvm-network user only; on the libvirt network "
                     + settings.network() + " reach the VM's ports at its address (jmachine ip " + settings.machineName() + ")");
         }
+        checkImageFlags();
         accelChoice.choose(settings.accel());
         List<String> missing = new ArrayList<>();
         requireTool("qemu-img", "qemu-utils", missing);
@@ -143,7 +144,6 @@ public final class KvmDriver implements Driver {
         requireTool("libvirtd", "libvirt-daemon-system", missing);
         HostSetup host = HostSetup.forThisProcess();
         host.install(missing);
-        checkImageFlags();
         host.startLibvirt(settings.connectionUri(), libvirt::check);
         if (!settings.userModeNetwork()) {
             requireActiveNetwork();
@@ -214,13 +214,21 @@ public final class KvmDriver implements Driver {
         } catch (IOException e) {
             throw new DriverException("cannot write the files of " + settings.machineName() + " in " + context.machineDir() + ": " + e.getMessage(), e);
         }
-        libvirt.defineAndStart(domainXml(accel, image).render(templates));
+        Optional<GuestAddresses.Lease> before = settings.userModeNetwork() ? Optional.empty() : currentLease();
+        String xml = domainXml(accel, image).render(templates);
+        try (ExitGuard guard = new ExitGuard()) {
+            guard.run("define and start the domain " + settings.machineName(), () -> libvirt.defineAndStart(xml));
+        }
         System.err.println("(" + settings.machineName() + ") started the libvirt domain " + settings.machineName() + " (" + accel.name()
                 + ", " + (settings.userModeNetwork() ? "user-mode networking" : "network " + settings.network()) + ")");
         System.err.flush();
         if (!settings.userModeNetwork()) {
-            readAddress();
+            readAddress(before);
         }
+    }
+
+    private Optional<GuestAddresses.Lease> currentLease() {
+        return addressWait.current(settings.network(), settings.machineName(), settings.macAddress());
     }
 
     /** Pins the guest's host key for the address SSH reaches it at, so that the first contact is verified. */
@@ -232,8 +240,8 @@ public final class KvmDriver implements Driver {
      * Waits for the VM's DHCP lease on its libvirt network and keeps the address; a lease that moved (after a stop, or an
      * expired lease) re-pins the host key for the new address.
      */
-    void readAddress() {
-        String address = addressWait.await(settings.network(), settings.machineName(), settings.macAddress());
+    void readAddress(Optional<GuestAddresses.Lease> before) {
+        String address = addressWait.await(settings.network(), settings.machineName(), settings.macAddress(), before);
         if (address.equals(settings.ipAddress()) && Files.exists(context.knownHosts())) {
             return;
         }
@@ -291,10 +299,15 @@ public final class KvmDriver implements Driver {
 
     @Override
     public void start() {
-        libvirt.start(settings.machineName());
-        if (!settings.userModeNetwork()) {
-            readAddress();
+        if (settings.userModeNetwork()) {
+            libvirt.start(settings.machineName());
+            return;
         }
+        boolean wasRunning = state() == MachineState.RUNNING;
+        Optional<GuestAddresses.Lease> before = currentLease();
+        libvirt.start(settings.machineName());
+        // a guest that runs already holds its lease: nothing new is coming
+        readAddress(wasRunning ? Optional.empty() : before);
     }
 
     /** A clean shutdown through ACPI; a guest that ignores it is stopped hard after {@link #STOP_TIMEOUT}. */
