@@ -8,7 +8,6 @@ import io.jmachine.drivers.MachineState;
 import io.jmachine.drivers.PreCreateCheckException;
 import io.jmachine.drivers.SshEndpoint;
 import io.jmachine.drivers.kvm.image.ImageCache;
-import io.jmachine.drivers.kvm.image.ImageDownloads;
 import io.jmachine.templates.Templates;
 
 import java.io.IOException;
@@ -129,7 +128,7 @@ public final class KvmDriver implements Driver {
             throw new PreCreateCheckException("--kvm-port-forward works with --kvm-network user only; on the libvirt network "
                     + settings.network() + " reach the VM's ports at its address (jmachine ip " + settings.machineName() + ")");
         }
-        checkImageFlags();
+        UserImage.check(settings.image(), settings.imageChecksum());
         accelChoice.choose(settings.accel());
         List<String> missing = new ArrayList<>();
         requireTool("qemu-img", "qemu-utils", missing);
@@ -154,32 +153,6 @@ public final class KvmDriver implements Driver {
         }
     }
 
-    private void checkImageFlags() {
-        if (settings.imageChecksum() != null) {
-            if (settings.image() == null) {
-                throw new PreCreateCheckException("--kvm-image-checksum checks the image of --kvm-image; give that too");
-            }
-            try {
-                ImageDownloads.parseChecksum(settings.imageChecksum());
-            } catch (IllegalArgumentException e) {
-                throw new PreCreateCheckException(e.getMessage());
-            }
-        }
-        if (settings.image() == null) {
-            return;
-        }
-        if (ImageDownloads.isUrl(settings.image())) {
-            try {
-                URI.create(settings.image());
-            } catch (IllegalArgumentException e) {
-                throw new PreCreateCheckException("--kvm-image " + settings.image() + " is not a valid URL: " + e.getMessage());
-            }
-        } else if (!Files.isReadable(Path.of(settings.image()))) {
-            throw new PreCreateCheckException("--kvm-image " + settings.image() + " does not exist or cannot be read; give a qcow2 or "
-                    + "raw cloud image, or its http(s) URL");
-        }
-    }
-
     private void requireActiveNetwork() {
         String network = settings.network();
         switch (libvirt.network(network)) {
@@ -201,7 +174,7 @@ public final class KvmDriver implements Driver {
     public void create() {
         Accel accel = accelChoice.choose(settings.accel());
         settings = settings.withAccelInUse(accel);
-        GuestImage image = settings.image() == null ? images.defaultImage() : GuestImage.bootsItself(userImage());
+        GuestImage image = settings.image() == null ? images.defaultImage() : GuestImage.bootsItself(new UserImage(settings.image(), settings.imageChecksum()).file(images));
         try {
             Files.createDirectories(context.machineDir());
             makeOverlay(image);
@@ -252,17 +225,6 @@ public final class KvmDriver implements Driver {
             throw new DriverException("cannot pin the host key of " + settings.machineName() + " for " + address + " in "
                     + context.knownHosts() + ": " + e.getMessage(), e);
         }
-    }
-
-    /** The --kvm-image file: a URL's from the image cache (downloaded the first time), checked against --kvm-image-checksum. */
-    private Path userImage() {
-        Optional<String> sha256 = Optional.ofNullable(settings.imageChecksum()).map(ImageDownloads::parseChecksum);
-        if (ImageDownloads.isUrl(settings.image())) {
-            return images.downloads().fetch(URI.create(settings.image()), sha256);
-        }
-        Path local = Path.of(settings.image());
-        sha256.ifPresent(expected -> ImageDownloads.verify(local, expected));
-        return local;
     }
 
     DomainXml domainXml(Accel accel, GuestImage image) {
