@@ -174,7 +174,8 @@ public final class KvmDriver implements Driver {
     public void create() {
         Accel accel = accelChoice.choose(settings.accel());
         settings = settings.withAccelInUse(accel);
-        GuestImage image = settings.image() == null ? images.defaultImage() : GuestImage.bootsItself(new UserImage(settings.image(), settings.imageChecksum()).file(images));
+        GuestImage image = settings.image() == null ? images.defaultImage()
+                : GuestImage.bootsItself(new UserImage(settings.image(), settings.imageChecksum()).file(images));
         try {
             Files.createDirectories(context.machineDir());
             makeOverlay(image);
