@@ -24,6 +24,7 @@ REQUIREMENTS=(
   "qemu-img qemu-utils"                  # the qcow2 overlay on the cached base image
   "libvirtd libvirt-daemon-system"
   "virsh libvirt-clients"
+  "/usr/sbin/dnsmasq dnsmasq-base"       # DHCP on libvirt networks (--kvm-network NAME; the network IT makes one)
   "mmdebstrap mmdebstrap"                # builds the default Debian guest image from the host's apt mirror
   "genisoimage genisoimage"              # the cloud-init NoCloud seed ISO
   "/usr/sbin/mkfs.ext4 e2fsprogs"        # mkfs.ext4 -d turns the image tree into a disk

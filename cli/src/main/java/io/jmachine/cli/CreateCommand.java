@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -99,10 +100,29 @@ final class CreateCommand implements Callable<Integer> {
         Map<String, Object> flags = driverFlags(factory);
         EngineOptions engine = new EngineOptions(engineOpts, engineEnv, insecureRegistries, engineLabels, registryMirrors, true,
                 installDir, configDir);
-        machines.create(new Machines.CreateRequest(name, driver, flags, engine, EngineBundle.locate(bundle, root.environment())),
-                root.progress(name));
+        Machines.CreateRequest request = new Machines.CreateRequest(name, driver, flags, engine, EngineBundle.locate(bundle, root.environment()));
+        Thread interruptedHint = new Thread(() -> sayHowToCleanUp(machines));
+        // Ctrl-C or a kill ends the JVM mid-create: whatever was made is in the store by then, and rm removes it
+        Runtime.getRuntime().addShutdownHook(interruptedHint);
+        try {
+            machines.create(request, root.progress(name));
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(interruptedHint);
+            } catch (IllegalStateException shuttingDown) {
+                // the hint is being printed
+            }
+        }
         spec.commandLine().getOut().println("Machine " + name + " is ready. To point your docker CLI at it, run: eval $(jmachine env " + name + ")");
         return 0;
+    }
+
+    private void sayHowToCleanUp(Machines machines) {
+        if (machines.store().exists(name)) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("jmachine: create of " + name + " was interrupted; `jmachine rm -f " + name + "` removes what it made");
+            err.flush();
+        }
     }
 
     /** The chosen driver's flags as given (or from their environment variables); another driver's flag is an error. */

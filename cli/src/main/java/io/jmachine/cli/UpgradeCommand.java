@@ -38,7 +38,7 @@ final class UpgradeCommand implements Callable<Integer> {
             Machine machine = machines.load(name);
             if (machine.driver().state() != MachineState.RUNNING) {
                 root.progress(name).report("starting it first");
-                machines.start(machine);
+                machines.start(machine, root.progress(name));
                 machine = machines.load(name);
             }
             machines.provision(machine, engineBundle, true, root.progress(name));

@@ -62,6 +62,14 @@ public interface Driver {
     Optional<SshEndpoint> ssh();
 
     /**
+     * Whether there is a host to log in to and install the engine on. Unlike {@link #ssh()}, answered before
+     * {@link #create()}, when a host's address may not be known yet (a VM on a DHCP network).
+     */
+    default boolean hasHost() {
+        return ssh().isPresent();
+    }
+
+    /**
      * Whether jmachine makes the machine's SSH key pair before {@link #create()} (at {@link MachineContext#sshKey()}):
      * true for drivers that make hosts, false for those that adopt one with the user's key.
      */

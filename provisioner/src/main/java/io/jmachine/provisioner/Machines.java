@@ -93,7 +93,7 @@ public final class Machines {
         EngineSettings.of(request.engine(), driver.name(), 2376);
         progress.report("running pre-create checks");
         driver.preCreateCheck();
-        if (driver.ssh().isPresent() && !Files.isRegularFile(request.bundle())) {
+        if (driver.hasHost() && !Files.isRegularFile(request.bundle())) {
             throw missingBundle(request.bundle());
         }
         if (ca.bootstrap()) {
@@ -116,7 +116,7 @@ public final class Machines {
             driver.create();
             progress.report("host created " + since(started));
             machine = saveDriver(machine);
-            if (driver.ssh().isPresent()) {
+            if (driver.hasHost()) {
                 provision(machine, request.bundle(), false, progress, started);
             }
         } catch (RuntimeException | IOException e) {
@@ -200,7 +200,7 @@ public final class Machines {
      */
     public void regenerateCertificates(Machine machine, Progress progress) throws IOException {
         copyClientCertificates(machine.context());
-        if (machine.driver().ssh().isEmpty()) {
+        if (!machine.driver().hasHost()) {
             return;
         }
         Machine current = issueServerCertificate(machine);
@@ -244,9 +244,10 @@ public final class Machines {
         return SshClient.connect(sshEndpoint(machine), machine.context().knownHosts(), Duration.ofSeconds(15));
     }
 
-    public void start(Machine machine) {
+    /** Starts the host; where its address moved (a new DHCP lease), the engine gets a server certificate for the new one. */
+    public void start(Machine machine, Progress progress) throws IOException {
         machine.driver().start();
-        saveDriver(machine);
+        reissueIfAddressMoved(saveDriver(machine), progress);
     }
 
     public void stop(Machine machine) {
@@ -254,9 +255,24 @@ public final class Machines {
         saveDriver(machine);
     }
 
-    public void restart(Machine machine) {
+    public void restart(Machine machine, Progress progress) throws IOException {
         machine.driver().restart();
-        saveDriver(machine);
+        reissueIfAddressMoved(saveDriver(machine), progress);
+    }
+
+    /**
+     * TLS clients check the engine's certificate against the address they dial, so a host whose address is no longer among
+     * the certificate's SANs gets a new one (as `regenerate-certs` would). A machine never provisioned has none to replace.
+     */
+    private void reissueIfAddressMoved(Machine machine, Progress progress) throws IOException {
+        List<String> issuedFor = machine.config().hostOptions().authOptions().serverCertSans();
+        List<String> needed = CertificateAuthority.serverSans(machine.driver().engineAddresses());
+        if (issuedFor.isEmpty() || issuedFor.containsAll(needed) || !machine.driver().hasHost()) {
+            return;
+        }
+        progress.report("the address is now " + machine.driver().ipAddress() + ", which the engine's certificate does not cover; "
+                + "issuing a new one");
+        regenerateCertificates(machine, progress);
     }
 
     public void kill(Machine machine) {
@@ -283,7 +299,7 @@ public final class Machines {
             return;
         }
         Driver driver = machine.driver();
-        if (!driver.ownsHost() && driver.ssh().isPresent()) {
+        if (!driver.ownsHost() && driver.hasHost()) {
             attempt(force, progress, "stopping the engine on " + driver.ipAddress(), () -> {
                 try (SshClient ssh = SshClient.connect(driver.ssh().get(), machine.context().knownHosts(), Duration.ofSeconds(15))) {
                     installer(machine, ssh, progress).uninstall();

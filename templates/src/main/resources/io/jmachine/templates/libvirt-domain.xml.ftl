@@ -1,5 +1,5 @@
 <#-- model: name, uuid, memoryMiB, cpus, accel (kvm|qemu), diskPath, seedPath,
-     kernel/initrd/cmdline (optional: direct kernel boot), network (user|libvirt network name),
+     kernel/initrd/cmdline (optional: direct kernel boot), network (user|libvirt network name), mac (optional: the NIC's MAC on a libvirt network),
      forwards: list of {hostIp, hostPort, guestPort} for user-mode networking,
      dacLabel (optional: the uid:gid QEMU runs as) -->
 <domain type='${accel}' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
@@ -41,6 +41,9 @@
 <#if network != "user">
     <interface type='network'>
       <source network='${network}'/>
+<#if mac??>
+      <mac address='${mac}'/>
+</#if>
       <model type='virtio'/>
     </interface>
 </#if>

@@ -13,12 +13,13 @@ import java.util.UUID;
 /**
  * The libvirt domain of one machine.
  *
+ * @param mac      the NIC's MAC on a libvirt network (null: libvirt picks one, as with user-mode networking)
  * @param dacLabel the {@code uid:gid} QEMU runs as (e.g. {@code +0:+0}), so that it can read the store and the image cache
  *                 of the user who runs jmachine (qemu:///system would otherwise run it as libvirt-qemu, which cannot enter
  *                 /root); null keeps libvirt's default
  */
 public record DomainXml(String name, UUID uuid, int memoryMiB, int cpus, Accel accel, Path disk, Path seed, GuestImage image,
-                        String network, List<PortForward> forwards, String dacLabel) {
+                        String network, String mac, List<PortForward> forwards, String dacLabel) {
 
     public String render(Templates templates) {
         Map<String, Object> model = new HashMap<>();
@@ -36,6 +37,9 @@ public record DomainXml(String name, UUID uuid, int memoryMiB, int cpus, Accel a
             model.put("cmdline", "root=" + image.rootDevice() + " rw console=ttyS0 net.ifnames=0");
         }
         model.put("network", network);
+        if (mac != null) {
+            model.put("mac", mac);
+        }
         List<Map<String, Object>> hostForwards = new ArrayList<>();
         for (PortForward forward : forwards) {
             hostForwards.add(Map.of("hostIp", "127.0.0.1", "hostPort", forward.hostPort(), "guestPort", forward.guestPort()));

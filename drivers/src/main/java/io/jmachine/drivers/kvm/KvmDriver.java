@@ -30,14 +30,22 @@ import java.util.UUID;
 public final class KvmDriver implements Driver {
 
     public static final String NAME = "kvm";
+    /** The --kvm-network value of QEMU's user-mode networking. */
+    static final String USER_NETWORK = "user";
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(90);
+    /** From domain start to a DHCP lease: the guest asks early in its boot, which TCG makes slow. */
+    private static final Duration ADDRESS_TIMEOUT = Duration.ofSeconds(240);
 
     /**
      * machine.json's "Driver" object.
      *
      * @param accelInUse the accelerator create picked (null before create)
+     * @param image      --kvm-image: an absolute path or an http(s) URL; null for the default Debian image
+     * @param imageChecksum --kvm-image-checksum {@code sha256:HEX}, or null
      * @param sshPort    the host port forwarded to the guest's SSH port
-     * @param enginePort the host port forwarded to the guest's engine port
+     * @param enginePort the host port forwarded to the guest's engine port (user-mode networking)
+     * @param macAddress the MAC of the VM's NIC on a libvirt network (null with user-mode networking): its DHCP lease is found by it
+     * @param ipAddress  the VM's address on a libvirt network as last read from its lease (null before create and with user-mode networking)
      */
     public record Settings(@JsonProperty("MachineName") String machineName,
                            @JsonProperty("UUID") String uuid,
@@ -50,15 +58,28 @@ public final class KvmDriver implements Driver {
                            @JsonProperty("Network") String network,
                            @JsonProperty("PortForwards") List<PortForward> portForwards,
                            @JsonProperty("Image") String image,
+                           @JsonProperty("ImageChecksum") String imageChecksum,
                            @JsonProperty("SSHUser") String sshUser,
                            @JsonProperty("SSHPort") int sshPort,
                            @JsonProperty("EnginePort") int enginePort,
                            @JsonProperty("SSHKeyPath") String sshKeyPath,
-                           @JsonProperty("StorePath") String storePath) {
+                           @JsonProperty("StorePath") String storePath,
+                           @JsonProperty("MACAddress") String macAddress,
+                           @JsonProperty("IPAddress") String ipAddress) {
 
         Settings withAccelInUse(Accel accel) {
             return new Settings(machineName, uuid, memory, cpu, diskSize, connectionUri, this.accel, accel.name(), network,
-                    portForwards, image, sshUser, sshPort, enginePort, sshKeyPath, storePath);
+                    portForwards, image, imageChecksum, sshUser, sshPort, enginePort, sshKeyPath, storePath, macAddress, ipAddress);
+        }
+
+        Settings withIpAddress(String ip) {
+            return new Settings(machineName, uuid, memory, cpu, diskSize, connectionUri, accel, accelInUse, network,
+                    portForwards, image, imageChecksum, sshUser, sshPort, enginePort, sshKeyPath, storePath, macAddress, ip);
+        }
+
+        /** QEMU's user-mode networking with ports forwarded to 127.0.0.1, rather than a libvirt network. */
+        boolean userModeNetwork() {
+            return USER_NETWORK.equals(network);
         }
     }
 
@@ -66,15 +87,17 @@ public final class KvmDriver implements Driver {
     private final ImageCache images;
     private final AccelChoice accelChoice;
     private final LibvirtDomains libvirt;
+    private final AddressWait addressWait;
     private final Templates templates = new Templates();
     private Settings settings;
 
-    KvmDriver(MachineContext context, Settings settings, ImageCache images, AccelChoice accelChoice) {
+    KvmDriver(MachineContext context, Settings settings, ImageCache images, AccelChoice accelChoice, GuestAddresses addresses) {
         this.context = context;
         this.settings = settings;
         this.images = images;
         this.accelChoice = accelChoice;
         this.libvirt = new LibvirtDomains(settings.connectionUri());
+        this.addressWait = new AddressWait(addresses, ADDRESS_TIMEOUT, Duration.ofSeconds(2), System.err);
     }
 
     @Override
@@ -101,9 +124,11 @@ public final class KvmDriver implements Driver {
         if (settings.diskSize() < 2000) {
             throw new PreCreateCheckException("--kvm-disk-size " + settings.diskSize() + " is too small: give at least 2000 (MB)");
         }
-        if (!"user".equals(settings.network())) {
-            throw new PreCreateCheckException("--kvm-network " + settings.network() + ": only user (QEMU user-mode networking) is supported yet");
+        if (!settings.userModeNetwork() && !settings.portForwards().isEmpty()) {
+            throw new PreCreateCheckException("--kvm-port-forward works with --kvm-network user only; on the libvirt network "
+                    + settings.network() + " reach the VM's ports at its address (jmachine ip " + settings.machineName() + ")");
         }
+        UserImage.check(settings.image(), settings.imageChecksum());
         accelChoice.choose(settings.accel());
         List<String> missing = new ArrayList<>();
         requireTool("qemu-img", "qemu-utils", missing);
@@ -118,14 +143,25 @@ public final class KvmDriver implements Driver {
         requireTool("libvirtd", "libvirt-daemon-system", missing);
         HostSetup host = HostSetup.forThisProcess();
         host.install(missing);
-        if (settings.image() != null && !Files.isReadable(Path.of(settings.image()))) {
-            throw new PreCreateCheckException("--kvm-image " + settings.image() + " does not exist or cannot be read");
-        }
         host.shareKvmDevice(Path.of("/dev/kvm"), "kvm");
         host.startLibvirt(settings.connectionUri(), libvirt::check);
+        if (!settings.userModeNetwork()) {
+            requireActiveNetwork();
+        }
         if (libvirt.state(settings.machineName()) != MachineState.NONE) {
             throw new PreCreateCheckException("libvirt at " + settings.connectionUri() + " already has a domain named " + settings.machineName()
                     + "; remove it (virsh undefine " + settings.machineName() + ") or pick another machine name");
+        }
+    }
+
+    private void requireActiveNetwork() {
+        String network = settings.network();
+        switch (libvirt.network(network)) {
+            case ACTIVE -> { }
+            case INACTIVE -> throw new PreCreateCheckException("the libvirt network " + network + " is not active; start it with "
+                    + "`virsh -c " + settings.connectionUri() + " net-start " + network + "` (and `net-autostart " + network + "` to keep it so)");
+            case MISSING -> throw new PreCreateCheckException("libvirt at " + settings.connectionUri() + " has no network " + network
+                    + "; list them with `virsh -c " + settings.connectionUri() + " net-list --all`, or use --kvm-network user");
         }
     }
 
@@ -139,18 +175,58 @@ public final class KvmDriver implements Driver {
     public void create() {
         Accel accel = accelChoice.choose(settings.accel());
         settings = settings.withAccelInUse(accel);
-        GuestImage image = settings.image() == null ? images.defaultImage() : GuestImage.bootsItself(Path.of(settings.image()));
+        GuestImage image = settings.image() == null ? images.defaultImage()
+                : GuestImage.bootsItself(new UserImage(settings.image(), settings.imageChecksum()).file(images));
         try {
             Files.createDirectories(context.machineDir());
             makeOverlay(image);
             SshHostKey hostKey = SshHostKey.generate(context.machineDir(), "jmachine-" + settings.machineName());
-            Files.writeString(context.knownHosts(), hostKey.knownHostsLine(sshEndpoint().knownHostsName()), StandardCharsets.UTF_8);
+            if (settings.userModeNetwork()) {
+                pinHostKey(hostKey);
+            }
             String authorizedKey = Files.readString(context.sshPublicKey(), StandardCharsets.UTF_8);
             new CloudInitSeed(settings.machineName(), settings.uuid(), settings.sshUser(), authorizedKey, hostKey).writeIso(templates, seed());
         } catch (IOException e) {
             throw new DriverException("cannot write the files of " + settings.machineName() + " in " + context.machineDir() + ": " + e.getMessage(), e);
         }
-        libvirt.defineAndStart(domainXml(accel, image).render(templates));
+        Optional<GuestAddresses.Lease> before = settings.userModeNetwork() ? Optional.empty() : currentLease();
+        String xml = domainXml(accel, image).render(templates);
+        try (ExitGuard guard = new ExitGuard()) {
+            guard.run("define and start the domain " + settings.machineName(), () -> libvirt.defineAndStart(xml));
+        }
+        System.err.println("(" + settings.machineName() + ") started the libvirt domain " + settings.machineName() + " (" + accel.name()
+                + ", " + (settings.userModeNetwork() ? "user-mode networking" : "network " + settings.network()) + ")");
+        System.err.flush();
+        if (!settings.userModeNetwork()) {
+            readAddress(before);
+        }
+    }
+
+    private Optional<GuestAddresses.Lease> currentLease() {
+        return addressWait.current(settings.network(), settings.machineName(), settings.macAddress());
+    }
+
+    /** Pins the guest's host key for the address SSH reaches it at, so that the first contact is verified. */
+    private void pinHostKey(SshHostKey hostKey) throws IOException {
+        Files.writeString(context.knownHosts(), hostKey.knownHostsLine(sshEndpoint().knownHostsName()), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Waits for the VM's DHCP lease on its libvirt network and keeps the address; a lease that moved (after a stop, or an
+     * expired lease) re-pins the host key for the new address.
+     */
+    void readAddress(Optional<GuestAddresses.Lease> before) {
+        String address = addressWait.await(settings.network(), settings.machineName(), settings.macAddress(), before);
+        if (address.equals(settings.ipAddress()) && Files.exists(context.knownHosts())) {
+            return;
+        }
+        settings = settings.withIpAddress(address);
+        try {
+            pinHostKey(SshHostKey.read(context.machineDir()));
+        } catch (IOException e) {
+            throw new DriverException("cannot pin the host key of " + settings.machineName() + " for " + address + " in "
+                    + context.knownHosts() + ": " + e.getMessage(), e);
+        }
     }
 
     DomainXml domainXml(Accel accel, GuestImage image) {
@@ -159,7 +235,7 @@ public final class KvmDriver implements Driver {
         forwards.add(new PortForward(settings.enginePort(), KvmDriverFactory.GUEST_ENGINE_PORT));
         forwards.addAll(settings.portForwards());
         return new DomainXml(settings.machineName(), UUID.fromString(settings.uuid()), settings.memory(), settings.cpu(), accel,
-                disk(), seed(), image, settings.network(), forwards, dacLabel());
+                disk(), seed(), image, settings.network(), settings.macAddress(), forwards, dacLabel());
     }
 
     /** QEMU runs as the user who runs jmachine, who owns the store and the image cache (see {@link DomainXml}). */
@@ -187,7 +263,15 @@ public final class KvmDriver implements Driver {
 
     @Override
     public void start() {
+        if (settings.userModeNetwork()) {
+            libvirt.start(settings.machineName());
+            return;
+        }
+        boolean wasRunning = state() == MachineState.RUNNING;
+        Optional<GuestAddresses.Lease> before = currentLease();
         libvirt.start(settings.machineName());
+        // a guest that runs already holds its lease: nothing new is coming
+        readAddress(wasRunning ? Optional.empty() : before);
     }
 
     /** A clean shutdown through ACPI; a guest that ignores it is stopped hard after {@link #STOP_TIMEOUT}. */
@@ -234,7 +318,10 @@ public final class KvmDriver implements Driver {
 
     @Override
     public URI engineUrl() {
-        return URI.create("tcp://127.0.0.1:" + settings.enginePort());
+        if (settings.userModeNetwork()) {
+            return URI.create("tcp://127.0.0.1:" + settings.enginePort());
+        }
+        return URI.create("tcp://" + networkAddress() + ":" + KvmDriverFactory.GUEST_ENGINE_PORT);
     }
 
     @Override
@@ -244,7 +331,20 @@ public final class KvmDriver implements Driver {
 
     @Override
     public String ipAddress() {
-        return "127.0.0.1";
+        return settings.userModeNetwork() ? "127.0.0.1" : networkAddress();
+    }
+
+    private String networkAddress() {
+        if (settings.ipAddress() == null) {
+            throw new DriverException(settings.machineName() + " has no address on the libvirt network " + settings.network()
+                    + " yet: its create did not get that far; start it (jmachine start " + settings.machineName() + ") or remove it");
+        }
+        return settings.ipAddress();
+    }
+
+    @Override
+    public boolean hasHost() {
+        return true;
     }
 
     @Override
@@ -253,7 +353,10 @@ public final class KvmDriver implements Driver {
     }
 
     private SshEndpoint sshEndpoint() {
-        return new SshEndpoint("127.0.0.1", settings.sshPort(), settings.sshUser(), Path.of(settings.sshKeyPath()));
+        if (settings.userModeNetwork()) {
+            return new SshEndpoint("127.0.0.1", settings.sshPort(), settings.sshUser(), Path.of(settings.sshKeyPath()));
+        }
+        return new SshEndpoint(networkAddress(), 22, settings.sshUser(), Path.of(settings.sshKeyPath()));
     }
 
     @Override

@@ -12,16 +12,20 @@ import io.jmachine.drivers.DriverOptions;
 import io.jmachine.drivers.MachineContext;
 import io.jmachine.drivers.PreCreateCheckException;
 import io.jmachine.drivers.kvm.image.ImageCache;
+import io.jmachine.drivers.kvm.image.ImageDownloads;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 /** `create -d kvm [--kvm-…] NAME`: a QEMU VM through libvirt, on a copy-on-write overlay of a cached base image. */
 public final class KvmDriverFactory implements DriverFactory {
@@ -34,6 +38,7 @@ public final class KvmDriverFactory implements DriverFactory {
     static final String NETWORK = "--kvm-network";
     static final String PORT_FORWARD = "--kvm-port-forward";
     static final String IMAGE = "--kvm-image";
+    static final String IMAGE_CHECKSUM = "--kvm-image-checksum";
     static final String SSH_USER = "--kvm-ssh-user";
 
     /** The port the engine listens on inside the guest. */
@@ -43,14 +48,17 @@ public final class KvmDriverFactory implements DriverFactory {
 
     private final ImageCache images;
     private final AccelChoice accel;
+    private final Function<String, GuestAddresses> addressesAtUri;
 
     public KvmDriverFactory() {
-        this(ImageCache.ofUser(), AccelChoice.ofThisHost());
+        this(ImageCache.ofUser(), AccelChoice.ofThisHost(), GuestAddresses::virsh);
     }
 
-    public KvmDriverFactory(ImageCache images, AccelChoice accel) {
+    /** @param addressesAtUri how guests' addresses on libvirt networks are read, given the libvirt URI */
+    public KvmDriverFactory(ImageCache images, AccelChoice accel, Function<String, GuestAddresses> addressesAtUri) {
         this.images = images;
         this.accel = accel;
+        this.addressesAtUri = addressesAtUri;
     }
 
     @Override
@@ -75,8 +83,10 @@ public final class KvmDriverFactory implements DriverFactory {
                 DriverFlag.string(NETWORK, "user (QEMU user-mode networking, ports forwarded to 127.0.0.1) or a libvirt network name (kvm driver).",
                         "user").withEnv("KVM_NETWORK"),
                 DriverFlag.stringList(PORT_FORWARD, "HOST:GUEST, a TCP port forwarded from 127.0.0.1 to the VM; repeatable (kvm driver)."),
-                DriverFlag.string(IMAGE, "A cloud image with cloud-init to boot instead of the default Debian image (kvm driver).", null)
-                        .withEnv("KVM_IMAGE"),
+                DriverFlag.string(IMAGE, "A cloud image with cloud-init (qcow2 or raw; a path, or an http(s) URL downloaded once into "
+                        + "the image cache) to boot instead of the default Debian image (kvm driver).", null).withEnv("KVM_IMAGE"),
+                DriverFlag.string(IMAGE_CHECKSUM, "sha256:HEX that the --kvm-image must have (kvm driver).", null)
+                        .withEnv("KVM_IMAGE_CHECKSUM"),
                 DriverFlag.string(SSH_USER, "The user made in the VM for SSH (kvm driver).", "docker").withEnv("KVM_SSH_USER"));
     }
 
@@ -91,12 +101,25 @@ public final class KvmDriverFactory implements DriverFactory {
             }
         }
         String image = options.string(IMAGE);
+        String network = options.string(NETWORK);
         KvmDriver.Settings settings = new KvmDriver.Settings(context.machineName(), UUID.randomUUID().toString(),
                 options.integer(MEMORY), options.integer(CPU_COUNT), options.integer(DISK_SIZE), options.string(URI),
-                options.string(ACCEL), null, options.string(NETWORK), List.copyOf(forwards),
-                image == null ? null : Path.of(image).toAbsolutePath().toString(), options.string(SSH_USER),
-                freePort(), freePort(), context.sshKey().toString(), context.storeRoot().toString());
-        return new KvmDriver(context, settings, images, accel);
+                options.string(ACCEL), null, network, List.copyOf(forwards),
+                image == null || ImageDownloads.isUrl(image) ? image : Path.of(image).toAbsolutePath().toString(),
+                options.string(IMAGE_CHECKSUM), options.string(SSH_USER),
+                freePort(), freePort(), context.sshKey().toString(), context.storeRoot().toString(),
+                KvmDriver.USER_NETWORK.equals(network) ? null : randomMac(), null);
+        return new KvmDriver(context, settings, images, accel, addressesAtUri.apply(settings.connectionUri()));
+    }
+
+    /**
+     * A MAC in QEMU's locally administered range 52:54:00, fixed at create so that the VM's DHCP lease can be found by it
+     * (and a DHCP server that keys leases by MAC tends to hand the same address back after a restart).
+     */
+    static String randomMac() {
+        byte[] tail = new byte[3];
+        new SecureRandom().nextBytes(tail);
+        return String.format(Locale.ROOT, "52:54:00:%02x:%02x:%02x", tail[0], tail[1], tail[2]);
     }
 
     /** A port free on 127.0.0.1 now; QEMU binds it when the VM starts. */
@@ -111,7 +134,8 @@ public final class KvmDriverFactory implements DriverFactory {
     @Override
     public Driver restore(MachineContext context, JsonNode settings, Map<String, String> secrets) {
         try {
-            return new KvmDriver(context, JSON.treeToValue(settings, KvmDriver.Settings.class), images, accel);
+            KvmDriver.Settings stored = JSON.treeToValue(settings, KvmDriver.Settings.class);
+            return new KvmDriver(context, stored, images, accel, addressesAtUri.apply(stored.connectionUri()));
         } catch (Exception e) {
             throw new DriverException("the kvm driver's settings of " + context.machineName() + " cannot be read: " + e.getMessage(), e);
         }

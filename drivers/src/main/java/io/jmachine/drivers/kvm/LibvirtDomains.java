@@ -81,6 +81,18 @@ final class LibvirtDomains {
         });
     }
 
+    /** Where a libvirt network stands: a machine can join only an active one. */
+    enum NetworkState { ACTIVE, INACTIVE, MISSING }
+
+    NetworkState network(String name) {
+        return with("look up the network " + name, connect -> {
+            if (List.of(connect.listNetworks()).contains(name)) {
+                return NetworkState.ACTIVE;
+            }
+            return List.of(connect.listDefinedNetworks()).contains(name) ? NetworkState.INACTIVE : NetworkState.MISSING;
+        });
+    }
+
     MachineState state(String name) {
         return with("read the state of " + name, connect -> lookup(connect, name)
                 .map(domain -> {

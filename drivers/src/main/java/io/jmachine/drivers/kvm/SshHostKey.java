@@ -26,11 +26,16 @@ public record SshHostKey(String type, String privateKey, String publicKey) {
             String keygen = HostTools.find("ssh-keygen").map(Path::toString)
                     .orElseThrow(() -> new DriverException("ssh-keygen is missing: install openssh-client"));
             HostTools.run(List.of(keygen, "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", file.toString()), 30);
-            return new SshHostKey("ed25519", Files.readString(file, StandardCharsets.UTF_8),
-                    Files.readString(dir.resolve("ssh_host_ed25519_key.pub"), StandardCharsets.UTF_8).strip());
+            return read(dir);
         } catch (IOException e) {
             throw new DriverException("cannot make the SSH host key in " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The key {@link #generate} kept in {@code dir}. */
+    public static SshHostKey read(Path dir) throws IOException {
+        return new SshHostKey("ed25519", Files.readString(dir.resolve("ssh_host_ed25519_key"), StandardCharsets.UTF_8),
+                Files.readString(dir.resolve("ssh_host_ed25519_key.pub"), StandardCharsets.UTF_8).strip());
     }
 
     /** The known_hosts line that pins this key for {@code knownHostsName} (e.g. {@code [127.0.0.1]:40022}). */

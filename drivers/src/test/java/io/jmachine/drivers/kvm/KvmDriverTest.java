@@ -24,8 +24,11 @@ class KvmDriverTest {
     @TempDir
     Path dir;
 
+    /** The DHCP leases the fake network hands out, by MAC: a test changes them as a DHCP server would. */
+    private final Map<String, GuestAddresses.Lease> leases = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final KvmDriverFactory factory = new KvmDriverFactory(new ImageCache(Path.of("/nonexistent"), Path.of("/nonexistent")),
-            new AccelChoice("flags : fpu\n", false));
+            new AccelChoice("flags : fpu\n", false), uri -> (network, domain, mac) -> java.util.Optional.ofNullable(leases.get(mac)));
 
     private MachineContext context() {
         return new MachineContext("vm1", dir.resolve("store/machines/vm1"), dir.resolve("store"));
@@ -123,7 +126,8 @@ class KvmDriverTest {
     void preCreateChecksRefuseBadSizesAndNetworks() {
         assertThrows(PreCreateCheckException.class, () -> driver(Map.of("--kvm-memory", 64)).preCreateCheck());
         assertThrows(PreCreateCheckException.class, () -> driver(Map.of("--kvm-disk-size", 100)).preCreateCheck());
-        assertThrows(PreCreateCheckException.class, () -> driver(Map.of("--kvm-network", "default")).preCreateCheck());
+        assertThrows(PreCreateCheckException.class, () -> driver(Map.of("--kvm-network", "default",
+                "--kvm-port-forward", List.of("8080:80"))).preCreateCheck(), "forwards are for user-mode networking");
         assertThrows(PreCreateCheckException.class, () -> driver(Map.of("--kvm-accel", "kvm")).preCreateCheck(),
                 "this test's CPU has no vmx");
     }
@@ -135,5 +139,79 @@ class KvmDriverTest {
         assertEquals(io.jmachine.drivers.MachineState.STOPPING, LibvirtDomains.stateOf(org.libvirt.DomainInfo.DomainState.VIR_DOMAIN_SHUTDOWN));
         assertEquals(io.jmachine.drivers.MachineState.PAUSED, LibvirtDomains.stateOf(org.libvirt.DomainInfo.DomainState.VIR_DOMAIN_PAUSED));
         assertEquals(io.jmachine.drivers.MachineState.ERROR, LibvirtDomains.stateOf(org.libvirt.DomainInfo.DomainState.VIR_DOMAIN_CRASHED));
+    }
+
+    @Test
+    void onALibvirtNetworkTheVmGetsAFixedMacAndAnInterfaceOnThatNetwork() throws Exception {
+        KvmDriver driver = driver(Map.of("--kvm-network", "jm-test-net"));
+        String mac = driver.settings().macAddress();
+        assertTrue(mac.matches("52:54:00(:[0-9a-f]{2}){3}"), mac);
+        assertNotEquals(mac, driver(Map.of("--kvm-network", "jm-test-net")).settings().macAddress());
+        assertEquals(null, driver(Map.of()).settings().macAddress(), "user-mode networking needs no MAC of its own");
+        Files.createDirectories(context().machineDir());
+        String xml = driver.domainXml(Accel.TCG, GuestImage.bootsItself(dir.resolve("cloud.img"))).render(new io.jmachine.templates.Templates());
+        assertTrue(xml.contains("<interface type='network'>\n      <source network='jm-test-net'/>\n      <mac address='" + mac + "'/>"), xml);
+        assertFalse(xml.contains("hostfwd"), xml);
+        javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new java.io.ByteArrayInputStream(xml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void onALibvirtNetworkSshAndTheEngineAreReachedAtTheLeasedAddressWhichStartReReads() throws Exception {
+        KvmDriver driver = driver(Map.of("--kvm-network", "jm-test-net"));
+        assertThrows(io.jmachine.drivers.DriverException.class, driver::ipAddress, "no lease before create");
+        Files.createDirectories(context().machineDir());
+        SshHostKey.generate(context().machineDir(), "test");
+        leases.put(driver.settings().macAddress(), new GuestAddresses.Lease("10.213.77.50", "2030-01-01 10:00:00"));
+        driver.readAddress(java.util.Optional.empty());
+        assertEquals("10.213.77.50", driver.ipAddress());
+        assertEquals("tcp://10.213.77.50:2376", driver.engineUrl().toString());
+        assertEquals(List.of("10.213.77.50"), driver.engineAddresses());
+        assertEquals(new io.jmachine.drivers.SshEndpoint("10.213.77.50", 22, "docker", context().sshKey()), driver.ssh().orElseThrow());
+        assertTrue(Files.readString(context().knownHosts()).startsWith("10.213.77.50 ssh-ed25519 "), "the host key is pinned for the address");
+
+        leases.put(driver.settings().macAddress(), new GuestAddresses.Lease("10.213.77.51", "2030-01-01 11:00:00"));
+        driver.readAddress(java.util.Optional.of(new GuestAddresses.Lease("10.213.77.50", "2030-01-01 10:00:00")));
+        assertEquals("10.213.77.51", driver.settings().ipAddress(), "a new lease after a restart is taken");
+        assertTrue(Files.readString(context().knownHosts()).startsWith("10.213.77.51 ssh-ed25519 "));
+        KvmDriver restored = (KvmDriver) factory.restore(context(), new ObjectMapper().valueToTree(driver.settings()), Map.of());
+        assertEquals("10.213.77.51", restored.ipAddress(), "the address survives machine.json");
+    }
+
+    @Test
+    void leasesAreReadFromVirshTables() {
+        String leasesTable = """
+                 Expiry Time           MAC address         Protocol   IP address          Hostname   Client ID or DUID
+                -----------------------------------------------------------------------------------------------------------
+                 2030-01-01 10:00:00   52:54:00:aa:bb:cc   ipv4       10.213.77.50/24     vm1        ff:00
+                 2030-01-01 11:00:00   52:54:00:AA:BB:CC   ipv4       10.213.77.61/24     vm1        ff:00
+                 2030-01-01 12:00:00   52:54:00:11:22:33   ipv4       10.213.77.70/24     vm2        ff:00
+                """;
+        assertEquals(java.util.Optional.of(new GuestAddresses.Lease("10.213.77.61", "2030-01-01 11:00:00")),
+                GuestAddresses.newestLease(leasesTable, "52:54:00:aa:bb:cc"));
+        assertEquals(java.util.Optional.empty(), GuestAddresses.newestLease(leasesTable, "52:54:00:99:99:99"));
+        String arpTable = """
+                 Name       MAC address          Protocol     Address
+                -------------------------------------------------------------------------------
+                 vnet0      52:54:00:aa:bb:cc    ipv4         192.168.1.50/0
+                """;
+        assertEquals(java.util.Optional.of("192.168.1.50"), GuestAddresses.firstInterfaceAddress(arpTable, "52:54:00:aa:bb:cc"));
+    }
+
+    @Test
+    void anImageUrlIsKeptAsGivenAndItsChecksumIsCheckedBeforeAnythingIsMade() {
+        KvmDriver driver = driver(Map.of("--kvm-image", "https://example.invalid/cloud.qcow2",
+                "--kvm-image-checksum", "sha256:" + "a".repeat(64)));
+        assertEquals("https://example.invalid/cloud.qcow2", driver.settings().image());
+        assertEquals("sha256:" + "a".repeat(64), driver.settings().imageChecksum());
+        PreCreateCheckException badChecksum = assertThrows(PreCreateCheckException.class, () -> driver(Map.of(
+                "--kvm-image", "https://example.invalid/cloud.qcow2", "--kvm-image-checksum", "md5:abc")).preCreateCheck());
+        assertTrue(badChecksum.getMessage().contains("sha256sum"), badChecksum.getMessage());
+        assertThrows(PreCreateCheckException.class, () -> driver(Map.of("--kvm-image-checksum", "sha256:" + "a".repeat(64))).preCreateCheck(),
+                "a checksum without an image");
+        PreCreateCheckException missing = assertThrows(PreCreateCheckException.class,
+                () -> driver(Map.of("--kvm-image", dir.resolve("nope.qcow2").toString())).preCreateCheck());
+        assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+        assertFalse(Files.exists(context().machineDir()));
     }
 }

@@ -4,11 +4,13 @@ import io.jmachine.drivers.DriverException;
 import io.jmachine.drivers.kvm.GuestImage;
 
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 
 /**
@@ -49,6 +51,12 @@ public final class ImageCache {
 
     Path folderOf(DebianImageRecipe recipe) {
         return root.resolve("images").resolve("debian-" + recipe.suite() + "-" + key(recipe.fingerprint()));
+    }
+
+    /** Cloud images given by URL, downloaded with progress on stderr. */
+    public ImageDownloads downloads() {
+        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(30)).build();
+        return new ImageDownloads(root.resolve("images").resolve("downloads"), http, System.err, Duration.ofSeconds(1));
     }
 
     public boolean defaultImageCached() {
