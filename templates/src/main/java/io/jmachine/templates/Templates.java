@@ -9,13 +9,21 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.Map;
 
-/** Renders the templates shipped in this module's resources. Thread-safe once built. */
+/** Renders the templates shipped in this module's resources. Thread-safe. */
 public final class Templates {
 
-    private final Configuration configuration;
+    // made on first use: Freemarker loads some 170 classes, which the quick CLI verbs (ls, env) never need
+    private Configuration configuration;
 
-    public Templates() {
-        configuration = new Configuration(Configuration.VERSION_2_3_34);
+    private synchronized Configuration configuration() {
+        if (configuration == null) {
+            configuration = newConfiguration();
+        }
+        return configuration;
+    }
+
+    private static Configuration newConfiguration() {
+        Configuration configuration = new Configuration(Configuration.VERSION_2_3_34);
         configuration.setClassForTemplateLoading(Templates.class, "/io/jmachine/templates");
         configuration.setDefaultEncoding("UTF-8");
         // a missing model value is a bug in the caller: fail loudly instead of rendering a half-empty file
@@ -23,12 +31,13 @@ public final class Templates {
         configuration.setLogTemplateExceptions(false);
         configuration.setWrapUncheckedExceptions(true);
         configuration.setFallbackOnNullLoopVariable(false);
+        return configuration;
     }
 
     public String render(TemplateName name, Map<String, ?> model) {
         try {
             StringWriter out = new StringWriter();
-            configuration.getTemplate(name.resource()).process(model, out);
+            configuration().getTemplate(name.resource()).process(model, out);
             return out.toString();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read template " + name.resource(), e);
