@@ -20,23 +20,24 @@ import java.util.stream.Stream;
  * The training run behind the CLI's ahead-of-time cache (JDK 25's -XX:AOTCacheOutput): it runs the quick verbs
  * people and scripts call most (ls, env, inspect, config…) against a throwaway store, so that the classes they load
  * and link, and the methods they warm, are what the cache holds. Without it the cache would hold whatever the first
- * command happened to load, usually `version`. It touches nothing outside its temporary folder and no network beyond
- * a refused connection to 127.0.0.1.
+ * command happened to load, usually `version`. The machines point at a {@link TrainingEngine} on loopback, so `ls`
+ * goes through a real mutual-TLS handshake. It touches nothing outside its temporary folder and no network beyond
+ * 127.0.0.1.
  */
 public final class StartupTraining {
 
-    // port 1 on loopback refuses at once: ls and status go through TLS set-up without waiting
-    private static final String TRAINING_URL = "tcp://127.0.0.1:1";
+    // when the training engine cannot start: port 1 on loopback refuses at once, so ls still sets up TLS
+    private static final String REFUSING_URL = "tcp://127.0.0.1:1";
 
     private StartupTraining() {}
 
     /** The verbs, in order; each runs in this JVM as `jmachine ARGS` would. */
-    static List<List<String>> verbs(String store) {
+    static List<List<String>> verbs(String store, String engineUrl) {
         List<String> storeFlag = List.of("-s", store);
         return Stream.of(
                 List.of("version"),
-                List.of("create", "-d", "none", "--url", TRAINING_URL, "training1"),
-                List.of("create", "-d", "none", "--url", TRAINING_URL, "training2"),
+                List.of("create", "-d", "none", "--url", engineUrl, "training1"),
+                List.of("create", "-d", "none", "--url", engineUrl, "training2"),
                 List.of("ls"),
                 List.of("ls", "-q"),
                 List.of("ls", "--format", "{{.Name}} {{.State}}"),
@@ -58,12 +59,32 @@ public final class StartupTraining {
 
     /** Runs every verb; returns the ones that failed (the output is dropped: a cache, not a test, is the product). */
     static List<String> run(Path store) {
+        TrainingEngine engine = null;
+        try {
+            engine = TrainingEngine.start(store.resolve("certs"));
+        } catch (IOException | RuntimeException e) {
+            // the cache then lacks the handshake's classes: slower `ls`, nothing worse
+        }
+        try {
+            return run(store, engine != null ? engine.url() : REFUSING_URL);
+        } finally {
+            if (engine != null) {
+                try {
+                    engine.close();
+                } catch (IOException e) {
+                    // the JVM ends right after the training
+                }
+            }
+        }
+    }
+
+    private static List<String> run(Path store, String engineUrl) {
         Map<String, String> environment = new HashMap<>(System.getenv());
-        environment.put("DOCKER_HOST", TRAINING_URL); // as after `eval $(jmachine env training1)`: `active` answers
+        environment.put("DOCKER_HOST", engineUrl); // as after `eval $(jmachine env training1)`: `active` answers
         environment.remove("JMACHINE_STORAGE_PATH");
         environment.putIfAbsent("SHELL", "/bin/bash");
         List<String> failures = new ArrayList<>();
-        for (List<String> verb : verbs(store.toString())) {
+        for (List<String> verb : verbs(store.toString(), engineUrl)) {
             CommandLine commandLine = JMachine.commandLine(DriverRegistry.builtIn(), environment);
             commandLine.setOut(new PrintWriter(new StringWriter()));
             commandLine.setErr(new PrintWriter(new StringWriter()));

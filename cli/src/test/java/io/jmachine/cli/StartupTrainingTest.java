@@ -1,11 +1,15 @@
 package io.jmachine.cli;
 
+import io.jmachine.provisioner.engine.ClientTls;
+import io.jmachine.provisioner.engine.EngineConnections;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,8 +30,17 @@ class StartupTrainingTest {
     }
 
     @Test
+    void theTrainingEngineAnswersVersionOverMutualTls(@TempDir Path store) throws Exception {
+        try (TrainingEngine engine = TrainingEngine.start(store.resolve("certs"))) {
+            Path certs = store.resolve("certs");
+            ClientTls tls = new ClientTls(certs.resolve("ca.pem"), certs.resolve("cert.pem"), certs.resolve("key.pem"));
+            assertEquals("training-1", new EngineConnections().client(URI.create(engine.url()), tls).version(Duration.ofSeconds(10)));
+        }
+    }
+
+    @Test
     void theVerbsCoverTheQuickCommandsAgainstTheGivenStore() {
-        var verbs = StartupTraining.verbs("/tmp/s");
+        var verbs = StartupTraining.verbs("/tmp/s", "tcp://127.0.0.1:9");
         assertTrue(verbs.stream().allMatch(verb -> verb.subList(0, 2).equals(java.util.List.of("-s", "/tmp/s"))));
         for (String quick : new String[] {"ls", "env", "inspect", "config", "url", "status"}) {
             assertTrue(verbs.stream().anyMatch(verb -> verb.get(2).equals(quick)), quick);
