@@ -2,8 +2,9 @@
 [Unit]
 Description=${description}
 Documentation=https://docs.docker.com/engine/api/
-After=network-online.target
-Wants=network-online.target
+# network.target, not network-online: the engine listens on wildcard addresses, and provisioning starts it right
+# after SSH answers, when waiting for network-online (cloud-init still running) would hold the start for seconds
+After=network.target
 
 [Service]
 Type=simple
