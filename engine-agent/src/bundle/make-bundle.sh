@@ -15,26 +15,56 @@ mkdir -p "$stage/bin" "$stage/lib"
 modules=java.base,java.logging,java.naming,java.management,java.net.http,jdk.unsupported
 if "$java_home/bin/java" --list-modules | grep -q '^jdk.crypto.ec@'; then modules=$modules,jdk.crypto.ec; fi
 
-# start-up speed over size: guests often run under TCG, where every class the JVM loads costs ten times more. So a
-# default class-data archive (which the launcher's dynamic archive also needs as its base) and uncompressed modules
-# (the tarball compresses them anyway); the archive for heaps over 32 GiB is dropped, the engine caps its heap
+# start-up speed over size: guests often run under TCG, where every class the JVM loads costs ten times more. So
+# uncompressed modules (the tarball compresses them anyway) and a default class-data archive, which the launcher's
+# dynamic archive needs as its base. The base is dumped with the launcher's module options: one made without
+# --enable-native-access (as jlink's --generate-cds-archive makes it) turns off the archived module graph.
 "$java_home/bin/jlink" --add-modules "$modules" --output "$stage/runtime" \
-  --strip-debug --no-header-files --no-man-pages --generate-cds-archive >/dev/null
-rm -f "$stage/runtime/lib/server/classes_nocoops.jsa"
+  --strip-debug --no-header-files --no-man-pages
+"$stage/runtime/bin/java" -Xshare:dump -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED >/dev/null
 
 cp "$target/jmachine-engine.jar" "$target"/lib/*.jar "$stage/lib/"
 cat >"$stage/bin/jmachine-engine" <<'LAUNCHER'
 #!/bin/sh
 # jmachine-engine from its bundle: the bundled Java runtime, no Java on the host needed
 here=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+# an explicit, sorted class path: the class-data archive maps only for the class path it was written with, and
+# a lib/* wildcard expands in directory order, which differs from one unpacked copy to the next
+classpath=
+for jar in "$here"/lib/*.jar; do classpath=${classpath:+$classpath:}$jar; done
 # a small, long-lived daemon: a bounded heap that gives memory back, C1 only (less memory, quick warm-up)
 exec "$here/runtime/bin/java" -XX:+UseSerialGC -Xms8m -Xmx384m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -Xss512k \
   -XX:TieredStopAtLevel=1 --enable-native-access=ALL-UNNAMED -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off \
   -XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$here/jmachine-engine.jsa" \
-  -cp "$here/lib/*" io.jmachine.engine.EngineMain "$@"
+  -cp "$classpath" io.jmachine.engine.EngineMain "$@"
 LAUNCHER
 chmod 755 "$stage/bin/jmachine-engine"
 echo "$version" >"$stage/VERSION"
+
+# A class-data archive from a short run of the bundled engine (start, the calls a docker CLI makes first, SIGTERM),
+# which the launcher's -XX:SharedArchiveFile maps wherever the bundle is unpacked: a guest's first engine start,
+# under TCG most of a minute without it, then loads its classes from the archive. Without curl, or when the run
+# fails, the bundle goes without; the engine then writes the archive at its first stop, as before.
+train_class_data_archive() {
+  command -v curl >/dev/null 2>&1 || return 0
+  local work pid path
+  work=$(mktemp -d)
+  "$stage/bin/jmachine-engine" -H "unix://$work/engine.sock" --data-root "$work/data" --exec-root "$work/exec" \
+    --bridge jmtrain0 --bip 10.194.0.0/24 >"$work/engine.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 300); do
+    curl -fsS --unix-socket "$work/engine.sock" http://engine/_ping >/dev/null 2>&1 && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  for path in /version /info '/images/json' '/containers/json?all=1' /networks /volumes /system/df; do
+    curl -fsS --unix-socket "$work/engine.sock" "http://engine$path" >/dev/null 2>&1 || true
+  done
+  kill -TERM "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null || rm -f "$stage/jmachine-engine.jsa" # an engine that failed leaves no half archive
+  rm -rf "$work"
+}
+train_class_data_archive
 
 tar -C "$target/bundle" -czf "$target/jmachine-engine-bundle.tar.gz" jmachine-engine
 echo "engine bundle: $target/jmachine-engine-bundle.tar.gz ($(du -h "$target/jmachine-engine-bundle.tar.gz" | cut -f1), $(du -sh "$stage" | cut -f1) unpacked)"

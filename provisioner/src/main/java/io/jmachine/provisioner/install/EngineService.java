@@ -49,7 +49,9 @@ sealed interface EngineService {
         public void install(String unitText, List<String> environment) {
             new RemoteFiles(ssh).install(List.of(new RemoteFiles.RemoteFile(EngineLayout.UNIT_FILE,
                     unitText.getBytes(StandardCharsets.UTF_8), "0644")));
-            ssh.runAsRoot("systemctl daemon-reload && systemctl enable " + EngineLayout.SERVICE, TIMEOUT).orThrow("enabling the service");
+            // one reload: `enable` would reload again by itself, and under TCG each reload costs seconds
+            ssh.runAsRoot("systemctl daemon-reload && systemctl enable --no-reload " + EngineLayout.SERVICE, TIMEOUT)
+                    .orThrow("enabling the service");
         }
 
         @Override
