@@ -39,7 +39,8 @@ public final class CniContainerNetworking implements ContainerNetworking {
         for (String link : hostConfig.links() == null ? List.<String>of() : hostConfig.links()) {
             String target = Links.parse(link).target();
             if (containers.find(target) == null) {
-                throw ApiException.notFound("could not get container for " + target);
+                // a 400, as dockerd answers: on a 404 from create the docker CLI pulls the image and tries again
+                throw ApiException.badRequest("could not get container for " + target + ": No such container: " + target);
             }
         }
         List<NetworkService.EndpointRequest> requests = new ArrayList<>();

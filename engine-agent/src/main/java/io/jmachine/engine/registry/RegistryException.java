@@ -9,24 +9,13 @@ import io.jmachine.engine.api.ApiException;
  */
 public final class RegistryException extends ApiException {
 
-    private final boolean unreachable;
-
     public RegistryException(int status, String message) {
-        this(status, message, false);
-    }
-
-    private RegistryException(int status, String message, boolean unreachable) {
         super(status, message);
-        this.unreachable = unreachable;
     }
 
     /** Nothing answered at the registry's address: no registry said anything about the image. */
     public static RegistryException unreachable(String message) {
-        return new RegistryException(500, message, true);
-    }
-
-    public boolean unreachable() {
-        return unreachable;
+        return new RegistryException(500, message);
     }
 
     public static RegistryException failed(String message) {

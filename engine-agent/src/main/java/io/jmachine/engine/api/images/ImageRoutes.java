@@ -10,7 +10,6 @@ import io.jmachine.engine.image.ImageSaver;
 import io.jmachine.engine.image.ImageService;
 import io.jmachine.engine.image.ImageUsage;
 import io.jmachine.engine.image.ImageViews;
-import io.jmachine.engine.registry.RegistryException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,18 +67,7 @@ public final class ImageRoutes {
         if (fromImage == null || fromImage.isEmpty()) {
             throw ApiException.badRequest("either fromSrc or fromImage must be given");
         }
-        try {
-            registry.pull(exchange);
-        } catch (RegistryException e) {
-            // an image made here (localhost/…) with no registry behind it: the CLI pulls after any 404 of
-            // container create (a missing --link target too) and must get back to its real error
-            String tag = request.queryParam("tag");
-            String reference = tag == null || tag.isEmpty() ? fromImage : fromImage + (tag.startsWith("sha256:") ? "@" : ":") + tag;
-            if (!e.unreachable() || images.find(reference).isEmpty()) {
-                throw e;
-            }
-            exchange.text(200, JSON, jsonLine(Map.of("status", "Status: Image is up to date for " + reference)));
-        }
+        registry.pull(exchange);
     }
 
     private void list(ApiExchange exchange) {
