@@ -30,8 +30,9 @@ cat >"$stage/bin/jmachine-engine" <<'LAUNCHER'
 here=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 # an explicit, sorted class path: the class-data archive maps only for the class path it was written with, and
 # a lib/* wildcard expands in directory order, which differs from one unpacked copy to the next
-classpath=
-for jar in "$here"/lib/*.jar; do classpath=${classpath:+$classpath:}$jar; done
+# (in the C locale: the host that wrote the archive and the guest that maps it may sort differently otherwise)
+classpath=$(LC_ALL=C; for jar in "$here"/lib/*.jar; do printf '%s:' "$jar"; done)
+classpath=${classpath%:}
 # a small, long-lived daemon: a bounded heap that gives memory back, C1 only (less memory, quick warm-up)
 exec "$here/runtime/bin/java" -XX:+UseSerialGC -Xms8m -Xmx384m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -Xss512k \
   -XX:TieredStopAtLevel=1 --enable-native-access=ALL-UNNAMED -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off \
