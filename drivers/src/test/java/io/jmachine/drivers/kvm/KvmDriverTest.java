@@ -42,7 +42,7 @@ class KvmDriverTest {
     void flagsHaveTheirDefaults() {
         KvmDriver.Settings settings = driver(Map.of()).settings();
         assertEquals(1024, settings.memory());
-        assertEquals(1, settings.cpu());
+        assertEquals(Math.min(2, Runtime.getRuntime().availableProcessors()), settings.cpu());
         assertEquals(20000, settings.diskSize());
         assertEquals("qemu:///system", settings.connectionUri());
         assertEquals("auto", settings.accel());
