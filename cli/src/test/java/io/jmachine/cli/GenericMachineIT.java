@@ -1,27 +1,21 @@
 package io.jmachine.cli;
 
+import io.jmachine.cli.TestCli.Result;
 import io.jmachine.cli.testing.PrivateSshd;
-import io.jmachine.drivers.DriverRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,8 +38,6 @@ class GenericMachineIT {
     private static PrivateSshd sshd;
     private static Path host;
     private static String bridge;
-
-    record Result(int code, String out, String err) {}
 
     @BeforeAll
     static void start() throws Exception {
@@ -75,24 +67,8 @@ class GenericMachineIT {
         }
     }
 
-    private static Map<String, String> environment(Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>();
-        env.put("JMACHINE_STORAGE_PATH", dir.resolve("store").toString());
-        env.put("USER", "root");
-        env.put("SHELL", "/bin/bash");
-        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-        env.putAll(extra);
-        return env;
-    }
-
     private static Result jmachine(Map<String, String> extraEnv, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = JMachine.commandLine(DriverRegistry.builtIn(), environment(extraEnv));
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        int code = commandLine.execute(args);
-        return new Result(code, out.toString(), err.toString());
+        return new TestCli(dir).jmachine(extraEnv, args);
     }
 
     private static Result jmachine(String... args) {
@@ -100,27 +76,11 @@ class GenericMachineIT {
     }
 
     private static Result docker(Map<String, String> env, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("docker"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().keySet().removeIf(k -> k.startsWith("DOCKER_"));
-        builder.environment().put("DOCKER_CONFIG", dir.resolve("docker-config").toString());
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        String out = new String(process.getInputStream().readAllBytes());
-        String err = new String(process.getErrorStream().readAllBytes());
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-        return new Result(process.exitValue(), out, err);
+        return new TestCli(dir).docker(env, args);
     }
 
-    /** The variables of `jmachine env`'s bash output. */
     private static Map<String, String> exports(String script) {
-        Map<String, String> variables = new HashMap<>();
-        Matcher matcher = Pattern.compile("(?m)^export (\\w+)=\"(.*)\"$").matcher(script);
-        while (matcher.find()) {
-            variables.put(matcher.group(1), matcher.group(2));
-        }
-        return variables;
+        return TestCli.exports(script);
     }
 
     private static boolean listening(int port) {

@@ -1,15 +1,12 @@
 package io.jmachine.cli;
 
+import io.jmachine.cli.TestCli.Result;
 import io.jmachine.cli.testing.Virsh;
-import io.jmachine.drivers.DriverRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -39,33 +36,12 @@ class KvmNetworkIT {
     @TempDir
     static Path dir;
 
-    record Result(int code, String out, String err) {}
-
     private static Result jmachine(String... args) {
-        Map<String, String> env = new HashMap<>();
-        env.put("JMACHINE_STORAGE_PATH", dir.resolve("store").toString());
-        env.put("USER", "root");
-        env.put("SHELL", "/bin/bash");
-        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = JMachine.commandLine(DriverRegistry.builtIn(), env);
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        return new Result(commandLine.execute(args), out.toString(), err.toString());
+        return new TestCli(dir).jmachine(args);
     }
 
     private static Result docker(Map<String, String> env, String... args) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(java.util.stream.Stream.concat(java.util.stream.Stream.of("docker"),
-                java.util.Arrays.stream(args)).toList());
-        builder.environment().keySet().removeIf(k -> k.startsWith("DOCKER_"));
-        builder.environment().put("DOCKER_CONFIG", dir.resolve("docker-config").toString());
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        String out = new String(process.getInputStream().readAllBytes());
-        String err = new String(process.getErrorStream().readAllBytes());
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS));
-        return new Result(process.exitValue(), out, err);
+        return new TestCli(dir).docker(env, args);
     }
 
     private static boolean enabled() {
