@@ -7,6 +7,7 @@
 # Targets (issue 5): `jmachine ls` with 10 machines <= 0.5 s; `jmachine env` <= 0.3 s.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+. "$ROOT/bench/lib.sh"
 RUNS=${RUNS:-10}
 MACHINES=${MACHINES:-10}
 WORK=$(mktemp -d /tmp/jm-cli-bench.XXXXXX)
@@ -22,10 +23,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.0f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-now_ms() { date +%s%N | awk '{ printf "%.1f\n", $1 / 1000000 }'; }
-time_ms() { local t0 t1; t0=$(now_ms); "$@" >/dev/null 2>&1; t1=$(now_ms); awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f\n", b - a }'; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 JM=("$ROOT/jmachine" -s "$STORE")
 
 "${JM[@]}" version >/dev/null # builds the CLI and writes its start-up cache when needed, outside the timing

@@ -14,6 +14,7 @@
 # Everything it makes is named jmbench-* (store /tmp/jmbench-store, domains jmbench-c*/jmbench-bare*) and removed on exit.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+. "$ROOT/bench/lib.sh"
 ROUNDS=${BENCH_ROUNDS:-2}
 URI=qemu:///system
 STORE=/tmp/jmbench-store
@@ -41,8 +42,6 @@ ls "${XDG_CACHE_HOME:-$HOME/.cache}"/jmachine/images/debian-*/disk.qcow2 >/dev/n
 
 now() { date +%s.%N; }
 sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f\n", b - a }'; }
-median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.1f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 echo "host: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), other running domains: $($VIRSH list --name | grep -vc '^jmbench-' || true)"
 if [ -c /dev/kvm ] && [ "$(stat -c %a:%G /dev/kvm)" = "600:root" ]; then

@@ -21,10 +21,10 @@ DK_NET=${DK_NET:-10.231.8}
 DOCKER=${DOCKER:-docker}
 export DOCKER_BUILDKIT=0
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/bench/lib.sh"
 WORK=$(mktemp -d /tmp/jm-port-bench.XXXXXX)
 IMG=localhost/bench/busybox:1
 JM_PID= DK_PID= DK_BRIDGE_MADE=
-say() { printf '%s\n' "$*" >&2; }
 
 cleanup() {
   for sock in "$WORK/jm.sock" "$WORK/dk.sock"; do
@@ -49,15 +49,6 @@ stop() {
   kill -KILL -- -"$pid" 2>/dev/null
 }
 
-wait_for() { # SOCKET PID NAME
-  local deadline=$((SECONDS + 120))
-  until DOCKER_HOST=unix://$1 $DOCKER version >/dev/null 2>&1; do
-    if ! kill -0 "$2" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
-      say "$3 did not answer; last lines of its log:"; tail -n 20 "$WORK/$3.log" >&2; return 1
-    fi
-    sleep 0.2
-  done
-}
 
 busybox_tar() {
   local root=$WORK/rootfs bb applet
@@ -105,7 +96,7 @@ say "starting jmachine-engine"
 setsid "$ROOT/jmachine-engine" -H "unix://$WORK/jm.sock" --data-root "$WORK/jm-data" --exec-root "$WORK/jm-exec" \
   --pidfile "$WORK/jm.pid" --bridge jmbench-jm --bip "$JM_NET.0/24" >"$WORK/jmachine-engine.log" 2>&1 &
 JM_PID=$!
-wait_for "$WORK/jm.sock" "$JM_PID" jmachine-engine || exit 1
+wait_for_engine "$WORK/jm.sock" "$JM_PID" jmachine-engine || exit 1
 JM=$(measure jmachine-engine "$WORK/jm.sock" "$PORT") || { say "jmachine-engine: measurement failed"; exit 1; }
 stop "$JM_PID"; JM_PID=
 
@@ -119,7 +110,7 @@ if command -v dockerd >/dev/null; then
     --bridge jmbench-dk --fixed-cidr "$DK_NET.0/24" --iptables=false --ip-masq=false --userland-proxy=true \
     >"$WORK/dockerd.log" 2>&1 &
   DK_PID=$!
-  if wait_for "$WORK/dk.sock" "$DK_PID" dockerd; then
+  if wait_for_engine "$WORK/dk.sock" "$DK_PID" dockerd; then
     DK=$(measure dockerd "$WORK/dk.sock" $((PORT + 1))) || { say "dockerd: measurement failed"; DK="n/a"; }
   fi
 else

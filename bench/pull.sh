@@ -19,11 +19,11 @@ JM_NET=${JM_NET:-10.231.9}
 DK_NET=${DK_NET:-10.231.10}
 DOCKER=${DOCKER:-docker}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/bench/lib.sh"
 WORK=$(mktemp -d /tmp/jm-pull-bench.XXXXXX)
 REG=127.0.0.1:$PORT
 IMG=$REG/bench/random:1
 JM_PID= DK_PID= REG_PID= DK_BRIDGE_MADE=
-say() { printf '%s\n' "$*" >&2; }
 
 stop() { # SIGTERM, then SIGKILL after 20 s, for a process this script started (and its process group)
   local pid=$1 i
@@ -45,15 +45,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_for() { # SOCKET PID NAME
-  local deadline=$((SECONDS + 120))
-  until DOCKER_HOST=unix://$1 $DOCKER version >/dev/null 2>&1; do
-    if ! kill -0 "$2" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
-      say "$3 did not answer; last lines of its log:"; tail -n 20 "$WORK/$3.log" >&2; return 1
-    fi
-    sleep 0.2
-  done
-}
 
 make_image() {
   local layout=$WORK/oci/layout bundle=$WORK/oci/bundle i
@@ -82,7 +73,6 @@ measure() {
   $DOCKER rmi -f "$IMG" >/dev/null 2>&1
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 for tool in docker-registry umoci skopeo busybox; do
   command -v $tool >/dev/null || { say "$tool is missing: apt-get install it"; exit 1; }
@@ -104,7 +94,7 @@ say "starting jmachine-engine"
 setsid "$ROOT/jmachine-engine" -H "unix://$WORK/jm.sock" --data-root "$WORK/jm-data" --exec-root "$WORK/jm-exec" \
   --pidfile "$WORK/jm.pid" --bridge jmbench-jmp --bip "$JM_NET.0/24" >"$WORK/jmachine-engine.log" 2>&1 &
 JM_PID=$!
-wait_for "$WORK/jm.sock" "$JM_PID" jmachine-engine || exit 1
+wait_for_engine "$WORK/jm.sock" "$JM_PID" jmachine-engine || exit 1
 JM=$(measure jmachine-engine "$WORK/jm.sock") || { say "jmachine-engine: measurement failed"; tail -n 20 "$WORK/jmachine-engine.log" >&2; exit 1; }
 stop "$JM_PID"; JM_PID=
 
@@ -117,7 +107,7 @@ if command -v dockerd >/dev/null; then
   setsid dockerd --data-root "$WORK/dk-data" --exec-root "$WORK/dk-exec" --pidfile "$WORK/dk.pid" -H "unix://$WORK/dk.sock" \
     --bridge jmbench-dkp --fixed-cidr "$DK_NET.0/24" --iptables=false --ip-masq=false >"$WORK/dockerd.log" 2>&1 &
   DK_PID=$!
-  if wait_for "$WORK/dk.sock" "$DK_PID" dockerd; then
+  if wait_for_engine "$WORK/dk.sock" "$DK_PID" dockerd; then
     DK=$(measure dockerd "$WORK/dk.sock") || { say "dockerd: measurement failed"; DK="n/a"; }
   fi
 else

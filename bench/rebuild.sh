@@ -6,6 +6,7 @@
 # Target (issue "Dockerfile builds"): median <= 300 ms.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+. "$ROOT/bench/lib.sh"
 RUNS=${RUNS:-10}
 WORK=$(mktemp -d /tmp/jm-bench-build.XXXXXX)
 ENGINE_PID=
@@ -22,8 +23,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.1f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-now_ms() { date +%s%N | awk '{ printf "%.1f\n", $1 / 1000000 }'; }
 
 rootfs=$WORK/rootfs
 mkdir -p "$rootfs"/{bin,etc,tmp,root,proc,sys,dev}

@@ -6,6 +6,7 @@
 # Targets (issue "Engine core"): engine median <= 0.5x dockerd's and <= 2.5x bare runc; idle RSS <= 80 MiB.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+. "$ROOT/bench/lib.sh"
 RUNS=${RUNS:-20}
 CONTAINERS=${CONTAINERS:-50}
 IMG=localhost/bench/busybox:1
@@ -27,9 +28,6 @@ cleanup() {
 trap cleanup EXIT
 
 # median of the numbers on stdin (milliseconds)
-median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.1f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-now_ms() { date +%s%N | awk '{ printf "%.1f\n", $1 / 1000000 }'; }
-time_ms() { local t0 t1; t0=$(now_ms); "$@" >/dev/null 2>&1; t1=$(now_ms); awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", b - a }'; }
 rss_mib() { awk '/^VmRSS:/ { printf "%.1f\n", $2 / 1024 }' "/proc/$1/status"; }
 
 # the image: the host's static busybox, as the acceptance scenarios make it
@@ -40,7 +38,6 @@ for applet in $("$rootfs/bin/busybox" --list); do [ -e "$rootfs/bin/$applet" ] |
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$rootfs/etc/passwd"
 tar -C "$rootfs" -cf "$WORK/busybox.tar" .
 
-wait_for() { local sock=$1 i; for i in $(seq 300); do DOCKER_HOST=unix://$sock $DOCKER version >/dev/null 2>&1 && return 0; sleep 0.2; done; return 1; }
 
 measure_engine() { # label socket
   local label=$1 sock=$2 i
@@ -56,7 +53,7 @@ echo "== jmachine-engine"
 setsid "$ROOT/jmachine-engine" -H "unix://$WORK/engine.sock" --data-root "$WORK/engine-data" --exec-root "$WORK/engine-exec" \
   --bridge jmbench0 --bip 10.198.0.0/24 >"$WORK/engine.log" 2>&1 &
 ENGINE_PID=$!
-wait_for "$WORK/engine.sock" || { tail "$WORK/engine.log"; exit 1; }
+wait_for_engine "$WORK/engine.sock" "$ENGINE_PID" engine || exit 1
 sleep 2
 idle_rss=$(rss_mib $ENGINE_PID)
 engine_ms=$(measure_engine jmachine-engine "$WORK/engine.sock")
@@ -74,11 +71,11 @@ if command -v dockerd >/dev/null; then
   setsid dockerd --data-root "$WORK/dockerd-data" --exec-root "$WORK/dockerd-exec" --pidfile "$WORK/dockerd.pid" \
     -H "unix://$WORK/dockerd.sock" --bip 10.199.0.1/24 >"$WORK/dockerd.log" 2>&1 &
   DOCKERD_PID=$!
-  if wait_for "$WORK/dockerd.sock"; then
+  if wait_for_engine "$WORK/dockerd.sock" "$DOCKERD_PID" dockerd; then
     dockerd_ms=$(measure_engine dockerd "$WORK/dockerd.sock")
     echo "dockerd: docker run --rm true median ${dockerd_ms} ms over $RUNS runs"
   else
-    echo "dockerd did not start; see its log:"; tail -n 5 "$WORK/dockerd.log"
+    echo "dockerd did not start (its log is above)"
   fi
 fi
 
