@@ -1,9 +1,8 @@
 package io.jmachine.engine.registry;
 
-import io.jmachine.engine.Engine;
-import io.jmachine.engine.config.ConfigLoader;
 import io.jmachine.engine.testing.BusyboxRootfs;
 import io.jmachine.engine.testing.DockerCli;
+import io.jmachine.engine.testing.TestEngine;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,24 +33,23 @@ class DockerRegistryIT {
     Path dir;
 
     private final List<Process> registries = new ArrayList<>();
-    private Engine engine;
+    private TestEngine engine;
     private DockerCli docker;
 
     @BeforeEach
-    void start() {
-        engine = Engine.start(ConfigLoader.load(Map.of(
-                "hosts", List.of("unix://" + dir.resolve("engine.sock")),
-                "data-root", dir.resolve("data").toString(), "exec-root", dir.resolve("exec").toString()), null));
-        docker = DockerCli.unix(dir.resolve("engine.sock"));
+    void start() throws IOException, InterruptedException {
+        engine = TestEngine.start(dir);
+        docker = engine.docker();
     }
 
     @AfterEach
-    void stop() throws InterruptedException {
-        engine.close();
+    void stop() throws IOException, InterruptedException {
+        // the registries first: the engine's leftover check counts any process that uses the test's folder
         for (Process registry : registries) {
             registry.destroy();
             registry.waitFor();
         }
+        engine.close();
     }
 
     /** A docker-registry on a free loopback port; {@code htpasswd} non-null turns on basic auth. */
