@@ -18,6 +18,11 @@ REQUIREMENTS=(
   "tini tini"                            # docker run --init
   "busybox busybox-static"               # the tests' images are built from it
   "curl curl"
+  "docker-registry docker-registry"      # the registry ITs and scenarios push and pull on loopback
+  "skopeo skopeo"                        # images written by other tools (registry IT, engine-images scenario)
+  "umoci umoci"
+  "nc netcat-openbsd"                    # the machine-reach scenario
+  "python3 python3"                      # the acceptance scenarios' helpers
   "/usr/sbin/sshd openssh-server"        # the machine ITs adopt this host over SSH with a private sshd (never the system's)
   # the kvm driver: VMs through libvirt and QEMU, and the default guest image built on this host
   "qemu-system-x86_64 qemu-system-x86"
