@@ -14,7 +14,6 @@ REQUIREMENTS=(
   "/usr/lib/cni/bridge containernetworking-plugins"
   "ip iproute2"
   "iptables iptables"
-  "/usr/share/containers/seccomp.json golang-github-containers-common"   # the default seccomp profile
   "tini tini"                            # docker run --init
   "busybox busybox-static"               # the tests' images are built from it
   "curl curl"

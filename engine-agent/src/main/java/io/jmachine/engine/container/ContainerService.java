@@ -110,6 +110,8 @@ public final class ContainerService {
         }
         HostConfig hostConfig = request.hostConfig() != null ? request.hostConfig() : HostConfig.defaults();
         RestartPolicy.validate(hostConfig.restartPolicy(), hostConfig.autoRemove());
+        // a bad option or seccomp profile is refused now rather than at every start
+        SecurityOptions.parse(hostConfig.securityOpt());
         ImageAccess.ResolvedImage image = images.resolve(request.config().image());
         String id = store.newId();
         ContainerConfig config = ContainerCreation.merge(request.config(), image.defaults(), id.substring(0, 12));

@@ -22,6 +22,7 @@ final class RuntimeSpecs {
     static ContainerSpec from(ContainerRecord record, ContainerProcesses.Launch launch) {
         ContainerConfig config = record.config();
         HostConfig host = record.hostConfig();
+        SecurityOptions security = SecurityOptions.parse(host.securityOpt());
         List<String> args = new ArrayList<>();
         args.add(record.path());
         args.addAll(record.args());
@@ -40,8 +41,8 @@ final class RuntimeSpecs {
                 .capDrop(host.capDrop())
                 .privileged(host.privileged())
                 .resources(resources(host))
-                .noNewPrivileges(host.securityOpt().stream().anyMatch(o -> o.equals("no-new-privileges") || o.equals("no-new-privileges:true")
-                        || o.equals("no-new-privileges=true")))
+                .noNewPrivileges(security.noNewPrivileges())
+                .seccomp(security.seccomp())
                 .init(Boolean.TRUE.equals(host.init()))
                 .shmSize(host.shmSize());
         if (launch.hostsFile() != null) {

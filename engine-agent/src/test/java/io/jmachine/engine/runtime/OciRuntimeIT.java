@@ -60,7 +60,7 @@ class OciRuntimeIT {
         rootfs = BusyboxRootfs.create(work.resolve("rootfs"));
         cgroupParent = "jmachine-it-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         host = EngineHost.read();
-        factory = new OciSpecFactory(host, SeccompProfile.load(SeccompProfile.DEBIAN_DEFAULT), new HostDevices(),
+        factory = new OciSpecFactory(host, SeccompProfile.dockerDefault(), new HostDevices(),
                 OciSpecFactory.DEBIAN_TINI, cgroupParent);
         runc = OciRuntime.underExecRoot(work.resolve("exec"), "runc", Path.of("/usr/sbin/runc"));
     }

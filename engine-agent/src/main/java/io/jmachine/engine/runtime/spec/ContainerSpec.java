@@ -26,13 +26,14 @@ import java.util.regex.Pattern;
  * @param capAdd         capabilities with or without CAP_, or ALL
  * @param init           run tini as PID 1 ({@code --init})
  * @param shmSize        bytes of the private /dev/shm (Docker's 64 MiB when 0)
+ * @param seccomp        the seccomp filter ({@code --security-opt seccomp=...})
  */
 public record ContainerSpec(String id, Path rootfs, boolean readonlyRootfs, List<String> args, List<String> env, String cwd,
                             String user, List<String> groupAdd, String hostname, boolean tty,
                             NamespaceMode network, NamespaceMode ipc, NamespaceMode pid, NamespaceMode uts,
                             List<MountSpec> mounts, List<String> capAdd, List<String> capDrop, boolean privileged,
                             List<DeviceMapping> devices, Resources resources, boolean noNewPrivileges, boolean init,
-                            Map<String, String> sysctls, int oomScoreAdj, long shmSize) {
+                            Map<String, String> sysctls, int oomScoreAdj, long shmSize, SeccompMode seccomp) {
 
     public static final long DEFAULT_SHM_SIZE = 64L * 1024 * 1024;
     private static final Pattern ID = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
@@ -70,6 +71,7 @@ public record ContainerSpec(String id, Path rootfs, boolean readonlyRootfs, List
             throw ApiException.badRequest("Invalid value " + oomScoreAdj + ", range for oom score adj is [-1000, 1000]");
         }
         shmSize = shmSize <= 0 ? DEFAULT_SHM_SIZE : shmSize;
+        seccomp = seccomp == null ? SeccompMode.DEFAULT : seccomp;
     }
 
     public static Builder builder(String id, Path rootfs, List<String> args) {
@@ -103,6 +105,7 @@ public record ContainerSpec(String id, Path rootfs, boolean readonlyRootfs, List
         private final Map<String, String> sysctls = new LinkedHashMap<>();
         private int oomScoreAdj;
         private long shmSize;
+        private SeccompMode seccomp = SeccompMode.DEFAULT;
 
         private Builder(String id, Path rootfs, List<String> args) {
             this.id = id;
@@ -132,10 +135,11 @@ public record ContainerSpec(String id, Path rootfs, boolean readonlyRootfs, List
         public Builder sysctl(String key, String value) { sysctls.put(key, value); return this; }
         public Builder oomScoreAdj(int value) { oomScoreAdj = value; return this; }
         public Builder shmSize(long value) { shmSize = value; return this; }
+        public Builder seccomp(SeccompMode value) { seccomp = value; return this; }
 
         public ContainerSpec build() {
             return new ContainerSpec(id, rootfs, readonlyRootfs, args, env, cwd, user, groupAdd, hostname, tty, network, ipc, pid, uts,
-                    mounts, capAdd, capDrop, privileged, devices, resources, noNewPrivileges, init, sysctls, oomScoreAdj, shmSize);
+                    mounts, capAdd, capDrop, privileged, devices, resources, noNewPrivileges, init, sysctls, oomScoreAdj, shmSize, seccomp);
         }
     }
 }

@@ -129,7 +129,8 @@ public record OciSpec(String ociVersion, Process process, Root root, String host
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Seccomp(String defaultAction, Integer defaultErrnoRet, List<String> architectures, List<Syscall> syscalls) {
+    public record Seccomp(String defaultAction, Integer defaultErrnoRet, List<String> architectures, List<String> flags,
+                          String listenerPath, String listenerMetadata, List<Syscall> syscalls) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -47,9 +47,9 @@ public final class OciSpecFactory {
         this.limits = new ResourceLimits(host);
     }
 
-    /** The factory for this process: its held capabilities and cgroups, Debian's seccomp profile and tini. */
+    /** The factory for this process: its held capabilities and cgroups, Docker's default seccomp profile and tini. */
     public static OciSpecFactory forThisHost() {
-        return new OciSpecFactory(EngineHost.read(), SeccompProfile.load(SeccompProfile.DEBIAN_DEFAULT), new HostDevices(),
+        return new OciSpecFactory(EngineHost.read(), SeccompProfile.dockerDefault(), new HostDevices(),
                 DEBIAN_TINI, DEFAULT_CGROUP_PARENT);
     }
 
@@ -99,13 +99,22 @@ public final class OciSpecFactory {
                 limits.translate(spec.resources(), deviceRules),
                 cgroupsPath(spec.id()),
                 sysctls(spec),
-                spec.privileged() ? null : seccomp.forContainer(caps, host.goArch(), host.kernel()),
+                seccomp(spec, caps),
                 spec.privileged() ? null : DockerDefaults.MASKED_PATHS,
                 spec.privileged() ? null : DockerDefaults.READONLY_PATHS,
                 mounts.rootfsPropagation());
         String hostname = spec.uts() instanceof NamespaceMode.Private ? spec.hostname() : null;
         return new OciSpec(OciSpec.VERSION, process, new OciSpec.Root(spec.rootfs().toString(), spec.readonlyRootfs()), hostname,
                 mounts.mounts(), linux, null);
+    }
+
+    /** As moby's WithSeccomp: unconfined is none; privileged has none unless it names a profile. */
+    private OciSpec.Seccomp seccomp(ContainerSpec spec, List<String> caps) {
+        return switch (spec.seccomp()) {
+            case SeccompMode.Unconfined u -> null;
+            case SeccompMode.Profile given -> given.profile().forContainer(caps, host.goArch(), host.kernel());
+            case SeccompMode.Default d -> spec.privileged() ? null : seccomp.forContainer(caps, host.goArch(), host.kernel());
+        };
     }
 
     /** A command without a PATH would find nothing by name; Docker gives such containers its default. */

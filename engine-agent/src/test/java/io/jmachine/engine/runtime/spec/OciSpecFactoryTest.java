@@ -126,6 +126,28 @@ class OciSpecFactoryTest {
     }
 
     @Test
+    void unconfinedHasNoSeccompAndAGivenProfileReplacesTheDefault() {
+        assertNull(factory(V1).create(container().seccomp(SeccompMode.UNCONFINED).build()).linux().seccomp());
+        SeccompProfile denyMkdir = SeccompProfile.parse("""
+                {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}
+                """);
+        OciSpec.Seccomp given = factory(V1).create(container().seccomp(new SeccompMode.Profile(denyMkdir)).build()).linux().seccomp();
+        assertEquals("SCMP_ACT_ALLOW", given.defaultAction());
+        assertEquals(List.of(new OciSpec.Syscall(List.of("mkdir", "mkdirat"), "SCMP_ACT_ERRNO", null, null)), given.syscalls());
+    }
+
+    @Test
+    void privilegedGetsAProfileOnlyWhenItNamesOne() {
+        SeccompProfile denyMkdir = SeccompProfile.parse("""
+                {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdirat"], "action": "SCMP_ACT_ERRNO"}]}
+                """);
+        assertNull(factory(V1).create(container().privileged(true).build()).linux().seccomp());
+        assertNull(factory(V1).create(container().privileged(true).seccomp(SeccompMode.UNCONFINED).build()).linux().seccomp());
+        assertEquals("SCMP_ACT_ERRNO", factory(V1).create(container().privileged(true).seccomp(new SeccompMode.Profile(denyMkdir)).build())
+                .linux().seccomp().syscalls().getFirst().action());
+    }
+
+    @Test
     void resourcesTranslateAsDockers() {
         Resources limits = Resources.NONE.withMemory(32L << 20, 32L << 20).withNanoCpus(500_000_000).withCpuShares(512)
                 .withCpuset("0-1", null).withPidsLimit(8);
