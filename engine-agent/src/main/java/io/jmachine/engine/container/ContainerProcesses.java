@@ -10,7 +10,7 @@ import java.util.OptionalInt;
  * The running side of containers: OCI runtime plus one monitor per container. Containers outlive the engine,
  * so every method works for containers an earlier engine process started.
  */
-public interface ContainerProcesses {
+public interface ContainerProcesses extends OomReports.Counters {
 
     /** What start needs besides the record: the mounted root, the network namespace, the files to bind in. */
     record Launch(Path rootfs, String netnsPath, Path hostsFile, Path resolvConfFile, Path hostnameFile) {}

@@ -39,6 +39,7 @@ public final class ContainerRunner {
     private final ExecutorService watchers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("exit-watch-", 0).factory());
     private final AttachHub attachHub;
     private final ContainerCleanup cleanup;
+    private final OomReports oom;
     private volatile Consumer<String> autoRemove = id -> { };
 
     ContainerRunner(ContainerStore store, ImageAccess images, ContainerNetworking networking, ContainerVolumes volumes,
@@ -56,6 +57,8 @@ public final class ContainerRunner {
         this.signals = signals;
         this.attachHub = attachHub;
         this.clock = clock;
+        this.oom = new OomReports(processes, events,
+                id -> java.util.Optional.ofNullable(store.byId(id)).map(ContainerRecord::eventAttributes).orElse(Map.of()));
     }
 
     void onAutoRemove(Consumer<String> action) {
@@ -67,6 +70,7 @@ public final class ContainerRunner {
     }
 
     void forget(String id) {
+        oom.forget(id);
         locks.remove(id);
         stopping.remove(id);
     }
@@ -109,6 +113,7 @@ public final class ContainerRunner {
             record = record.withState(record.state().running(pid, clock.instant(), HealthCheck.of(record.config()).isPresent()));
             store.save(record);
             events.publish("container", "start", id, record.eventAttributes());
+            oom.watch(id);
             String started = id;
             watchers.execute(() -> watchExit(started));
         } catch (ContainerProcesses.StartFailure e) {
@@ -166,7 +171,9 @@ public final class ContainerRunner {
             }
             // at once, not with the queued cleanup: a stopped container's port must be free when stop returns
             ports.unpublish(id);
-            record = record.withState(record.state().exited(code, false, clock.instant()));
+            // before free(): the runtime's delete takes the cgroup and its OOM counter with it
+            boolean oomKilled = oom.ended(id);
+            record = record.withState(record.state().exited(code, oomKilled, clock.instant()));
             store.save(record);
             attachHub.containerEnded(id);
             free(record);
@@ -366,6 +373,7 @@ public final class ContainerRunner {
             if (record.state().status() != ContainerState.Status.restarting && processes.isRunning(id)) {
                 // the proxy listeners died with the previous engine
                 ports.restore(record);
+                oom.watch(id);
                 watchers.execute(() -> watchExit(id));
             } else {
                 OptionalInt code = processes.exitCode(id);
@@ -376,6 +384,7 @@ public final class ContainerRunner {
 
     void shutdown() {
         watchers.shutdownNow();
+        oom.closeAll();
         cleanup.drain();
     }
 

@@ -35,18 +35,23 @@ public record ContainerState(
         return new ContainerState(Status.created, 0, 0, "", false, ZERO_TIME, ZERO_TIME, null);
     }
 
-    /** @param healthChecked whether the container has a health check: each start begins its health at "starting" */
+    /**
+     * A new run. OOMKilled stays the last run's until this one ends, as dockerd 20.10 keeps it.
+     *
+     * @param healthChecked whether the container has a health check: each start begins its health at "starting"
+     */
     public ContainerState running(int newPid, Instant at, boolean healthChecked) {
         ContainerHealth newHealth = !healthChecked ? null : health == null ? ContainerHealth.starting() : health.restarted();
-        return new ContainerState(Status.running, newPid, 0, "", false, at, finishedAt, newHealth);
+        return new ContainerState(Status.running, newPid, 0, "", oomKilled, at, finishedAt, newHealth);
     }
 
     public ContainerState exited(int code, boolean oom, Instant at) {
         return new ContainerState(Status.exited, 0, code, error, oom, startedAt, at, health == null ? null : health.stopped());
     }
 
+    /** As dockerd, a start that failed leaves OOMKilled as the last run left it. */
     public ContainerState failedToStart(int code, String message, Instant at) {
-        return new ContainerState(status == Status.created ? Status.created : Status.exited, 0, code, message, false, startedAt, at,
+        return new ContainerState(status == Status.created ? Status.created : Status.exited, 0, code, message, oomKilled, startedAt, at,
                 health);
     }
 

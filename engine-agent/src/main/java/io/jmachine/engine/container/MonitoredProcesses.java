@@ -15,6 +15,8 @@ import io.jmachine.engine.runtime.OciRuntime;
 import io.jmachine.engine.runtime.OciRuntimeException;
 import io.jmachine.engine.runtime.cgroup.CgroupLayout;
 import io.jmachine.engine.runtime.cgroup.CgroupStats;
+import io.jmachine.engine.runtime.cgroup.OomKills;
+import io.jmachine.engine.runtime.cgroup.OomNotifier;
 import io.jmachine.engine.runtime.spec.ContainerSpec;
 import io.jmachine.engine.runtime.spec.OciBundle;
 import io.jmachine.engine.runtime.spec.OciSpecFactory;
@@ -27,6 +29,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * Containers run by the OCI runtime under one conmon each: the runtime package writes the bundle, the
@@ -38,6 +41,7 @@ public final class MonitoredProcesses implements ContainerProcesses {
     private final OciRuntime runtime;
     private final ContainerMonitor monitor;
     private final CgroupLayout cgroups;
+    private final OomNotifier oomNotifier;
     private final Path bundles;
     private final ContainerStore store;
 
@@ -51,6 +55,7 @@ public final class MonitoredProcesses implements ContainerProcesses {
         this.runtime = runtime;
         this.monitor = monitor;
         this.cgroups = cgroups;
+        this.oomNotifier = new OomNotifier(cgroups);
         this.bundles = bundles;
         this.store = store;
     }
@@ -261,6 +266,16 @@ public final class MonitoredProcesses implements ContainerProcesses {
         return new Usage(stats.memoryUsage(), stats.memoryLimit().orElseGet(io.jmachine.engine.linux.MemInfo::totalBytes), stats.memoryCache(),
                 stats.cpuUsageNanos(),
                 stats.pidsCurrent());
+    }
+
+    @Override
+    public OptionalLong oomKills(String id) {
+        return OomKills.read(cgroups, specs.cgroupsPath(id));
+    }
+
+    @Override
+    public AutoCloseable watchOomKills(String id, Runnable onChange) throws IOException {
+        return oomNotifier.watch(specs.cgroupsPath(id), onChange);
     }
 
     /** A monitor attach stream as the container side's attachment. */

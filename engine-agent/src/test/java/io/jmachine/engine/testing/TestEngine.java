@@ -6,7 +6,9 @@ import io.jmachine.engine.config.ConfigLoader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -16,13 +18,14 @@ import java.util.Set;
 public final class TestEngine implements AutoCloseable {
 
     private final EngineRoots roots;
-    private final Engine engine;
-    private final ContainerEvents events;
+    private Engine engine;
+    /** One `docker events` per engine process: a restart ends the stream of the one before. */
+    private final List<ContainerEvents> events = new ArrayList<>();
 
     private TestEngine(EngineRoots roots, Engine engine, ContainerEvents events) {
         this.roots = roots;
         this.engine = engine;
-        this.events = events;
+        this.events.add(events);
     }
 
     public static TestEngine start(Path dir) throws IOException, InterruptedException {
@@ -49,8 +52,21 @@ public final class TestEngine implements AutoCloseable {
         return roots.docker();
     }
 
+    /** The events since the engine (last) started. */
     public ContainerEvents events() {
-        return events;
+        return events.getLast();
+    }
+
+    /**
+     * Stops the engine and, after {@code down}, starts a new one on the same roots, as a daemon restart: containers
+     * run on under their monitors meanwhile.
+     */
+    public void restart(java.time.Duration down) throws IOException, InterruptedException {
+        engine.close();
+        Thread.sleep(down);
+        Instant restarted = Instant.now().minusSeconds(1);
+        engine = Engine.start(ConfigLoader.load(roots.config(), null));
+        events.add(roots.events(restarted));
     }
 
     @Override
@@ -59,8 +75,10 @@ public final class TestEngine implements AutoCloseable {
         try {
             ids.addAll(roots.removeAllContainers());
         } finally {
-            ids.addAll(events.containerIds());
-            events.close();
+            for (ContainerEvents stream : events) {
+                ids.addAll(stream.containerIds());
+                stream.close();
+            }
             engine.close();
         }
         roots.assertCleanAndRemoveBridge(ids);
