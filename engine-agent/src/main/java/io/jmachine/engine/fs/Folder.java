@@ -143,7 +143,7 @@ public final class Folder implements AutoCloseable {
     static OpenFile readable(int pathFd, String where) throws IOException {
         Stat stat = Syscalls.stat(pathFd, "", false, where);
         if (!stat.isRegularFile()) {
-            throw new java.nio.file.FileSystemException(where, null, "not a regular file");
+            throw new NotRegularFileException(where);
         }
         return new OpenFile(FileChannel.open(Path.of("/proc/self/fd/" + pathFd), StandardOpenOption.READ), stat);
     }
@@ -256,6 +256,19 @@ public final class Folder implements AutoCloseable {
             Syscalls.unlink(fd, name, stat.get().isDirectory(), where(name));
         } catch (NoSuchFileException gone) {
             // removed by someone else meanwhile: the goal is reached
+        }
+    }
+
+    /** Removes a host path and everything below it without following links (the path's own parents are trusted). */
+    public static void deleteTree(Path path) throws IOException {
+        Path absolute = path.toAbsolutePath();
+        if (absolute.getParent() == null) {
+            throw new IllegalArgumentException("will not delete " + absolute);
+        }
+        try (Folder parent = open(absolute.getParent())) {
+            parent.delete(absolute.getFileName().toString());
+        } catch (NoSuchFileException gone) {
+            // its folder is gone, so is it
         }
     }
 

@@ -2,11 +2,13 @@ package io.jmachine.engine.fs;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A host folder used as "/" (a container's or image's root file system, a build context, an unpacked archive):
@@ -100,6 +102,15 @@ public final class Root implements AutoCloseable {
         }
     }
 
+    /** What {@code path} is, or empty when nothing is there (a folder on the way missing or not one, links that loop). */
+    public Optional<Stat> find(String path, boolean followFinal) throws IOException {
+        try {
+            return Optional.of(stat(path, followFinal));
+        } catch (NoSuchFileException | NotDirectoryException | FileSystemLoopException none) {
+            return Optional.empty();
+        }
+    }
+
     /** The regular file at {@code path} (links followed inside the root) for reading. */
     public Folder.OpenFile read(String path) throws IOException {
         String clean = clean(path);
@@ -108,6 +119,18 @@ public final class Root implements AutoCloseable {
             return Folder.readable(fd, display(clean));
         } finally {
             Syscalls.close(fd, display(clean));
+        }
+    }
+
+    /**
+     * The regular file at {@code path} for reading, or empty when there is none: nothing there, a folder on the way
+     * missing or not a folder, links that loop, or something else than a regular file at the end.
+     */
+    public Optional<Folder.OpenFile> readIfPresent(String path) throws IOException {
+        try {
+            return Optional.of(read(path));
+        } catch (NoSuchFileException | NotDirectoryException | FileSystemLoopException | NotRegularFileException none) {
+            return Optional.empty();
         }
     }
 
@@ -134,7 +157,7 @@ public final class Root implements AutoCloseable {
                     if (parent.stat(name).isSymbolicLink()) {
                         // a dangling link: its target is made, as mkdir -p through Docker's in-root resolution does
                         if (links >= MAX_LINKS) {
-                            throw new java.nio.file.FileSystemLoopException(display(clean));
+                            throw new FileSystemLoopException(display(clean));
                         }
                         String target = parent.readLink(name);
                         return makeFolders(clean(target.startsWith("/") ? target : parentPath + "/" + target), created, links + 1);
