@@ -1,22 +1,17 @@
 package io.jmachine.engine.archive;
 
+import io.jmachine.engine.fs.Folder;
+import io.jmachine.engine.fs.Stat;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Writes a folder tree as a tar: owners, modes (set-id bits too), mtimes, xattrs, hard links as link
@@ -34,11 +29,9 @@ public final class TarWriter implements AutoCloseable {
         OVERLAY_TO_OCI_WHITEOUTS
     }
 
-    private record Inode(long device, long inode) {}
-
     private final TarArchiveOutputStream tar;
     private final Markers markers;
-    private final Map<Inode, String> linksSeen = new HashMap<>();
+    private final Map<Object, String> linksSeen = new HashMap<>();
 
     public TarWriter(OutputStream out, Markers markers) {
         this.tar = new TarArchiveOutputStream(out, TarConstants.DEFAULT_RCDSIZE, StandardCharsets.UTF_8.name());
@@ -50,127 +43,147 @@ public final class TarWriter implements AutoCloseable {
 
     /** Writes everything below {@code dir} (not {@code dir} itself), names relative to it. */
     public void writeContents(Path dir) throws IOException {
-        for (Path child : sortedChildren(dir)) {
-            write(child, child.getFileName().toString());
+        try (Folder folder = Folder.open(dir)) {
+            writeContents(folder, "");
         }
     }
 
     /**
-     * Writes {@code path} inside {@code root} (resolved as if root were "/", the last component not followed)
-     * under the name {@code nameInArchive}, with everything below it when it is a folder. For docker cp out.
+     * Writes the entry {@code name} of {@code parent} under the name {@code nameInArchive}, with everything below
+     * it when it is a folder; a link there is written as a link. For docker cp out of a root.
      */
-    public void writePath(Path root, String path, String nameInArchive) throws IOException {
-        Path resolved = RootedPath.resolve(root, path, false);
-        if (!Files.exists(resolved, LinkOption.NOFOLLOW_LINKS)) {
-            throw new NoSuchFileException(path);
+    public void write(Folder parent, String name, String nameInArchive) throws IOException {
+        Stat stat = parent.stat(name);
+        if (stat.isDirectory()) {
+            try (Folder folder = parent.folder(name)) {
+                writeFolder(folder, nameInArchive);
+            }
+        } else {
+            writeEntry(parent, name, stat, nameInArchive);
         }
-        write(resolved, nameInArchive);
     }
 
-    private void write(Path file, String name) throws IOException {
-        Map<String, Object> unix = Files.readAttributes(file, "unix:*", LinkOption.NOFOLLOW_LINKS);
-        int mode = (Integer) unix.get("mode");
-        int type = mode & 0170000;
-        if (markers == Markers.OVERLAY_TO_OCI_WHITEOUTS && type == 0020000 && ((Long) unix.get("rdev")) == 0) {
-            TarArchiveEntry whiteout = entry(parentOf(name) + ".wh." + file.getFileName(), TarConstants.LF_NORMAL, unix);
+    /** Writes {@code folder} itself as {@code nameInArchive}/ and everything below it. */
+    public void writeFolder(Folder folder, String nameInArchive) throws IOException {
+        Stat stat = folder.stat();
+        TarArchiveEntry entry = entry(nameInArchive + "/", TarConstants.LF_DIR, stat);
+        addXattrs(folder, "", entry, stat);
+        tar.putArchiveEntry(entry);
+        tar.closeArchiveEntry();
+        if (markers == Markers.OVERLAY_TO_OCI_WHITEOUTS && isOpaque(folder)) {
+            TarArchiveEntry opaque = entry(nameInArchive + "/.wh..wh..opq", TarConstants.LF_NORMAL, stat);
+            opaque.setMode(0100000);
+            tar.putArchiveEntry(opaque);
+            tar.closeArchiveEntry();
+        }
+        writeContents(folder, nameInArchive + "/");
+    }
+
+    private void writeContents(Folder folder, String prefix) throws IOException {
+        for (String child : folder.list()) {
+            write(folder, child, prefix + child);
+        }
+    }
+
+    /** Anything but a folder: its stat, then its content read from a descriptor checked to be that same file. */
+    private void writeEntry(Folder parent, String file, Stat stat, String name) throws IOException {
+        if (markers == Markers.OVERLAY_TO_OCI_WHITEOUTS && stat.type() == Stat.S_IFCHR && stat.rdev() == 0) {
+            TarArchiveEntry whiteout = entry(parentOf(name) + ".wh." + file, TarConstants.LF_NORMAL, stat);
             whiteout.setMode(0100000);
             tar.putArchiveEntry(whiteout);
             tar.closeArchiveEntry();
             return;
         }
+        Folder.OpenFile content = null;
         TarArchiveEntry entry;
-        boolean hasContent = false;
-        switch (type) {
-            case 0040000 -> entry = entry(name + "/", TarConstants.LF_DIR, unix);
-            case 0120000 -> {
-                entry = entry(name, TarConstants.LF_SYMLINK, unix);
-                entry.setLinkName(Files.readSymbolicLink(file).toString());
-            }
-            case 0100000 -> {
-                Inode inode = new Inode((Long) unix.get("dev"), (Long) unix.get("ino"));
-                String first = ((Integer) unix.get("nlink")) > 1 ? linksSeen.putIfAbsent(inode, name) : null;
-                if (first != null) {
-                    entry = entry(name, TarConstants.LF_LINK, unix);
-                    entry.setLinkName(first);
-                } else {
-                    entry = entry(name, TarConstants.LF_NORMAL, unix);
-                    entry.setSize((Long) unix.get("size"));
-                    hasContent = true;
+        try {
+            switch (stat.type()) {
+                case Stat.S_IFLNK -> {
+                    entry = entry(name, TarConstants.LF_SYMLINK, stat);
+                    entry.setLinkName(parent.readLink(file));
+                }
+                case Stat.S_IFREG -> {
+                    String first = stat.nlink() > 1 ? linksSeen.putIfAbsent(stat.fileKey(), name) : null;
+                    if (first != null) {
+                        entry = entry(name, TarConstants.LF_LINK, stat);
+                        entry.setLinkName(first);
+                    } else {
+                        content = parent.read(file);
+                        stat = content.stat(); // what is read is what the header says, whatever was there at the listing
+                        entry = entry(name, TarConstants.LF_NORMAL, stat);
+                        entry.setSize(stat.size());
+                    }
+                }
+                case Stat.S_IFCHR, Stat.S_IFBLK -> {
+                    entry = entry(name, stat.type() == Stat.S_IFCHR ? TarConstants.LF_CHR : TarConstants.LF_BLK, stat);
+                    entry.setDevMajor(stat.rdevMajor());
+                    entry.setDevMinor(stat.rdevMinor());
+                }
+                case Stat.S_IFIFO -> entry = entry(name, TarConstants.LF_FIFO, stat);
+                default -> {
+                    return; // sockets cannot be archived; tar skips them too
                 }
             }
-            case 0020000, 0060000 -> {
-                entry = entry(name, type == 0020000 ? TarConstants.LF_CHR : TarConstants.LF_BLK, unix);
-                long rdev = (Long) unix.get("rdev");
-                entry.setDevMajor((int) ((rdev >>> 8) & 0xfff | (rdev >>> 32) & ~0xfff));
-                entry.setDevMinor((int) (rdev & 0xff | (rdev >>> 12) & ~0xff));
+            addXattrs(parent, file, entry, stat);
+            tar.putArchiveEntry(entry);
+            if (content != null) {
+                copy(content, tar, parent.where(file));
             }
-            case 0010000 -> entry = entry(name, TarConstants.LF_FIFO, unix);
-            default -> {
-                return; // sockets cannot be archived; tar skips them too
-            }
-        }
-        entry.setMode(mode);
-        addXattrs(file, entry, type);
-        tar.putArchiveEntry(entry);
-        if (hasContent) { // not entry.isFile(): commons-compress says true for links too
-            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-                long copied = in.transferTo(tar);
-                if (copied != entry.getSize()) {
-                    throw new IOException(file + " changed size while it was archived");
-                }
-            }
-        }
-        tar.closeArchiveEntry();
-        if (type == 0040000) {
-            if (markers == Markers.OVERLAY_TO_OCI_WHITEOUTS && isOpaque(file)) {
-                TarArchiveEntry opaque = entry(name + "/.wh..wh..opq", TarConstants.LF_NORMAL, unix);
-                opaque.setMode(0100000);
-                tar.putArchiveEntry(opaque);
-                tar.closeArchiveEntry();
-            }
-            for (Path child : sortedChildren(file)) {
-                write(child, name + "/" + child.getFileName());
+            tar.closeArchiveEntry();
+        } finally {
+            if (content != null) {
+                content.close();
             }
         }
     }
 
-    private void addXattrs(Path file, TarArchiveEntry entry, int type) throws IOException {
-        if (type == 0120000) {
+    /** Exactly the size the header gave: a file that shrank meanwhile is an error, what it grew by is left out. */
+    private static void copy(Folder.OpenFile file, OutputStream out, String where) throws IOException {
+        long left = file.stat().size();
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) Math.min(left, 1 << 16));
+        while (left > 0) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), left));
+            int n = file.channel().read(buffer);
+            if (n < 0) {
+                throw new IOException(where + " changed size while it was archived");
+            }
+            out.write(buffer.array(), 0, n);
+            left -= n;
+        }
+    }
+
+    private void addXattrs(Folder parent, String file, TarArchiveEntry entry, Stat stat) throws IOException {
+        if (stat.isSymbolicLink()) {
             return;
         }
-        for (String xattr : LinuxFiles.listXattrs(file)) {
+        for (String xattr : parent.listXattrs(file)) {
             if (xattr.startsWith("trusted.overlay.")) {
                 continue; // overlayfs bookkeeping, meaningless in a layer
             }
-            byte[] value = LinuxFiles.getXattr(file, xattr);
+            byte[] value = parent.getXattr(file, xattr);
             if (value != null) {
                 entry.addPaxHeader("SCHILY.xattr." + xattr, new String(value, StandardCharsets.UTF_8));
             }
         }
     }
 
-    private static boolean isOpaque(Path dir) throws IOException {
-        byte[] value = LinuxFiles.getXattr(dir, "trusted.overlay.opaque");
+    private static boolean isOpaque(Folder folder) throws IOException {
+        byte[] value = folder.getXattr("", "trusted.overlay.opaque");
         return value != null && value.length == 1 && value[0] == 'y';
     }
 
-    private static TarArchiveEntry entry(String name, byte type, Map<String, Object> unix) {
+    private static TarArchiveEntry entry(String name, byte type, Stat stat) {
         TarArchiveEntry entry = new TarArchiveEntry(name, type, true);
-        entry.setUserId(((Integer) unix.get("uid")).longValue());
-        entry.setGroupId(((Integer) unix.get("gid")).longValue());
-        entry.setLastModifiedTime((FileTime) unix.get("lastModifiedTime"));
+        entry.setUserId(Integer.toUnsignedLong(stat.uid()));
+        entry.setGroupId(Integer.toUnsignedLong(stat.gid()));
+        entry.setLastModifiedTime(stat.lastModified());
+        entry.setMode(stat.mode());
         return entry;
     }
 
     private static String parentOf(String name) {
         int slash = name.lastIndexOf('/');
         return slash < 0 ? "" : name.substring(0, slash + 1);
-    }
-
-    private static List<Path> sortedChildren(Path dir) throws IOException {
-        try (Stream<Path> children = Files.list(dir)) {
-            return children.sorted(java.util.Comparator.comparing(p -> p.getFileName().toString())).toList();
-        }
     }
 
     /** Ends the archive (two zero records) and flushes; the underlying stream stays open. */

@@ -1,18 +1,20 @@
 package io.jmachine.engine.build;
 
 import io.jmachine.engine.api.ApiException;
-import io.jmachine.engine.archive.RootedPath;
 import io.jmachine.engine.archive.TarExtractor;
+import io.jmachine.engine.fs.Folder;
+import io.jmachine.engine.fs.Root;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
 
 /**
  * The build context the client sent (a tar) unpacked into a folder of its own, with what {@code .dockerignore}
@@ -39,22 +41,33 @@ public final class BuildContext implements AutoCloseable {
         try {
             TarExtractor.extract(new TarEndPadding(tar), root, TarExtractor.Options.PLAIN);
             String name = dockerfileName == null || dockerfileName.isEmpty() ? "Dockerfile" : dockerfileName;
-            Path file = RootedPath.resolve(root, "/" + name, true);
-            if (!Files.isRegularFile(file) && (dockerfileName == null || dockerfileName.isEmpty())) {
-                file = root.resolve("dockerfile");
+            String text;
+            String ignore;
+            // both are read inside the context: a link in it to a host file leads to nothing there, as in dockerd
+            try (Root context = Root.open(root)) {
+                Optional<String> dockerfile = readText(context, name);
+                if (dockerfile.isEmpty() && (dockerfileName == null || dockerfileName.isEmpty())) {
+                    dockerfile = readText(context, "dockerfile");
+                }
+                text = dockerfile.orElseThrow(() -> ApiException.badRequest("Cannot locate specified Dockerfile: " + name));
+                ignore = readText(context, ".dockerignore").orElse("");
             }
-            if (!Files.isRegularFile(file)) {
-                throw ApiException.badRequest("Cannot locate specified Dockerfile: " + name);
-            }
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            Path ignoreFile = root.resolve(".dockerignore");
-            if (Files.isRegularFile(ignoreFile, LinkOption.NOFOLLOW_LINKS)) {
-                removeIgnored(root, DockerIgnore.parse(Files.readString(ignoreFile, StandardCharsets.UTF_8)));
-            }
+            removeIgnored(root, DockerIgnore.parse(ignore));
             return new BuildContext(root, text);
         } catch (IOException | RuntimeException e) {
             TarExtractor.deleteTree(root);
             throw e;
+        }
+    }
+
+    /** A regular file of the context, links followed inside it; empty when there is none. */
+    private static Optional<String> readText(Root context, String path) throws IOException {
+        Optional<Folder.OpenFile> file = context.readIfPresent(path);
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        try (Folder.OpenFile open = file.get()) {
+            return Optional.of(new String(Channels.newInputStream(open.channel()).readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 

@@ -2,18 +2,16 @@ package io.jmachine.engine.build;
 
 import io.jmachine.engine.image.Digest;
 
+import io.jmachine.engine.fs.Folder;
+import io.jmachine.engine.fs.Root;
+import io.jmachine.engine.fs.Stat;
+
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * What makes two build steps the same, as Docker's cache sees it: the image the step starts from, the
@@ -34,39 +32,68 @@ public record CacheKey(String hex) {
     }
 
     /**
-     * A checksum of files as a COPY would take them: each path below {@code base} (relative), its type, mode
-     * and content or link target; times and owners are left out, as moby's tarsum does for the cache.
+     * A checksum of files as a COPY would take them: each path (in {@code root}) and everything below it, its type,
+     * mode and content or link target; times and owners are left out, as moby's tarsum does for the cache. A path
+     * is followed inside the root as COPY follows it; below it nothing is.
      */
-    public static String checksum(Path base, List<Path> sources) throws IOException {
+    public static String checksum(Root root, List<String> paths) throws IOException {
         MessageDigest sha = Digest.sha256();
-        for (Path source : sources) {
-            List<Path> files = new ArrayList<>();
-            if (Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
-                try (Stream<Path> walk = Files.walk(source)) {
-                    walk.sorted().forEach(files::add);
+        for (String path : paths) {
+            Stat stat = root.stat(path, true);
+            if (stat.isDirectory()) {
+                try (Folder folder = root.folder(path)) {
+                    update(sha, path, stat);
+                    addTree(sha, folder, path);
                 }
             } else {
-                files.add(source);
-            }
-            for (Path file : files) {
-                PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                int mode = (Integer) Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-                update(sha, base.relativize(file).toString());
-                update(sha, Integer.toOctalString(mode));
-                if (attributes.isSymbolicLink()) {
-                    update(sha, "link:" + Files.readSymbolicLink(file));
-                } else if (attributes.isRegularFile()) {
-                    update(sha, "file:" + attributes.size());
-                    try (InputStream in = Files.newInputStream(file)) {
-                        byte[] buffer = new byte[65536];
-                        for (int n; (n = in.read(buffer)) > 0; ) {
-                            sha.update(buffer, 0, n);
-                        }
+                update(sha, path, stat);
+                if (stat.isRegularFile()) {
+                    try (Folder.OpenFile file = root.read(path)) {
+                        addContent(sha, file);
                     }
                 }
             }
         }
         return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static void addTree(MessageDigest sha, Folder folder, String path) throws IOException {
+        for (String name : folder.list()) {
+            String childPath = path.isEmpty() ? name : path + "/" + name;
+            Stat stat = folder.stat(name);
+            if (stat.isDirectory()) {
+                update(sha, childPath, stat);
+                try (Folder child = folder.folder(name)) {
+                    addTree(sha, child, childPath);
+                }
+            } else {
+                addEntry(sha, folder, name, childPath, stat);
+            }
+        }
+    }
+
+    private static void addEntry(MessageDigest sha, Folder folder, String name, String path, Stat stat) throws IOException {
+        update(sha, path, stat);
+        if (stat.isSymbolicLink()) {
+            update(sha, "link:" + folder.readLink(name));
+        } else if (stat.isRegularFile()) {
+            try (Folder.OpenFile file = folder.read(name)) {
+                addContent(sha, file);
+            }
+        }
+    }
+
+    private static void addContent(MessageDigest sha, Folder.OpenFile file) throws IOException {
+        update(sha, "file:" + file.stat().size());
+        ByteBuffer buffer = ByteBuffer.allocate(65536);
+        while (file.channel().read(buffer.clear()) > 0) {
+            sha.update(buffer.flip());
+        }
+    }
+
+    private static void update(MessageDigest sha, String path, Stat stat) {
+        update(sha, path);
+        update(sha, Integer.toOctalString(stat.mode()));
     }
 
     private static void update(MessageDigest sha, String part) {

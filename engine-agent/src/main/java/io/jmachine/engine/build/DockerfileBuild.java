@@ -1,6 +1,6 @@
 package io.jmachine.engine.build;
 
-import io.jmachine.engine.archive.RootedPath;
+import io.jmachine.engine.fs.Root;
 import io.jmachine.engine.image.Digest;
 import io.jmachine.engine.image.Image;
 import io.jmachine.engine.image.ImageConfig;
@@ -245,17 +245,18 @@ final class DockerfileBuild {
         boolean unpack = instruction.keyword().equals("ADD");
         String description = instruction.keyword() + (chown.isEmpty() ? "" : " --chown=" + chown) + " " + sources + " " + dest;
         if (fromFlag == null) {
-            FileCopier copier = new FileCopier(context.root(), instruction.keyword());
-            List<Path> files = copier.expand(sources);
-            CacheKey key = CacheKey.of(state.image, description, List.of(CacheKey.checksum(context.root(), files)));
-            if (useCache(state, key)) {
-                return;
+            try (FileCopier copier = FileCopier.from(context.root(), instruction.keyword())) {
+                List<FileCopier.Source> files = copier.expand(sources);
+                CacheKey key = CacheKey.of(state.image, description, List.of(copier.checksum(files)));
+                if (useCache(state, key)) {
+                    return;
+                }
+                Image image = layers.commitFiles(state.image, state.config.build(), ConfigInstructions.nop(description), root -> {
+                    copier.copy(files, dest, root, Ownership.parse(chown, root), unpack);
+                    return null;
+                });
+                stepDone(state, key, image.id());
             }
-            Image image = layers.commitFiles(state.image, state.config.build(), ConfigInstructions.nop(description), root -> {
-                copier.copy(files, dest, root, Ownership.parse(chown, root), unpack);
-                return null;
-            });
-            stepDone(state, key, image.id());
             return;
         }
         String from = substitution.word(fromFlag);
@@ -270,12 +271,13 @@ final class DockerfileBuild {
         }
         Digest sourceImage = source;
         Image image = layers.read(sourceImage, sourceRoot -> {
-            FileCopier copier = new FileCopier(sourceRoot, instruction.keyword());
-            List<Path> files = copier.expand(sources);
-            return layers.commitFiles(state.image, state.config.build(), ConfigInstructions.nop(description), root -> {
-                copier.copy(files, dest, root, Ownership.parse(chown, root), false);
-                return null;
-            });
+            try (FileCopier copier = FileCopier.from(sourceRoot, instruction.keyword())) {
+                List<FileCopier.Source> files = copier.expand(sources);
+                return layers.commitFiles(state.image, state.config.build(), ConfigInstructions.nop(description), root -> {
+                    copier.copy(files, dest, root, Ownership.parse(chown, root), false);
+                    return null;
+                });
+            }
         });
         stepDone(state, key, image.id());
     }
@@ -291,7 +293,9 @@ final class DockerfileBuild {
         }
         // Docker makes the folder so that later steps (and the container) can enter it
         Image image = layers.commitFiles(state.image, state.config.build(), createdBy, root -> {
-            Files.createDirectories(RootedPath.resolve(root, path, true));
+            try (Root inRoot = Root.open(root)) {
+                inRoot.makeFolders(path, (parent, name) -> { }).close();
+            }
             return null;
         });
         stepDone(state, key, image.id());

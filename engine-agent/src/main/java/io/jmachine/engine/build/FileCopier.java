@@ -1,154 +1,152 @@
 package io.jmachine.engine.build;
 
-import io.jmachine.engine.archive.RootedPath;
 import io.jmachine.engine.archive.TarExtractor;
+import io.jmachine.engine.fs.Folder;
+import io.jmachine.engine.fs.Root;
+import io.jmachine.engine.fs.TreeCopy;
 import org.apache.commons.compress.compressors.CompressorException;
 import org.apache.commons.compress.compressors.CompressorStreamFactory;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * COPY and ADD into a mounted root: sources (wildcards as Go's filepath.Match) taken from a source root (the
  * build context or another image), a folder's contents copied rather than the folder, a destination ending in
- * '/' (or several sources) taken as a folder, every path resolved inside its root. ADD also unpacks local tar
- * archives (plain, gzip, bzip2, xz).
+ * '/' (or several sources) taken as a folder. Every path is resolved by the kernel inside its own root, so a link
+ * in the context (to /etc, to a host folder) or in the image (planted by a RUN step) never leads out of it; links
+ * inside a copied folder are copied as links. ADD also unpacks local tar archives (plain, gzip, bzip2, xz).
  */
-final class FileCopier {
+final class FileCopier implements AutoCloseable {
 
-    private final Path sourceRoot;
+    /** A source: its path in the source root, and the name it is copied under (a link's own name, as in Docker). */
+    record Source(String path, String name) {}
+
+    private final Root source;
     private final String instruction;
 
     /** @param instruction "COPY" or "ADD", for messages */
-    FileCopier(Path sourceRoot, String instruction) {
-        this.sourceRoot = sourceRoot;
+    private FileCopier(Root source, String instruction) {
+        this.source = source;
         this.instruction = instruction;
     }
 
-    /** The files the sources name, in order; a source naming nothing is an error, as in Docker. */
-    List<Path> expand(List<String> sources) throws IOException {
-        List<Path> found = new ArrayList<>();
-        for (String source : sources) {
-            if (source.startsWith("http://") || source.startsWith("https://")) {
-                throw new BuildException(instruction + " from a URL (" + source + ") is not supported: this engine fetches nothing "
+    static FileCopier from(Path sourceRoot, String instruction) throws IOException {
+        return new FileCopier(Root.open(sourceRoot), instruction);
+    }
+
+    /** The files the sources name, in order; a source naming nothing (inside the source root) is an error, as in Docker. */
+    List<Source> expand(List<String> sources) throws IOException {
+        List<Source> found = new ArrayList<>();
+        for (String raw : sources) {
+            if (raw.startsWith("http://") || raw.startsWith("https://")) {
+                throw new BuildException(instruction + " from a URL (" + raw + ") is not supported: this engine fetches nothing "
                         + "from the network; download the file into the build context and " + instruction + " it from there");
             }
-            String clean = DockerIgnore.clean(source.startsWith("/") ? source.substring(1) : source);
+            String clean = DockerIgnore.clean(raw.startsWith("/") ? raw.substring(1) : raw);
             if (clean.matches(".*[*?\\[].*")) {
                 Pattern pattern = Pattern.compile(DockerIgnore.toRegex(clean));
-                List<Path> matches = new ArrayList<>();
-                try (Stream<Path> walk = Files.walk(sourceRoot)) {
-                    walk.filter(p -> !p.equals(sourceRoot) && pattern.matcher(sourceRoot.relativize(p).toString()).matches())
-                            .sorted().forEach(matches::add);
-                }
+                List<String> matches = new ArrayList<>();
+                walk(source.top(), "", pattern, matches);
                 if (matches.isEmpty()) {
-                    throw notFound(source);
+                    throw notFound(raw);
                 }
-                found.addAll(matches);
+                for (String match : matches) {
+                    found.add(checked(match, raw));
+                }
             } else {
-                Path path = clean.equals(".") ? sourceRoot : RootedPath.resolve(sourceRoot, "/" + clean, true);
-                if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-                    throw notFound(source);
-                }
-                found.add(path);
+                found.add(checked(clean.equals(".") ? "" : clean, raw));
             }
         }
         return found;
+    }
+
+    /** Docker resolves each match (links too) inside the context: one that leads nowhere there is "not found". */
+    private Source checked(String path, String raw) throws IOException {
+        if (source.find(path, true).isEmpty()) {
+            throw notFound(raw);
+        }
+        return new Source(path, path.substring(path.lastIndexOf('/') + 1));
+    }
+
+    /** The paths below {@code folder} that match, sorted, without following links (a matched link is a match). */
+    private static void walk(Folder folder, String prefix, Pattern pattern, List<String> matches) throws IOException {
+        for (String name : folder.list()) {
+            String path = prefix + name;
+            if (pattern.matcher(path).matches()) {
+                matches.add(path);
+            }
+            if (folder.stat(name).isDirectory()) {
+                try (Folder child = folder.folder(name)) {
+                    walk(child, path + "/", pattern, matches);
+                }
+            }
+        }
+    }
+
+    /** What the sources hold, for the build cache. */
+    String checksum(List<Source> sources) throws IOException {
+        return CacheKey.checksum(source, sources.stream().map(Source::path).toList());
     }
 
     /**
      * Copies (or for ADD unpacks) {@code sources} to {@code dest} (absolute, in the target root), owned by
      * {@code owner}.
      */
-    void copy(List<Path> sources, String dest, Path targetRoot, Ownership owner, boolean unpackArchives) throws IOException {
+    void copy(List<Source> sources, String dest, Path targetRoot, Ownership owner, boolean unpackArchives) throws IOException {
         boolean destIsDir = dest.endsWith("/") || dest.endsWith("/.");
         if (sources.size() > 1 && !destIsDir) {
             throw new BuildException("When using " + instruction + " with more than one source file, the destination must be a "
                     + "directory and end with a /");
         }
-        for (Path source : sources) {
-            if (Files.isDirectory(source)) {
-                Path target = makeDirs(targetRoot, dest, owner);
-                copyContents(source, targetRoot, "/" + targetRoot.relativize(target), owner);
-            } else if (unpackArchives && isArchive(source)) {
-                Path target = makeDirs(targetRoot, dest, owner);
-                try (InputStream in = decompressed(Files.newInputStream(source))) {
-                    TarExtractor.extract(in, target, TarExtractor.Options.PLAIN);
+        Root.Created owned = (parent, name) -> parent.chown(name, owner.uid(), owner.gid());
+        TreeCopy copy = new TreeCopy(new TreeCopy.Owner(owner.uid(), owner.gid()));
+        try (Root target = Root.open(targetRoot)) {
+            for (Source from : sources) {
+                if (source.stat(from.path(), true).isDirectory()) {
+                    try (Folder folder = source.folder(from.path()); Folder to = makeFolders(target, dest, owned)) {
+                        copy.contents(folder, to);
+                    }
+                    continue;
                 }
-            } else {
-                Path existing = RootedPath.resolve(targetRoot, dest, true);
-                boolean intoDir = destIsDir || Files.isDirectory(existing);
-                String parent = intoDir ? dest : dest.substring(0, Math.max(1, dest.lastIndexOf('/')));
-                Path dir = makeDirs(targetRoot, parent, owner);
-                String name = intoDir ? source.getFileName().toString() : dest.substring(dest.lastIndexOf('/') + 1);
-                copyOne(source, RootedPath.resolve(targetRoot, "/" + targetRoot.relativize(dir) + "/" + name, false), owner);
+                try (Folder.OpenFile file = source.read(from.path())) {
+                    if (unpackArchives && isArchive(file.channel())) {
+                        makeFolders(target, dest, owned).close();
+                        try (InputStream in = decompressed(Channels.newInputStream(file.channel().position(0)))) {
+                            TarExtractor.extract(in, target, dest, TarExtractor.Options.PLAIN);
+                        }
+                        continue;
+                    }
+                    boolean intoDir = destIsDir || isFolder(target, dest);
+                    String folderPath = intoDir ? dest : dest.substring(0, Math.max(1, dest.lastIndexOf('/')));
+                    String name = intoDir ? from.name() : dest.substring(dest.lastIndexOf('/') + 1);
+                    try (Folder to = makeFolders(target, folderPath, owned)) {
+                        copy.file(file, to, name);
+                    }
+                }
             }
         }
     }
 
-    private void copyContents(Path sourceDir, Path targetRoot, String targetDir, Ownership owner) throws IOException {
-        List<Path> children;
-        try (Stream<Path> list = Files.list(sourceDir)) {
-            children = list.sorted().toList();
-        }
-        for (Path child : children) {
-            String inRoot = targetDir.replaceAll("/+$", "") + "/" + child.getFileName();
-            Path target = RootedPath.resolve(targetRoot, inRoot, false);
-            if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
-                if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-                    TarExtractor.deleteTree(target);
-                    Files.createDirectory(target);
-                }
-                copyContents(child, targetRoot, inRoot, owner);
-                applyMetadata(child, target, owner);
-            } else {
-                copyOne(child, target, owner);
-            }
-        }
+    private static boolean isFolder(Root root, String path) throws IOException {
+        return root.find(path, true).map(io.jmachine.engine.fs.Stat::isDirectory).orElse(false);
     }
 
-    private static void copyOne(Path source, Path target, Ownership owner) throws IOException {
-        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-            TarExtractor.deleteTree(target);
+    private static Folder makeFolders(Root target, String dir, Root.Created created) throws IOException {
+        try {
+            return target.makeFolders(dir, created);
+        } catch (NotDirectoryException e) {
+            throw new BuildException("cannot copy to " + dir + ": " + e.getFile() + " exists and is not a directory");
         }
-        Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
-        applyMetadata(source, target, owner);
-    }
-
-    /** Owner first (chown clears set-id bits), then mode and time, taken from the source. */
-    private static void applyMetadata(Path source, Path target, Ownership owner) throws IOException {
-        Files.setAttribute(target, "unix:uid", owner.uid(), LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(target, "unix:gid", owner.gid(), LinkOption.NOFOLLOW_LINKS);
-        if (!Files.isSymbolicLink(target)) {
-            Files.setAttribute(target, "unix:mode", (Integer) Files.getAttribute(source, "unix:mode") & 07777);
-            FileTime time = Files.getLastModifiedTime(source);
-            Files.setLastModifiedTime(target, time);
-        }
-    }
-
-    /** The folder {@code dir} in the root, made (with its parents, 0755, the new last one owned as told) when missing. */
-    private static Path makeDirs(Path targetRoot, String dir, Ownership owner) throws IOException {
-        Path target = RootedPath.resolve(targetRoot, dir, true);
-        if (Files.isDirectory(target)) {
-            return target;
-        }
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new BuildException("cannot copy to " + dir + ": it exists and is not a directory");
-        }
-        Files.createDirectories(target);
-        Files.setAttribute(target, "unix:uid", owner.uid());
-        Files.setAttribute(target, "unix:gid", owner.gid());
-        return target;
     }
 
     private BuildException notFound(String source) {
@@ -157,12 +155,13 @@ final class FileCopier {
     }
 
     /** A tar, or a tar compressed with gzip, bzip2 or xz, told by its first bytes as Docker's archive detection does. */
-    static boolean isArchive(Path file) throws IOException {
-        byte[] head = new byte[512];
-        int n;
-        try (InputStream in = Files.newInputStream(file)) {
-            n = in.readNBytes(head, 0, head.length);
+    static boolean isArchive(FileChannel file) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(512);
+        while (buffer.hasRemaining() && file.read(buffer, buffer.position()) > 0) {
+            // positional reads: the channel's own position stays for the caller
         }
+        byte[] head = buffer.array();
+        int n = buffer.position();
         if (n >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
             return true;
         }
@@ -183,5 +182,10 @@ final class FileCopier {
         } catch (CompressorException plainTar) {
             return buffered;
         }
+    }
+
+    @Override
+    public void close() throws IOException {
+        source.close();
     }
 }

@@ -1,11 +1,14 @@
 package io.jmachine.engine.build;
 
-import io.jmachine.engine.archive.RootedPath;
+import io.jmachine.engine.fs.Folder;
+import io.jmachine.engine.fs.Root;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The owner COPY and ADD give files: root unless {@code --chown=user[:group]} says otherwise. Names are looked
@@ -30,8 +33,7 @@ record Ownership(int uid, int gid) {
         if (nameOrId.matches("[0-9]+")) {
             return Integer.parseInt(nameOrId);
         }
-        Path file = RootedPath.resolve(imageRoot, database, true);
-        List<String> lines = Files.isRegularFile(file) ? Files.readAllLines(file) : List.of();
+        List<String> lines = readLines(imageRoot, database);
         for (String line : lines) {
             String[] fields = line.split(":");
             if (fields.length >= 3 && fields[0].equals(nameOrId)) {
@@ -40,5 +42,18 @@ record Ownership(int uid, int gid) {
         }
         throw new BuildException("unable to convert uid/gid chown string to host mapping: can't find " + what + " " + nameOrId
                 + " in " + database + " of the image");
+    }
+
+    /** The file's lines, read inside the image's root (a link in it leads nowhere outside); none when it has none. */
+    private static List<String> readLines(Path imageRoot, String file) throws IOException {
+        try (Root root = Root.open(imageRoot)) {
+            Optional<Folder.OpenFile> content = root.readIfPresent(file);
+            if (content.isEmpty()) {
+                return List.of();
+            }
+            try (Folder.OpenFile open = content.get()) {
+                return new String(Channels.newInputStream(open.channel()).readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            }
+        }
     }
 }

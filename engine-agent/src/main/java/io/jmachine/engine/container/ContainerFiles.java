@@ -1,9 +1,10 @@
 package io.jmachine.engine.container;
 
 import io.jmachine.engine.api.ApiException;
-import io.jmachine.engine.archive.RootedPath;
 import io.jmachine.engine.archive.TarExtractor;
 import io.jmachine.engine.archive.TarWriter;
+import io.jmachine.engine.fs.Root;
+import io.jmachine.engine.fs.Stat;
 import io.jmachine.engine.image.CommitRequest;
 import io.jmachine.engine.image.Image;
 import io.jmachine.engine.image.ImageConfig;
@@ -12,10 +13,9 @@ import io.jmachine.engine.image.ImageService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.util.List;
 
 /**
@@ -29,7 +29,7 @@ public final class ContainerFiles {
 
     @FunctionalInterface
     private interface RootAction<T> {
-        T apply(Path root) throws IOException;
+        T apply(Root root) throws IOException;
     }
 
     private final ContainerStore store;
@@ -44,22 +44,26 @@ public final class ContainerFiles {
 
     public PathStat stat(String idOrName, String path) throws IOException {
         return withRoot(idOrName, root -> {
-            Path target = existing(root, path, namesLinkTarget(path), idOrName);
-            return statOf(target, path);
+            try (Root.Located target = existing(root, path, idOrName)) {
+                return statOf(target, path);
+            }
         });
     }
 
     /** Writes a tar of {@code path} (a file or a folder, named by its last component) and returns its stat. */
     public PathStat archive(String idOrName, String path, java.util.function.Function<PathStat, OutputStream> output) throws IOException {
         return withRoot(idOrName, root -> {
-            Path target = existing(root, path, namesLinkTarget(path), idOrName);
-            PathStat stat = statOf(target, path);
-            OutputStream out = output.apply(stat);
-            TarWriter writer = new TarWriter(out, TarWriter.Markers.AS_IS);
-            String inRoot = "/" + root.relativize(target);
-            writer.writePath(root, inRoot, stat.name());
-            writer.finish();
-            return stat;
+            try (Root.Located target = existing(root, path, idOrName)) {
+                PathStat stat = statOf(target, path);
+                TarWriter writer = new TarWriter(output.apply(stat), TarWriter.Markers.AS_IS);
+                if (target.name().isEmpty()) {
+                    writer.writeFolder(target.parent(), stat.name());
+                } else {
+                    writer.write(target.parent(), target.name(), stat.name());
+                }
+                writer.finish();
+                return stat;
+            }
         });
     }
 
@@ -70,11 +74,16 @@ public final class ContainerFiles {
             if (record.hostConfig().readonlyRootfs() && record.state().isAlive()) {
                 throw new ApiException(403, "container rootfs is marked read-only");
             }
-            Path target = existing(root, path, true, idOrName);
-            if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            requirePath(path);
+            try {
+                root.folder(path).close();
+            } catch (NoSuchFileException e) {
+                throw notFound(path, idOrName);
+            } catch (NotDirectoryException e) {
                 throw ApiException.badRequest("extraction point is not a directory: " + path);
             }
-            TarExtractor.extract(tar, target, new TarExtractor.Options(false, noOverwriteDirNonDir));
+            // every entry's folder is resolved in the container's root again: a link swapped in meanwhile stays inside it
+            TarExtractor.extract(tar, root, path, new TarExtractor.Options(false, noOverwriteDirNonDir));
             return null;
         });
     }
@@ -103,8 +112,8 @@ public final class ContainerFiles {
         ContainerRecord record = store.resolve(idOrName);
         synchronized (runner.lock(record.id())) {
             boolean mounted = images.isRootfsMounted(record.id());
-            Path root = images.mountRootfs(record.id(), io.jmachine.engine.image.Digest.parse(record.image())).merged();
-            try {
+            Path merged = images.mountRootfs(record.id(), io.jmachine.engine.image.Digest.parse(record.image())).merged();
+            try (Root root = Root.open(merged)) {
                 return action.apply(root);
             } finally {
                 if (!mounted) {
@@ -115,46 +124,60 @@ public final class ContainerFiles {
     }
 
     /**
-     * As in dockerd, "/link/" and "/link/." name the folder a final symlink points to (resolved inside the
-     * root), while "/link" names the link itself.
+     * The path's last component and its folder, resolved inside the root. As in dockerd, "/link/" and "/link/."
+     * name the folder a final symlink points to (then the name is "", the folder itself), while "/link" names the
+     * link itself.
      */
-    private static boolean namesLinkTarget(String path) {
-        return path.endsWith("/") || path.endsWith("/.");
+    private static Root.Located existing(Root root, String path, String container) throws IOException {
+        requirePath(path);
+        try {
+            Root.Located target;
+            if (path.endsWith("/") || path.endsWith("/.")) {
+                target = new Root.Located(root.folder(path), "");
+            } else {
+                target = root.locate(path);
+            }
+            if (!target.name().isEmpty() && target.parent().find(target.name()).isEmpty()) {
+                target.close();
+                throw notFound(path, container);
+            }
+            return target;
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            throw notFound(path, container);
+        }
     }
 
-    private static Path existing(Path root, String path, boolean followFinal, String container) {
+    private static void requirePath(String path) {
         if (path == null || path.isEmpty()) {
             throw ApiException.badRequest("path is required");
         }
-        Path target = RootedPath.resolve(root, path.startsWith("/") ? path : "/" + path, followFinal);
-        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw ApiException.notFound("Could not find the file " + path + " in container " + container);
-        }
-        return target;
     }
 
-    private static PathStat statOf(Path target, String requested) throws IOException {
-        PosixFileAttributes attributes = Files.readAttributes(target, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        long mode = attributes.permissions().stream().mapToLong(p -> 1L << (8 - p.ordinal())).sum();
-        int unixMode = (Integer) Files.getAttribute(target, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        if ((unixMode & 04000) != 0) {
+    private static ApiException notFound(String path, String container) {
+        return ApiException.notFound("Could not find the file " + path + " in container " + container);
+    }
+
+    private static PathStat statOf(Root.Located target, String requested) throws IOException {
+        Stat stat = target.name().isEmpty() ? target.parent().stat() : target.parent().stat(target.name());
+        long mode = stat.mode() & 0777;
+        if ((stat.mode() & 04000) != 0) {
             mode |= 1L << 23; // os.ModeSetuid
         }
-        if ((unixMode & 02000) != 0) {
+        if ((stat.mode() & 02000) != 0) {
             mode |= 1L << 22; // os.ModeSetgid
         }
-        if ((unixMode & 01000) != 0) {
+        if ((stat.mode() & 01000) != 0) {
             mode |= 1L << 20; // os.ModeSticky
         }
         String link = "";
-        if (attributes.isDirectory()) {
+        if (stat.isDirectory()) {
             mode |= 1L << 31; // os.ModeDir
-        } else if (attributes.isSymbolicLink()) {
+        } else if (stat.isSymbolicLink()) {
             mode |= 1L << 27; // os.ModeSymlink
-            link = Files.readSymbolicLink(target).toString();
+            link = target.parent().readLink(target.name());
         }
         String trimmed = requested.replaceAll("/+$", "");
         String name = trimmed.isEmpty() ? "/" : trimmed.substring(trimmed.lastIndexOf('/') + 1);
-        return new PathStat(name, attributes.size(), mode, attributes.lastModifiedTime().toInstant().toString(), link);
+        return new PathStat(name, stat.size(), mode, stat.lastModified().toInstant().toString(), link);
     }
 }

@@ -2,7 +2,7 @@ package io.jmachine.engine.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jmachine.engine.api.ApiException;
-import io.jmachine.engine.archive.RootedPath;
+import io.jmachine.engine.fs.Root;
 import io.jmachine.engine.volume.MountParser;
 import io.jmachine.engine.volume.MountPoint;
 import io.jmachine.engine.volume.MountRequest;
@@ -114,7 +114,9 @@ public final class VolumeMounts implements ContainerVolumes {
                 if (mount.isVolume()) {
                     Volume volume = volumes.get(mount.name());
                     if (mount.copyData()) {
-                        VolumeContent.populate(RootedPath.resolve(rootfs, mount.destination(), true), volume.mountpoint());
+                        try (Root root = Root.open(rootfs)) {
+                            VolumeContent.populate(root, mount.destination(), volume.mountpoint());
+                        }
                         mount = mount.withCopyData(false);
                     }
                 }

@@ -5,12 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jmachine.engine.api.ApiException;
-import io.jmachine.engine.archive.RootedPath;
 import io.jmachine.engine.archive.TarExtractor;
+import io.jmachine.engine.fs.Root;
+import io.jmachine.engine.fs.Stat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
+import java.nio.channels.Channels;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * {@code docker load}: reads a docker-save tar ({@code manifest.json}), a plain OCI image layout
@@ -41,14 +41,14 @@ final class ImageLoader {
     }
 
     List<String> load(InputStream tar) throws IOException {
-        Path dir = service.tempDir();
-        try {
-            TarExtractor.extract(ImageService.decompressed(tar), dir, TarExtractor.Options.PLAIN);
-            if (Files.isRegularFile(dir.resolve("manifest.json"))) {
+        Path temp = service.tempDir();
+        // every name in the archive (its JSON's too) is resolved inside it: its links never lead to a host file
+        try (Root dir = unpack(tar, temp)) {
+            if (isFile(dir, "manifest.json")) {
                 loadDockerManifests(dir);
-            } else if (Files.isRegularFile(dir.resolve("index.json"))) {
+            } else if (isFile(dir, "index.json")) {
                 loadIndex(dir, read(dir, "index.json"), null);
-            } else if (Files.isRegularFile(dir.resolve("repositories")) || hasLegacyImages(dir)) {
+            } else if (isFile(dir, "repositories") || hasLegacyImages(dir)) {
                 loadLegacy(dir);
             } else {
                 throw ApiException.badRequest("this is not an image archive: it has no manifest.json, index.json or <id>/json "
@@ -59,25 +59,30 @@ final class ImageLoader {
             }
             return loaded;
         } finally {
-            ImageService.deleteQuietly(dir);
+            ImageService.deleteQuietly(temp);
             service.collectGarbage(); // layers of an image that failed its checks
         }
     }
 
-    private void loadDockerManifests(Path dir) throws IOException {
+    private static Root unpack(InputStream tar, Path temp) throws IOException {
+        TarExtractor.extract(ImageService.decompressed(tar), temp, TarExtractor.Options.PLAIN);
+        return Root.open(temp);
+    }
+
+    private void loadDockerManifests(Root dir) throws IOException {
         for (JsonNode entry : read(dir, "manifest.json")) {
-            List<Path> layers = new ArrayList<>();
+            List<String> layers = new ArrayList<>();
             for (JsonNode layer : entry.path("Layers")) {
                 layers.add(file(dir, layer.asText()));
             }
-            Image image = register(Files.readAllBytes(file(dir, entry.path("Config").asText())), layers);
+            Image image = register(dir, bytes(dir, file(dir, entry.path("Config").asText())), layers);
             List<String> tags = new ArrayList<>();
             entry.path("RepoTags").forEach(tag -> tags.add(tag.asText()));
             tag(image, tags);
         }
     }
 
-    private void loadIndex(Path dir, JsonNode index, String inheritedName) throws IOException {
+    private void loadIndex(Root dir, JsonNode index, String inheritedName) throws IOException {
         for (JsonNode descriptor : index.path("manifests")) {
             JsonNode annotations = descriptor.path("annotations");
             if (annotations.has("vnd.docker.reference.type")) {
@@ -89,7 +94,7 @@ final class ImageLoader {
                 continue;
             }
             String name = nameOf(annotations, inheritedName);
-            byte[] content = Files.readAllBytes(blob(dir, descriptor));
+            byte[] content = bytes(dir, blob(dir, descriptor));
             if (!Digest.of(content).toString().equals(descriptor.path("digest").asText())) {
                 throw ApiException.badRequest("blob " + descriptor.path("digest").asText() + " does not match its digest");
             }
@@ -99,7 +104,7 @@ final class ImageLoader {
                 loadIndex(dir, node, name);
                 continue;
             }
-            List<Path> layers = new ArrayList<>();
+            List<String> layers = new ArrayList<>();
             for (JsonNode layer : node.path("layers")) {
                 String layerType = layer.path("mediaType").asText();
                 if (layerType.contains("zstd")) {
@@ -108,7 +113,7 @@ final class ImageLoader {
                 }
                 layers.add(blob(dir, layer));
             }
-            Image image = register(Files.readAllBytes(blob(dir, node.path("config"))), layers);
+            Image image = register(dir, bytes(dir, blob(dir, node.path("config"))), layers);
             tag(image, name == null ? List.of() : List.of(name));
         }
     }
@@ -126,17 +131,15 @@ final class ImageLoader {
         return inherited;
     }
 
-    private void loadLegacy(Path dir) throws IOException {
+    private void loadLegacy(Root dir) throws IOException {
         Map<String, JsonNode> v1 = new LinkedHashMap<>();
-        try (Stream<Path> entries = Files.list(dir)) {
-            for (Path entry : (Iterable<Path>) entries::iterator) {
-                if (Files.isRegularFile(entry.resolve("json"))) {
-                    v1.put(entry.getFileName().toString(), json.readTree(entry.resolve("json").toFile()));
-                }
+        for (String entry : dir.top().list()) {
+            if (isFile(dir, entry + "/json")) {
+                v1.put(entry, json.readTree(bytes(dir, entry + "/json")));
             }
         }
         Map<String, List<String>> tagsByTop = new LinkedHashMap<>();
-        if (Files.isRegularFile(dir.resolve("repositories"))) {
+        if (isFile(dir, "repositories")) {
             JsonNode repositories = read(dir, "repositories");
             for (var repo : (Iterable<Map.Entry<String, JsonNode>>) repositories::fields) {
                 for (var tag : (Iterable<Map.Entry<String, JsonNode>>) repo.getValue()::fields) {
@@ -157,7 +160,7 @@ final class ImageLoader {
                 chain.addFirst(id);
             }
             ArrayNode history = json.createArrayNode();
-            List<Path> layers = new ArrayList<>();
+            List<String> layers = new ArrayList<>();
             for (String id : chain) {
                 JsonNode node = v1.get(id);
                 ObjectNode entry = history.addObject();
@@ -178,17 +181,17 @@ final class ImageLoader {
                 config.remove(legacyField);
             }
             config.set("history", history);
-            Image image = registerLegacy(config, layers);
+            Image image = registerLegacy(dir, config, layers);
             tag(image, top.getValue());
         }
     }
 
     /** Legacy configs get their diff IDs from the layers themselves. */
-    private Image registerLegacy(ObjectNode config, List<Path> layerFiles) throws IOException {
+    private Image registerLegacy(Root dir, ObjectNode config, List<String> layerFiles) throws IOException {
         ArrayNode diffIds = json.createArrayNode();
         Layer parent = null;
-        for (Path file : layerFiles) {
-            try (InputStream in = Files.newInputStream(file)) {
+        for (String file : layerFiles) {
+            try (InputStream in = open(dir, file)) {
                 parent = service.addLayer(in, parent);
             }
             diffIds.add(parent.diffId().toString());
@@ -197,7 +200,7 @@ final class ImageLoader {
         return service.images().put(json.writeValueAsBytes(config));
     }
 
-    private Image register(byte[] rawConfig, List<Path> layerFiles) throws IOException {
+    private Image register(Root dir, byte[] rawConfig, List<String> layerFiles) throws IOException {
         ImageConfig config;
         try {
             config = json.readValue(rawConfig, ImageConfig.class);
@@ -210,7 +213,7 @@ final class ImageLoader {
         }
         Layer parent = null;
         for (int i = 0; i < layerFiles.size(); i++) {
-            try (InputStream in = Files.newInputStream(layerFiles.get(i))) {
+            try (InputStream in = open(dir, layerFiles.get(i))) {
                 parent = service.addLayer(in, parent);
             }
             if (!parent.diffId().equals(config.diffIds().get(i))) {
@@ -233,24 +236,37 @@ final class ImageLoader {
         }
     }
 
-    private JsonNode read(Path dir, String name) throws IOException {
+    private JsonNode read(Root dir, String name) throws IOException {
         try {
-            return json.readTree(file(dir, name).toFile());
+            return json.readTree(bytes(dir, file(dir, name)));
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw ApiException.badRequest("invalid JSON in " + name + " of the archive: " + e.getOriginalMessage());
         }
     }
 
-    /** A file the archive's own JSON names, resolved inside the unpacked archive whatever the name says. */
-    private static Path file(Path dir, String name) {
-        Path file = RootedPath.resolve(dir, name, true);
-        if (!Files.isRegularFile(file)) {
+    /** A file the archive's own JSON names, checked to be a regular file inside the unpacked archive. */
+    private static String file(Root dir, String name) throws IOException {
+        if (!isFile(dir, name)) {
             throw ApiException.badRequest("the archive names " + name + ", which it does not contain");
         }
-        return file;
+        return name;
     }
 
-    private static Path blob(Path dir, JsonNode descriptor) {
+    private static boolean isFile(Root dir, String name) throws IOException {
+        return dir.find(name, true).map(Stat::isRegularFile).orElse(false);
+    }
+
+    private static InputStream open(Root dir, String name) throws IOException {
+        return Channels.newInputStream(dir.read(name).channel());
+    }
+
+    private static byte[] bytes(Root dir, String name) throws IOException {
+        try (InputStream in = open(dir, name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static String blob(Root dir, JsonNode descriptor) throws IOException {
         String digest = descriptor.path("digest").asText();
         int colon = digest.indexOf(':');
         if (colon <= 0) {
@@ -259,9 +275,12 @@ final class ImageLoader {
         return file(dir, "blobs/" + digest.substring(0, colon) + "/" + digest.substring(colon + 1));
     }
 
-    private static boolean hasLegacyImages(Path dir) throws IOException {
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.anyMatch(e -> Files.isRegularFile(e.resolve("json")) && Files.isRegularFile(e.resolve("layer.tar")));
+    private static boolean hasLegacyImages(Root dir) throws IOException {
+        for (String entry : dir.top().list()) {
+            if (isFile(dir, entry + "/json") && isFile(dir, entry + "/layer.tar")) {
+                return true;
+            }
         }
+        return false;
     }
 }

@@ -4,6 +4,7 @@ import io.jmachine.engine.image.Digest;
 import io.jmachine.engine.testing.TarBuilder;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import io.jmachine.engine.fs.Root;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,7 +78,7 @@ class TarWriterTest {
     }
 
     @Test
-    void writePathResolvesInsideTheRoot() throws IOException {
+    void entriesLocatedInARootAreWrittenFromInsideIt() throws IOException {
         Path root = Files.createDirectories(dir.resolve("root"));
         Path outside = Files.createDirectories(dir.resolve("outside"));
         Files.writeString(outside.resolve("secret"), "s");
@@ -87,10 +88,12 @@ class TarWriterTest {
                 .symlink("escape", outside.toString())
                 .build()), root, TarExtractor.Options.PLAIN);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (TarWriter writer = new TarWriter(out, TarWriter.Markers.AS_IS)) {
-            writer.writePath(root, "/current/config", "config");
-            writer.writePath(root, "current", "current");
-            assertThrows(NoSuchFileException.class, () -> writer.writePath(root, "/escape/secret", "secret"));
+        try (TarWriter writer = new TarWriter(out, TarWriter.Markers.AS_IS); Root inRoot = Root.open(root)) {
+            try (Root.Located config = inRoot.locate("/current/config"); Root.Located current = inRoot.locate("current")) {
+                writer.write(config.parent(), config.name(), "config");
+                writer.write(current.parent(), current.name(), "current");
+            }
+            assertThrows(NoSuchFileException.class, () -> inRoot.locate("/escape/secret"));
             writer.finish();
         }
         assertEquals(List.of("config", "current -> /srv/app"), entries(out.toByteArray()));

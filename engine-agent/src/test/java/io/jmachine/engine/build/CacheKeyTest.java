@@ -1,6 +1,7 @@
 package io.jmachine.engine.build;
 
 import io.jmachine.engine.image.Digest;
+import io.jmachine.engine.fs.Root;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,15 +35,30 @@ class CacheKeyTest {
     void checksumFollowsContentAndModeNotTimes() throws Exception {
         Path src = Files.createDirectories(dir.resolve("src"));
         Files.writeString(src.resolve("a.txt"), "one");
-        String before = CacheKey.checksum(dir, List.of(src));
+        String before = checksum("src");
         Files.setLastModifiedTime(src.resolve("a.txt"), FileTime.fromMillis(0));
-        assertEquals(before, CacheKey.checksum(dir, List.of(src)), "a touched file is the same input");
+        assertEquals(before, checksum("src"), "a touched file is the same input");
         Files.writeString(src.resolve("a.txt"), "two");
-        String changed = CacheKey.checksum(dir, List.of(src));
+        String changed = checksum("src");
         assertNotEquals(before, changed);
         Files.setAttribute(src.resolve("a.txt"), "unix:mode", 0755);
-        assertNotEquals(changed, CacheKey.checksum(dir, List.of(src)), "the mode is part of the input");
+        assertNotEquals(changed, checksum("src"), "the mode is part of the input");
         Files.move(src.resolve("a.txt"), src.resolve("b.txt"));
-        assertNotEquals(changed, CacheKey.checksum(dir, List.of(src)), "so is the name");
+        assertNotEquals(changed, checksum("src"), "so is the name");
+    }
+
+    @Test
+    void aLinkedFileCountsByTheContentItLeadsToInsideTheContext() throws Exception {
+        Files.writeString(dir.resolve("target.txt"), "one");
+        Files.createSymbolicLink(dir.resolve("link"), Path.of("/target.txt"));
+        String before = checksum("link");
+        Files.writeString(dir.resolve("target.txt"), "two");
+        assertNotEquals(before, checksum("link"));
+    }
+
+    private String checksum(String path) throws Exception {
+        try (Root root = Root.open(dir)) {
+            return CacheKey.checksum(root, List.of(path));
+        }
     }
 }

@@ -15,19 +15,23 @@ public final class EngineUnderTest implements AutoCloseable {
 
     private final TestEngine engine;
     private final DockerCli docker;
+    /** The peer's containers from before this test: others' (the peer is shared), never removed here. */
+    private final java.util.Set<String> before;
 
-    private EngineUnderTest(TestEngine engine, DockerCli docker) {
+    private EngineUnderTest(TestEngine engine, DockerCli docker, java.util.Set<String> before) {
         this.engine = engine;
         this.docker = docker;
+        this.before = before;
     }
 
     public static EngineUnderTest start(Path dir) throws IOException, InterruptedException {
         Optional<String> peer = peerHost();
         if (peer.isPresent()) {
-            return new EngineUnderTest(null, new DockerCli(java.util.Map.of("DOCKER_HOST", peer.get())));
+            DockerCli docker = new DockerCli(java.util.Map.of("DOCKER_HOST", peer.get()));
+            return new EngineUnderTest(null, docker, containers(docker));
         }
         TestEngine engine = TestEngine.start(dir);
-        return new EngineUnderTest(engine, engine.docker());
+        return new EngineUnderTest(engine, engine.docker(), java.util.Set.of());
     }
 
     /** The peer dockerd's address when the ITs run against it. */
@@ -43,21 +47,39 @@ public final class EngineUnderTest implements AutoCloseable {
         return docker;
     }
 
+    /** The engine's unix socket, for raw API calls. */
+    public java.nio.file.Path socket() {
+        return engine != null ? engine.roots().socket() : java.nio.file.Path.of(peerHost().orElseThrow().replaceFirst("^unix://", ""));
+    }
+
     /** jmachine-engine's own handle; empty against the peer. */
     public Optional<TestEngine> engine() {
         return Optional.ofNullable(engine);
     }
 
-    /** Removes the containers; for jmachine-engine, also stops it and asserts that nothing was left behind. */
+    /**
+     * Removes the containers the test made; for jmachine-engine, also stops it and asserts that nothing was left
+     * behind. On the shared peer, containers that were there before the test are left alone (a container someone
+     * else made meanwhile is not told apart: run the peer ITs one class at a time).
+     */
     @Override
     public void close() throws IOException, InterruptedException {
         if (engine != null) {
             engine.close();
             return;
         }
-        DockerCli.Result ids = docker.run("ps", "-aq");
-        if (!ids.out().isBlank()) {
-            docker.sh("docker rm -f " + String.join(" ", ids.out().trim().split("\\s+")) + " >/dev/null");
+        java.util.Set<String> made = containers(docker);
+        made.removeAll(before);
+        if (!made.isEmpty()) {
+            docker.sh("docker rm -f " + String.join(" ", made) + " >/dev/null");
         }
+    }
+
+    private static java.util.Set<String> containers(DockerCli docker) throws IOException, InterruptedException {
+        DockerCli.Result ids = docker.run("ps", "-aq", "--no-trunc");
+        if (ids.exitCode() != 0) {
+            throw new AssertionError("docker ps -aq failed: " + ids.err());
+        }
+        return new java.util.HashSet<>(ids.out().lines().filter(line -> !line.isBlank()).toList());
     }
 }

@@ -1,6 +1,7 @@
 package io.jmachine.engine.volume;
 
 import io.jmachine.engine.archive.LinuxFiles;
+import io.jmachine.engine.fs.Root;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +44,7 @@ class VolumeContentTest {
         Files.setAttribute(image, "unix:mode", 01777);
         Path volume = Files.createDirectories(dir.resolve("volume/_data"));
 
-        assertTrue(VolumeContent.populate(image, volume));
+        assertTrue(populate(dir.resolve("image"), "/data", volume));
 
         assertEquals("from the image", Files.readString(volume.resolve("seed")));
         assertEquals(1234, Files.getAttribute(volume.resolve("seed"), "unix:uid"));
@@ -70,7 +71,7 @@ class VolumeContentTest {
         Path volume = Files.createDirectories(dir.resolve("volume"));
         Files.writeString(volume.resolve("mine"), "user data");
 
-        assertFalse(VolumeContent.populate(image, volume));
+        assertFalse(populate(dir, "/image", volume));
         assertFalse(Files.exists(volume.resolve("seed")));
         assertEquals("user data", Files.readString(volume.resolve("mine")));
     }
@@ -79,8 +80,32 @@ class VolumeContentTest {
     void nothingIsCopiedWhereTheImageHasNoFolder() throws Exception {
         Path volume = Files.createDirectories(dir.resolve("volume"));
         Files.writeString(dir.resolve("file"), "x");
-        assertFalse(VolumeContent.populate(dir.resolve("missing"), volume));
-        assertFalse(VolumeContent.populate(dir.resolve("file"), volume));
-        assertTrue(VolumeContent.isEmpty(volume));
+        assertFalse(populate(dir, "/missing", volume));
+        assertFalse(populate(dir, "/file", volume));
+        try (var entries = Files.list(volume)) {
+            assertTrue(entries.findAny().isEmpty());
+        }
+    }
+
+    @Test
+    void theImageFolderIsFoundInsideTheRootWhateverLinksLeadTo() throws Exception {
+        Path rootfs = Files.createDirectories(dir.resolve("rootfs"));
+        Path host = Files.createDirectories(dir.resolve("host"));
+        Files.writeString(host.resolve("secret"), "host file");
+        Files.createSymbolicLink(rootfs.resolve("data"), host);
+        Files.createDirectories(rootfs.resolve("etc"));
+        Files.writeString(rootfs.resolve("etc/passwd"), "image file");
+        Files.createSymbolicLink(rootfs.resolve("conf"), Path.of("../../../../etc"));
+        Path volume = Files.createDirectories(dir.resolve("volume"));
+        assertFalse(populate(rootfs, "/data", volume), "the host folder's path means nothing inside the root");
+        assertTrue(populate(rootfs, "/conf", volume));
+        assertEquals("image file", Files.readString(volume.resolve("passwd")));
+        assertFalse(Files.exists(volume.resolve("secret")));
+    }
+
+    private static boolean populate(Path rootfs, String destination, Path volume) throws Exception {
+        try (Root root = Root.open(rootfs)) {
+            return VolumeContent.populate(root, destination, volume);
+        }
     }
 }

@@ -2,10 +2,13 @@ package io.jmachine.engine.runtime.spec;
 
 import io.jmachine.engine.api.ApiException;
 
+import io.jmachine.engine.fs.Folder;
+import io.jmachine.engine.fs.Root;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,16 +137,20 @@ public final class UserResolver {
         return entries;
     }
 
-    /** The colon-separated records of /etc/NAME in the rootfs; none when the image has no such file. */
+    /** The colon-separated records of /etc/NAME in the rootfs (read inside it: links never lead to a host file). */
     private List<String[]> records(String name) {
-        Path file = rootfs.resolve("etc").resolve(name);
-        // a symlink in an image must not lead the engine to read a host file: only plain files are read
-        try {
-            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || !file.toRealPath().startsWith(rootfs.toRealPath())) {
+        String file = "/etc/" + name;
+        try (Root root = Root.open(rootfs)) {
+            Optional<Folder.OpenFile> content = root.readIfPresent(file);
+            if (content.isEmpty()) {
                 return List.of();
             }
+            String text;
+            try (Folder.OpenFile open = content.get()) {
+                text = new String(Channels.newInputStream(open.channel()).readAllBytes(), StandardCharsets.UTF_8);
+            }
             List<String[]> records = new ArrayList<>();
-            for (String line : Files.readAllLines(file)) {
+            for (String line : text.split("\n")) {
                 String trimmed = line.strip();
                 if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
                     records.add(trimmed.split(":", -1));
@@ -151,7 +158,8 @@ public final class UserResolver {
             }
             return records;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + " to resolve the container's user: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + file + " of " + rootfs + " to resolve the container's user: "
+                    + e.getMessage(), e);
         }
     }
 
