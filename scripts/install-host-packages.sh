@@ -22,6 +22,8 @@ REQUIREMENTS=(
   "umoci umoci"
   "nc netcat-openbsd"                    # the machine-reach scenario
   "python3 python3"                      # the acceptance scenarios' helpers
+  "gcc gcc"                              # SeccompIT compiles a static probe for the syscalls busybox has no applet for
+  "/usr/lib/x86_64-linux-gnu/libc.a libc6-dev"
   "/usr/sbin/sshd openssh-server"        # the machine ITs adopt this host over SSH with a private sshd (never the system's)
   # the kvm driver: VMs through libvirt and QEMU, and the default guest image built on this host
   "qemu-system-x86_64 qemu-system-x86"

@@ -89,6 +89,9 @@ final class ConmonLauncher {
         List<String> command = new ArrayList<>(List.of("sh", "-c", execAttach ? WITH_ATTACH : SYNC_ONLY, "sh", conmon.toString()));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command)
+                // conmon drops an "oom" marker in its working folder when the container is OOM-killed: the monitor's own
+                // folder, which goes with it, rather than wherever the engine was started
+                .directory(pipeDir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         // conmon passes its environment on to the runtime: keep it to what the monitor needs
