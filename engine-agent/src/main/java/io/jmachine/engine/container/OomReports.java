@@ -30,6 +30,9 @@ final class OomReports {
         AutoCloseable watchOomKills(String id, Runnable onChange) throws IOException;
     }
 
+    /** Pauses between re-reads of the counter after a notification that did not show a kill yet. */
+    private static final long[] RECHECK_MILLIS = {10, 40, 150, 300, 500};
+
     private final Counters counters;
     private final EventBus events;
     private final Function<String, Map<String, String>> eventAttributes;
@@ -60,7 +63,7 @@ final class OomReports {
             stop(id, previous);
         }
         try {
-            AutoCloseable watch = counters.watchOomKills(id, () -> announce(id, run));
+            AutoCloseable watch = counters.watchOomKills(id, () -> announceOnceCounted(id, run));
             synchronized (run) {
                 if (run.ended) {
                     closeQuietly(id, watch);
@@ -105,23 +108,51 @@ final class OomReports {
         runs.keySet().forEach(this::forget);
     }
 
-    /** Publishes one {@code oom} event when the counter rose since the last; under the run's lock, so that none comes after the end. */
-    private void announce(String id, Run run) {
+    /**
+     * On a notification: v1 signals when the cgroup goes out of memory, which can be before the killer has picked
+     * and counted its victim, so the counter is read again a few times over a second until it shows the kill.
+     * This runs on the watch's own thread.
+     */
+    private void announceOnceCounted(String id, Run run) {
+        for (long wait : RECHECK_MILLIS) {
+            if (announce(id, run)) {
+                return;
+            }
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        announce(id, run);
+    }
+
+    /**
+     * Publishes one {@code oom} event when the counter rose since the last; under the run's lock, so that none comes
+     * after the end. Whether there is nothing more to look for: a kill announced, the run over, or no counter to read.
+     */
+    private boolean announce(String id, Run run) {
         synchronized (run) {
             if (run.ended) {
-                return;
+                return true;
             }
             OptionalLong kills;
             try {
                 kills = counters.oomKills(id);
             } catch (RuntimeException e) {
                 LOG.warn("cannot read the OOM kills of container {}: {}", shortId(id), e.getMessage());
-                return;
+                return true;
             }
-            if (kills.isPresent() && kills.getAsLong() > run.announced) {
+            if (kills.isEmpty()) {
+                return true;
+            }
+            if (kills.getAsLong() > run.announced) {
                 run.announced = kills.getAsLong();
                 events.publish("container", "oom", id, eventAttributes.apply(id));
+                return true;
             }
+            return false;
         }
     }
 

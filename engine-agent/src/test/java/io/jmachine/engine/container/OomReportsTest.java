@@ -22,7 +22,7 @@ class OomReportsTest {
 
     /** A cgroup's counter set by the test, and the notification the engine would get from the kernel. */
     private static final class FakeCgroup implements OomReports.Counters {
-        OptionalLong kills = OptionalLong.of(0);
+        volatile OptionalLong kills = OptionalLong.of(0);
         Runnable notify;
         boolean watchClosed;
         boolean refuseWatch;
@@ -72,6 +72,22 @@ class OomReportsTest {
         assertEquals("container", event.type());
         assertEquals(ID, event.actor().id());
         assertEquals("hog", event.actor().attributes().get("name"));
+    }
+
+    @Test
+    void aWakeUpBeforeTheKillerCountedItsVictimIsAnnouncedOnceTheCounterShowsIt() throws Exception {
+        reports.watch(ID);
+        Thread counting = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(60); // the kernel counts the kill after it signalled the OOM
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            cgroup.kills = OptionalLong.of(1);
+        });
+        cgroup.notify.run();
+        counting.join();
+        assertEquals(1, oomEvents());
     }
 
     @Test
