@@ -158,7 +158,7 @@ class HostEscapeIT {
     @Test
     void anExportWhileTheContainerSwapsLinksHoldsNothingOfTheHost() throws Exception {
         String id = swapper("swap-export");
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 30; i++) {
             UnixHttp.Response response = UnixHttp.request(engine.socket(), "GET", "/containers/" + id + "/export", Map.of(), null);
             assertEquals(200, response.status(), response::text);
             assertFalse(new String(response.body(), StandardCharsets.ISO_8859_1).contains(SECRET), "export " + (i + 1));

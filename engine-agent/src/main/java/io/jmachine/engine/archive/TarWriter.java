@@ -1,6 +1,7 @@
 package io.jmachine.engine.archive;
 
 import io.jmachine.engine.fs.Folder;
+import io.jmachine.engine.fs.NotRegularFileException;
 import io.jmachine.engine.fs.Stat;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -9,6 +10,8 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,6 +31,9 @@ public final class TarWriter implements AutoCloseable {
         /** An overlay upper folder as an OCI layer: char 0:0 becomes .wh.X, an opaque folder gets .wh..wh..opq. */
         OVERLAY_TO_OCI_WHITEOUTS
     }
+
+    /** How often an entry may change type under the writer before it gives up on it. */
+    private static final int CHANGES_TOLERATED = 3;
 
     private final TarArchiveOutputStream tar;
     private final Markers markers;
@@ -50,16 +56,31 @@ public final class TarWriter implements AutoCloseable {
 
     /**
      * Writes the entry {@code name} of {@code parent} under the name {@code nameInArchive}, with everything below
-     * it when it is a folder; a link there is written as a link. For docker cp out of a root.
+     * it when it is a folder; a link there is written as a link. An entry that changes type while it is written is
+     * written as what it became; one removed meanwhile is left out, as dockerd's archiver does.
      */
     public void write(Folder parent, String name, String nameInArchive) throws IOException {
-        Stat stat = parent.stat(name);
-        if (stat.isDirectory()) {
-            try (Folder folder = parent.folder(name)) {
-                writeFolder(folder, nameInArchive);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Stat stat = parent.stat(name);
+                if (stat.isDirectory()) {
+                    try (Folder folder = parent.folder(name)) {
+                        writeFolder(folder, nameInArchive);
+                    }
+                } else {
+                    writeEntry(parent, name, stat, nameInArchive);
+                }
+                return;
+            } catch (NoSuchFileException | NotDirectoryException | NotRegularFileException changed) {
+                // only this entry's own change, found before its header went out; one below it is handled there
+                if (!parent.where(name).equals(changed.getFile())
+                        || (!(changed instanceof NoSuchFileException) && attempt == CHANGES_TOLERATED)) {
+                    throw changed;
+                }
+                if (changed instanceof NoSuchFileException) {
+                    return;
+                }
             }
-        } else {
-            writeEntry(parent, name, stat, nameInArchive);
         }
     }
 
