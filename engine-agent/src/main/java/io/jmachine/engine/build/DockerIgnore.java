@@ -1,5 +1,7 @@
 package io.jmachine.engine.build;
 
+import io.jmachine.engine.fs.CleanPath;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -35,7 +37,7 @@ public final class DockerIgnore {
             if (exception) {
                 line = line.substring(1).strip();
             }
-            String cleaned = clean(line);
+            String cleaned = CleanPath.clean(line);
             if (cleaned.startsWith("/")) {
                 cleaned = cleaned.substring(1);
             }
@@ -57,7 +59,7 @@ public final class DockerIgnore {
 
     /** Whether the context path (relative, '/'-separated, no leading "./") is left out of the context. */
     public boolean excludes(String relativePath) {
-        String path = clean(relativePath);
+        String path = CleanPath.clean(relativePath);
         String[] parents = path.split("/");
         boolean matched = false;
         for (Rule rule : rules) {
@@ -80,24 +82,6 @@ public final class DockerIgnore {
             }
         }
         return matched;
-    }
-
-    /** Go's filepath.Clean for relative '/' paths: no "." parts, no doubled or trailing '/', ".." folded. */
-    static String clean(String path) {
-        boolean absolute = path.startsWith("/");
-        List<String> parts = new ArrayList<>();
-        for (String part : path.split("/")) {
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..") && !parts.isEmpty() && !parts.getLast().equals("..")) {
-                parts.removeLast();
-            } else if (!(part.equals("..") && absolute)) {
-                parts.add(part);
-            }
-        }
-        String joined = String.join("/", parts);
-        return absolute ? "/" + joined : joined.isEmpty() ? "." : joined;
     }
 
     /** patternmatcher's compile: '*' stays within a folder, "**" spans folders, "**" at the end takes all. */

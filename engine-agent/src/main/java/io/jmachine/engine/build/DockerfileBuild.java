@@ -1,5 +1,7 @@
 package io.jmachine.engine.build;
 
+import io.jmachine.engine.fs.CleanPath;
+
 import io.jmachine.engine.fs.Root;
 import io.jmachine.engine.image.Digest;
 import io.jmachine.engine.image.Image;
@@ -284,7 +286,7 @@ final class DockerfileBuild {
 
     private void workdir(Instruction instruction, StageState state, Substitution substitution) throws IOException {
         String dir = substitution.word(instruction.args());
-        String path = DockerIgnore.clean(absolute(dir, state.config.workingDir));
+        String path = CleanPath.clean(absolute(dir, state.config.workingDir));
         state.config.workingDir = path;
         String createdBy = ConfigInstructions.nop("WORKDIR " + path);
         CacheKey key = CacheKey.of(state.image, createdBy, List.of());

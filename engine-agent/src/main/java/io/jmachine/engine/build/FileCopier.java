@@ -1,5 +1,7 @@
 package io.jmachine.engine.build;
 
+import io.jmachine.engine.fs.CleanPath;
+
 import io.jmachine.engine.archive.TarExtractor;
 import io.jmachine.engine.fs.Folder;
 import io.jmachine.engine.fs.Root;
@@ -52,7 +54,7 @@ final class FileCopier implements AutoCloseable {
                 throw new BuildException(instruction + " from a URL (" + raw + ") is not supported: this engine fetches nothing "
                         + "from the network; download the file into the build context and " + instruction + " it from there");
             }
-            String clean = DockerIgnore.clean(raw.startsWith("/") ? raw.substring(1) : raw);
+            String clean = CleanPath.clean(raw.startsWith("/") ? raw.substring(1) : raw);
             if (clean.matches(".*[*?\\[].*")) {
                 Pattern pattern = Pattern.compile(DockerIgnore.toRegex(clean));
                 List<String> matches = new ArrayList<>();

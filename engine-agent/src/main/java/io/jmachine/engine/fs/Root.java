@@ -180,24 +180,11 @@ public final class Root implements AutoCloseable {
     }
 
     /**
-     * The path's components joined by "/", without empty ones and ".", each ".." taking the one before it away (at
-     * the top it stays at the top): "/a/./b/../c/" is "a/c", "../x" is "x", "/" is "".
+     * The path cleaned as Go's path.Clean does it below "/", without the leading "/": "/a/./b/../c/" is "a/c",
+     * "../x" is "x", "/" is "".
      */
     public static String clean(String path) {
-        List<String> parts = new ArrayList<>();
-        for (String part : path.split("/")) {
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                if (!parts.isEmpty()) {
-                    parts.removeLast();
-                }
-            } else {
-                parts.add(part);
-            }
-        }
-        return String.join("/", parts);
+        return CleanPath.clean("/" + path).substring(1);
     }
 
     private static String display(String clean) {

@@ -1,5 +1,7 @@
 package io.jmachine.engine.volume;
 
+import io.jmachine.engine.fs.CleanPath;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -82,14 +84,14 @@ public final class MountParser {
                 if (noCopy) {
                     throw mountConfig(type, "field VolumeOptions must not be specified");
                 }
-                return MountRequest.of(new MountPoint(MountPoint.Type.BIND, "", clean(source), clean(target), "", mode, !readOnly,
+                return MountRequest.of(new MountPoint(MountPoint.Type.BIND, "", CleanPath.clean(source), CleanPath.clean(target), "", mode, !readOnly,
                         propagation != null ? propagation : DEFAULT_PROPAGATION, false, false, true, List.of()));
             }
             if (propagation != null) {
                 throw mountConfig(type, "field BindOptions must not be specified");
             }
             boolean anonymous = source.isEmpty();
-            return MountRequest.of(new MountPoint(MountPoint.Type.VOLUME, source, "", clean(target), "",
+            return MountRequest.of(new MountPoint(MountPoint.Type.VOLUME, source, "", CleanPath.clean(target), "",
                     mode.isEmpty() ? DEFAULT_VOLUME_MODE : mode, !readOnly, "", anonymous, !noCopy, false, List.of()));
         } catch (ApiException e) {
             throw ApiException.badRequest(invalidSpec(raw).getMessage() + ": " + e.getMessage());
@@ -103,7 +105,7 @@ public final class MountParser {
         } catch (ApiException e) {
             throw ApiException.badRequest(invalidSpec(destination).getMessage() + ": " + e.getMessage());
         }
-        return MountRequest.of(new MountPoint(MountPoint.Type.VOLUME, "", "", clean(destination), "", "", true, "", true, true, false,
+        return MountRequest.of(new MountPoint(MountPoint.Type.VOLUME, "", "", CleanPath.clean(destination), "", "", true, "", true, true, false,
                 List.of()));
     }
 
@@ -147,7 +149,7 @@ public final class MountParser {
         if (!create && !Files.exists(Path.of(source))) {
             throw mountConfig("bind", "bind source path does not exist: " + source);
         }
-        return MountRequest.of(new MountPoint(MountPoint.Type.BIND, "", clean(source), clean(mount.target()), "", "", !mount.readOnly(),
+        return MountRequest.of(new MountPoint(MountPoint.Type.BIND, "", CleanPath.clean(source), CleanPath.clean(mount.target()), "", "", !mount.readOnly(),
                 propagation, false, false, create, List.of()));
     }
 
@@ -165,7 +167,7 @@ public final class MountParser {
             throw mountConfig("volume", "must not set ReadOnly mode when using anonymous volumes");
         }
         boolean copy = options == null || !options.noCopy();
-        MountPoint point = new MountPoint(MountPoint.Type.VOLUME, source, "", clean(mount.target()), "", DEFAULT_VOLUME_MODE,
+        MountPoint point = new MountPoint(MountPoint.Type.VOLUME, source, "", CleanPath.clean(mount.target()), "", DEFAULT_VOLUME_MODE,
                 !mount.readOnly(), "", anonymous, copy, false, List.of());
         if (options == null) {
             return MountRequest.of(point);
@@ -203,7 +205,7 @@ public final class MountParser {
                 options.add(String.join("=", option));
             }
         }
-        return MountRequest.of(new MountPoint(MountPoint.Type.TMPFS, "", "", clean(mount.target()), "", "", !mount.readOnly(), "",
+        return MountRequest.of(new MountPoint(MountPoint.Type.TMPFS, "", "", CleanPath.clean(mount.target()), "", "", !mount.readOnly(), "",
                 false, false, false, options));
     }
 
@@ -257,30 +259,12 @@ public final class MountParser {
         if (target == null || target.isEmpty()) {
             throw mountConfig(type, "field Target must not be empty");
         }
-        if (clean(target).equals("/")) {
+        if (CleanPath.clean(target).equals("/")) {
             throw mountConfig(type, "invalid specification: destination can't be '/'");
         }
         if (!target.startsWith("/")) {
             throw mountConfig(type, "invalid mount path: '" + target + "' mount path must be absolute");
         }
-    }
-
-    /** Go's path.Clean for absolute paths: no "//", ".", trailing "/"; ".." resolved lexically. */
-    static String clean(String path) {
-        List<String> parts = new ArrayList<>();
-        for (String part : path.split("/")) {
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                if (!parts.isEmpty()) {
-                    parts.removeLast();
-                }
-                continue;
-            }
-            parts.add(part);
-        }
-        return "/" + String.join("/", parts);
     }
 
     /** Docker writes a tmpfs size with the largest unit that divides it: g, m, k, or bytes. */
