@@ -110,6 +110,20 @@ final class Syscalls {
 
     private static native long listxattr(String path, byte[] list, long size) throws LastErrorException;
 
+    /** A libc call that sets errno on failure. */
+    @FunctionalInterface
+    private interface Call {
+        long run() throws LastErrorException;
+    }
+
+    private static long call(Call call, String what) throws IOException {
+        try {
+            return call.run();
+        } catch (LastErrorException e) {
+            throw failure(e, what);
+        }
+    }
+
     /** openat2(2): the path resolved by the kernel with {@code resolve} flags; a descriptor. */
     static int openat2(int dirfd, String path, int flags, long resolve) throws LastErrorException {
         byte[] how = ByteBuffer.allocate(24).order(ByteOrder.nativeOrder()).putLong(flags).putLong(0).putLong(resolve).array();
@@ -117,11 +131,7 @@ final class Syscalls {
     }
 
     static int open(int dirfd, String name, int flags, int mode, String what) throws IOException {
-        try {
-            return openat(dirfd, name, flags | O_CLOEXEC, mode);
-        } catch (LastErrorException e) {
-            throw failure(e, what);
-        }
+        return (int) call(() -> openat(dirfd, name, flags | O_CLOEXEC, mode), what);
     }
 
     static void close(int fd, String what) throws IOException {
@@ -137,60 +147,33 @@ final class Syscalls {
     static Stat stat(int dirfd, String name, boolean follow, String what) throws IOException {
         byte[] buffer = new byte[256];
         int flags = (name.isEmpty() ? AT_EMPTY_PATH : 0) | (follow ? 0 : AT_SYMLINK_NOFOLLOW);
-        try {
-            statx(dirfd, name, flags, STATX_BASIC_STATS, buffer);
-        } catch (LastErrorException e) {
-            throw failure(e, what);
-        }
+        call(() -> statx(dirfd, name, flags, STATX_BASIC_STATS, buffer), what);
         return Stat.fromStatx(buffer);
     }
 
     static void mkdir(int dirfd, String name, int mode, String what) throws IOException {
-        try {
-            mkdirat(dirfd, name, mode);
-        } catch (LastErrorException e) {
-            throw failure(e, what);
-        }
+        call(() -> mkdirat(dirfd, name, mode), what);
     }
 
     static void mknod(int dirfd, String name, int mode, long dev, String what) throws IOException {
-        try {
-            mknodat(dirfd, name, mode, dev);
-        } catch (LastErrorException e) {
-            throw failure(e, what);
-        }
+        call(() -> mknodat(dirfd, name, mode, dev), what);
     }
 
     static void symlink(String target, int dirfd, String name, String what) throws IOException {
-        try {
-            symlinkat(target, dirfd, name);
-        } catch (LastErrorException e) {
-            throw failure(e, what);
-        }
+        call(() -> symlinkat(target, dirfd, name), what);
     }
 
     static void link(int fromDir, String fromName, int toDir, String toName, String what) throws IOException {
-        try {
-            linkat(fromDir, fromName, toDir, toName, 0); // 0: a symlink source is linked itself, never followed
-        } catch (LastErrorException e) {
-            throw failure(e, what);
-        }
+        // flags 0: a symlink source is linked itself, never followed
+        call(() -> linkat(fromDir, fromName, toDir, toName, 0), what);
     }
 
     static void unlink(int dirfd, String name, boolean directory, String what) throws IOException {
-        try {
-            unlinkat(dirfd, name, directory ? AT_REMOVEDIR : 0);
-        } catch (LastErrorException e) {
-            throw failure(e, what);
-        }
+        call(() -> unlinkat(dirfd, name, directory ? AT_REMOVEDIR : 0), what);
     }
 
     static void rename(int fromDir, String fromName, int toDir, String toName, String what) throws IOException {
-        try {
-            renameat(fromDir, fromName, toDir, toName);
-        } catch (LastErrorException e) {
-            throw failure(e, what);
-        }
+        call(() -> renameat(fromDir, fromName, toDir, toName), what);
     }
 
     static String readlink(int dirfd, String name, String what) throws IOException {
@@ -210,46 +193,26 @@ final class Syscalls {
     }
 
     static void chown(int dirfd, String name, int uid, int gid, String what) throws IOException {
-        try {
-            fchownat(dirfd, name, uid, gid, (name.isEmpty() ? AT_EMPTY_PATH : 0) | AT_SYMLINK_NOFOLLOW);
-        } catch (LastErrorException e) {
-            throw failure(e, what);
-        }
+        call(() -> fchownat(dirfd, name, uid, gid, (name.isEmpty() ? AT_EMPTY_PATH : 0) | AT_SYMLINK_NOFOLLOW), what);
     }
 
     /** glibc's fchmodat with AT_SYMLINK_NOFOLLOW changes the entry itself (fchmodat2, or O_PATH and /proc). */
     static void chmod(int dirfd, String name, int mode, String what) throws IOException {
-        try {
-            fchmodat(dirfd, name, mode, AT_SYMLINK_NOFOLLOW);
-        } catch (LastErrorException e) {
-            throw failure(e, what);
-        }
+        call(() -> fchmodat(dirfd, name, mode, AT_SYMLINK_NOFOLLOW), what);
     }
 
     /** chmod of what {@code path} leads to: for /proc/self/fd/N, the file that descriptor holds. */
     static void chmodFollowing(String path, int mode, String what) throws IOException {
-        try {
-            fchmodat(AT_FDCWD, path, mode, 0);
-        } catch (LastErrorException e) {
-            throw failure(e, what);
-        }
+        call(() -> fchmodat(AT_FDCWD, path, mode, 0), what);
     }
 
     static void setTimesFollowing(String path, long seconds, long nanos, String what) throws IOException {
-        try {
-            utimensat(AT_FDCWD, path, new long[] {seconds, nanos, seconds, nanos}, 0);
-        } catch (LastErrorException e) {
-            throw failure(e, what);
-        }
+        call(() -> utimensat(AT_FDCWD, path, new long[] {seconds, nanos, seconds, nanos}, 0), what);
     }
 
     /** Sets access and modification time to {@code seconds}/{@code nanos}, never following a final link. */
     static void setTimes(int dirfd, String name, long seconds, long nanos, String what) throws IOException {
-        try {
-            utimensat(dirfd, name, new long[] {seconds, nanos, seconds, nanos}, AT_SYMLINK_NOFOLLOW);
-        } catch (LastErrorException e) {
-            throw failure(e, what);
-        }
+        call(() -> utimensat(dirfd, name, new long[] {seconds, nanos, seconds, nanos}, AT_SYMLINK_NOFOLLOW), what);
     }
 
     /** The attribute's value, or null when the file has none of that name (or the file system has none at all). */
@@ -273,15 +236,7 @@ final class Syscalls {
     }
 
     static void setXattr(String path, String name, byte[] value, boolean follow, String what) throws IOException {
-        try {
-            if (follow) {
-                setxattr(path, name, value, value.length, 0);
-            } else {
-                lsetxattr(path, name, value, value.length, 0);
-            }
-        } catch (LastErrorException e) {
-            throw failure(e, what);
-        }
+        call(() -> follow ? setxattr(path, name, value, value.length, 0) : lsetxattr(path, name, value, value.length, 0), what);
     }
 
     /** The names of the file's extended attributes, NUL-separated; empty when the file system has none. */
