@@ -80,11 +80,8 @@ public final class Folder implements AutoCloseable {
 
     /** The entry's stat, or empty when there is none of that name. */
     public Optional<Stat> find(String name) throws IOException {
-        try {
-            return Optional.of(stat(name));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        }
+        checkName(name, false);
+        return Optional.ofNullable(Syscalls.statIfExists(fd, name, where(name)));
     }
 
     /** The entries' names, sorted (so archives of the same tree are the same bytes). */
@@ -157,11 +154,66 @@ public final class Folder implements AutoCloseable {
         return folder(name);
     }
 
-    /** A new regular file, open for writing; an existing entry of that name (a link too) is refused. */
-    public FileChannel create(String name) throws IOException {
+    /**
+     * A new regular file, open for writing, its owner, mode and times set through its own descriptor; an existing
+     * entry of that name (a link too) is refused.
+     */
+    public NewFile create(String name) throws IOException {
         checkName(name, false);
-        return FileChannel.open(procPath(name), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        int created = Syscalls.open(fd, name, Syscalls.O_WRONLY | Syscalls.O_CREAT | Syscalls.O_EXCL | Syscalls.O_NOFOLLOW, 0600,
+                where(name));
+        try {
+            return new NewFile(created, FileChannel.open(Path.of("/proc/self/fd/" + created), StandardOpenOption.WRITE),
+                    where(name));
+        } catch (IOException | RuntimeException e) {
+            Syscalls.close(created, where(name));
+            throw e;
+        }
+    }
+
+    /** A file just made by {@link #create}: its content through the channel, its metadata through its descriptor. */
+    public static final class NewFile implements AutoCloseable {
+        private final int fd;
+        private final FileChannel channel;
+        private final String where;
+
+        private NewFile(int fd, FileChannel channel, String where) {
+            this.fd = fd;
+            this.channel = channel;
+            this.where = where;
+        }
+
+        public FileChannel channel() {
+            return channel;
+        }
+
+        public void chown(int uid, int gid) throws IOException {
+            Syscalls.fchown(fd, uid, gid, where);
+        }
+
+        /** Permission, set-id and sticky bits; after {@link #chown}, which clears set-id bits. */
+        public void chmod(int mode) throws IOException {
+            Syscalls.fchmod(fd, mode, where);
+        }
+
+        public void setXattr(String attribute, byte[] value) throws IOException {
+            Syscalls.fsetxattr(fd, attribute, value, where + " (" + attribute + ")");
+        }
+
+        /** Access and modification time; last, since writing the content changes them. */
+        public void setTimes(FileTime time) throws IOException {
+            long nanos = time.to(java.util.concurrent.TimeUnit.NANOSECONDS);
+            Syscalls.futimens(fd, Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L), where);
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                channel.close();
+            } finally {
+                Syscalls.close(fd, where);
+            }
+        }
     }
 
     public void symlink(String name, String target) throws IOException {

@@ -1,7 +1,5 @@
 package io.jmachine.engine.fs;
 
-import com.sun.jna.LastErrorException;
-
 import java.io.IOException;
 
 /** Resolves a cleaned path inside a root folder to an O_PATH descriptor; links never lead out of the root. */
@@ -30,25 +28,28 @@ interface Resolver {
             int flags = Syscalls.O_PATH | Syscalls.O_CLOEXEC | (followFinal ? 0 : Syscalls.O_NOFOLLOW);
             String path = clean.isEmpty() ? "." : clean;
             for (int attempt = 1; ; attempt++) {
-                try {
-                    return Syscalls.openat2(rootFd, path, flags, Syscalls.RESOLVE_IN_ROOT | Syscalls.RESOLVE_NO_MAGICLINKS);
-                } catch (LastErrorException e) {
-                    // EAGAIN: a rename raced a ".." step and the kernel would rather retry than guess
-                    if ((e.getErrorCode() != Syscalls.EAGAIN && e.getErrorCode() != Syscalls.EINTR) || attempt == ATTEMPTS) {
-                        throw Syscalls.failure(e, what);
-                    }
+                int fd = Syscalls.openat2(rootFd, path, flags, Syscalls.RESOLVE_IN_ROOT | Syscalls.RESOLVE_NO_MAGICLINKS);
+                if (fd >= 0) {
+                    return fd;
+                }
+                // EAGAIN: a rename raced a ".." step and the kernel would rather retry than guess
+                if ((-fd != Syscalls.EAGAIN && -fd != Syscalls.EINTR) || attempt == ATTEMPTS) {
+                    throw Syscalls.failure(-fd, what);
                 }
             }
         }
 
         private static boolean probe() {
-            try {
-                int fd = Syscalls.openat2(Syscalls.AT_FDCWD, "/", Syscalls.O_PATH | Syscalls.O_CLOEXEC, Syscalls.RESOLVE_IN_ROOT);
-                Syscalls.close(fd, "/");
-                return true;
-            } catch (LastErrorException | IOException e) {
+            int fd = Syscalls.openat2(Syscalls.AT_FDCWD, "/", Syscalls.O_PATH | Syscalls.O_CLOEXEC, Syscalls.RESOLVE_IN_ROOT);
+            if (fd < 0) {
                 return false; // ENOSYS before 5.6; EPERM or ENOSYS under a seccomp filter that does not know it
             }
+            try {
+                Syscalls.close(fd, "/");
+            } catch (IOException e) {
+                // a probe's descriptor: nothing to keep
+            }
+            return true;
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.jmachine.engine.fs;
 
-import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
@@ -70,64 +69,73 @@ final class Syscalls {
     private Syscalls() {
     }
 
-    private static native long syscall(long number, int dirfd, String path, byte[] how, long size) throws LastErrorException;
+    private static native long syscall(long number, int dirfd, String path, byte[] how, long size);
 
-    private static native int openat(int dirfd, String path, int flags, int mode) throws LastErrorException;
+    private static native int openat(int dirfd, String path, int flags, int mode);
 
-    private static native int close(int fd) throws LastErrorException;
+    private static native int close(int fd);
 
-    private static native int statx(int dirfd, String path, int flags, int mask, byte[] buffer) throws LastErrorException;
+    private static native int statx(int dirfd, String path, int flags, int mask, byte[] buffer);
 
-    private static native int mkdirat(int dirfd, String path, int mode) throws LastErrorException;
+    private static native int mkdirat(int dirfd, String path, int mode);
 
-    private static native int mknodat(int dirfd, String path, int mode, long dev) throws LastErrorException;
+    private static native int mknodat(int dirfd, String path, int mode, long dev);
 
-    private static native int symlinkat(String target, int dirfd, String path) throws LastErrorException;
+    private static native int symlinkat(String target, int dirfd, String path);
 
-    private static native int linkat(int olddirfd, String oldpath, int newdirfd, String newpath, int flags) throws LastErrorException;
+    private static native int linkat(int olddirfd, String oldpath, int newdirfd, String newpath, int flags);
 
-    private static native int unlinkat(int dirfd, String path, int flags) throws LastErrorException;
+    private static native int unlinkat(int dirfd, String path, int flags);
 
-    private static native int renameat(int olddirfd, String oldpath, int newdirfd, String newpath) throws LastErrorException;
+    private static native int renameat(int olddirfd, String oldpath, int newdirfd, String newpath);
 
-    private static native long readlinkat(int dirfd, String path, byte[] buffer, long size) throws LastErrorException;
+    private static native long readlinkat(int dirfd, String path, byte[] buffer, long size);
 
-    private static native int fchownat(int dirfd, String path, int uid, int gid, int flags) throws LastErrorException;
+    private static native int fchownat(int dirfd, String path, int uid, int gid, int flags);
 
-    private static native int fchmodat(int dirfd, String path, int mode, int flags) throws LastErrorException;
+    private static native int fchmodat(int dirfd, String path, int mode, int flags);
 
-    private static native int utimensat(int dirfd, String path, long[] times, int flags) throws LastErrorException;
+    private static native int utimensat(int dirfd, String path, long[] times, int flags);
 
-    private static native long lgetxattr(String path, String name, byte[] value, long size) throws LastErrorException;
+    private static native long lgetxattr(String path, String name, byte[] value, long size);
 
-    private static native int lsetxattr(String path, String name, byte[] value, long size, int flags) throws LastErrorException;
+    private static native int lsetxattr(String path, String name, byte[] value, long size, int flags);
 
-    private static native long llistxattr(String path, byte[] list, long size) throws LastErrorException;
+    private static native long llistxattr(String path, byte[] list, long size);
 
-    private static native long getxattr(String path, String name, byte[] value, long size) throws LastErrorException;
+    private static native long getxattr(String path, String name, byte[] value, long size);
 
-    private static native int setxattr(String path, String name, byte[] value, long size, int flags) throws LastErrorException;
+    private static native int setxattr(String path, String name, byte[] value, long size, int flags);
 
-    private static native long listxattr(String path, byte[] list, long size) throws LastErrorException;
+    private static native long listxattr(String path, byte[] list, long size);
 
-    /** A libc call that sets errno on failure. */
+    private static native int fchown(int fd, int uid, int gid);
+
+    private static native int fchmod(int fd, int mode);
+
+    private static native int futimens(int fd, long[] times);
+
+    private static native int fsetxattr(int fd, String name, byte[] value, long size, int flags);
+
+    /** A libc call that answers -1 and sets errno on failure (JNA keeps errno for Native.getLastError). */
     @FunctionalInterface
     private interface Call {
-        long run() throws LastErrorException;
+        long run();
     }
 
     private static long call(Call call, String what) throws IOException {
-        try {
-            return call.run();
-        } catch (LastErrorException e) {
-            throw failure(e, what);
+        long result = call.run();
+        if (result < 0) {
+            throw failure(Native.getLastError(), what);
         }
+        return result;
     }
 
-    /** openat2(2): the path resolved by the kernel with {@code resolve} flags; a descriptor. */
-    static int openat2(int dirfd, String path, int flags, long resolve) throws LastErrorException {
+    /** openat2(2): the path resolved by the kernel with {@code resolve} flags; a descriptor, or -errno. */
+    static int openat2(int dirfd, String path, int flags, long resolve) {
         byte[] how = ByteBuffer.allocate(24).order(ByteOrder.nativeOrder()).putLong(flags).putLong(0).putLong(resolve).array();
-        return (int) syscall(SYS_OPENAT2, dirfd, path, how, how.length);
+        int fd = (int) syscall(SYS_OPENAT2, dirfd, path, how, how.length);
+        return fd >= 0 ? fd : -Native.getLastError();
     }
 
     static int open(int dirfd, String name, int flags, int mode, String what) throws IOException {
@@ -135,13 +143,22 @@ final class Syscalls {
     }
 
     static void close(int fd, String what) throws IOException {
-        try {
-            close(fd);
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() != EINTR) {
-                throw failure(e, what);
-            }
+        if (close(fd) < 0 && Native.getLastError() != EINTR) {
+            throw failure(Native.getLastError(), what);
         }
+    }
+
+    /** The entry's stat, or null when there is nothing of that name (no exception made for the common miss). */
+    static Stat statIfExists(int dirfd, String name, String what) throws IOException {
+        byte[] buffer = new byte[256];
+        if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, buffer) < 0) {
+            int errno = Native.getLastError();
+            if (errno == ENOENT) {
+                return null;
+            }
+            throw failure(errno, what);
+        }
+        return Stat.fromStatx(buffer);
     }
 
     static Stat stat(int dirfd, String name, boolean follow, String what) throws IOException {
@@ -179,12 +196,8 @@ final class Syscalls {
     static String readlink(int dirfd, String name, String what) throws IOException {
         byte[] buffer = new byte[256];
         while (true) {
-            long size;
-            try {
-                size = readlinkat(dirfd, name, buffer, buffer.length);
-            } catch (LastErrorException e) {
-                throw failure(e, what);
-            }
+            byte[] into = buffer;
+            long size = call(() -> readlinkat(dirfd, name, into, into.length), what);
             if (size < buffer.length) {
                 return new String(buffer, 0, (int) size, java.nio.charset.StandardCharsets.UTF_8);
             }
@@ -215,23 +228,39 @@ final class Syscalls {
         call(() -> utimensat(dirfd, name, new long[] {seconds, nanos, seconds, nanos}, AT_SYMLINK_NOFOLLOW), what);
     }
 
+    /** Owner, mode, times and attributes of a file held open for writing, through its descriptor. */
+    static void fchown(int fd, int uid, int gid, String what) throws IOException {
+        call(() -> fchown(fd, uid, gid), what);
+    }
+
+    static void fchmod(int fd, int mode, String what) throws IOException {
+        call(() -> fchmod(fd, mode), what);
+    }
+
+    static void futimens(int fd, long seconds, long nanos, String what) throws IOException {
+        call(() -> futimens(fd, new long[] {seconds, nanos, seconds, nanos}), what);
+    }
+
+    static void fsetxattr(int fd, String name, byte[] value, String what) throws IOException {
+        call(() -> fsetxattr(fd, name, value, value.length, 0), what);
+    }
+
     /** The attribute's value, or null when the file has none of that name (or the file system has none at all). */
     static byte[] getXattr(String path, String name, boolean follow, String what) throws IOException {
         byte[] buffer = new byte[256];
         while (true) {
-            try {
-                long size = follow ? getxattr(path, name, buffer, buffer.length) : lgetxattr(path, name, buffer, buffer.length);
+            long size = follow ? getxattr(path, name, buffer, buffer.length) : lgetxattr(path, name, buffer, buffer.length);
+            if (size >= 0) {
                 return java.util.Arrays.copyOf(buffer, (int) size);
-            } catch (LastErrorException e) {
-                if (e.getErrorCode() == ENODATA || e.getErrorCode() == EOPNOTSUPP) {
-                    return null;
-                }
-                if (e.getErrorCode() == ERANGE && buffer.length < 65536) {
-                    buffer = new byte[buffer.length * 16];
-                    continue;
-                }
-                throw failure(e, what);
             }
+            int errno = Native.getLastError();
+            if (errno == ENODATA || errno == EOPNOTSUPP) {
+                return null;
+            }
+            if (errno != ERANGE || buffer.length >= 65536) {
+                throw failure(errno, what);
+            }
+            buffer = new byte[buffer.length * 16];
         }
     }
 
@@ -243,26 +272,25 @@ final class Syscalls {
     static byte[] listXattrs(String path, boolean follow, String what) throws IOException {
         byte[] buffer = new byte[1024];
         while (true) {
-            try {
-                long size = follow ? listxattr(path, buffer, buffer.length) : llistxattr(path, buffer, buffer.length);
+            long size = follow ? listxattr(path, buffer, buffer.length) : llistxattr(path, buffer, buffer.length);
+            if (size >= 0) {
                 return java.util.Arrays.copyOf(buffer, (int) size);
-            } catch (LastErrorException e) {
-                if (e.getErrorCode() == EOPNOTSUPP) {
-                    return new byte[0];
-                }
-                if (e.getErrorCode() == ERANGE && buffer.length < 65536 * 4) {
-                    buffer = new byte[buffer.length * 16];
-                    continue;
-                }
-                throw failure(e, what);
             }
+            int errno = Native.getLastError();
+            if (errno == EOPNOTSUPP) {
+                return new byte[0];
+            }
+            if (errno != ERANGE || buffer.length >= 65536 * 4) {
+                throw failure(errno, what);
+            }
+            buffer = new byte[buffer.length * 16];
         }
     }
 
     /** Java's exception for the errno, so callers catch NoSuchFileException and friends as with java.nio.file. */
-    static IOException failure(LastErrorException e, String what) {
-        String reason = errnoName(e.getErrorCode());
-        return switch (e.getErrorCode()) {
+    static IOException failure(int errno, String what) {
+        String reason = errnoName(errno);
+        return switch (errno) {
             case ENOENT -> new NoSuchFileException(what);
             case EEXIST -> new FileAlreadyExistsException(what);
             case ENOTDIR -> new NotDirectoryException(what);

@@ -1,7 +1,6 @@
 package io.jmachine.engine.fs;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -78,17 +77,19 @@ public final class TreeCopy {
     /** The file's content and metadata as {@code name} in {@code to}, replacing what is there. */
     public void file(Folder.OpenFile file, Folder to, String name) throws IOException {
         to.delete(name);
-        try (FileChannel out = to.create(name)) {
-            long size = file.stat().size();
-            for (long done = 0; done < size; ) {
-                long n = file.channel().transferTo(done, size - done, out);
+        Stat source = file.stat();
+        try (Folder.NewFile out = to.create(name)) {
+            for (long done = 0; done < source.size(); ) {
+                long n = file.channel().transferTo(done, source.size() - done, out.channel());
                 if (n <= 0) {
                     throw new IOException("the source of " + to.where(name) + " changed size while it was copied");
                 }
                 done += n;
             }
+            out.chown(owner == null ? source.uid() : owner.uid(), owner == null ? source.gid() : owner.gid());
+            out.chmod(source.permissions());
+            out.setTimes(source.lastModified());
         }
-        metadata(to, name, file.stat());
         if (file.stat().nlink() > 1) {
             remember(file.stat(), to, name);
         }

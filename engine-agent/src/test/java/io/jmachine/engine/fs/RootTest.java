@@ -178,8 +178,8 @@ class RootTest {
             });
             try {
                 for (int i = 0; i < 3000; i++) {
-                    try (Folder folder = r.makeFolders("d", (p, n) -> { }); FileChannel out = folder.create("f" + i)) {
-                        out.write(ByteBuffer.wrap(new byte[] {1}));
+                    try (Folder folder = r.makeFolders("d", (p, n) -> { }); Folder.NewFile out = folder.create("f" + i)) {
+                        out.channel().write(ByteBuffer.wrap(new byte[] {1}));
                     } catch (IOException lostRace) {
                         // the folder moved away mid-call: an error is fine, a write outside is not
                     }
