@@ -103,7 +103,8 @@ final class EngineServices {
         PortPublisher ports = PortPublisher.open(config.execRoot().resolve("ports"), json);
         ContainerService containers = new ContainerService(store, new StoreImageAccess(images),
                 new CniContainerNetworking(network, etcFiles, store), new VolumeMounts(volumes, new MountParser(json), store),
-                new ProxiedContainerPorts(ports), processes, events, clock);
+                new ProxiedContainerPorts(ports), processes, events, clock,
+                new io.jmachine.engine.container.HostDefaults(runtime.name(), host.cgroups().unified()));
         containers.recover();
         Set<String> live = store.all().stream().filter(c -> c.state().isAlive()).map(ContainerRecord::id).collect(Collectors.toSet());
         ports.sweep(live);
@@ -132,7 +133,8 @@ final class EngineServices {
         new ImageRoutes(images, StoreImageAccess.usageOf(store), registry).register(router);
         DiskUsageRoutes diskUsage = new DiskUsageRoutes(containers, images, clock);
         diskUsage.register(router);
-        new ContainerRoutes(containers, clock, diskUsage::sizes, ports).register(router);
+        new ContainerRoutes(containers, clock, diskUsage::sizes, ports,
+                record -> images.containerGraphDriverData(record.id(), record.image())).register(router);
         new ExecRoutes(execs).register(router);
         new ProcessRoutes(containers, clock).register(router);
         new VolumeRoutes(volumes).register(router);

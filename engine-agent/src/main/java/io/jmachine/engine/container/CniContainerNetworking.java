@@ -99,7 +99,7 @@ public final class CniContainerNetworking implements ContainerNetworking {
         for (String link : hostConfig.links() == null ? List.<String>of() : hostConfig.links()) {
             extraHosts.add(linkLine(Links.parse(link)));
         }
-        for (String entry : hostConfig.extraHosts()) {
+        for (String entry : hostConfig.extraHosts() == null ? List.<String>of() : hostConfig.extraHosts()) {
             extraHosts.add(extraHostLine(entry));
         }
         ContainerEtcFiles.EtcOptions options = new ContainerEtcFiles.EtcOptions(extraHosts, hostConfig.dns(),

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
@@ -95,6 +96,7 @@ public final class ContainerRunner {
     private void launch(ContainerRecord record) {
         String id = record.id();
         cleanup.await(id);
+        List<String> linkEnv = LinkEnvironment.of(record, store::find);
         ContainerRecord.NetworkAttachment network = null;
         try {
             Path rootfs = images.mountRootfs(id, record.image());
@@ -106,7 +108,7 @@ public final class ContainerRunner {
             // a taken host port refuses the start before any process exists
             ports.publish(record);
             int pid = processes.create(record, new ContainerProcesses.Launch(rootfs, network.netnsPath(), etc.hosts(),
-                    etc.resolvConf(), etc.hostname()));
+                    etc.resolvConf(), etc.hostname(), linkEnv));
             // clients that attached before start get everything from the first byte
             attachHub.containerCreated(id);
             processes.start(id);

@@ -48,10 +48,18 @@ public final class ContainerService {
     private final ContainerCleanup cleanup = new ContainerCleanup();
     private final ContainerNames names = new ContainerNames();
     private final Clock clock;
+    private final HostDefaults hostDefaults;
 
     public ContainerService(ContainerStore store, ImageAccess images, ContainerNetworking networking, ContainerVolumes volumes,
                             ContainerPorts ports,
                             ContainerProcesses processes, EventBus events, Clock clock) {
+        this(store, images, networking, volumes, ports, processes, events, clock, HostDefaults.RUNC_ON_CGROUP_V2);
+    }
+
+    /** @param hostDefaults the runtime and cgroup facts dockerd's create defaults depend on */
+    public ContainerService(ContainerStore store, ImageAccess images, ContainerNetworking networking, ContainerVolumes volumes,
+                            ContainerPorts ports, ContainerProcesses processes, EventBus events, Clock clock, HostDefaults hostDefaults) {
+        this.hostDefaults = hostDefaults;
         this.store = store;
         this.images = images;
         this.networking = networking;
@@ -105,13 +113,19 @@ public final class ContainerService {
     }
 
     public ContainerRecord create(CreateRequest request) {
+        return create(request, new ArrayList<>());
+    }
+
+    /** @param warnings gets what dockerd would warn about: settings this host cannot apply, discarded */
+    public ContainerRecord create(CreateRequest request, List<String> warnings) {
         if (request.config() == null || request.config().image() == null || request.config().image().isEmpty()) {
             throw ApiException.badRequest("config cannot be empty in order to create a container");
         }
-        HostConfig hostConfig = request.hostConfig() != null ? request.hostConfig() : HostConfig.defaults();
+        HostConfig hostConfig = CreateSettings.adapt(request.config(),
+                request.hostConfig() != null ? request.hostConfig() : HostConfig.defaults(), hostDefaults, warnings);
         RestartPolicy.validate(hostConfig.restartPolicy(), hostConfig.autoRemove());
         // a bad option or seccomp profile is refused now rather than at every start
-        SecurityOptions.parse(hostConfig.securityOpt());
+        SecurityOptions.parse(hostConfig.securityOpt() == null ? List.of() : hostConfig.securityOpt());
         ImageAccess.ResolvedImage image = images.resolve(request.config().image());
         String id = store.newId();
         ContainerConfig config = ContainerCreation.merge(request.config(), image.defaults(), id.substring(0, 12));

@@ -159,7 +159,7 @@ final class RootfsStore {
         return new ContainerRootfs(containerId, imageId, dir.resolve("merged"), dir.resolve("diff"), dir.resolve("work"));
     }
 
-    private Path dir(String containerId) {
+    Path dir(String containerId) {
         if (containerId == null || !CONTAINER_ID.matcher(containerId).matches()) {
             throw new IllegalArgumentException("invalid container ID for a root file system: " + containerId);
         }

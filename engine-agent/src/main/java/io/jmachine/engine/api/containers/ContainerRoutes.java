@@ -30,6 +30,7 @@ public final class ContainerRoutes {
     private final Clock clock;
     private final java.util.function.Function<ContainerRecord, Map<String, Long>> sizes;
     private final PortPublisher ports;
+    private final java.util.function.Function<ContainerRecord, Map<String, String>> graphDriverData;
 
     /**
      * @param sizes SizeRw and SizeRootFs of a container, for `docker ps -s`
@@ -37,6 +38,13 @@ public final class ContainerRoutes {
      */
     public ContainerRoutes(ContainerService service, Clock clock, java.util.function.Function<ContainerRecord, Map<String, Long>> sizes,
                            PortPublisher ports) {
+        this(service, clock, sizes, ports, record -> Map.of());
+    }
+
+    /** @param graphDriverData a container's overlay directories, inspect's GraphDriver.Data */
+    public ContainerRoutes(ContainerService service, Clock clock, java.util.function.Function<ContainerRecord, Map<String, Long>> sizes,
+                           PortPublisher ports, java.util.function.Function<ContainerRecord, Map<String, String>> graphDriverData) {
+        this.graphDriverData = graphDriverData;
         this.service = service;
         this.clock = clock;
         this.sizes = sizes;
@@ -134,9 +142,10 @@ public final class ContainerRoutes {
             String why = e.getOriginalMessage().replaceFirst(" \\(but (could|might) if coercion .*\\)$", "");
             throw ApiException.badRequest("invalid JSON" + (where.isEmpty() ? "" : " at " + where) + ": " + why);
         }
+        List<String> warnings = new ArrayList<>();
         ContainerRecord record = service.create(new ContainerService.CreateRequest(ex.request().queryParam("name"), config, hostConfig,
-                endpointAliases(body.path("NetworkingConfig").path("EndpointsConfig"))));
-        ex.json(201, Map.of("Id", record.id(), "Warnings", List.of()));
+                endpointAliases(body.path("NetworkingConfig").path("EndpointsConfig"))), warnings);
+        ex.json(201, Map.of("Id", record.id(), "Warnings", warnings));
     }
 
     /** NetworkingConfig.EndpointsConfig: each network the container joins, with its Aliases there. */
@@ -161,9 +170,10 @@ public final class ContainerRoutes {
             if (!ContainerFilters.matches(record, filters)) {
                 continue;
             }
-            Map<String, Object> summary = ContainerViews.summary(record, clock.instant(), ports.published(record.id()));
+            Map<String, Object> summary = ContainerViews.summary(record, clock.instant(), ports.published(record.id()),
+                    ex.request().version());
             if (ex.request().queryFlag("size")) {
-                summary.putAll(sizes.apply(record));
+                ContainerViews.putSizes(summary, sizes.apply(record));
             }
             out.add(summary);
             if (limit != null && limit > 0 && out.size() >= limit) {
@@ -175,7 +185,13 @@ public final class ContainerRoutes {
 
     private void inspect(ApiExchange ex) {
         ContainerRecord record = service.inspect(id(ex));
-        ex.json(200, ContainerViews.inspect(record, service.store().folder(record.id()), ports.published(record.id())));
+        Map<String, Object> view = ContainerViews.inspect(record, service.store().folder(record.id()), ports.published(record.id()),
+                graphDriverData.apply(record), ex.request().version());
+        if (ex.request().queryFlag("size")) {
+            // inspect --size shows both, zero or not
+            view.putAll(sizes.apply(record));
+        }
+        ex.json(200, view);
     }
 
     /** Headers at once (the CLI starts the container only after them), the exit code when it comes. */
