@@ -123,15 +123,16 @@ final class EngineServices {
         HealthMonitors health = new HealthMonitors(containers, new ExecProbe(execs, clock), events);
         health.open();
 
-        new SystemRoutes(engineId, config, HostFacts.read(), () -> counts(store, images)).register(router);
-        new EventRoutes(events, clock).register(router);
+        EventRoutes eventRoutes = new EventRoutes(events, clock);
+        eventRoutes.register(router);
+        new SystemRoutes(engineId, config, HostFacts.read(), () -> counts(store, images, eventRoutes.listeners())).register(router);
         RegistryService registryService = new RegistryService(images.distribution(),
                 new RegistryHosts(config.insecureRegistries(), config.registryMirrors()),
                 config.dataRoot().resolve("image/distribution"), maxLayerBytes(), json);
         RegistryRoutes registry = new RegistryRoutes(registryService);
         registry.register(router);
         new ImageRoutes(images, StoreImageAccess.usageOf(store), registry).register(router);
-        DiskUsageRoutes diskUsage = new DiskUsageRoutes(containers, images, clock);
+        DiskUsageRoutes diskUsage = new DiskUsageRoutes(containers, images, clock, ports, volumes);
         diskUsage.register(router);
         new ContainerRoutes(containers, clock, diskUsage::sizes, ports,
                 record -> images.containerGraphDriverData(record.id(), record.image())).register(router);
@@ -150,11 +151,11 @@ final class EngineServices {
         return Long.getLong("jmachine.engine.max-layer-bytes", RegistryService.DEFAULT_MAX_LAYER_BYTES);
     }
 
-    private static SystemRoutes.Counts counts(ContainerStore store, ImageService images) {
+    private static SystemRoutes.Counts counts(ContainerStore store, ImageService images, int eventListeners) {
         List<ContainerRecord> all = List.copyOf(store.all());
         int running = (int) all.stream().filter(c -> c.state().running() && !c.state().paused()).count();
         int paused = (int) all.stream().filter(c -> c.state().paused()).count();
-        return new SystemRoutes.Counts(all.size(), running, paused, all.size() - running - paused, images.all().size());
+        return new SystemRoutes.Counts(all.size(), running, paused, all.size() - running - paused, images.all().size(), eventListeners);
     }
 
     private static NetworkSettings networkSettings(EngineConfig config) {

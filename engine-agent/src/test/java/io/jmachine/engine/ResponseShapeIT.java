@@ -144,6 +144,7 @@ class ResponseShapeIT {
         read("system-df", "/system/df", ResponseShapeIT::ownDiskUsage);
         read("events", "/events?since=" + since + "&until=" + (Instant.now().getEpochSecond() + 1), body -> ownEvents(body, anonymous));
         record();
+        dump();
     }
 
     @AfterAll
@@ -200,6 +201,18 @@ class ResponseShapeIT {
         }
         if (!unexpected.isEmpty()) {
             fail(name + " differs from dockerd's shape:\n  " + String.join("\n  ", unexpected));
+        }
+    }
+
+    /** -Djmachine.shapes.dump=DIR: the engine's responses, to read beside the recording when a shape differs. */
+    private void dump() throws IOException {
+        String target = System.getProperty("jmachine.shapes.dump");
+        if (target == null || target.isBlank()) {
+            return;
+        }
+        Path folder = Files.createDirectories(Path.of(target));
+        for (Map.Entry<String, JsonNode> response : responses.entrySet()) {
+            Files.writeString(folder.resolve(response.getKey() + ".json"), JSON.writeValueAsString(response.getValue()) + "\n");
         }
     }
 

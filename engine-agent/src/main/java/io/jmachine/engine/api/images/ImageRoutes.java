@@ -73,11 +73,11 @@ public final class ImageRoutes {
     private void list(ApiExchange exchange) {
         var request = exchange.request();
         ImageFilters filters = ImageFilters.parse(request.queryParam("filters"), exchange.jsonMapper());
-        exchange.json(200, views.list(request.queryFlag("all"), filters));
+        exchange.json(200, views.list(request.queryFlag("all"), filters, !request.version().atLeast(1, 44)));
     }
 
     private void inspect(ApiExchange exchange) {
-        exchange.json(200, views.inspect(exchange.request().pathParam("name")));
+        exchange.json(200, views.inspect(exchange.request().pathParam("name"), !exchange.request().version().atLeast(1, 44)));
     }
 
     private void history(ApiExchange exchange) {

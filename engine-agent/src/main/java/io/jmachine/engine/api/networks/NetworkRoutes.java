@@ -37,7 +37,7 @@ public final class NetworkRoutes {
         router.get("/networks", this::list);
         router.get("/networks/{id}", ex -> {
             NetworkRecord network = networks.networks().resolve(ex.request().pathParam("id"));
-            ex.json(200, NetworkViews.view(network, attachments(), this::nameOf));
+            ex.json(200, NetworkViews.view(network, attachments(), this::nameOf, ex.request().version()));
         });
         router.post("/networks/create", this::create);
         router.delete("/networks/{id}", ex -> {
@@ -52,11 +52,10 @@ public final class NetworkRoutes {
     private void list(ApiExchange ex) {
         Filters filters = Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper())
                 .allowOnly("name", "id", "label", "driver", "type", "scope", "dangling");
-        List<NetworkAttachment> attachments = attachments();
         List<Map<String, Object>> out = new ArrayList<>();
         for (NetworkRecord network : networks.networks().all()) {
             if (NetworkFilters.matches(network, filters, !networks.attachmentsOn(network.id()).isEmpty())) {
-                out.add(NetworkViews.view(network, attachments, this::nameOf));
+                out.add(NetworkViews.view(network, List.of(), this::nameOf, ex.request().version()));
             }
         }
         ex.json(200, out);
