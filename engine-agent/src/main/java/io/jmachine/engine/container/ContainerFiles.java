@@ -88,6 +88,11 @@ public final class ContainerFiles {
         });
     }
 
+    /** docker diff; null for a container that never ran. */
+    public List<io.jmachine.engine.image.ContainerChanges.Change> changes(String idOrName) throws IOException {
+        return images.changes(store.resolve(idOrName).id());
+    }
+
     public void export(String idOrName, OutputStream out) throws IOException {
         // a container never started has no root file system yet: withRoot makes (and mounts) it, as dockerd's export does
         withRoot(idOrName, root -> {

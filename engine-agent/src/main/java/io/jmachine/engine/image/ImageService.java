@@ -307,6 +307,18 @@ public final class ImageService {
         return data;
     }
 
+    /**
+     * {@code docker diff}: the container's changes to its image ({@code Path}, {@code Kind} 0 modified, 1 added,
+     * 2 deleted), or null for a container that never ran (no changes folder yet), as dockerd answers.
+     */
+    public List<ContainerChanges.Change> changes(String containerId) throws IOException {
+        Optional<ContainerRootfs> container = rootfs.find(containerId);
+        if (container.isEmpty() || !Files.isDirectory(container.get().upper())) {
+            return null;
+        }
+        return ContainerChanges.of(container.get().upper(), rootfs.lowerDirs(containerId));
+    }
+
     public boolean isRootfsMounted(String containerId) throws IOException {
         return rootfs.isMounted(containerId);
     }
