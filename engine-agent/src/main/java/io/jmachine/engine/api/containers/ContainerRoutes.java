@@ -243,6 +243,9 @@ public final class ContainerRoutes {
         if (!stdout && !stderr) {
             throw ApiException.badRequest("Bad parameters: you must choose at least one stream");
         }
+        if (!record.hostConfig().logConfig().keepsLogs()) {
+            throw new ApiException(501, "configured logging driver does not support reading");
+        }
         boolean tty = record.config().tty();
         String contentType = !tty && request.version().atLeast(1, 42) ? HijackedStream.MULTIPLEXED : HijackedStream.RAW;
         ContainerProcesses.LogSource source = service.processes().logs(record.id());
