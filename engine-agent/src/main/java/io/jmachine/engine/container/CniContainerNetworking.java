@@ -50,8 +50,13 @@ public final class CniContainerNetworking implements ContainerNetworking {
 
     @Override
     public ContainerRecord.NetworkAttachment attach(String containerId, HostConfig hostConfig) {
+        return attach(containerId, hostConfig, "");
+    }
+
+    @Override
+    public ContainerRecord.NetworkAttachment attach(String containerId, HostConfig hostConfig, String macAddress) {
         NetworkAttachment attached = network.attach(containerId, new NetworkService.AttachRequest(
-                NetworkMode.parse(hostConfig.networkMode()), network.requests().read(containerId), hostConfig.dns()));
+                NetworkMode.parse(hostConfig.networkMode()), network.requests().read(containerId), hostConfig.dns(), macAddress));
         return view(hostConfig.networkMode(), attached);
     }
 

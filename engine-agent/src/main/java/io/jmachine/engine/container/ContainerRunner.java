@@ -101,7 +101,7 @@ public final class ContainerRunner {
         try {
             Path rootfs = images.mountRootfs(id, record.image());
             record = record.withMountPoints(volumes.prepare(record.mountPoints(), rootfs));
-            network = networking.attach(id, record.hostConfig());
+            network = networking.attach(id, record.hostConfig(), record.config().macAddress());
             ContainerNetworking.EtcFiles etc = networking.writeEtcFiles(id, store.folder(id), record.config().hostname(),
                     record.hostConfig());
             record = record.withNetwork(network);
