@@ -117,8 +117,8 @@ final class CreateSettings {
 
     private static void refuseUnsupported(HostConfig host) {
         if (host.storageOpt() != null && !host.storageOpt().isEmpty()) {
-            throw ApiException.badRequest("--storage-opt is supported only for overlay over xfs with 'pquota' mount option"
-                    + " (HostConfig.StorageOpt is not supported by jmachine-engine)");
+            // dockerd's words on any host where the engine runs (its overlay has no quota)
+            throw ApiException.badRequest("--storage-opt is supported only for overlay over xfs with 'pquota' mount option");
         }
         if (!host.volumeDriver().isEmpty() && !host.volumeDriver().equals(io.jmachine.engine.volume.Volume.LOCAL_DRIVER)) {
             throw ApiException.badRequest("volume driver '" + host.volumeDriver() + "' (HostConfig.VolumeDriver) is not supported:"

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * @param init           run tini as PID 1 ({@code --init})
  * @param shmSize        bytes of the private /dev/shm (Docker's 64 MiB when 0)
  * @param seccomp        the seccomp filter ({@code --security-opt seccomp=...})
- * @param domainname     the UTS domain name, in a private UTS namespace
+ * @param domainname     the UTS domain name (kernel.domainname), in a private UTS namespace
  * @param cgroup         the cgroup namespace; null for Docker's default on this host (private on v2, host on v1)
  * @param maskedPaths    paths hidden from the container; null for Docker's defaults (none when privileged)
  * @param readonlyPaths  paths the container sees read-only; null for Docker's defaults (none when privileged)

@@ -22,8 +22,8 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record OciSpec(String ociVersion, Process process, Root root, String hostname, String domainname, List<Mount> mounts,
-                      Linux linux, Map<String, String> annotations) {
+public record OciSpec(String ociVersion, Process process, Root root, String hostname, List<Mount> mounts, Linux linux,
+                      Map<String, String> annotations) {
 
     /** The runtime-spec release both runc 1.1 and crun 1.8 accept. */
     public static final String VERSION = "1.0.2-dev";

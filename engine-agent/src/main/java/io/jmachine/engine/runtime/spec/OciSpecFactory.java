@@ -107,9 +107,9 @@ public final class OciSpecFactory {
                 spec.maskedPaths() != null ? spec.maskedPaths() : spec.privileged() ? null : DockerDefaults.MASKED_PATHS,
                 spec.readonlyPaths() != null ? spec.readonlyPaths() : spec.privileged() ? null : DockerDefaults.READONLY_PATHS,
                 mounts.rootfsPropagation());
-        boolean ownUts = spec.uts() instanceof NamespaceMode.Private;
-        return new OciSpec(OciSpec.VERSION, process, new OciSpec.Root(spec.rootfs().toString(), spec.readonlyRootfs()),
-                ownUts ? spec.hostname() : null, ownUts ? spec.domainname() : null, mounts.mounts(), linux, null);
+        String hostname = spec.uts() instanceof NamespaceMode.Private ? spec.hostname() : null;
+        return new OciSpec(OciSpec.VERSION, process, new OciSpec.Root(spec.rootfs().toString(), spec.readonlyRootfs()), hostname,
+                mounts.mounts(), linux, null);
     }
 
     /** As moby's WithSeccomp: unconfined is none; privileged has none unless it names a profile. */
@@ -174,6 +174,10 @@ public final class OciSpecFactory {
             for (String[] standard : DockerDefaults.NETWORK_SYSCTLS) {
                 sysctls.put(standard[0], standard[1]);
             }
+        }
+        if (spec.domainname() != null && spec.uts() instanceof NamespaceMode.Private) {
+            // runc 1.1 has no spec field for it; the sysctl does what setdomainname(2) does, as dockerd sets it
+            sysctls.put("kernel.domainname", spec.domainname());
         }
         for (Map.Entry<String, String> entry : spec.sysctls().entrySet()) {
             String key = entry.getKey();
