@@ -131,7 +131,7 @@ final class EngineServices {
                 config.dataRoot().resolve("image/distribution"), maxLayerBytes(), json);
         RegistryRoutes registry = new RegistryRoutes(registryService);
         registry.register(router);
-        new ImageRoutes(images, StoreImageAccess.usageOf(store), registry).register(router);
+        new ImageRoutes(images, StoreImageAccess.usageOf(store), registry, events).register(router);
         DiskUsageRoutes diskUsage = new DiskUsageRoutes(containers, images, clock, ports, volumes);
         diskUsage.register(router);
         new ContainerRoutes(containers, clock, diskUsage::sizes, ports,
@@ -140,7 +140,7 @@ final class EngineServices {
         new ProcessRoutes(containers, clock).register(router);
         new VolumeRoutes(volumes).register(router);
         new ArchiveRoutes(new ContainerFiles(containers, images)).register(router);
-        new NetworkRoutes(network, containers, clock).register(router);
+        new NetworkRoutes(network, containers, clock, events).register(router);
         new BuildRoutes(new ImageBuilder(images, containers, new PullingBaseImages(images, registryService), config.dataRoot(), json))
                 .register(router);
         return new EngineServices(images, containers, ports, network, health);

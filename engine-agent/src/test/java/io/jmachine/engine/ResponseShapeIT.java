@@ -78,6 +78,35 @@ class ResponseShapeIT {
 
     private static Map<String, String> known() {
         Map<String, String> known = new LinkedHashMap<>();
+        String network = "network helper: endpoint IPAMConfig, Aliases, Links and DriverOpts (issue 11, item 4)";
+        String net = "NetworkSettings.Networks.";
+        known.put("container-inspect-created " + net + "shape-it-net.Aliases", network);
+        known.put("container-inspect-created " + net + "shape-it-net.DriverOpts", network);
+        known.put("container-inspect-running " + net + "bridge.DriverOpts", network);
+        known.put("container-inspect-running " + net + "shape-it-net.DriverOpts", network);
+        known.put("container-inspect-running " + net + "shape-it-net.IPAMConfig", network);
+        for (String inspect : List.of("container-inspect-exited", "container-inspect-exited-size", "container-inspect-api")) {
+            known.put(inspect + " " + net + "bridge.DriverOpts", network);
+        }
+        for (String list : List.of("container-list [].", "system-df Containers[].")) {
+            known.put(list + net + "bridge.DriverOpts", network);
+            known.put(list + net + "shape-it-net.Aliases", network);
+            known.put(list + net + "shape-it-net.DriverOpts", network);
+            known.put(list + net + "shape-it-net.IPAMConfig", network);
+        }
+        known.put("network-inspect-user IPAM.Options", "network helper: IPAM as the client sent it (issue 11, item 4)");
+        known.put("network-list [].IPAM.Options", "network helper: IPAM as the client sent it (issue 11, item 4)");
+        known.put("network-inspect-bridge IPAM.Config[].IPRange", "the peer dockerd runs with --fixed-cidr, which gives its default"
+                + " bridge an IPRange; the engine's has none, as dockerd's without --fixed-cidr");
+        known.put("container-inspect-api HostConfig.Runtime", "dockerd fills Runtime only when the create body has a HostConfig;"
+                + " the engine always shows the runtime the container runs with");
+        for (String field : List.of("Cmd", "Env", "ExposedPorts", "Labels")) {
+            known.put("image-inspect-committed ContainerConfig." + field, "commit does not keep the container's config as the image's"
+                    + " container_config (dockerd 20.10's legacy field, gone from later dockerd's images): the empty config's shape");
+        }
+        known.put("volume-inspect-anonymous Labels", "anonymous volumes carry com.docker.volume.anonymous (Docker 23's label), so"
+                + " that volume prune spares named volumes as Docker 23+ does");
+        known.put("system-version Components[].Details.Java", "the engine's own component in /version names its Java runtime");
         return known;
     }
 

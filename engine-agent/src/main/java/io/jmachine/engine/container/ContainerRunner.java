@@ -114,6 +114,7 @@ public final class ContainerRunner {
             processes.start(id);
             record = record.withState(record.state().running(pid, clock.instant(), HealthCheck.of(record.config()).isPresent()));
             store.save(record);
+            AttachmentEvents.joined(record, events);
             events.publish("container", "start", id, record.eventAttributes());
             oom.watch(id);
             String started = id;
@@ -183,6 +184,7 @@ public final class ContainerRunner {
         Map<String, String> attributes = new java.util.HashMap<>(record.eventAttributes());
         attributes.put("exitCode", String.valueOf(code));
         events.publish("container", "die", id, attributes);
+        AttachmentEvents.left(record, events);
         signals.exited(id, code);
         boolean manuallyStopped = stopping.getOrDefault(id, false);
         if (!manuallyStopped && RestartPolicy.shouldRestart(record, code)) {

@@ -222,6 +222,7 @@ public final class ContainerRoutes {
         boolean wantStderr = request.queryFlag("stderr");
         DetachKeys detachKeys = DetachKeys.parse(request.queryParam("detachKeys"));
         HijackedStream client = ex.hijack(!tty);
+        service.attached(record);
         if (request.queryFlag("logs")) {
             LogStreaming.replay(service.processes().logs(record.id()), client, tty, wantStdout, wantStderr);
         }
