@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  *             IpcMode (private, shareable, host) Links (hosts and environment) OomScoreAdj PidMode (host) Privileged
  *             PublishAllPorts ReadonlyRootfs SecurityOpt Tmpfs UTSMode (host) UsernsMode (host: no remapping here)
  *             ShmSize Sysctls Runtime (the engine's) ConsoleSize Isolation (default) Mounts MaskedPaths ReadonlyPaths Init
+ *             Annotations (API 1.43: the OCI spec's)
  * Resources   CpuShares Memory NanoCpus CpuPeriod CpuQuota CpusetCpus CpusetMems Devices DeviceCgroupRules
  *             MemoryReservation MemorySwap PidsLimit Ulimits; MemorySwappiness, OomKillDisable (cgroup v1; v2 discards
  *             them with dockerd's warning); KernelMemory, KernelMemoryTCP (discarded with dockerd's warning)

@@ -13,7 +13,8 @@ import java.util.Map;
  * Docker's HostConfig: how the container runs on this host (resources, privileges, mounts, restart policy), field
  * for field as moby's api/types/container/host_config.go, so that inspect shows what dockerd shows. Lists and maps
  * stay as the client sent them (null or empty, which inspect tells apart as dockerd does); {@link CreateSettings}
- * fills dockerd's defaults at create and refuses what the engine cannot honour.
+ * fills dockerd's defaults at create and refuses what the engine cannot honour. Annotations (API 1.43) go to the OCI
+ * spec, as newer dockerd passes them.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -57,7 +58,8 @@ public record HostConfig(
         @JsonProperty("Mounts") @JsonInclude(JsonInclude.Include.NON_EMPTY) List<JsonNode> mounts,
         @JsonProperty("MaskedPaths") List<String> maskedPaths,
         @JsonProperty("ReadonlyPaths") List<String> readonlyPaths,
-        @JsonProperty("Init") @JsonInclude(JsonInclude.Include.NON_NULL) Boolean init) {
+        @JsonProperty("Init") @JsonInclude(JsonInclude.Include.NON_NULL) Boolean init,
+        @JsonProperty("Annotations") @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> annotations) {
 
     public record PortBinding(@JsonProperty("HostIp") String hostIp, @JsonProperty("HostPort") String hostPort) {}
 
@@ -127,7 +129,7 @@ public record HostConfig(
     public static HostConfig defaults() {
         return new HostConfig(null, null, null, null, null, null, false, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, 0, null, false, false, false, null, null, null, null, null, 0, null, null, null, null, null, null,
-                null, null, null);
+                null, null, null, null);
     }
 
     public long memory() {
@@ -174,14 +176,14 @@ public record HostConfig(
         return new HostConfig(binds, containerIdFile, logConfig, networkMode, portBindings, restartPolicy, autoRemove, volumeDriver,
                 volumesFrom, capAdd, capDrop, cgroupnsMode, dns, dnsOptions, dnsSearch, extraHosts, groupAdd, ipcMode, cgroup, links,
                 oomScoreAdj, pidMode, privileged, publishAllPorts, readonlyRootfs, securityOpt, storageOpt, tmpfs, utsMode, usernsMode,
-                shmSize, sysctls, runtime, consoleSize, isolation, newResources, mounts, maskedPaths, readonlyPaths, init);
+                shmSize, sysctls, runtime, consoleSize, isolation, newResources, mounts, maskedPaths, readonlyPaths, init, annotations);
     }
 
     public HostConfig withRestartPolicy(RestartPolicy newRestartPolicy) {
         return new HostConfig(binds, containerIdFile, logConfig, networkMode, portBindings, newRestartPolicy, autoRemove, volumeDriver,
                 volumesFrom, capAdd, capDrop, cgroupnsMode, dns, dnsOptions, dnsSearch, extraHosts, groupAdd, ipcMode, cgroup, links,
                 oomScoreAdj, pidMode, privileged, publishAllPorts, readonlyRootfs, securityOpt, storageOpt, tmpfs, utsMode, usernsMode,
-                shmSize, sysctls, runtime, consoleSize, isolation, resources, mounts, maskedPaths, readonlyPaths, init);
+                shmSize, sysctls, runtime, consoleSize, isolation, resources, mounts, maskedPaths, readonlyPaths, init, annotations);
     }
 
     /** The namespace, shm, runtime and path defaults dockerd fills in at create (adaptContainerSettings). */
@@ -190,7 +192,7 @@ public record HostConfig(
         return new HostConfig(binds, containerIdFile, logConfig, newNetworkMode, portBindings, restartPolicy, autoRemove, volumeDriver,
                 volumesFrom, capAdd, capDrop, newCgroupnsMode, dns, dnsOptions, dnsSearch, extraHosts, groupAdd, newIpcMode, cgroup, links,
                 oomScoreAdj, pidMode, privileged, publishAllPorts, readonlyRootfs, securityOpt, storageOpt, tmpfs, utsMode, usernsMode,
-                newShmSize, sysctls, newRuntime, consoleSize, isolation, resources, mounts, newMaskedPaths, newReadonlyPaths, init);
+                newShmSize, sysctls, newRuntime, consoleSize, isolation, resources, mounts, newMaskedPaths, newReadonlyPaths, init, annotations);
     }
 
     private static String orEmpty(String value) {

@@ -56,7 +56,8 @@ final class RuntimeSpecs {
                 .maskedPaths(host.maskedPaths())
                 .readonlyPaths(host.readonlyPaths())
                 .deviceCgroupRules(host.resources().deviceCgroupRules())
-                .consoleSize(consoleSize(host.consoleSize()));
+                .consoleSize(consoleSize(host.consoleSize()))
+                .annotations(host.annotations());
         if (launch.hostsFile() != null) {
             spec.mount(MountSpec.Bind.of(launch.hostsFile(), "/etc/hosts", false));
             spec.mount(MountSpec.Bind.of(launch.resolvConfFile(), "/etc/resolv.conf", false));

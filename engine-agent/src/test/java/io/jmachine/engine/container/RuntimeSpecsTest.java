@@ -35,7 +35,8 @@ class RuntimeSpecsTest {
         ContainerSpec spec = spec("{\"Image\":\"i\",\"Domainname\":\"example.test\",\"Env\":[\"A=1\"]}",
                 "{\"GroupAdd\":[\"1000\",\"audio\"],\"OomScoreAdj\":300,\"CgroupnsMode\":\"private\",\"MaskedPaths\":[\"/proc/x\"],"
                         + "\"ReadonlyPaths\":[],\"DeviceCgroupRules\":[\"c 7:128 rwm\"],\"MemoryReservation\":10000000,"
-                        + "\"CpusetMems\":\"0\",\"MemorySwappiness\":30,\"OomKillDisable\":true,\"ConsoleSize\":[24,80]}", List.of());
+                        + "\"CpusetMems\":\"0\",\"MemorySwappiness\":30,\"OomKillDisable\":true,\"ConsoleSize\":[24,80],"
+                        + "\"Annotations\":{\"org.example/a\":\"1\"}}", List.of());
         assertEquals(List.of("1000", "audio"), spec.groupAdd());
         assertEquals(300, spec.oomScoreAdj());
         assertEquals(NamespaceMode.PRIVATE, spec.cgroup());
@@ -48,6 +49,7 @@ class RuntimeSpecsTest {
         assertEquals(30L, spec.resources().memorySwappiness());
         assertTrue(spec.resources().oomKillDisable());
         assertEquals(new OciSpec.ConsoleSize(24, 80), spec.consoleSize());
+        assertEquals(java.util.Map.of("org.example/a", "1"), spec.annotations());
     }
 
     @Test

@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
  * @param readonlyPaths  paths the container sees read-only; null for Docker's defaults (none when privileged)
  * @param deviceCgroupRules Docker's {@code --device-cgroup-rule}s, e.g. {@code c 7:128 rwm}
  * @param consoleSize    the TTY's size at start; null for the runtime's
+ * @param annotations    the OCI spec's annotations (HostConfig.Annotations)
  */
 public record ContainerSpec(String id, Path rootfs, boolean readonlyRootfs, List<String> args, List<String> env, String cwd,
                             String user, List<String> groupAdd, String hostname, boolean tty,
@@ -41,7 +42,7 @@ public record ContainerSpec(String id, Path rootfs, boolean readonlyRootfs, List
                             List<DeviceMapping> devices, Resources resources, boolean noNewPrivileges, boolean init,
                             Map<String, String> sysctls, int oomScoreAdj, long shmSize, SeccompMode seccomp, String domainname,
                             NamespaceMode cgroup, List<String> maskedPaths, List<String> readonlyPaths, List<String> deviceCgroupRules,
-                            OciSpec.ConsoleSize consoleSize) {
+                            OciSpec.ConsoleSize consoleSize, Map<String, String> annotations) {
 
     public static final long DEFAULT_SHM_SIZE = 64L * 1024 * 1024;
     private static final Pattern ID = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
@@ -84,6 +85,7 @@ public record ContainerSpec(String id, Path rootfs, boolean readonlyRootfs, List
         maskedPaths = maskedPaths == null ? null : List.copyOf(maskedPaths);
         readonlyPaths = readonlyPaths == null ? null : List.copyOf(readonlyPaths);
         deviceCgroupRules = deviceCgroupRules == null ? List.of() : List.copyOf(deviceCgroupRules);
+        annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
     }
 
     public static Builder builder(String id, Path rootfs, List<String> args) {
@@ -124,6 +126,7 @@ public record ContainerSpec(String id, Path rootfs, boolean readonlyRootfs, List
         private List<String> readonlyPaths;
         private List<String> deviceCgroupRules = List.of();
         private OciSpec.ConsoleSize consoleSize;
+        private Map<String, String> annotations = Map.of();
 
         private Builder(String id, Path rootfs, List<String> args) {
             this.id = id;
@@ -160,11 +163,12 @@ public record ContainerSpec(String id, Path rootfs, boolean readonlyRootfs, List
         public Builder readonlyPaths(List<String> value) { readonlyPaths = value; return this; }
         public Builder deviceCgroupRules(List<String> value) { deviceCgroupRules = value; return this; }
         public Builder consoleSize(OciSpec.ConsoleSize value) { consoleSize = value; return this; }
+        public Builder annotations(Map<String, String> value) { annotations = value; return this; }
 
         public ContainerSpec build() {
             return new ContainerSpec(id, rootfs, readonlyRootfs, args, env, cwd, user, groupAdd, hostname, tty, network, ipc, pid, uts,
                     mounts, capAdd, capDrop, privileged, devices, resources, noNewPrivileges, init, sysctls, oomScoreAdj, shmSize, seccomp,
-                    domainname, cgroup, maskedPaths, readonlyPaths, deviceCgroupRules, consoleSize);
+                    domainname, cgroup, maskedPaths, readonlyPaths, deviceCgroupRules, consoleSize, annotations);
         }
     }
 }

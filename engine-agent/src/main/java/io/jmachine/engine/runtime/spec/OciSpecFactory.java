@@ -109,7 +109,7 @@ public final class OciSpecFactory {
                 mounts.rootfsPropagation());
         String hostname = spec.uts() instanceof NamespaceMode.Private ? spec.hostname() : null;
         return new OciSpec(OciSpec.VERSION, process, new OciSpec.Root(spec.rootfs().toString(), spec.readonlyRootfs()), hostname,
-                mounts.mounts(), linux, null);
+                mounts.mounts(), linux, spec.annotations().isEmpty() ? null : spec.annotations());
     }
 
     /** As moby's WithSeccomp: unconfined is none; privileged has none unless it names a profile. */

@@ -312,6 +312,12 @@ class OciSpecFactoryTest {
         assertEquals(new OciSpec.Memory(null, null, null, 30L, true), memory);
     }
 
+    @Test
+    void annotationsGoToTheSpecAndNoneLeaveItOut() {
+        assertEquals(Map.of("org.example/a", "1"), factory(V1).create(container().annotations(Map.of("org.example/a", "1")).build()).annotations());
+        assertNull(factory(V1).create(container().build()).annotations());
+    }
+
     private static List<String> namespaces(OciSpec spec) {
         return spec.linux().namespaces().stream().map(OciSpec.Namespace::type).toList();
     }
