@@ -244,6 +244,14 @@ class CreateFieldsIT {
     }
 
     @Test
+    void theCliMacAddressIsTheDefaultBridgeInterfacesAddress() throws Exception {
+        // docker 28 sends it as the endpoint's (API 1.44), and refuses --mac-address against dockerd 20.10 (API 1.41)
+        assumeFalse(engine.isPeer(), "docker 28 refuses --mac-address against API 1.41");
+        String out = ok("run", "--name", name("climac"), "--mac-address", "02:42:ac:11:00:0b", IMAGE, "cat", "/sys/class/net/eth0/address");
+        assertEquals("02:42:ac:11:00:0b", out.trim());
+    }
+
+    @Test
     void networkDisabledLeavesTheContainerOnlyItsLoopback() throws Exception {
         String name = name("nonet");
         create(name, "{\"Image\":\"" + IMAGE + "\",\"Cmd\":[\"ls\",\"/sys/class/net\"],\"NetworkDisabled\":true}");
@@ -290,6 +298,11 @@ class CreateFieldsIT {
                 + " jmachine-engine: use json-file, local or none");
         assertRefused("{\"LogConfig\":{\"Type\":\"json-file\",\"Config\":{\"labels\":\"a\"}}}", "log opt 'labels' of the json-file log"
                 + " driver is not supported by jmachine-engine (it applies max-size, max-file and compress)");
+        UnixHttp.Response otherNetwork = post("/containers/create?name=" + name("refused"), "{\"Image\":\"" + IMAGE + "\",\"Cmd\":[\"true\"],"
+                + "\"NetworkingConfig\":{\"EndpointsConfig\":{\"other\":{\"MacAddress\":\"02:42:ac:11:00:0c\"}}}}");
+        assertEquals(400, otherNetwork.status(), otherNetwork.text());
+        assertEquals("NetworkingConfig.EndpointsConfig.other.MacAddress: jmachine-engine sets a MAC address only on the network of the"
+                + " container's network mode ()", message(otherNetwork));
     }
 
     @Test

@@ -132,6 +132,11 @@ public final class ContainerRoutes {
         }
         ContainerConfig config;
         HostConfig hostConfig;
+        String endpointMac = endpointMacAddress(body.path("NetworkingConfig").path("EndpointsConfig"),
+                body.path("HostConfig").path("NetworkMode").asText(""));
+        if (endpointMac != null && body.path("MacAddress").asText("").isEmpty()) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) body).put("MacAddress", endpointMac);
+        }
         try {
             config = json.treeToValue(body, ContainerConfig.class);
             hostConfig = body.hasNonNull("HostConfig") ? json.treeToValue(body.get("HostConfig"), HostConfig.class) : null;
@@ -146,6 +151,32 @@ public final class ContainerRoutes {
         ContainerRecord record = service.create(new ContainerService.CreateRequest(ex.request().queryParam("name"), config, hostConfig,
                 endpointAliases(body.path("NetworkingConfig").path("EndpointsConfig"))), warnings);
         ex.json(201, Map.of("Id", record.id(), "Warnings", warnings));
+    }
+
+    /**
+     * The MAC address asked for on the network of the network mode (API 1.44 moved it there from Config, and the
+     * docker CLI sends --mac-address so); on another network the engine cannot set one, and says so.
+     */
+    private static String endpointMacAddress(JsonNode endpoints, String networkMode) {
+        String mac = null;
+        for (var it = endpoints.fields(); it.hasNext(); ) {
+            var endpoint = it.next();
+            String requested = endpoint.getValue().path("MacAddress").asText("");
+            if (requested.isEmpty()) {
+                continue;
+            }
+            if (!sameNetwork(endpoint.getKey(), networkMode)) {
+                throw ApiException.badRequest("NetworkingConfig.EndpointsConfig." + endpoint.getKey() + ".MacAddress: jmachine-engine"
+                        + " sets a MAC address only on the network of the container's network mode (" + networkMode + ")");
+            }
+            mac = requested;
+        }
+        return mac;
+    }
+
+    private static boolean sameNetwork(String a, String b) {
+        java.util.Set<String> defaults = java.util.Set.of("", "default", "bridge");
+        return a.equals(b) || defaults.contains(a) && defaults.contains(b);
     }
 
     /** NetworkingConfig.EndpointsConfig: each network the container joins, with its Aliases there. */
