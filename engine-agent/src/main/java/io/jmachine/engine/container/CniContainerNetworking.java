@@ -50,8 +50,13 @@ public final class CniContainerNetworking implements ContainerNetworking {
 
     @Override
     public ContainerRecord.NetworkAttachment attach(String containerId, HostConfig hostConfig) {
+        return attach(containerId, hostConfig, "");
+    }
+
+    @Override
+    public ContainerRecord.NetworkAttachment attach(String containerId, HostConfig hostConfig, String macAddress) {
         NetworkAttachment attached = network.attach(containerId, new NetworkService.AttachRequest(
-                NetworkMode.parse(hostConfig.networkMode()), network.requests().read(containerId), hostConfig.dns()));
+                NetworkMode.parse(hostConfig.networkMode()), network.requests().read(containerId), hostConfig.dns(), macAddress));
         return view(hostConfig.networkMode(), attached);
     }
 
@@ -99,7 +104,7 @@ public final class CniContainerNetworking implements ContainerNetworking {
         for (String link : hostConfig.links() == null ? List.<String>of() : hostConfig.links()) {
             extraHosts.add(linkLine(Links.parse(link)));
         }
-        for (String entry : hostConfig.extraHosts()) {
+        for (String entry : hostConfig.extraHosts() == null ? List.<String>of() : hostConfig.extraHosts()) {
             extraHosts.add(extraHostLine(entry));
         }
         ContainerEtcFiles.EtcOptions options = new ContainerEtcFiles.EtcOptions(extraHosts, hostConfig.dns(),

@@ -32,11 +32,13 @@ public final class ContainerFiles {
         T apply(Root root) throws IOException;
     }
 
+    private final ContainerService containers;
     private final ContainerStore store;
     private final ContainerRunner runner;
     private final ImageService images;
 
     public ContainerFiles(ContainerService containers, ImageService images) {
+        this.containers = containers;
         this.store = containers.store();
         this.runner = containers.runner();
         this.images = images;
@@ -88,6 +90,11 @@ public final class ContainerFiles {
         });
     }
 
+    /** docker diff; null for a container that never ran. */
+    public List<io.jmachine.engine.image.ContainerChanges.Change> changes(String idOrName) throws IOException {
+        return images.changes(store.resolve(idOrName).id());
+    }
+
     public void export(String idOrName, OutputStream out) throws IOException {
         // a container never started has no root file system yet: withRoot makes (and mounts) it, as dockerd's export does
         withRoot(idOrName, root -> {
@@ -104,8 +111,11 @@ public final class ContainerFiles {
                 c.env(), c.entrypoint(), c.cmd(), c.healthcheck(), null, c.volumes(), c.workingDir(), c.labels(), c.onBuild(),
                 c.stopSignal(), c.shell());
         String createdBy = String.join(" ", ContainerCreation.commandLine(c));
-        return withRoot(record.id(),
+        Image image = withRoot(record.id(),
                 root -> images.commit(new CommitRequest(record.id(), repo, tag, author, comment, changes, fromContainer, createdBy)));
+        String reference = repo == null || repo.isEmpty() ? "" : repo + ":" + (tag == null || tag.isEmpty() ? "latest" : tag);
+        containers.committed(record, image.id().toString(), reference, comment);
+        return image;
     }
 
     private <T> T withRoot(String idOrName, RootAction<T> action) throws IOException {

@@ -31,6 +31,17 @@ public interface ContainerNetworking {
     /** Joins the container to its network (mode: bridge, none, host); returns where it is attached. */
     ContainerRecord.NetworkAttachment attach(String containerId, HostConfig hostConfig);
 
+    /**
+     * As {@link #attach(String, HostConfig)}, the interface on the network of its network mode with the MAC address
+     * the container asked for (Config.MacAddress, empty for one of the network's choosing).
+     */
+    default ContainerRecord.NetworkAttachment attach(String containerId, HostConfig hostConfig, String macAddress) {
+        if (macAddress != null && !macAddress.isEmpty()) {
+            throw new UnsupportedOperationException("this networking cannot set a MAC address");
+        }
+        return attach(containerId, hostConfig);
+    }
+
     /** Leaves the network and frees the namespace. Idempotent, also after a crash. */
     void detach(String containerId, ContainerRecord.NetworkAttachment attachment);
 

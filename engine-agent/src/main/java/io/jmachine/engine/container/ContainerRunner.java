@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
@@ -95,23 +96,25 @@ public final class ContainerRunner {
     private void launch(ContainerRecord record) {
         String id = record.id();
         cleanup.await(id);
+        List<String> linkEnv = LinkEnvironment.of(record, store::find);
         ContainerRecord.NetworkAttachment network = null;
         try {
             Path rootfs = images.mountRootfs(id, record.image());
             record = record.withMountPoints(volumes.prepare(record.mountPoints(), rootfs));
-            network = networking.attach(id, record.hostConfig());
+            network = networking.attach(id, record.hostConfig(), record.config().macAddress());
             ContainerNetworking.EtcFiles etc = networking.writeEtcFiles(id, store.folder(id), record.config().hostname(),
                     record.hostConfig());
             record = record.withNetwork(network);
             // a taken host port refuses the start before any process exists
             ports.publish(record);
             int pid = processes.create(record, new ContainerProcesses.Launch(rootfs, network.netnsPath(), etc.hosts(),
-                    etc.resolvConf(), etc.hostname()));
+                    etc.resolvConf(), etc.hostname(), linkEnv));
             // clients that attached before start get everything from the first byte
             attachHub.containerCreated(id);
             processes.start(id);
             record = record.withState(record.state().running(pid, clock.instant(), HealthCheck.of(record.config()).isPresent()));
             store.save(record);
+            AttachmentEvents.joined(record, events);
             events.publish("container", "start", id, record.eventAttributes());
             oom.watch(id);
             String started = id;
@@ -181,6 +184,7 @@ public final class ContainerRunner {
         Map<String, String> attributes = new java.util.HashMap<>(record.eventAttributes());
         attributes.put("exitCode", String.valueOf(code));
         events.publish("container", "die", id, attributes);
+        AttachmentEvents.left(record, events);
         signals.exited(id, code);
         boolean manuallyStopped = stopping.getOrDefault(id, false);
         if (!manuallyStopped && RestartPolicy.shouldRestart(record, code)) {

@@ -48,10 +48,18 @@ public final class ContainerService {
     private final ContainerCleanup cleanup = new ContainerCleanup();
     private final ContainerNames names = new ContainerNames();
     private final Clock clock;
+    private final HostDefaults hostDefaults;
 
     public ContainerService(ContainerStore store, ImageAccess images, ContainerNetworking networking, ContainerVolumes volumes,
                             ContainerPorts ports,
                             ContainerProcesses processes, EventBus events, Clock clock) {
+        this(store, images, networking, volumes, ports, processes, events, clock, HostDefaults.RUNC_ON_CGROUP_V2);
+    }
+
+    /** @param hostDefaults the runtime and cgroup facts dockerd's create defaults depend on */
+    public ContainerService(ContainerStore store, ImageAccess images, ContainerNetworking networking, ContainerVolumes volumes,
+                            ContainerPorts ports, ContainerProcesses processes, EventBus events, Clock clock, HostDefaults hostDefaults) {
+        this.hostDefaults = hostDefaults;
         this.store = store;
         this.images = images;
         this.networking = networking;
@@ -105,13 +113,19 @@ public final class ContainerService {
     }
 
     public ContainerRecord create(CreateRequest request) {
+        return create(request, new ArrayList<>());
+    }
+
+    /** @param warnings gets what dockerd would warn about: settings this host cannot apply, discarded */
+    public ContainerRecord create(CreateRequest request, List<String> warnings) {
         if (request.config() == null || request.config().image() == null || request.config().image().isEmpty()) {
             throw ApiException.badRequest("config cannot be empty in order to create a container");
         }
-        HostConfig hostConfig = request.hostConfig() != null ? request.hostConfig() : HostConfig.defaults();
+        HostConfig hostConfig = CreateSettings.adapt(request.config(),
+                request.hostConfig() != null ? request.hostConfig() : HostConfig.defaults(), hostDefaults, warnings);
         RestartPolicy.validate(hostConfig.restartPolicy(), hostConfig.autoRemove());
         // a bad option or seccomp profile is refused now rather than at every start
-        SecurityOptions.parse(hostConfig.securityOpt());
+        SecurityOptions.parse(hostConfig.securityOpt() == null ? List.of() : hostConfig.securityOpt());
         ImageAccess.ResolvedImage image = images.resolve(request.config().image());
         String id = store.newId();
         ContainerConfig config = ContainerCreation.merge(request.config(), image.defaults(), id.substring(0, 12));
@@ -243,24 +257,53 @@ public final class ContainerService {
             boolean running = record.state().isAlive() && record.network() != null;
             ContainerRecord.NetworkAttachment attached = networking.connect(record.id(), network, aliases, running);
             if (attached != null) {
-                store.save(record.withNetwork(attached));
+                record = record.withNetwork(attached);
+                store.save(record);
             }
         }
-        events.publish("network", "connect", network, Map.of("container", record.id()));
+        publishNetworkEvent("connect", record, network);
     }
 
     /** network disconnect, the reverse of {@link #connectNetwork}. */
     public void disconnectNetwork(String idOrName, String network) {
         ContainerRecord record = store.resolve(idOrName);
+        ContainerRecord before;
         synchronized (runner.lock(record.id())) {
             record = store.byId(record.id());
+            before = record;
             boolean running = record.state().isAlive() && record.network() != null;
             ContainerRecord.NetworkAttachment attached = networking.disconnect(record.id(), network, running);
             if (attached != null) {
                 store.save(record.withNetwork(attached));
             }
         }
-        events.publish("network", "disconnect", network, Map.of("container", record.id()));
+        publishNetworkEvent("disconnect", before, network);
+    }
+
+    /** With the network's ID and name as dockerd sends them, when the container is on it now (or was). */
+    private void publishNetworkEvent(String action, ContainerRecord record, String network) {
+        java.util.Optional<ContainerRecord.NetworkEndpoint> endpoint = record.network() == null ? java.util.Optional.empty()
+                : record.network().networks().stream().filter(e -> e.name().equals(network) || network.equals(e.networkId())
+                        || e.networkId() != null && network.length() >= 12 && e.networkId().startsWith(network)).findFirst();
+        if (endpoint.isPresent()) {
+            events.publish("network", action, endpoint.get().networkId(), AttachmentEvents.networkAttributes(record, endpoint.get()));
+        } else {
+            events.publish("network", action, network, Map.of("container", record.id(), "name", network, "type", "bridge"));
+        }
+    }
+
+    /** attach: a client attached to the container's streams. */
+    public void attached(ContainerRecord record) {
+        events.publish("container", "attach", record.id(), record.eventAttributes());
+    }
+
+    /** commit: an image was made of the container. */
+    public void committed(ContainerRecord record, String imageId, String imageRef, String comment) {
+        Map<String, String> attributes = new java.util.HashMap<>(record.eventAttributes());
+        attributes.put("imageID", imageId);
+        attributes.put("imageRef", imageRef);
+        attributes.put("comment", comment == null ? "" : comment);
+        events.publish("container", "commit", record.id(), attributes);
     }
 
     /** A health verdict applied to a container's record: the record as saved, and its health before. */

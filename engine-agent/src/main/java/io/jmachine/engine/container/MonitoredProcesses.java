@@ -76,8 +76,9 @@ public final class MonitoredProcesses implements ContainerProcesses {
             release(id);
             new OciBundle(bundle(id)).write(specs.create(spec));
             ContainerConfig config = record.config();
-            return Math.toIntExact(monitor.create(new MonitorRequest(id, bundle(id), logFile(id), config.tty(),
-                    config.openStdin(), config.stdinOnce())));
+            HostConfig.LogConfig log = record.hostConfig().logConfig();
+            return Math.toIntExact(monitor.create(new MonitorRequest(id, bundle(id), log.keepsLogs() ? logFile(id) : null, config.tty(),
+                    config.openStdin(), config.stdinOnce(), log.maxSizeBytes())));
         } catch (RuntimeFailureException e) {
             throw new StartFailure(e.runtimeMessage(), e);
         } catch (MonitorException e) {

@@ -17,8 +17,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -282,6 +285,38 @@ public final class ImageService {
 
     public Optional<ContainerRootfs> rootfs(String containerId) throws IOException {
         return rootfs.find(containerId);
+    }
+
+    /**
+     * Inspect's GraphDriver.Data of a container: its overlay's directories (made at its first start), the lower ones
+     * its init layer, then its image's layers top first.
+     */
+    public Map<String, String> containerGraphDriverData(String containerId, String imageId) {
+        Path dir = rootfs.dir(containerId);
+        List<String> lower = new ArrayList<>(List.of(dir.resolve("init").toString()));
+        find(imageId).ifPresent(image -> {
+            for (Digest chainId : image.chainIds().reversed()) {
+                lower.add(layers.diffDir(chainId).toString());
+            }
+        });
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put("LowerDir", String.join(":", lower));
+        data.put("MergedDir", dir.resolve("merged").toString());
+        data.put("UpperDir", dir.resolve("diff").toString());
+        data.put("WorkDir", dir.resolve("work").toString());
+        return data;
+    }
+
+    /**
+     * {@code docker diff}: the container's changes to its image ({@code Path}, {@code Kind} 0 modified, 1 added,
+     * 2 deleted), or null for a container that never ran (no changes folder yet), as dockerd answers.
+     */
+    public List<ContainerChanges.Change> changes(String containerId) throws IOException {
+        Optional<ContainerRootfs> container = rootfs.find(containerId);
+        if (container.isEmpty() || !Files.isDirectory(container.get().upper())) {
+            return null;
+        }
+        return ContainerChanges.of(container.get().upper(), rootfs.lowerDirs(containerId));
     }
 
     public boolean isRootfsMounted(String containerId) throws IOException {

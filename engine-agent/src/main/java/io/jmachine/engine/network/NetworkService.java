@@ -31,10 +31,15 @@ public final class NetworkService implements AutoCloseable {
     private static final String LOOPBACK = "lo";
 
     /** What a container asks for: where eth0 goes, the networks (with aliases) it is on, its own --dns servers. */
-    public record AttachRequest(NetworkMode mode, List<EndpointRequest> endpoints, List<String> dnsServers) {
+    public record AttachRequest(NetworkMode mode, List<EndpointRequest> endpoints, List<String> dnsServers, String macAddress) {
         public AttachRequest {
             endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
             dnsServers = dnsServers == null ? List.of() : List.copyOf(dnsServers);
+            macAddress = macAddress == null || macAddress.isEmpty() ? null : macAddress;
+        }
+
+        public AttachRequest(NetworkMode mode, List<EndpointRequest> endpoints, List<String> dnsServers) {
+            this(mode, endpoints, dnsServers, null);
         }
     }
 
@@ -343,7 +348,9 @@ public final class NetworkService implements AutoCloseable {
         }
         Path netns = netnsWithLoopback(containerId, mode, request.dnsServers());
         for (int i = 0; i < networks.size(); i++) {
-            addEndpoint(store.read(containerId).orElseThrow(), networks.get(i), "eth" + i, aliases.get(i), i == 0);
+            // the MAC address asked for is the network mode's interface's, as dockerd gives it
+            addEndpoint(store.read(containerId).orElseThrow(), networks.get(i), "eth" + i, aliases.get(i), i == 0,
+                    i == 0 ? request.macAddress() : null);
         }
         NetworkAttachment attachment = store.read(containerId).orElseThrow().attachment();
         if (attachment.netnsPath() == null || !attachment.netnsPath().equals(netns)) {
@@ -361,8 +368,14 @@ public final class NetworkService implements AutoCloseable {
     /** Records the endpoint's intent (its chain), runs ADD, records what the plugin did. */
     private void addEndpoint(AttachmentStore.Stored stored, NetworkRecord network, String ifName, List<String> aliases,
                              boolean first) {
+        addEndpoint(stored, network, ifName, aliases, first, null);
+    }
+
+    /** @param macAddress the interface's, or null for the bridge plugin's choice */
+    private void addEndpoint(AttachmentStore.Stored stored, NetworkRecord network, String ifName, List<String> aliases,
+                             boolean first, String macAddress) {
         BridgeNetwork bridge = registry.bridgeOf(network);
-        CniNetworkList list = bridge.configuration(first);
+        CniNetworkList list = macAddress == null ? bridge.configuration(first) : withMac(bridge.configuration(first), macAddress);
         JsonNode listJson = list.toJson(mapper);
         String endpointId = newEndpointId();
         NetworkAttachment.Endpoint intended = new NetworkAttachment.Endpoint(network.id(), network.name(), endpointId, ifName,
@@ -379,6 +392,21 @@ public final class NetworkService implements AutoCloseable {
                 ip.ip(), ip.prefixLength(), ip.gateway() == null ? network.gateway() : ip.gateway(), mac, network.bridgeName(), aliases);
         endpoints.set(endpoints.size() - 1, new AttachmentStore.StoredEndpoint(made, listJson, result.raw()));
         store.write(stored.withEndpoints(endpoints));
+    }
+
+    /** The bridge plugin takes a MAC address as args.cni.mac (containernetworking/plugins 1.1). */
+    private static CniNetworkList withMac(CniNetworkList list, String macAddress) {
+        List<ObjectNode> plugins = new ArrayList<>();
+        for (ObjectNode plugin : list.plugins()) {
+            ObjectNode copy = plugin.deepCopy();
+            if (copy.path("type").asText().equals("bridge")) {
+                ObjectNode args = copy.has("args") ? (ObjectNode) copy.get("args") : copy.putObject("args");
+                ObjectNode cniArgs = args.has("cni") ? (ObjectNode) args.get("cni") : args.putObject("cni");
+                cniArgs.put("mac", macAddress);
+            }
+            plugins.add(copy);
+        }
+        return new CniNetworkList(list.cniVersion(), list.name(), plugins);
     }
 
     private void removeEndpoint(AttachmentStore.Stored stored, AttachmentStore.StoredEndpoint endpoint) {

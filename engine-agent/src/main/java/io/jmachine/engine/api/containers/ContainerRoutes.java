@@ -30,6 +30,7 @@ public final class ContainerRoutes {
     private final Clock clock;
     private final java.util.function.Function<ContainerRecord, Map<String, Long>> sizes;
     private final PortPublisher ports;
+    private final java.util.function.Function<ContainerRecord, Map<String, String>> graphDriverData;
 
     /**
      * @param sizes SizeRw and SizeRootFs of a container, for `docker ps -s`
@@ -37,6 +38,13 @@ public final class ContainerRoutes {
      */
     public ContainerRoutes(ContainerService service, Clock clock, java.util.function.Function<ContainerRecord, Map<String, Long>> sizes,
                            PortPublisher ports) {
+        this(service, clock, sizes, ports, record -> Map.of());
+    }
+
+    /** @param graphDriverData a container's overlay directories, inspect's GraphDriver.Data */
+    public ContainerRoutes(ContainerService service, Clock clock, java.util.function.Function<ContainerRecord, Map<String, Long>> sizes,
+                           PortPublisher ports, java.util.function.Function<ContainerRecord, Map<String, String>> graphDriverData) {
+        this.graphDriverData = graphDriverData;
         this.service = service;
         this.clock = clock;
         this.sizes = sizes;
@@ -124,6 +132,11 @@ public final class ContainerRoutes {
         }
         ContainerConfig config;
         HostConfig hostConfig;
+        String endpointMac = endpointMacAddress(body.path("NetworkingConfig").path("EndpointsConfig"),
+                body.path("HostConfig").path("NetworkMode").asText(""));
+        if (endpointMac != null && body.path("MacAddress").asText("").isEmpty()) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) body).put("MacAddress", endpointMac);
+        }
         try {
             config = json.treeToValue(body, ContainerConfig.class);
             hostConfig = body.hasNonNull("HostConfig") ? json.treeToValue(body.get("HostConfig"), HostConfig.class) : null;
@@ -134,9 +147,36 @@ public final class ContainerRoutes {
             String why = e.getOriginalMessage().replaceFirst(" \\(but (could|might) if coercion .*\\)$", "");
             throw ApiException.badRequest("invalid JSON" + (where.isEmpty() ? "" : " at " + where) + ": " + why);
         }
+        List<String> warnings = new ArrayList<>();
         ContainerRecord record = service.create(new ContainerService.CreateRequest(ex.request().queryParam("name"), config, hostConfig,
-                endpointAliases(body.path("NetworkingConfig").path("EndpointsConfig"))));
-        ex.json(201, Map.of("Id", record.id(), "Warnings", List.of()));
+                endpointAliases(body.path("NetworkingConfig").path("EndpointsConfig"))), warnings);
+        ex.json(201, Map.of("Id", record.id(), "Warnings", warnings));
+    }
+
+    /**
+     * The MAC address asked for on the network of the network mode (API 1.44 moved it there from Config, and the
+     * docker CLI sends --mac-address so); on another network the engine cannot set one, and says so.
+     */
+    private static String endpointMacAddress(JsonNode endpoints, String networkMode) {
+        String mac = null;
+        for (var it = endpoints.fields(); it.hasNext(); ) {
+            var endpoint = it.next();
+            String requested = endpoint.getValue().path("MacAddress").asText("");
+            if (requested.isEmpty()) {
+                continue;
+            }
+            if (!sameNetwork(endpoint.getKey(), networkMode)) {
+                throw ApiException.badRequest("NetworkingConfig.EndpointsConfig." + endpoint.getKey() + ".MacAddress: jmachine-engine"
+                        + " sets a MAC address only on the network of the container's network mode (" + networkMode + ")");
+            }
+            mac = requested;
+        }
+        return mac;
+    }
+
+    private static boolean sameNetwork(String a, String b) {
+        java.util.Set<String> defaults = java.util.Set.of("", "default", "bridge");
+        return a.equals(b) || defaults.contains(a) && defaults.contains(b);
     }
 
     /** NetworkingConfig.EndpointsConfig: each network the container joins, with its Aliases there. */
@@ -161,9 +201,10 @@ public final class ContainerRoutes {
             if (!ContainerFilters.matches(record, filters)) {
                 continue;
             }
-            Map<String, Object> summary = ContainerViews.summary(record, clock.instant(), ports.published(record.id()));
+            Map<String, Object> summary = ContainerViews.summary(record, clock.instant(), ports.published(record.id()),
+                    ex.request().version());
             if (ex.request().queryFlag("size")) {
-                summary.putAll(sizes.apply(record));
+                ContainerViews.putSizes(summary, sizes.apply(record));
             }
             out.add(summary);
             if (limit != null && limit > 0 && out.size() >= limit) {
@@ -175,7 +216,13 @@ public final class ContainerRoutes {
 
     private void inspect(ApiExchange ex) {
         ContainerRecord record = service.inspect(id(ex));
-        ex.json(200, ContainerViews.inspect(record, service.store().folder(record.id()), ports.published(record.id())));
+        Map<String, Object> view = ContainerViews.inspect(record, service.store().folder(record.id()), ports.published(record.id()),
+                graphDriverData.apply(record), ex.request().version());
+        if (ex.request().queryFlag("size")) {
+            // inspect --size shows both, zero or not
+            view.putAll(sizes.apply(record));
+        }
+        ex.json(200, view);
     }
 
     /** Headers at once (the CLI starts the container only after them), the exit code when it comes. */
@@ -206,6 +253,7 @@ public final class ContainerRoutes {
         boolean wantStderr = request.queryFlag("stderr");
         DetachKeys detachKeys = DetachKeys.parse(request.queryParam("detachKeys"));
         HijackedStream client = ex.hijack(!tty);
+        service.attached(record);
         if (request.queryFlag("logs")) {
             LogStreaming.replay(service.processes().logs(record.id()), client, tty, wantStdout, wantStderr);
         }
@@ -226,6 +274,9 @@ public final class ContainerRoutes {
         boolean stderr = request.queryFlag("stderr");
         if (!stdout && !stderr) {
             throw ApiException.badRequest("Bad parameters: you must choose at least one stream");
+        }
+        if (!record.hostConfig().logConfig().keepsLogs()) {
+            throw new ApiException(501, "configured logging driver does not support reading");
         }
         boolean tty = record.config().tty();
         String contentType = !tty && request.version().atLeast(1, 42) ? HijackedStream.MULTIPLEXED : HijackedStream.RAW;

@@ -1,5 +1,6 @@
 package io.jmachine.engine.api.containers;
 
+import io.jmachine.engine.api.ApiVersion;
 import io.jmachine.engine.container.ContainerRecord;
 import io.jmachine.engine.container.ContainerState;
 import io.jmachine.engine.container.HumanDuration;
@@ -24,8 +25,15 @@ final class ContainerViews {
         return summary(record, now, List.of());
     }
 
-    /** @param published the host ports the container has open now */
     static Map<String, Object> summary(ContainerRecord record, Instant now, List<PublishedPort> published) {
+        return summary(record, now, published, ApiVersion.MAX);
+    }
+
+    /**
+     * @param published the host ports the container has open now
+     * @param version   the client's: fields newer than it are left out, as the dockerd of that version would
+     */
+    static Map<String, Object> summary(ContainerRecord record, Instant now, List<PublishedPort> published, ApiVersion version) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("Id", record.id());
         view.put("Names", List.of("/" + record.name()));
@@ -38,9 +46,18 @@ final class ContainerViews {
         view.put("State", record.state().status().name());
         view.put("Status", status(record.state(), now));
         view.put("HostConfig", Map.of("NetworkMode", record.hostConfig().networkMode()));
-        view.put("NetworkSettings", Map.of("Networks", networks(record)));
+        view.put("NetworkSettings", Map.of("Networks", networks(record, version)));
         view.put("Mounts", mounts(record));
         return view;
+    }
+
+    /** docker ps -s: dockerd leaves out sizes of 0 (omitempty). */
+    static void putSizes(Map<String, Object> view, Map<String, Long> sizes) {
+        sizes.forEach((key, size) -> {
+            if (size != 0) {
+                view.put(key, size);
+            }
+        });
     }
 
     /** `docker ps`'s Status column. */
@@ -59,6 +76,12 @@ final class ContainerViews {
     }
 
     static Map<String, Object> inspect(ContainerRecord record, Path containerFolder, List<PublishedPort> published) {
+        return inspect(record, containerFolder, published, Map.of(), ApiVersion.MAX);
+    }
+
+    /** @param graphDriverData the overlay's LowerDir, MergedDir, UpperDir and WorkDir */
+    static Map<String, Object> inspect(ContainerRecord record, Path containerFolder, List<PublishedPort> published,
+                                       Map<String, String> graphDriverData, ApiVersion version) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("Id", record.id());
         view.put("Created", record.created().toString());
@@ -69,7 +92,7 @@ final class ContainerViews {
         view.put("ResolvConfPath", containerFolder.resolve("resolv.conf").toString());
         view.put("HostnamePath", containerFolder.resolve("hostname").toString());
         view.put("HostsPath", containerFolder.resolve("hosts").toString());
-        view.put("LogPath", containerFolder.resolve("container.log").toString());
+        view.put("LogPath", record.hostConfig().logConfig().keepsLogs() ? containerFolder.resolve("container.log").toString() : "");
         view.put("Name", "/" + record.name());
         view.put("RestartCount", record.restartCount());
         view.put("Driver", "overlay2");
@@ -79,36 +102,47 @@ final class ContainerViews {
         view.put("AppArmorProfile", "");
         view.put("ExecIDs", null);
         view.put("HostConfig", record.hostConfig());
-        view.put("GraphDriver", Map.of("Name", "overlay2", "Data", Map.of()));
+        view.put("GraphDriver", Map.of("Name", "overlay2", "Data", graphDriverData));
         view.put("Mounts", mounts(record));
         view.put("Config", record.config());
-        view.put("NetworkSettings", networkSettings(record, published));
+        view.put("NetworkSettings", networkSettings(record, published, version));
         return view;
     }
 
-    private static Map<String, Object> networkSettings(ContainerRecord record, List<PublishedPort> published) {
+    /** dockerd's NetworkSettings; the top-level address fields are the default bridge's (deprecated, still read). */
+    private static Map<String, Object> networkSettings(ContainerRecord record, List<PublishedPort> published, ApiVersion version) {
         ContainerRecord.NetworkAttachment net = record.network();
         boolean live = record.state().isAlive() && net != null;
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("Bridge", "");
         settings.put("SandboxID", "");
-        settings.put("SandboxKey", live && net.netnsPath() != null ? net.netnsPath() : "");
+        settings.put("HairpinMode", false);
+        settings.put("LinkLocalIPv6Address", "");
+        settings.put("LinkLocalIPv6PrefixLen", 0);
         settings.put("Ports", PortViews.inspect(record, published));
+        settings.put("SandboxKey", live && net.netnsPath() != null ? net.netnsPath() : "");
+        settings.put("SecondaryIPAddresses", null);
+        settings.put("SecondaryIPv6Addresses", null);
+        settings.put("EndpointID", live ? net.networks().stream().filter(e -> e.name().equals("bridge"))
+                .map(e -> nullToEmpty(e.endpointId())).findFirst().orElse("") : "");
         settings.put("Gateway", live ? nullToEmpty(net.gateway()) : "");
+        settings.put("GlobalIPv6Address", "");
+        settings.put("GlobalIPv6PrefixLen", 0);
         settings.put("IPAddress", live ? nullToEmpty(net.ipAddress()) : "");
         settings.put("IPPrefixLen", live ? net.ipPrefixLen() : 0);
+        settings.put("IPv6Gateway", "");
         settings.put("MacAddress", live ? nullToEmpty(net.macAddress()) : "");
-        settings.put("Networks", networks(record));
+        settings.put("Networks", networks(record, version));
         return settings;
     }
 
-    private static Map<String, Object> networks(ContainerRecord record) {
+    private static Map<String, Object> networks(ContainerRecord record, ApiVersion version) {
         String mode = record.hostConfig().networkMode();
         ContainerRecord.NetworkAttachment net = record.state().isAlive() ? record.network() : null;
         Map<String, Object> networks = new LinkedHashMap<>();
         if (net != null && !net.networks().isEmpty()) {
             for (ContainerRecord.NetworkEndpoint endpoint : net.networks()) {
-                networks.put(endpoint.name(), endpoint(record, endpoint));
+                networks.put(endpoint.name(), endpoint(record, endpoint, version));
             }
             return networks;
         }
@@ -121,6 +155,9 @@ final class ContainerViews {
         endpoint.put("Gateway", net != null ? nullToEmpty(net.gateway()) : "");
         endpoint.put("IPAddress", net != null ? nullToEmpty(net.ipAddress()) : "");
         endpoint.put("IPPrefixLen", net != null ? net.ipPrefixLen() : 0);
+        endpoint.put("IPv6Gateway", "");
+        endpoint.put("GlobalIPv6Address", "");
+        endpoint.put("GlobalIPv6PrefixLen", 0);
         endpoint.put("MacAddress", net != null ? nullToEmpty(net.macAddress()) : "");
         networks.put(mode, endpoint);
         return networks;
@@ -149,7 +186,7 @@ final class ContainerViews {
     }
 
     /** One network's entry; on user networks DNSNames are what other containers resolve it by. */
-    private static Map<String, Object> endpoint(ContainerRecord record, ContainerRecord.NetworkEndpoint network) {
+    private static Map<String, Object> endpoint(ContainerRecord record, ContainerRecord.NetworkEndpoint network, ApiVersion version) {
         Map<String, Object> endpoint = new LinkedHashMap<>();
         boolean userDefined = !network.name().equals("bridge");
         endpoint.put("IPAMConfig", null);
@@ -170,7 +207,9 @@ final class ContainerViews {
             dnsNames.addAll(network.aliases());
             dnsNames.add(record.shortId());
         }
-        endpoint.put("DNSNames", userDefined ? dnsNames : null);
+        if (version.atLeast(1, 44)) {
+            endpoint.put("DNSNames", userDefined ? dnsNames : null);
+        }
         return endpoint;
     }
 

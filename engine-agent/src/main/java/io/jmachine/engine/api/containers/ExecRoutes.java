@@ -128,7 +128,10 @@ public final class ExecRoutes {
         process.put("entrypoint", c.cmd().get(0));
         process.put("arguments", c.cmd().subList(1, c.cmd().size()));
         process.put("privileged", c.privileged());
-        process.put("user", c.user() == null ? "" : c.user());
+        if (c.user() != null && !c.user().isEmpty()) {
+            // omitempty in dockerd's ExecProcessConfig
+            process.put("user", c.user());
+        }
         view.put("ProcessConfig", process);
         view.put("OpenStdin", c.attachStdin());
         view.put("OpenStderr", c.attachStderr());

@@ -7,6 +7,7 @@ import io.jmachine.engine.api.Filters;
 import io.jmachine.engine.api.Router;
 import io.jmachine.engine.container.ContainerRecord;
 import io.jmachine.engine.container.ContainerService;
+import io.jmachine.engine.events.EventBus;
 import io.jmachine.engine.network.NetworkAttachment;
 import io.jmachine.engine.network.NetworkRecord;
 import io.jmachine.engine.network.NetworkRegistry;
@@ -26,8 +27,15 @@ public final class NetworkRoutes {
     private final NetworkService networks;
     private final ContainerService containers;
     private final Clock clock;
+    private final EventBus events;
 
     public NetworkRoutes(NetworkService networks, ContainerService containers, Clock clock) {
+        this(networks, containers, clock, null);
+    }
+
+    /** @param events for network create and destroy; null sends none */
+    public NetworkRoutes(NetworkService networks, ContainerService containers, Clock clock, EventBus events) {
+        this.events = events;
         this.networks = networks;
         this.containers = containers;
         this.clock = clock;
@@ -37,11 +45,13 @@ public final class NetworkRoutes {
         router.get("/networks", this::list);
         router.get("/networks/{id}", ex -> {
             NetworkRecord network = networks.networks().resolve(ex.request().pathParam("id"));
-            ex.json(200, NetworkViews.view(network, attachments(), this::nameOf));
+            ex.json(200, NetworkViews.view(network, attachments(), this::nameOf, ex.request().version()));
         });
         router.post("/networks/create", this::create);
         router.delete("/networks/{id}", ex -> {
-            networks.removeNetwork(ex.request().pathParam("id"));
+            NetworkRecord network = networks.networks().resolve(ex.request().pathParam("id"));
+            networks.removeNetwork(network.id());
+            publish("destroy", network);
             ex.empty(204);
         });
         router.post("/networks/{id}/connect", this::connect);
@@ -52,11 +62,10 @@ public final class NetworkRoutes {
     private void list(ApiExchange ex) {
         Filters filters = Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper())
                 .allowOnly("name", "id", "label", "driver", "type", "scope", "dangling");
-        List<NetworkAttachment> attachments = attachments();
         List<Map<String, Object>> out = new ArrayList<>();
         for (NetworkRecord network : networks.networks().all()) {
             if (NetworkFilters.matches(network, filters, !networks.attachmentsOn(network.id()).isEmpty())) {
-                out.add(NetworkViews.view(network, attachments, this::nameOf));
+                out.add(NetworkViews.view(network, List.of(), this::nameOf, ex.request().version()));
             }
         }
         ex.json(200, out);
@@ -80,7 +89,14 @@ public final class NetworkRoutes {
         NetworkRecord network = networks.createNetwork(new NetworkRegistry.CreateRequest(body.path("Name").asText(null),
                 body.path("Driver").asText(""), subnet, gateway, body.path("Internal").asBoolean(false),
                 stringMap(body.path("Labels")), stringMap(body.path("Options"))));
+        publish("create", network);
         ex.json(201, Map.of("Id", network.id(), "Warning", ""));
+    }
+
+    private void publish(String action, NetworkRecord network) {
+        if (events != null) {
+            events.publish("network", action, network.id(), Map.of("name", network.name(), "type", network.driver()));
+        }
     }
 
     private void connect(ApiExchange ex) throws IOException {
@@ -104,7 +120,9 @@ public final class NetworkRoutes {
 
     private void prune(ApiExchange ex) {
         Filters filters = Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper()).allowOnly("label", "label!", "until");
+        List<NetworkRecord> before = List.copyOf(networks.networks().all());
         List<String> removed = networks.pruneNetworks(network -> NetworkFilters.prunable(network, filters, clock.instant()));
+        before.stream().filter(n -> removed.contains(n.name())).forEach(n -> publish("destroy", n));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("NetworksDeleted", removed);
         ex.json(200, out);
