@@ -2,6 +2,7 @@ package io.jmachine.engine.container;
 
 import io.jmachine.engine.api.ApiException;
 import io.jmachine.engine.events.EventBus;
+import io.jmachine.engine.network.EndpointConfig;
 import io.jmachine.engine.volume.MountPoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +24,9 @@ public final class ContainerService {
 
     /**
      * A create request: the name (may be empty), the two halves of Docker's body, and NetworkingConfig's
-     * networks (name or ID to the container's aliases there).
+     * networks (name or ID to what the container asks for there).
      */
-    public record CreateRequest(String name, ContainerConfig config, HostConfig hostConfig, Map<String, List<String>> networks) {
+    public record CreateRequest(String name, ContainerConfig config, HostConfig hostConfig, Map<String, EndpointConfig> networks) {
         public CreateRequest {
             networks = networks == null ? Map.of() : Map.copyOf(networks);
         }
@@ -235,15 +236,35 @@ public final class ContainerService {
         cleanup.after(id, "folder removal", () -> store.deleteFolder(id));
     }
 
-    /** network connect: at once when the container runs, from its next start either way. */
-    public void connectNetwork(String idOrName, String network, List<String> aliases) {
+    /** What the container asked for per network (NetworkingConfig, network connect), for inspect and ps. */
+    public Map<String, EndpointConfig> endpointConfigs(ContainerRecord record) {
+        return networking.endpointConfigs(record.id(), record.hostConfig());
+    }
+
+    /**
+     * network connect: at once when the container runs, from its next start either way. Its published ports follow
+     * its way out, which the new network may now be.
+     */
+    public void connectNetwork(String idOrName, String network, EndpointConfig config) {
         ContainerRecord record = store.resolve(idOrName);
         synchronized (runner.lock(record.id())) {
             record = store.byId(record.id());
             boolean running = record.state().isAlive() && record.network() != null;
-            ContainerRecord.NetworkAttachment attached = networking.connect(record.id(), network, aliases, running);
+            ContainerRecord.NetworkAttachment attached = networking.connect(record.id(), network, config, running);
             if (attached != null) {
-                store.save(record.withNetwork(attached));
+                ContainerRecord connected = record.withNetwork(attached);
+                store.save(connected);
+                try {
+                    ports.moved(connected);
+                } catch (RuntimeException e) {
+                    // dockerd fails the connect when the ports cannot follow (a host port taken meanwhile): so do we
+                    try {
+                        store.save(record.withNetwork(networking.disconnect(record.id(), network, true)));
+                    } catch (RuntimeException undo) {
+                        e.addSuppressed(undo);
+                    }
+                    throw e;
+                }
             }
         }
         events.publish("network", "connect", network, Map.of("container", record.id()));
@@ -257,7 +278,9 @@ public final class ContainerService {
             boolean running = record.state().isAlive() && record.network() != null;
             ContainerRecord.NetworkAttachment attached = networking.disconnect(record.id(), network, running);
             if (attached != null) {
-                store.save(record.withNetwork(attached));
+                ContainerRecord disconnected = record.withNetwork(attached);
+                store.save(disconnected);
+                ports.moved(disconnected);
             }
         }
         events.publish("network", "disconnect", network, Map.of("container", record.id()));

@@ -34,10 +34,7 @@ public final class EndpointRequests {
      */
     public void request(String containerId, List<NetworkService.EndpointRequest> endpoints) {
         for (NetworkService.EndpointRequest endpoint : endpoints) {
-            NetworkRecord network = registry.resolve(endpoint.network());
-            if (!network.bridged() && !endpoint.aliases().isEmpty()) {
-                throw ApiException.badRequest("network-scoped aliases are only supported for user-defined networks");
-            }
+            EndpointAddresses.validate(registry.resolve(endpoint.network()), endpoint.config());
         }
         write(containerId, endpoints);
     }
@@ -49,6 +46,7 @@ public final class EndpointRequests {
             throw ApiException.badRequest("container cannot be connected to network " + network.name()
                     + ": a container joins host or none only as its network mode");
         }
+        EndpointAddresses.validate(network, request.config());
         List<NetworkService.EndpointRequest> current = new ArrayList<>(read(containerId));
         current.removeIf(r -> sameNetwork(r, network));
         current.add(request);
@@ -76,6 +74,14 @@ public final class EndpointRequests {
     private boolean sameNetwork(NetworkService.EndpointRequest request, NetworkRecord network) {
         return request.network().equals(network.name()) || request.network().equals(network.id())
                 || registry.find(request.network()).map(n -> n.id().equals(network.id())).orElse(false);
+    }
+
+    /** Replaces what the container asked for on a network it has asked for (dockerd adds names to the aliases at start). */
+    public void update(String containerId, NetworkService.EndpointRequest request) {
+        NetworkRecord network = registry.resolve(request.network());
+        List<NetworkService.EndpointRequest> current = new ArrayList<>(read(containerId));
+        current.replaceAll(r -> sameNetwork(r, network) ? request : r);
+        write(containerId, current);
     }
 
     /** The networks the container asked for, in order, with their aliases. */

@@ -38,10 +38,22 @@ public final class NetworkService implements AutoCloseable {
         }
     }
 
-    /** A network (name or ID) and the aliases the container has on it. */
-    public record EndpointRequest(String network, List<String> aliases) {
+    /** A network (name or ID) and what the container asked for there (its aliases, address, links). */
+    public record EndpointRequest(String network, EndpointConfig config) {
         public EndpointRequest {
-            aliases = aliases == null ? List.of() : List.copyOf(aliases);
+            config = config == null ? EndpointConfig.NONE : config;
+        }
+
+        /** Also the stored form of engines before EndpointConfig, which kept only the aliases. */
+        @com.fasterxml.jackson.annotation.JsonCreator
+        static EndpointRequest read(@com.fasterxml.jackson.annotation.JsonProperty("network") String network,
+                                    @com.fasterxml.jackson.annotation.JsonProperty("config") EndpointConfig config,
+                                    @com.fasterxml.jackson.annotation.JsonProperty("aliases") List<String> aliases) {
+            return new EndpointRequest(network, config != null ? config : EndpointConfig.withAliasesOnly(aliases));
+        }
+
+        public List<String> aliases() {
+            return config.aliasList();
         }
     }
 
@@ -168,7 +180,7 @@ public final class NetworkService implements AutoCloseable {
         stored.endpoints().forEach(e -> used.add(e.endpoint().ifName()));
         String ifName = nextInterface(used);
         try {
-            addEndpoint(stored, network, ifName, request.aliases(), false);
+            addEndpoint(stored, network, ifName, request.config(), false);
         } catch (RuntimeException failure) {
             // undo this endpoint only: the container keeps the networks it had
             AttachmentStore.Stored now = store.read(containerId).orElse(stored);
@@ -228,6 +240,12 @@ public final class NetworkService implements AutoCloseable {
     /** What the container is attached to, as recorded; empty if it has no network set up. */
     public Optional<NetworkAttachment> attachment(String containerId) {
         return store.read(containerId).map(AttachmentStore.Stored::attachment);
+    }
+
+    /** Where the container's published ports go: see {@link NetworkAttachment#externalEndpoint}. */
+    public Optional<NetworkAttachment.Endpoint> externalEndpoint(NetworkAttachment attachment) {
+        return attachment.externalEndpoint(networkId -> networkId != null
+                && registry.find(networkId).map(NetworkRecord::internal).orElse(false));
     }
 
     /** The containers with a recorded attachment. */
@@ -330,20 +348,20 @@ public final class NetworkService implements AutoCloseable {
 
     private NetworkAttachment bridged(String containerId, NetworkMode.Bridge mode, AttachRequest request) {
         List<NetworkRecord> networks = new ArrayList<>();
-        List<List<String>> aliases = new ArrayList<>();
+        List<EndpointConfig> configs = new ArrayList<>();
         NetworkRecord primary = bridgeNetwork(mode.name());
         networks.add(primary);
-        aliases.add(aliasesFor(primary, request));
+        configs.add(configFor(primary, request));
         for (EndpointRequest endpoint : request.endpoints()) {
             NetworkRecord network = registry.resolve(endpoint.network());
             if (networks.stream().noneMatch(n -> n.id().equals(network.id()))) {
                 networks.add(bridgeNetwork(endpoint.network()));
-                aliases.add(endpoint.aliases());
+                configs.add(endpoint.config());
             }
         }
         Path netns = netnsWithLoopback(containerId, mode, request.dnsServers());
         for (int i = 0; i < networks.size(); i++) {
-            addEndpoint(store.read(containerId).orElseThrow(), networks.get(i), "eth" + i, aliases.get(i), i == 0);
+            addEndpoint(store.read(containerId).orElseThrow(), networks.get(i), "eth" + i, configs.get(i), i == 0);
         }
         NetworkAttachment attachment = store.read(containerId).orElseThrow().attachment();
         if (attachment.netnsPath() == null || !attachment.netnsPath().equals(netns)) {
@@ -352,31 +370,43 @@ public final class NetworkService implements AutoCloseable {
         return attachment;
     }
 
-    private List<String> aliasesFor(NetworkRecord network, AttachRequest request) {
+    private EndpointConfig configFor(NetworkRecord network, AttachRequest request) {
         return request.endpoints().stream()
                 .filter(e -> registry.find(e.network()).map(n -> n.id().equals(network.id())).orElse(false))
-                .findFirst().map(EndpointRequest::aliases).orElse(List.of());
+                .findFirst().map(EndpointRequest::config).orElse(EndpointConfig.NONE);
     }
 
     /** Records the endpoint's intent (its chain), runs ADD, records what the plugin did. */
-    private void addEndpoint(AttachmentStore.Stored stored, NetworkRecord network, String ifName, List<String> aliases,
+    private void addEndpoint(AttachmentStore.Stored stored, NetworkRecord network, String ifName, EndpointConfig config,
                              boolean first) {
+        List<String> aliases = config.aliasList();
+        String requestedIp = EndpointAddresses.requestedIpv4(network, config);
+        if (requestedIp != null) {
+            EndpointAddresses.refuseTaken(network, requestedIp, stored.containerId(), store.all());
+        }
         BridgeNetwork bridge = registry.bridgeOf(network);
-        CniNetworkList list = bridge.configuration(first);
+        CniNetworkList list = bridge.configuration(first, requestedIp);
         JsonNode listJson = list.toJson(mapper);
         String endpointId = newEndpointId();
         NetworkAttachment.Endpoint intended = new NetworkAttachment.Endpoint(network.id(), network.name(), endpointId, ifName,
-                null, 0, null, null, network.bridgeName(), aliases);
+                null, 0, null, null, network.bridgeName(), aliases, config.linkList());
         List<AttachmentStore.StoredEndpoint> endpoints = new ArrayList<>(stored.endpoints());
         endpoints.add(new AttachmentStore.StoredEndpoint(intended, listJson, null));
         store.write(stored.withEndpoints(endpoints));
         Path netns = Path.of(stored.netns());
-        CniResult result = bridge.connect(list, stored.containerId(), netns, ifName);
+        CniResult result;
+        try {
+            result = bridge.connect(list, stored.containerId(), netns, ifName);
+        } catch (CniException e) {
+            throw requestedIp == null ? e : EndpointAddresses.explain(e, network, requestedIp);
+        }
+        EndpointAddresses.addLinkLocal(netns, ifName, config.linkLocalIps());
         CniResult.IpConfig ip = result.ipv4On(ifName).orElseThrow(() -> new NetworkException(
                 "the bridge plugin gave container " + stored.containerId() + " no IPv4 address on " + network.name() + ": " + result.raw()));
         String mac = result.sandboxInterface(ifName).map(CniResult.Interface::mac).orElse(null);
         NetworkAttachment.Endpoint made = new NetworkAttachment.Endpoint(network.id(), network.name(), endpointId, ifName,
-                ip.ip(), ip.prefixLength(), ip.gateway() == null ? network.gateway() : ip.gateway(), mac, network.bridgeName(), aliases);
+                ip.ip(), ip.prefixLength(), ip.gateway() == null ? network.gateway() : ip.gateway(), mac, network.bridgeName(), aliases,
+                config.linkList());
         endpoints.set(endpoints.size() - 1, new AttachmentStore.StoredEndpoint(made, listJson, result.raw()));
         store.write(stored.withEndpoints(endpoints));
     }

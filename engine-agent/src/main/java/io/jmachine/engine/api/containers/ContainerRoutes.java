@@ -14,6 +14,7 @@ import io.jmachine.engine.container.ContainerProcesses;
 import io.jmachine.engine.container.ContainerRecord;
 import io.jmachine.engine.container.ContainerService;
 import io.jmachine.engine.container.HostConfig;
+import io.jmachine.engine.network.EndpointConfig;
 import io.jmachine.engine.ports.PortPublisher;
 
 import java.io.IOException;
@@ -134,20 +135,18 @@ public final class ContainerRoutes {
             String why = e.getOriginalMessage().replaceFirst(" \\(but (could|might) if coercion .*\\)$", "");
             throw ApiException.badRequest("invalid JSON" + (where.isEmpty() ? "" : " at " + where) + ": " + why);
         }
+        Map<String, EndpointConfig> networks = new LinkedHashMap<>();
+        try {
+            for (var field : body.path("NetworkingConfig").path("EndpointsConfig").properties()) {
+                EndpointConfig endpoint = field.getValue().isNull() ? null : json.treeToValue(field.getValue(), EndpointConfig.class);
+                networks.put(field.getKey(), endpoint == null ? EndpointConfig.NONE : endpoint);
+            }
+        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            throw ApiException.badRequest("invalid JSON at NetworkingConfig.EndpointsConfig: " + e.getOriginalMessage());
+        }
         ContainerRecord record = service.create(new ContainerService.CreateRequest(ex.request().queryParam("name"), config, hostConfig,
-                endpointAliases(body.path("NetworkingConfig").path("EndpointsConfig"))));
+                networks));
         ex.json(201, Map.of("Id", record.id(), "Warnings", List.of()));
-    }
-
-    /** NetworkingConfig.EndpointsConfig: each network the container joins, with its Aliases there. */
-    private static Map<String, List<String>> endpointAliases(JsonNode endpoints) {
-        Map<String, List<String>> networks = new LinkedHashMap<>();
-        endpoints.fields().forEachRemaining(field -> {
-            List<String> aliases = new ArrayList<>();
-            field.getValue().path("Aliases").forEach(alias -> aliases.add(alias.asText()));
-            networks.put(field.getKey(), aliases);
-        });
-        return networks;
     }
 
     private void list(ApiExchange ex) {
@@ -161,7 +160,8 @@ public final class ContainerRoutes {
             if (!ContainerFilters.matches(record, filters)) {
                 continue;
             }
-            Map<String, Object> summary = ContainerViews.summary(record, clock.instant(), ports.published(record.id()));
+            Map<String, Object> summary = ContainerViews.summary(record, clock.instant(), ports.published(record.id()),
+                    service.endpointConfigs(record));
             if (ex.request().queryFlag("size")) {
                 summary.putAll(sizes.apply(record));
             }
@@ -175,7 +175,8 @@ public final class ContainerRoutes {
 
     private void inspect(ApiExchange ex) {
         ContainerRecord record = service.inspect(id(ex));
-        ex.json(200, ContainerViews.inspect(record, service.store().folder(record.id()), ports.published(record.id())));
+        ex.json(200, ContainerViews.inspect(record, service.store().folder(record.id()), ports.published(record.id()),
+                service.endpointConfigs(record)));
     }
 
     /** Headers at once (the CLI starts the container only after them), the exit code when it comes. */
