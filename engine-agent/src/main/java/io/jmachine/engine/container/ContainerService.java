@@ -236,6 +236,36 @@ public final class ContainerService {
         cleanup.after(id, "folder removal", () -> store.deleteFolder(id));
     }
 
+    /** Its legacy link names, "/parent/alias" per container linking to it, which `docker ps` lists beside its name. */
+    public List<String> linkNames(ContainerRecord record) {
+        return LegacyLinks.namesOf(record, store.all(), store);
+    }
+
+    /** The container a parent's link of that alias points to ("/parent/alias" as a name); 404 when there is none. */
+    public ContainerRecord resolveLink(String parentIdOrName, String alias) {
+        ContainerRecord parent = store.find(parentIdOrName);
+        String target = parent == null ? null : parent.hostConfig().links() == null ? null : parent.hostConfig().links().stream()
+                .map(Links::parse).filter(link -> link.alias().equals(alias)).map(Links.Link::target).findFirst().orElse(null);
+        ContainerRecord child = target == null ? null : store.find(target);
+        if (child == null) {
+            throw ApiException.notFound("No such container: " + parentIdOrName + "/" + alias);
+        }
+        return child;
+    }
+
+    /**
+     * DELETE /containers/{parent}/{alias}?link=1, dockerd's rmLink: the parent's link of that alias goes; both
+     * containers stay. A running parent's /etc/hosts keeps the line until its next start.
+     */
+    public void removeLink(String parentIdOrName, String alias) {
+        resolveLink(parentIdOrName, alias);
+        ContainerRecord parent = store.resolve(parentIdOrName);
+        synchronized (runner.lock(parent.id())) {
+            parent = store.byId(parent.id());
+            store.save(parent.withHostConfig(parent.hostConfig().withLinks(LegacyLinks.without(parent, alias))));
+        }
+    }
+
     /** What the container asked for per network (NetworkingConfig, network connect), for inspect and ps. */
     public Map<String, EndpointConfig> endpointConfigs(ContainerRecord record) {
         return networking.endpointConfigs(record.id(), record.hostConfig());

@@ -79,6 +79,15 @@ public record HostConfig(
         dns = dns == null ? List.of() : List.copyOf(dns);
     }
 
+    /** The same with other legacy links; none is null, as dockerd shows it. */
+    public HostConfig withLinks(List<String> newLinks) {
+        return new HostConfig(binds, networkMode, portBindings, restartPolicy, autoRemove, volumesFrom, capAdd, capDrop, dns, dnsOptions,
+                dnsSearch, extraHosts, newLinks == null || newLinks.isEmpty() ? null : List.copyOf(newLinks), ipcMode, pidMode, utsMode,
+                privileged, readonlyRootfs, securityOpt, tmpfs, shmSize, sysctls, runtime, init, consoleSize, memory, memorySwap,
+                nanoCpus, cpuShares, cpuPeriod, cpuQuota, cpusetCpus, pidsLimit, ulimits, devices, mounts, logConfig, oomKillDisable,
+                publishAllPorts);
+    }
+
     /** The settings of a container created with no HostConfig at all. */
     public static HostConfig defaults() {
         return new HostConfig(null, null, null, null, false, null, null, null, null, null, null, null, null, null, null, null,

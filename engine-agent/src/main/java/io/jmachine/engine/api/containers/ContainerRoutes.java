@@ -81,7 +81,22 @@ public final class ContainerRoutes {
             ex.empty(204);
         });
         router.delete("/containers/{id}", ex -> {
+            if (ex.request().queryFlag("link")) {
+                service.inspect(id(ex));
+                throw ApiException.conflict("Conflict, cannot remove the default link name of the container");
+            }
             service.remove(id(ex), ex.request().queryFlag("force"), ex.request().queryFlag("v"));
+            ex.empty(204);
+        });
+        // a legacy link's name is "/parent/alias": with link=1 the link goes, else the linked container, as with dockerd
+        router.delete("/containers/{id}/{alias}", ex -> {
+            String parent = id(ex);
+            String alias = ex.request().pathParam("alias");
+            if (ex.request().queryFlag("link")) {
+                service.removeLink(parent, alias);
+            } else {
+                service.remove(service.resolveLink(parent, alias).id(), ex.request().queryFlag("force"), ex.request().queryFlag("v"));
+            }
             ex.empty(204);
         });
         router.post("/containers/{id}/wait", this::await);
@@ -162,6 +177,9 @@ public final class ContainerRoutes {
             }
             Map<String, Object> summary = ContainerViews.summary(record, clock.instant(), ports.published(record.id()),
                     service.endpointConfigs(record));
+            List<String> names = new ArrayList<>(List.of("/" + record.name()));
+            names.addAll(service.linkNames(record));
+            summary.put("Names", names);
             if (ex.request().queryFlag("size")) {
                 summary.putAll(sizes.apply(record));
             }
