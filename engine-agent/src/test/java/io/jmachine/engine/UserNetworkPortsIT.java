@@ -30,8 +30,9 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * Published ports of containers on user-defined networks, where every docker-compose service lives: -p with
- * --network, a create with NetworkingConfig as compose sends it, network connect and disconnect while published,
- * internal networks, an engine restart. Runs against the peer dockerd too
+ * --network, a create with NetworkingConfig as compose sends it, network connect and disconnect while published
+ * (the ports and the default route follow the first network by name, as dockerd's gateway endpoint), internal
+ * networks, an engine restart. Runs against the peer dockerd too
  * ({@code -Djmachine.peer.host=unix:///run/jm-peer/docker.sock}); names carry a random prefix, as the peer is shared.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -147,6 +148,24 @@ class UserNetworkPortsIT {
     }
 
     @Test
+    void theDefaultRouteGoesWithThePortsToTheFirstNetworkByName() throws Exception {
+        String first = network("a");
+        String second = network("z");
+        String router = container("router");
+        ok("run", "-d", "--name", router, "--network", second, IMAGE, "sleep", "300");
+        String firstGateway = gateway(first);
+        String secondGateway = gateway(second);
+        assertEquals(secondGateway, defaultRoute(router));
+        ok("network", "connect", first, router);
+        assertEquals(firstGateway, defaultRoute(router), "a network that sorts first takes the way out");
+        ok("network", "disconnect", first, router);
+        assertEquals(secondGateway, defaultRoute(router));
+        ok("network", "connect", first, router);
+        ok("network", "disconnect", second, router);
+        assertEquals(firstGateway, defaultRoute(router), "the way out stays when the first network goes");
+    }
+
+    @Test
     void aContainerOnlyOnAnInternalNetworkPublishesNothingUntilItJoinsAnother() throws Exception {
         String internal = network("internal", "--internal");
         String open = network("open");
@@ -171,6 +190,18 @@ class UserNetworkPortsIT {
         engine.engine().orElseThrow().restart(Duration.ofSeconds(1));
         assertTrue(get(port, "/", SERVED).startsWith("served by "), "the running container's port is back");
         assertEquals("80/tcp -> 127.0.0.1:" + port, ok("port", web).strip());
+    }
+
+    private String gateway(String network) throws Exception {
+        return ok("network", "inspect", "-f", "{{range .IPAM.Config}}{{.Gateway}}{{end}}", network).strip();
+    }
+
+    /** The gateway of the container's default route. */
+    private String defaultRoute(String container) throws Exception {
+        String routes = ok("exec", container, "ip", "-4", "route", "show", "default");
+        String[] words = routes.strip().split("\\s+");
+        assertTrue(words.length >= 3 && words[0].equals("default") && words[1].equals("via"), routes);
+        return words[2];
     }
 
     private String network(String name, String... options) throws Exception {

@@ -196,7 +196,7 @@ public final class NetworkService implements AutoCloseable {
             });
             throw failure;
         }
-        return store.read(containerId).orElseThrow().attachment();
+        return routeOut(store.read(containerId).orElseThrow());
     }
 
     /** Takes the container off one network (DEL of that endpoint only); Docker's 403 when it is not on it. */
@@ -213,7 +213,7 @@ public final class NetworkService implements AutoCloseable {
         rest.remove(endpoint.get());
         AttachmentStore.Stored updated = stored.withEndpoints(rest);
         store.write(updated);
-        return updated.attachment();
+        return routeOut(updated);
     }
 
     /**
@@ -363,7 +363,7 @@ public final class NetworkService implements AutoCloseable {
         for (int i = 0; i < networks.size(); i++) {
             addEndpoint(store.read(containerId).orElseThrow(), networks.get(i), "eth" + i, configs.get(i), i == 0);
         }
-        NetworkAttachment attachment = store.read(containerId).orElseThrow().attachment();
+        NetworkAttachment attachment = routeOut(store.read(containerId).orElseThrow());
         if (attachment.netnsPath() == null || !attachment.netnsPath().equals(netns)) {
             throw new IllegalStateException("attachment of " + containerId + " lost its namespace");
         }
@@ -409,6 +409,27 @@ public final class NetworkService implements AutoCloseable {
                 config.linkList());
         endpoints.set(endpoints.size() - 1, new AttachmentStore.StoredEndpoint(made, listJson, result.raw()));
         store.write(stored.withEndpoints(endpoints));
+    }
+
+    /**
+     * The container's default route goes through its external endpoint, as dockerd's follows its gateway endpoint
+     * when networks come and go (the bridge plugin gives it to the first network only); none when it has none.
+     */
+    private NetworkAttachment routeOut(AttachmentStore.Stored stored) {
+        NetworkAttachment attachment = stored.attachment();
+        if (stored.netns() == null) {
+            return attachment;
+        }
+        String netns = Path.of(stored.netns()).getFileName().toString();
+        Optional<NetworkAttachment.Endpoint> out = externalEndpoint(attachment);
+        if (out.isPresent() && out.get().gateway() != null) {
+            HostProcess.runChecked(List.of("ip", "-n", netns, "route", "replace", "default", "via", out.get().gateway(),
+                    "dev", out.get().ifName()));
+        } else {
+            // nothing to delete is fine: "ip route del" then fails, and there is no route out either way
+            HostProcess.run(List.of("ip", "-n", netns, "route", "del", "default"));
+        }
+        return attachment;
     }
 
     private void removeEndpoint(AttachmentStore.Stored stored, AttachmentStore.StoredEndpoint endpoint) {
