@@ -195,6 +195,16 @@ class NetworkEndpointConfigIT {
     }
 
     @Test
+    void anIpv6AddressOnANetworkWithoutEnableIpv6IsKeptAndShownAsDockerdKeepsIt() throws Exception {
+        String v6 = "fd" + HexFormat.of().formatHex(new SecureRandom().generateSeed(5)).replaceAll("(..)(....)(....)", "$1:$2:$3") + "::";
+        String net = network("v6pool", "--subnet", v6 + "/64");
+        String holder = container("v6holder");
+        ok("run", "-d", "--name", holder, "--network", net, "--ip6", v6 + "f00d", IMAGE, "sleep", "300");
+        assertEquals(JSON.readTree("{\"IPv6Address\":\"" + v6 + "f00d\"}"), endpoint(holder, net).path("IPAMConfig"));
+        assertNotEquals("", endpoint(holder, net).path("IPAddress").asText(), "an IPv4 address from a subnet picked for it");
+    }
+
+    @Test
     void removingALegacyLinkKeepsBothContainersAndTheLinkNameGoes() throws Exception {
         String target = container("target");
         String parent = container("parent");

@@ -63,8 +63,12 @@ final class EndpointAddresses {
             if (network.ipamConfig().stream().noneMatch(IpamPool::ipv6)) {
                 throw ApiException.badRequest(IP_WITHOUT_SUBNET);
             }
-            throw ApiException.badRequest("IPv6Address " + ipam.ipv6Address() + " cannot be given: jmachine-engine gives containers "
-                    + "IPv4 addresses only (its networks keep their IPv6 subnets without using them); leave out --ip6");
+            // without EnableIPv6 dockerd keeps the request and gives no IPv6 address either
+            if (network.enableIpv6()) {
+                throw ApiException.badRequest("IPv6Address " + ipam.ipv6Address() + " cannot be given on " + network.name()
+                        + ": jmachine-engine gives containers IPv4 addresses only (EnableIPv6 and IPv6 subnets are kept and "
+                        + "shown, not used); leave out --ip6");
+            }
         }
     }
 

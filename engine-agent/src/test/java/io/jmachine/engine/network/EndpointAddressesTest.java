@@ -55,12 +55,16 @@ class EndpointAddressesTest {
     }
 
     @Test
-    void anIpv6AddressIsRefusedClearly() {
+    void anIpv6AddressIsKeptWithoutEnableIpv6AsDockerdKeepsItAndRefusedClearlyWithIt() {
         refused(400, EndpointAddresses.IP_WITHOUT_SUBNET, () -> EndpointAddresses.validate(FIXED, ip(null, "fd00::5")));
-        NetworkRecord dual = new NetworkRecord("d-id", "dual", NetworkRecord.DRIVER_BRIDGE, Instant.EPOCH, "10.77.6.0/24", "10.77.6.1", "br-d",
-                "d", false, Map.of(), Map.of(), true, List.of(new IpamPool("10.77.6.0/24", null, null, null),
-                new IpamPool("fd00:1::/64", null, null, null)), true);
-        refused(400, "IPv4 addresses only", () -> EndpointAddresses.validate(dual, ip(null, "fd00:1::5")));
+        refused(400, "invalid IPv6 address", () -> EndpointAddresses.validate(FIXED, ip(null, "fd00::zz")));
+        List<IpamPool> pools = List.of(new IpamPool("10.77.6.0/24", null, null, null), new IpamPool("fd00:1::/64", null, null, null));
+        NetworkRecord v6off = new NetworkRecord("d-id", "v6off", NetworkRecord.DRIVER_BRIDGE, Instant.EPOCH, "10.77.6.0/24", "10.77.6.1",
+                "br-d", "d", false, Map.of(), Map.of(), true, pools, false);
+        assertDoesNotThrow(() -> EndpointAddresses.validate(v6off, ip(null, "fd00:1::5")));
+        NetworkRecord v6on = new NetworkRecord("d-id", "v6on", NetworkRecord.DRIVER_BRIDGE, Instant.EPOCH, "10.77.6.0/24", "10.77.6.1",
+                "br-d", "d", false, Map.of(), Map.of(), true, pools, true);
+        refused(400, "IPv4 addresses only", () -> EndpointAddresses.validate(v6on, ip(null, "fd00:1::5")));
     }
 
     @Test
