@@ -195,6 +195,21 @@ class NetworkEndpointConfigIT {
     }
 
     @Test
+    void aSecondNetworkOfANameIsMadeOnlyWithoutCheckDuplicateAndTheNameIsThenAmbiguous() throws Exception {
+        String name = prefix + "twice";
+        String first = createNetwork("{\"Name\":\"" + name + "\",\"CheckDuplicate\":true}", 201).path("Id").asText();
+        networks.add(first);
+        assertEquals(409, createNetworkStatus("{\"Name\":\"" + name + "\",\"CheckDuplicate\":true}"), "the docker CLI's way");
+        JsonNode second = createNetwork("{\"Name\":\"" + name + "\"}", 201);
+        networks.add(second.path("Id").asText());
+        assertEquals("Network with name " + name + " (id : " + first + ") already exists", second.path("Warning").asText());
+        UnixHttp.Response ambiguous = UnixHttp.request(engine.socket(), "GET", "/v1.41/networks/" + name, Map.of(), null);
+        assertEquals(400, ambiguous.status(), ambiguous.text());
+        assertTrue(ambiguous.text().contains("ambiguous"), ambiguous.text());
+        assertEquals(name, inspectNetwork(second.path("Id").asText()).path("Name").asText(), "each is found by its ID");
+    }
+
+    @Test
     void anIpv6AddressOnANetworkWithoutEnableIpv6IsKeptAndShownAsDockerdKeepsIt() throws Exception {
         String v6 = "fd" + HexFormat.of().formatHex(new SecureRandom().generateSeed(5)).replaceAll("(..)(....)(....)", "$1:$2:$3") + "::";
         String net = network("v6pool", "--subnet", v6 + "/64");
@@ -249,6 +264,16 @@ class NetworkEndpointConfigIT {
         UnixHttp.Response response = UnixHttp.request(engine.socket(), "GET", "/v1.41/containers/" + container + "/json", Map.of(), null);
         assertEquals(200, response.status(), response.text());
         return JSON.readTree(response.body());
+    }
+
+    private JsonNode createNetwork(String body, int status) throws Exception {
+        UnixHttp.Response response = UnixHttp.json(engine.socket(), "POST", "/v1.41/networks/create", body);
+        assertEquals(status, response.status(), response.text());
+        return JSON.readTree(response.body());
+    }
+
+    private int createNetworkStatus(String body) throws Exception {
+        return UnixHttp.json(engine.socket(), "POST", "/v1.41/networks/create", body).status();
     }
 
     private JsonNode inspectNetwork(String network) throws Exception {

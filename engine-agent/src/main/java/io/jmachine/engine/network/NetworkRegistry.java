@@ -33,11 +33,13 @@ public final class NetworkRegistry {
      * A create request in Docker's terms. Without an IPv4 entry in {@code ipam} (or one without a Subnet) the
      * subnet is picked from the pool.
      *
-     * @param ipam       IPAM.Config: at most one IPv4 entry; IPv6 entries are kept and shown
-     * @param enableIpv6 EnableIPv6, which wants an IPv6 entry with a Subnet, as dockerd without default IPv6 pools
+     * @param ipam           IPAM.Config: at most one IPv4 entry; IPv6 entries are kept and shown
+     * @param enableIpv6     EnableIPv6, which wants an IPv6 entry with a Subnet, as dockerd without default IPv6 pools
+     * @param checkDuplicate refuse a name another network has (the docker CLI sends true); without it dockerd 20.10
+     *                       makes a second network of that name
      */
     public record CreateRequest(String name, String driver, List<IpamPool> ipam, boolean enableIpv6, boolean internal,
-                                Map<String, String> labels, Map<String, String> options) {
+                                Map<String, String> labels, Map<String, String> options, boolean checkDuplicate) {
         public CreateRequest {
             ipam = ipam == null ? List.of() : List.copyOf(ipam);
             labels = labels == null ? Map.of() : Map.copyOf(labels);
@@ -125,9 +127,12 @@ public final class NetworkRegistry {
         if (exact != null) {
             return Optional.of(exact);
         }
-        Optional<NetworkRecord> named = byName(idOrName);
-        if (named.isPresent()) {
-            return named;
+        List<NetworkRecord> named = store.all().stream().filter(n -> n.name().equals(idOrName)).toList();
+        if (named.size() > 1) {
+            throw ApiException.badRequest("network " + idOrName + " is ambiguous (" + named.size() + " matches found based on name)");
+        }
+        if (named.size() == 1) {
+            return Optional.of(named.getFirst());
         }
         List<NetworkRecord> prefixed = store.all().stream().filter(n -> n.id().startsWith(idOrName)).toList();
         if (prefixed.size() > 1) {
@@ -151,7 +156,7 @@ public final class NetworkRegistry {
         if (NetworkRecord.PREDEFINED.contains(name)) {
             throw new ApiException(403, "operation is not permitted on predefined " + name + " network");
         }
-        if (byName(name).isPresent()) {
+        if (request.checkDuplicate() && byName(name).isPresent()) {
             throw ApiException.conflict("network with name " + name + " already exists");
         }
         String driver = request.driver() == null || request.driver().isEmpty() ? NetworkRecord.DRIVER_BRIDGE : request.driver();
@@ -225,6 +230,11 @@ public final class NetworkRegistry {
         return new BridgeNetwork(new BridgeNetwork.Spec(network.cniName(), network.bridgeName(), network.ipv4Subnet(),
                 network.gateway(), network.internal(), network.predefined() ? settings.mtu() : mtuOf(network.options()),
                 settings.ipamDataDir(), pool.ipRange(), List.copyOf(pool.auxiliaryAddresses().values())), cni, mapper);
+    }
+
+    /** The other networks of the same name (made without CheckDuplicate), for dockerd's warning. */
+    public List<NetworkRecord> namesakes(NetworkRecord network) {
+        return store.all().stream().filter(n -> n.name().equals(network.name()) && !n.id().equals(network.id())).toList();
     }
 
     private Optional<NetworkRecord> byName(String name) {

@@ -83,8 +83,12 @@ public final class NetworkRoutes {
         }
         NetworkRecord network = networks.createNetwork(new NetworkRegistry.CreateRequest(body.path("Name").asText(null),
                 body.path("Driver").asText(""), ipam, body.path("EnableIPv6").asBoolean(false), body.path("Internal").asBoolean(false),
-                stringMap(body.path("Labels")), stringMap(body.path("Options"))));
-        ex.json(201, Map.of("Id", network.id(), "Warning", ""));
+                stringMap(body.path("Labels")), stringMap(body.path("Options")),
+                // API 1.44 dropped CheckDuplicate: from there on a name is always checked
+                ex.request().version().atLeast(1, 44) || body.path("CheckDuplicate").asBoolean(false)));
+        String warning = networks.networks().namesakes(network).stream().findFirst()
+                .map(other -> "Network with name " + other.name() + " (id : " + other.id() + ") already exists").orElse("");
+        ex.json(201, Map.of("Id", network.id(), "Warning", warning));
     }
 
     private void connect(ApiExchange ex) throws IOException {
