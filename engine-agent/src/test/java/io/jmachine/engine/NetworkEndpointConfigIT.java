@@ -200,6 +200,8 @@ class NetworkEndpointConfigIT {
         String first = createNetwork("{\"Name\":\"" + name + "\",\"CheckDuplicate\":true}", 201).path("Id").asText();
         networks.add(first);
         assertEquals(409, createNetworkStatus("{\"Name\":\"" + name + "\",\"CheckDuplicate\":true}"), "the docker CLI's way");
+        String member = container("namesake-member");
+        ok("create", "--name", member, "--network", name, IMAGE, "true");
         JsonNode second = createNetwork("{\"Name\":\"" + name + "\"}", 201);
         networks.add(second.path("Id").asText());
         assertEquals("Network with name " + name + " (id : " + first + ") already exists", second.path("Warning").asText());
@@ -207,6 +209,8 @@ class NetworkEndpointConfigIT {
         assertEquals(400, ambiguous.status(), ambiguous.text());
         assertTrue(ambiguous.text().contains("ambiguous"), ambiguous.text());
         assertEquals(name, inspectNetwork(second.path("Id").asText()).path("Name").asText(), "each is found by its ID");
+        assertEquals(List.of(name), names(inspectRaw(member).at("/NetworkSettings/Networks")), "a container made before still shows");
+        assertEquals(List.of("/" + member), psNames(member));
     }
 
     @Test

@@ -72,7 +72,7 @@ public final class CniContainerNetworking implements ContainerNetworking {
             boolean requested = requests.stream().anyMatch(r -> network.networks().find(r.network())
                     .map(n -> n.id().equals(primary.id())).orElse(false));
             if (!requested && primary.userDefined()) {
-                network.requests().add(containerId, new NetworkService.EndpointRequest(primary.name(),
+                network.requests().add(containerId, new NetworkService.EndpointRequest(primary.id(),
                         EndpointConfig.NONE.withAliasesAdded(dnsNames(containerId))));
             }
         }
@@ -97,13 +97,20 @@ public final class CniContainerNetworking implements ContainerNetworking {
     public Map<String, EndpointConfig> endpointConfigs(String containerId, HostConfig hostConfig) {
         Map<String, EndpointConfig> configs = new LinkedHashMap<>();
         NetworkMode mode = NetworkMode.parse(hostConfig.networkMode());
-        String modeName = mode instanceof NetworkMode.Bridge bridged
-                ? network.networks().find(bridged.name()).map(NetworkRecord::name).orElse(bridged.name()) : mode.name();
-        configs.put(modeName, EndpointConfig.NONE);
+        configs.put(mode instanceof NetworkMode.Bridge bridged ? nameOf(bridged.name()) : mode.name(), EndpointConfig.NONE);
         for (NetworkService.EndpointRequest request : network.requests().read(containerId)) {
-            configs.put(network.networks().find(request.network()).map(NetworkRecord::name).orElse(request.network()), request.config());
+            configs.put(nameOf(request.network()), request.config());
         }
         return configs;
+    }
+
+    /** The network's name for inspect; what was asked for when it is gone or its name is no longer unique. */
+    private String nameOf(String idOrName) {
+        try {
+            return network.networks().find(idOrName).map(NetworkRecord::name).orElse(idOrName);
+        } catch (ApiException ambiguous) {
+            return idOrName;
+        }
     }
 
     @Override

@@ -33,10 +33,14 @@ public final class EndpointRequests {
      * that each start attaches it to them again.
      */
     public void request(String containerId, List<NetworkService.EndpointRequest> endpoints) {
+        List<NetworkService.EndpointRequest> resolved = new ArrayList<>();
         for (NetworkService.EndpointRequest endpoint : endpoints) {
-            EndpointAddresses.validate(registry.resolve(endpoint.network()), endpoint.config());
+            NetworkRecord network = registry.resolve(endpoint.network());
+            EndpointAddresses.validate(network, endpoint.config());
+            // by ID: a name may later be shared by a second network (made without CheckDuplicate)
+            resolved.add(new NetworkService.EndpointRequest(network.id(), endpoint.config()));
         }
-        write(containerId, endpoints);
+        write(containerId, resolved);
     }
 
     /** Adds a bridge network to a (stopped or running) container's requests; the live endpoint is NetworkService.connect's. */
@@ -49,7 +53,7 @@ public final class EndpointRequests {
         EndpointAddresses.validate(network, request.config());
         List<NetworkService.EndpointRequest> current = new ArrayList<>(read(containerId));
         current.removeIf(r -> sameNetwork(r, network));
-        current.add(request);
+        current.add(new NetworkService.EndpointRequest(network.id(), request.config()));
         write(containerId, current);
     }
 
