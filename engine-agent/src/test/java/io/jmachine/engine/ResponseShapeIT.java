@@ -78,22 +78,13 @@ class ResponseShapeIT {
 
     private static Map<String, String> known() {
         Map<String, String> known = new LinkedHashMap<>();
-        String network = "network helper: endpoint IPAMConfig, Aliases, Links and DriverOpts (issue 11, item 4)";
+        String lists = "dockerd 20.10's lists show a user network's endpoint differently from inspect (Aliases null): not matched yet";
         String net = "NetworkSettings.Networks.";
-        known.put("container-inspect-created " + net + "shape-it-net.Aliases", network);
-        known.put("container-inspect-created " + net + "shape-it-net.DriverOpts", network);
-        known.put("container-inspect-running " + net + "bridge.DriverOpts", network);
-        known.put("container-inspect-running " + net + "shape-it-net.DriverOpts", network);
-        known.put("container-inspect-running " + net + "shape-it-net.IPAMConfig", network);
-        for (String inspect : List.of("container-inspect-exited", "container-inspect-exited-size", "container-inspect-api")) {
-            known.put(inspect + " " + net + "bridge.DriverOpts", network);
-        }
         for (String list : List.of("container-list [].", "system-df Containers[].")) {
-            known.put(list + net + "bridge.DriverOpts", network);
-            known.put(list + net + "shape-it-net.Aliases", network);
-            known.put(list + net + "shape-it-net.DriverOpts", network);
-            known.put(list + net + "shape-it-net.IPAMConfig", network);
+            known.put(list + net + "shape-it-net.Aliases", lists);
         }
+        known.put("container-list []." + net + "shape-it-net.DriverOpts", lists);
+        known.put("system-df Containers[]." + net + "shape-it-net.IPAMConfig", lists);
         known.put("network-inspect-user IPAM.Options", "network helper: IPAM as the client sent it (issue 11, item 4)");
         known.put("network-list [].IPAM.Options", "network helper: IPAM as the client sent it (issue 11, item 4)");
         known.put("network-inspect-bridge IPAM.Config[].IPRange", "the peer dockerd runs with --fixed-cidr, which gives its default"

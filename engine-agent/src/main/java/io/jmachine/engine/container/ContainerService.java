@@ -2,6 +2,7 @@ package io.jmachine.engine.container;
 
 import io.jmachine.engine.api.ApiException;
 import io.jmachine.engine.events.EventBus;
+import io.jmachine.engine.network.EndpointConfig;
 import io.jmachine.engine.volume.MountPoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +24,9 @@ public final class ContainerService {
 
     /**
      * A create request: the name (may be empty), the two halves of Docker's body, and NetworkingConfig's
-     * networks (name or ID to the container's aliases there).
+     * networks (name or ID to what the container asks for there).
      */
-    public record CreateRequest(String name, ContainerConfig config, HostConfig hostConfig, Map<String, List<String>> networks) {
+    public record CreateRequest(String name, ContainerConfig config, HostConfig hostConfig, Map<String, EndpointConfig> networks) {
         public CreateRequest {
             networks = networks == null ? Map.of() : Map.copyOf(networks);
         }
@@ -249,16 +250,66 @@ public final class ContainerService {
         cleanup.after(id, "folder removal", () -> store.deleteFolder(id));
     }
 
-    /** network connect: at once when the container runs, from its next start either way. */
-    public void connectNetwork(String idOrName, String network, List<String> aliases) {
+    /** Its legacy link names, "/parent/alias" per container linking to it, which `docker ps` lists beside its name. */
+    public List<String> linkNames(ContainerRecord record) {
+        return LegacyLinks.namesOf(record, store.all(), store);
+    }
+
+    /** The container a parent's link of that alias points to ("/parent/alias" as a name); 404 when there is none. */
+    public ContainerRecord resolveLink(String parentIdOrName, String alias) {
+        ContainerRecord parent = store.find(parentIdOrName);
+        String target = parent == null ? null : parent.hostConfig().links() == null ? null : parent.hostConfig().links().stream()
+                .map(Links::parse).filter(link -> link.alias().equals(alias)).map(Links.Link::target).findFirst().orElse(null);
+        ContainerRecord child = target == null ? null : store.find(target);
+        if (child == null) {
+            throw ApiException.notFound("No such container: " + parentIdOrName + "/" + alias);
+        }
+        return child;
+    }
+
+    /**
+     * DELETE /containers/{parent}/{alias}?link=1, dockerd's rmLink: the parent's link of that alias goes; both
+     * containers stay. A running parent's /etc/hosts keeps the line until its next start.
+     */
+    public void removeLink(String parentIdOrName, String alias) {
+        resolveLink(parentIdOrName, alias);
+        ContainerRecord parent = store.resolve(parentIdOrName);
+        synchronized (runner.lock(parent.id())) {
+            parent = store.byId(parent.id());
+            store.save(parent.withHostConfig(parent.hostConfig().withLinks(LegacyLinks.without(parent, alias))));
+        }
+    }
+
+    /** What the container asked for per network (NetworkingConfig, network connect), for inspect and ps. */
+    public Map<String, EndpointConfig> endpointConfigs(ContainerRecord record) {
+        return networking.endpointConfigs(record.id(), record.hostConfig());
+    }
+
+    /**
+     * network connect: at once when the container runs, from its next start either way. Its published ports follow
+     * its way out, which the new network may now be.
+     */
+    public void connectNetwork(String idOrName, String network, EndpointConfig config) {
         ContainerRecord record = store.resolve(idOrName);
         synchronized (runner.lock(record.id())) {
             record = store.byId(record.id());
             boolean running = record.state().isAlive() && record.network() != null;
-            ContainerRecord.NetworkAttachment attached = networking.connect(record.id(), network, aliases, running);
+            ContainerRecord.NetworkAttachment attached = networking.connect(record.id(), network, config, running);
             if (attached != null) {
-                record = record.withNetwork(attached);
-                store.save(record);
+                ContainerRecord connected = record.withNetwork(attached);
+                store.save(connected);
+                try {
+                    ports.moved(connected);
+                } catch (RuntimeException e) {
+                    // dockerd fails the connect when the ports cannot follow (a host port taken meanwhile): so do we
+                    try {
+                        store.save(record.withNetwork(networking.disconnect(record.id(), network, true)));
+                    } catch (RuntimeException undo) {
+                        e.addSuppressed(undo);
+                    }
+                    throw e;
+                }
+                record = connected;
             }
         }
         publishNetworkEvent("connect", record, network);
@@ -274,7 +325,9 @@ public final class ContainerService {
             boolean running = record.state().isAlive() && record.network() != null;
             ContainerRecord.NetworkAttachment attached = networking.disconnect(record.id(), network, running);
             if (attached != null) {
-                store.save(record.withNetwork(attached));
+                ContainerRecord disconnected = record.withNetwork(attached);
+                store.save(disconnected);
+                ports.moved(disconnected);
             }
         }
         publishNetworkEvent("disconnect", before, network);

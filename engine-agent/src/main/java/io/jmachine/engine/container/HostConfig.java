@@ -125,6 +125,15 @@ public record HostConfig(
         resources = resources == null ? ContainerResources.NONE : resources;
     }
 
+    /** The same with other legacy links; none is null, as dockerd shows it. */
+    public HostConfig withLinks(List<String> newLinks) {
+        return new HostConfig(binds, containerIdFile, logConfig, networkMode, portBindings, restartPolicy, autoRemove, volumeDriver,
+                volumesFrom, capAdd, capDrop, cgroupnsMode, dns, dnsOptions, dnsSearch, extraHosts, groupAdd, ipcMode, cgroup,
+                newLinks == null || newLinks.isEmpty() ? null : List.copyOf(newLinks),
+                oomScoreAdj, pidMode, privileged, publishAllPorts, readonlyRootfs, securityOpt, storageOpt, tmpfs, utsMode, usernsMode,
+                shmSize, sysctls, runtime, consoleSize, isolation, resources, mounts, maskedPaths, readonlyPaths, init, annotations);
+    }
+
     /** The settings of a container created with no HostConfig at all. */
     public static HostConfig defaults() {
         return new HostConfig(null, null, null, null, null, null, false, null, null, null, null, null, null, null, null, null, null,

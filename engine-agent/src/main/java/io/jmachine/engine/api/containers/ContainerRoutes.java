@@ -14,6 +14,7 @@ import io.jmachine.engine.container.ContainerProcesses;
 import io.jmachine.engine.container.ContainerRecord;
 import io.jmachine.engine.container.ContainerService;
 import io.jmachine.engine.container.HostConfig;
+import io.jmachine.engine.network.EndpointConfig;
 import io.jmachine.engine.ports.PortPublisher;
 
 import java.io.IOException;
@@ -88,7 +89,22 @@ public final class ContainerRoutes {
             ex.empty(204);
         });
         router.delete("/containers/{id}", ex -> {
+            if (ex.request().queryFlag("link")) {
+                service.inspect(id(ex));
+                throw ApiException.conflict("Conflict, cannot remove the default link name of the container");
+            }
             service.remove(id(ex), ex.request().queryFlag("force"), ex.request().queryFlag("v"));
+            ex.empty(204);
+        });
+        // a legacy link's name is "/parent/alias": with link=1 the link goes, else the linked container, as with dockerd
+        router.delete("/containers/{id}/{alias}", ex -> {
+            String parent = id(ex);
+            String alias = ex.request().pathParam("alias");
+            if (ex.request().queryFlag("link")) {
+                service.removeLink(parent, alias);
+            } else {
+                service.remove(service.resolveLink(parent, alias).id(), ex.request().queryFlag("force"), ex.request().queryFlag("v"));
+            }
             ex.empty(204);
         });
         router.post("/containers/{id}/wait", this::await);
@@ -148,8 +164,17 @@ public final class ContainerRoutes {
             throw ApiException.badRequest("invalid JSON" + (where.isEmpty() ? "" : " at " + where) + ": " + why);
         }
         List<String> warnings = new ArrayList<>();
+        Map<String, EndpointConfig> networks = new LinkedHashMap<>();
+        try {
+            for (var field : body.path("NetworkingConfig").path("EndpointsConfig").properties()) {
+                EndpointConfig endpoint = field.getValue().isNull() ? null : json.treeToValue(field.getValue(), EndpointConfig.class);
+                networks.put(field.getKey(), endpoint == null ? EndpointConfig.NONE : endpoint);
+            }
+        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            throw ApiException.badRequest("invalid JSON at NetworkingConfig.EndpointsConfig: " + e.getOriginalMessage());
+        }
         ContainerRecord record = service.create(new ContainerService.CreateRequest(ex.request().queryParam("name"), config, hostConfig,
-                endpointAliases(body.path("NetworkingConfig").path("EndpointsConfig"))), warnings);
+                networks), warnings);
         ex.json(201, Map.of("Id", record.id(), "Warnings", warnings));
     }
 
@@ -179,17 +204,6 @@ public final class ContainerRoutes {
         return a.equals(b) || defaults.contains(a) && defaults.contains(b);
     }
 
-    /** NetworkingConfig.EndpointsConfig: each network the container joins, with its Aliases there. */
-    private static Map<String, List<String>> endpointAliases(JsonNode endpoints) {
-        Map<String, List<String>> networks = new LinkedHashMap<>();
-        endpoints.fields().forEachRemaining(field -> {
-            List<String> aliases = new ArrayList<>();
-            field.getValue().path("Aliases").forEach(alias -> aliases.add(alias.asText()));
-            networks.put(field.getKey(), aliases);
-        });
-        return networks;
-    }
-
     private void list(ApiExchange ex) {
         Filters filters = Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper())
                 .allowOnly("id", "name", "label", "status", "ancestor", "exited", "before", "since", "network", "volume", "health", "is-task", "expose", "publish");
@@ -202,7 +216,10 @@ public final class ContainerRoutes {
                 continue;
             }
             Map<String, Object> summary = ContainerViews.summary(record, clock.instant(), ports.published(record.id()),
-                    ex.request().version());
+                    service.endpointConfigs(record), ex.request().version());
+            List<String> names = new ArrayList<>(List.of("/" + record.name()));
+            names.addAll(service.linkNames(record));
+            summary.put("Names", names);
             if (ex.request().queryFlag("size")) {
                 ContainerViews.putSizes(summary, sizes.apply(record));
             }
@@ -217,7 +234,7 @@ public final class ContainerRoutes {
     private void inspect(ApiExchange ex) {
         ContainerRecord record = service.inspect(id(ex));
         Map<String, Object> view = ContainerViews.inspect(record, service.store().folder(record.id()), ports.published(record.id()),
-                graphDriverData.apply(record), ex.request().version());
+                service.endpointConfigs(record), graphDriverData.apply(record), ex.request().version());
         if (ex.request().queryFlag("size")) {
             // inspect --size shows both, zero or not
             view.putAll(sizes.apply(record));

@@ -73,7 +73,7 @@ public final class DiskUsageRoutes {
         List<Map<String, Object>> containerViews = new ArrayList<>();
         for (ContainerRecord record : all) {
             Map<String, Object> view = new LinkedHashMap<>(ContainerViews.summary(record, clock.instant(),
-                    ports == null ? List.of() : ports.published(record.id()), version));
+                    ports == null ? List.of() : ports.published(record.id()), Map.of(), version));
             ContainerViews.putSizes(view, sizes(record));
             containerViews.add(view);
         }

@@ -8,6 +8,8 @@ import io.jmachine.engine.api.Router;
 import io.jmachine.engine.container.ContainerRecord;
 import io.jmachine.engine.container.ContainerService;
 import io.jmachine.engine.events.EventBus;
+import io.jmachine.engine.network.EndpointConfig;
+import io.jmachine.engine.network.IpamPool;
 import io.jmachine.engine.network.NetworkAttachment;
 import io.jmachine.engine.network.NetworkRecord;
 import io.jmachine.engine.network.NetworkRegistry;
@@ -76,21 +78,27 @@ public final class NetworkRoutes {
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest("network create needs a JSON body with a Name");
         }
-        String subnet = null;
-        String gateway = null;
-        for (JsonNode config : body.path("IPAM").path("Config")) {
-            String candidate = config.path("Subnet").asText("");
-            if (!candidate.contains(":")) {
-                subnet = candidate.isEmpty() ? null : candidate;
-                gateway = config.path("Gateway").asText("");
-                break;
+        String driver = body.path("IPAM").path("Driver").asText("");
+        if (!driver.isEmpty() && !driver.equals("default")) {
+            throw ApiException.notFound("plugin \"" + driver + "\" not found: jmachine-engine has only the default IPAM driver");
+        }
+        List<IpamPool> ipam = new ArrayList<>();
+        try {
+            for (JsonNode config : body.path("IPAM").path("Config")) {
+                ipam.add(ex.jsonMapper().treeToValue(config, IpamPool.class));
             }
+        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            throw ApiException.badRequest("invalid JSON at IPAM.Config: " + e.getOriginalMessage());
         }
         NetworkRecord network = networks.createNetwork(new NetworkRegistry.CreateRequest(body.path("Name").asText(null),
-                body.path("Driver").asText(""), subnet, gateway, body.path("Internal").asBoolean(false),
-                stringMap(body.path("Labels")), stringMap(body.path("Options"))));
+                body.path("Driver").asText(""), ipam, body.path("EnableIPv6").asBoolean(false), body.path("Internal").asBoolean(false),
+                stringMap(body.path("Labels")), stringMap(body.path("Options")),
+                // API 1.44 dropped CheckDuplicate: from there on a name is always checked
+                ex.request().version().atLeast(1, 44) || body.path("CheckDuplicate").asBoolean(false)));
         publish("create", network);
-        ex.json(201, Map.of("Id", network.id(), "Warning", ""));
+        String warning = networks.networks().namesakes(network).stream().findFirst()
+                .map(other -> "Network with name " + other.name() + " (id : " + other.id() + ") already exists").orElse("");
+        ex.json(201, Map.of("Id", network.id(), "Warning", warning));
     }
 
     private void publish(String action, NetworkRecord network) {
@@ -103,11 +111,14 @@ public final class NetworkRoutes {
         JsonNode body = ex.readJson(JsonNode.class);
         NetworkRecord network = networks.networks().resolve(ex.request().pathParam("id"));
         String container = body == null ? "" : body.path("Container").asText("");
-        List<String> aliases = new ArrayList<>();
-        if (body != null) {
-            body.path("EndpointConfig").path("Aliases").forEach(alias -> aliases.add(alias.asText()));
+        EndpointConfig config;
+        try {
+            JsonNode endpoint = body == null ? null : body.get("EndpointConfig");
+            config = endpoint == null || endpoint.isNull() ? EndpointConfig.NONE : ex.jsonMapper().treeToValue(endpoint, EndpointConfig.class);
+        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            throw ApiException.badRequest("invalid JSON at EndpointConfig: " + e.getOriginalMessage());
         }
-        containers.connectNetwork(container, network.id(), aliases);
+        containers.connectNetwork(container, network.id(), config);
         ex.empty(200);
     }
 

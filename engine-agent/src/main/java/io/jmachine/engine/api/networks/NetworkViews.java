@@ -43,12 +43,11 @@ final class NetworkViews {
         if (version.atLeast(1, 47)) {
             view.put("EnableIPv4", true);
         }
-        view.put("EnableIPv6", false);
+        view.put("EnableIPv6", network.enableIpv6());
         Map<String, Object> ipam = new LinkedHashMap<>();
         ipam.put("Driver", "default");
         ipam.put("Options", null);
-        ipam.put("Config", network.subnet() == null ? List.of()
-                : List.of(Map.of("Subnet", network.subnet(), "Gateway", network.gateway())));
+        ipam.put("Config", network.ipamConfig());
         view.put("IPAM", ipam);
         view.put("Internal", network.internal());
         view.put("Attachable", false);
