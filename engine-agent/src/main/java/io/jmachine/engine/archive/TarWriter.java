@@ -9,7 +9,6 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -35,12 +34,12 @@ public final class TarWriter implements AutoCloseable {
     /** How often an entry may change type under the writer before it gives up on it. */
     private static final int CHANGES_TOLERATED = 3;
 
-    private final TarArchiveOutputStream tar;
+    private final XattrTarOutputStream tar;
     private final Markers markers;
     private final Map<Object, String> linksSeen = new HashMap<>();
 
     public TarWriter(OutputStream out, Markers markers) {
-        this.tar = new TarArchiveOutputStream(out, TarConstants.DEFAULT_RCDSIZE, StandardCharsets.UTF_8.name());
+        this.tar = new XattrTarOutputStream(out);
         this.tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         this.tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         this.tar.setAddPaxHeadersForNonAsciiNames(true);
@@ -88,8 +87,7 @@ public final class TarWriter implements AutoCloseable {
     public void writeFolder(Folder folder, String nameInArchive) throws IOException {
         Stat stat = folder.stat();
         TarArchiveEntry entry = entry(nameInArchive + "/", TarConstants.LF_DIR, stat);
-        addXattrs(folder, "", entry, stat);
-        tar.putArchiveEntry(entry);
+        tar.putArchiveEntry(entry, xattrs(folder, "", stat));
         tar.closeArchiveEntry();
         if (markers == Markers.OVERLAY_TO_OCI_WHITEOUTS && isOpaque(folder)) {
             TarArchiveEntry opaque = entry(nameInArchive + "/.wh..wh..opq", TarConstants.LF_NORMAL, stat);
@@ -145,8 +143,7 @@ public final class TarWriter implements AutoCloseable {
                     return; // sockets cannot be archived; tar skips them too
                 }
             }
-            addXattrs(parent, file, entry, stat);
-            tar.putArchiveEntry(entry);
+            tar.putArchiveEntry(entry, xattrs(parent, file, stat));
             if (content != null) {
                 copy(content, tar, parent.where(file));
             }
@@ -173,19 +170,22 @@ public final class TarWriter implements AutoCloseable {
         }
     }
 
-    private void addXattrs(Folder parent, String file, TarArchiveEntry entry, Stat stat) throws IOException {
+    /** The entry's extended attributes, values byte for byte (ACLs and capabilities are binary). */
+    private static Map<String, byte[]> xattrs(Folder parent, String file, Stat stat) throws IOException {
         if (stat.isSymbolicLink()) {
-            return;
+            return Map.of();
         }
+        Map<String, byte[]> xattrs = new java.util.TreeMap<>();
         for (String xattr : parent.listXattrs(file)) {
             if (xattr.startsWith("trusted.overlay.")) {
                 continue; // overlayfs bookkeeping, meaningless in a layer
             }
             byte[] value = parent.getXattr(file, xattr);
             if (value != null) {
-                entry.addPaxHeader("SCHILY.xattr." + xattr, new String(value, StandardCharsets.UTF_8));
+                xattrs.put(xattr, value);
             }
         }
+        return xattrs;
     }
 
     private static boolean isOpaque(Folder folder) throws IOException {

@@ -242,7 +242,9 @@ final class Syscalls {
     }
 
     static void fsetxattr(int fd, String name, byte[] value, String what) throws IOException {
-        call(() -> fsetxattr(fd, name, value, value.length, 0), what);
+        if (fsetxattr(fd, name, value, value.length, 0) < 0) {
+            throw xattrFailure(Native.getLastError(), what);
+        }
     }
 
     /** The attribute's value, or null when the file has none of that name (or the file system has none at all). */
@@ -265,7 +267,19 @@ final class Syscalls {
     }
 
     static void setXattr(String path, String name, byte[] value, boolean follow, String what) throws IOException {
-        call(() -> follow ? setxattr(path, name, value, value.length, 0) : lsetxattr(path, name, value, value.length, 0), what);
+        if ((follow ? setxattr(path, name, value, value.length, 0) : lsetxattr(path, name, value, value.length, 0)) < 0) {
+            throw xattrFailure(Native.getLastError(), what);
+        }
+    }
+
+    /** A refusal of the attribute itself is told apart from other failures, which callers may skip as dockerd does. */
+    private static IOException xattrFailure(int errno, String what) {
+        return switch (errno) {
+            case EOPNOTSUPP -> new XattrRefusedException(what, XattrRefusedException.Reason.NOT_SUPPORTED, errnoName(errno));
+            case EINVAL -> new XattrRefusedException(what, XattrRefusedException.Reason.INVALID, errnoName(errno));
+            case EPERM -> new XattrRefusedException(what, XattrRefusedException.Reason.NOT_PERMITTED, "operation not permitted");
+            default -> failure(errno, what);
+        };
     }
 
     /** The names of the file's extended attributes, NUL-separated; empty when the file system has none. */
