@@ -137,6 +137,9 @@ public final class TarExtractor {
             unpackWhiteout(parent, base, name);
             return;
         }
+        if (root.hasMounts() && unpackOnMountPoint(entry, xattrs, parentPath, base)) {
+            return;
+        }
         Optional<Stat> existing = parent.find(base);
         if (existing.isPresent() && !(existing.get().isDirectory() && entry.isDirectory())) {
             if (options.noOverwriteDirNonDir() && existing.get().isDirectory() != entry.isDirectory()) {
@@ -200,6 +203,28 @@ public final class TarExtractor {
         applyMetadata(entry, xattrs, parent, base, parentPath);
     }
 
+    /**
+     * An entry whose path is where the root has something mounted (a container's volume): a folder's metadata goes to
+     * the mounted folder; anything else would replace the mount point, which the kernel refuses (EBUSY) to dockerd.
+     * False when nothing is mounted there.
+     */
+    private boolean unpackOnMountPoint(TarArchiveEntry entry, Map<String, byte[]> xattrs, String parentPath, String base)
+            throws IOException {
+        String realParent = root.realPath(parentPath, true);
+        Optional<Root.Located> mounted = root.mounted(realParent.isEmpty() ? base : realParent + "/" + base);
+        if (mounted.isEmpty()) {
+            return false;
+        }
+        try (Root.Located mount = mounted.get()) {
+            if (!entry.isDirectory() || !mount.name().isEmpty()) {
+                throw new java.nio.file.FileSystemException("/" + inDestination(checkedName(entry.getName())), null,
+                        "device or resource busy: a volume or bind is mounted there");
+            }
+            applyMetadata(entry, xattrs, mount.parent(), "", parentPath.isEmpty() ? base : parentPath + "/" + base);
+        }
+        return true;
+    }
+
     private void unpackWhiteout(Folder parent, String base, String name) throws IOException {
         if (base.equals(OPAQUE)) {
             parent.setXattr("", "trusted.overlay.opaque", OPAQUE_VALUE);
@@ -234,7 +259,9 @@ public final class TarExtractor {
         }
         FileTime mtime = entry.getLastModifiedTime();
         if (entry.isDirectory()) {
-            directoryTimes.add(new DirectoryTime(parentPath.isEmpty() ? base : parentPath + "/" + base, mtime));
+            // base "" is the folder itself: parentPath is then its own path
+            directoryTimes.add(new DirectoryTime(base.isEmpty() || parentPath.isEmpty() ? parentPath + base
+                    : parentPath + "/" + base, mtime));
         } else {
             parent.setTimes(base, mtime);
         }

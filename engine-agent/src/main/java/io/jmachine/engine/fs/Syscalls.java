@@ -50,6 +50,7 @@ final class Syscalls {
     static final int ENOTDIR = 20;
     static final int EISDIR = 21;
     static final int EINVAL = 22;
+    static final int EROFS = 30;
     static final int ERANGE = 34;
     static final int ENOSYS = 38;
     static final int ENOTEMPTY = 39;
@@ -326,6 +327,7 @@ final class Syscalls {
             case ELOOP -> "too many levels of symbolic links, or a symbolic link where none may be";
             case EXDEV -> "crosses a file system or root boundary";
             case EINVAL -> "invalid argument";
+            case EROFS -> "read-only file system";
             case 28 -> "no space left on device";
             case 122 -> "disk quota exceeded";
             case EOPNOTSUPP -> "operation not supported";
