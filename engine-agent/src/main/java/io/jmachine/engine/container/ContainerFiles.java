@@ -51,7 +51,7 @@ public final class ContainerFiles {
     }
 
     public PathStat stat(String idOrName, String path) throws IOException {
-        return withRoot(idOrName, root -> {
+        return withView(idOrName, root -> {
             try (Root.Located target = existing(root, path, idOrName)) {
                 return statOf(target, path);
             }
@@ -60,7 +60,7 @@ public final class ContainerFiles {
 
     /** Writes a tar of {@code path} (a file or a folder, named by its last component) and returns its stat. */
     public PathStat archive(String idOrName, String path, java.util.function.Function<PathStat, OutputStream> output) throws IOException {
-        return withRoot(idOrName, root -> {
+        return withView(idOrName, root -> {
             try (Root.Located target = existing(root, path, idOrName)) {
                 PathStat stat = statOf(target, path);
                 String realPath = root.realPath(path, target.name().isEmpty());
@@ -74,7 +74,7 @@ public final class ContainerFiles {
 
     /** Extracts a tar into the folder {@code path}; 404 when it does not exist, 400 when it is not a folder. */
     public void extract(String idOrName, String path, InputStream tar, boolean noOverwriteDirNonDir) throws IOException {
-        withRoot(idOrName, root -> {
+        withView(idOrName, root -> {
             ContainerRecord record = store.resolve(idOrName);
             requirePath(path);
             try {
@@ -119,11 +119,20 @@ public final class ContainerFiles {
     }
 
     private <T> T withRoot(String idOrName, RootAction<T> action) throws IOException {
+        return withRoot(idOrName, false, action);
+    }
+
+    /** The root with the container's mounts on it, as docker cp sees it (export and commit see the root alone). */
+    private <T> T withView(String idOrName, RootAction<T> action) throws IOException {
+        return withRoot(idOrName, true, action);
+    }
+
+    private <T> T withRoot(String idOrName, boolean withMounts, RootAction<T> action) throws IOException {
         ContainerRecord record = store.resolve(idOrName);
         synchronized (runner.lock(record.id())) {
             boolean mounted = images.isRootfsMounted(record.id());
             Path merged = images.mountRootfs(record.id(), io.jmachine.engine.image.Digest.parse(record.image())).merged();
-            try (Root root = Root.open(merged, mounts(record))) {
+            try (Root root = withMounts ? Root.open(merged, mounts(record)) : Root.open(merged)) {
                 return action.apply(root);
             } finally {
                 if (!mounted) {
