@@ -137,7 +137,7 @@ public final class TarExtractor {
             unpackWhiteout(parent, base, name);
             return;
         }
-        if (root.hasMounts() && unpackOnMountPoint(entry, xattrs, parentPath, base)) {
+        if (root.mayBeMountPoint(base) && unpackOnMountPoint(entry, xattrs, parentPath, base)) {
             return;
         }
         Optional<Stat> existing = parent.find(base);

@@ -49,6 +49,7 @@ public final class Root implements AutoCloseable {
     /** By destination in the view; empty for a plain root. */
     private final Map<String, MountWalk.Mounted> mounts = new LinkedHashMap<>();
     private final Map<String, Mount> mountsAsGiven = new LinkedHashMap<>();
+    private final java.util.Set<String> mountNames = new java.util.HashSet<>();
 
     private Root(Path hostPath, Folder top, Resolver resolver) {
         this.hostPath = hostPath;
@@ -96,6 +97,7 @@ public final class Root implements AutoCloseable {
                     replaced.folder().close();
                 }
                 root.mountsAsGiven.put(destination, mount);
+                root.mountNames.add(destination.substring(destination.lastIndexOf('/') + 1));
             }
         } catch (IOException | RuntimeException e) {
             root.close();
@@ -148,6 +150,11 @@ public final class Root implements AutoCloseable {
 
     public boolean hasMounts() {
         return !mounts.isEmpty();
+    }
+
+    /** Whether something is mounted on a path whose last component is {@code name}: a cheap test before {@link #mounted}. */
+    public boolean mayBeMountPoint(String name) {
+        return mountNames.contains(name);
     }
 
     /**
