@@ -164,16 +164,28 @@ public final class ImageRoutes {
         }
     }
 
+    /** As dockerd: the answer is a 200 stream, and a load that fails (a garbage archive too) ends it with an error line. */
     private void load(ApiExchange exchange) throws IOException {
-        List<String> loaded;
+        List<String> loaded = null;
+        String failure = null;
         try (InputStream body = exchange.request().body().stream()) {
             loaded = images.load(body);
+        } catch (IOException | RuntimeException e) {
+            failure = e.getMessage() == null ? e.toString() : e.getMessage();
         }
-        StringBuilder lines = new StringBuilder();
-        for (String line : loaded) {
-            lines.append(jsonLine(Map.of("stream", line + "\n")));
+        ResponseStream stream = exchange.startStream(200, JSON);
+        try {
+            if (failure != null) {
+                new io.jmachine.engine.registry.ProgressWriter(stream::writeJsonLine).error(failure);
+            } else {
+                for (String line : loaded) {
+                    stream.writeJsonLine(Map.of("stream", line + "\n"));
+                }
+            }
+            stream.close();
+        } catch (IOException clientGone) {
+            stream.abort();
         }
-        exchange.text(200, JSON, lines.toString());
     }
 
     private static String jsonLine(Map<String, String> message) {
