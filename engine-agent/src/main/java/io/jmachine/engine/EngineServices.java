@@ -132,7 +132,7 @@ final class EngineServices {
         new ImageRoutes(images, StoreImageAccess.usageOf(store), registry).register(router);
         DiskUsageRoutes diskUsage = new DiskUsageRoutes(containers, images, clock);
         diskUsage.register(router);
-        new ContainerRoutes(containers, clock, diskUsage::sizes, ports).register(router);
+        new ContainerRoutes(containers, clock, diskUsage::sizes, ports, execs::pendingIds).register(router);
         new ExecRoutes(execs).register(router);
         new ProcessRoutes(containers, clock).register(router);
         new VolumeRoutes(volumes).register(router);

@@ -30,17 +30,20 @@ public final class ContainerRoutes {
     private final Clock clock;
     private final java.util.function.Function<ContainerRecord, Map<String, Long>> sizes;
     private final PortPublisher ports;
+    private final java.util.function.Function<String, List<String>> execIds;
 
     /**
-     * @param sizes SizeRw and SizeRootFs of a container, for `docker ps -s`
-     * @param ports the host ports containers have open, for inspect and ps
+     * @param sizes   SizeRw and SizeRootFs of a container, for `docker ps -s`
+     * @param ports   the host ports containers have open, for inspect and ps
+     * @param execIds a container's execs that have not ended, for inspect's ExecIDs (null when none)
      */
     public ContainerRoutes(ContainerService service, Clock clock, java.util.function.Function<ContainerRecord, Map<String, Long>> sizes,
-                           PortPublisher ports) {
+                           PortPublisher ports, java.util.function.Function<String, List<String>> execIds) {
         this.service = service;
         this.clock = clock;
         this.sizes = sizes;
         this.ports = ports;
+        this.execIds = execIds;
     }
 
     public void register(Router router) {
@@ -175,7 +178,9 @@ public final class ContainerRoutes {
 
     private void inspect(ApiExchange ex) {
         ContainerRecord record = service.inspect(id(ex));
-        ex.json(200, ContainerViews.inspect(record, service.store().folder(record.id()), ports.published(record.id())));
+        Map<String, Object> view = ContainerViews.inspect(record, service.store().folder(record.id()), ports.published(record.id()));
+        view.put("ExecIDs", execIds.apply(record.id()));
+        ex.json(200, view);
     }
 
     /** Headers at once (the CLI starts the container only after them), the exit code when it comes. */
