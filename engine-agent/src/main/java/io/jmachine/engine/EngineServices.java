@@ -13,6 +13,7 @@ import io.jmachine.engine.api.images.RegistryRoutes;
 import io.jmachine.engine.api.networks.NetworkRoutes;
 import io.jmachine.engine.api.system.EventRoutes;
 import io.jmachine.engine.api.system.HostFacts;
+import io.jmachine.engine.api.system.SwarmRoutes;
 import io.jmachine.engine.api.system.SystemRoutes;
 import io.jmachine.engine.api.volumes.VolumeRoutes;
 import io.jmachine.engine.build.ImageBuilder;
@@ -124,6 +125,7 @@ final class EngineServices {
 
         new SystemRoutes(engineId, config, HostFacts.read(), () -> counts(store, images)).register(router);
         new EventRoutes(events, clock).register(router);
+        new SwarmRoutes().register(router);
         RegistryService registryService = new RegistryService(images.distribution(),
                 new RegistryHosts(config.insecureRegistries(), config.registryMirrors()),
                 config.dataRoot().resolve("image/distribution"), maxLayerBytes(), json);

@@ -118,7 +118,14 @@ public final class SystemRoutes {
         String runtime = config.runtime() == null ? "runc" : config.runtime();
         info.put("Runtimes", Map.of(runtime, Map.of("path", runtime)));
         info.put("DefaultRuntime", runtime);
-        info.put("Swarm", Map.of("LocalNodeState", "inactive", "NodeID", "", "NodeAddr", "", "ControlAvailable", false));
+        Map<String, Object> swarm = new LinkedHashMap<>();
+        swarm.put("NodeID", "");
+        swarm.put("NodeAddr", "");
+        swarm.put("LocalNodeState", "inactive");
+        swarm.put("ControlAvailable", false);
+        swarm.put("Error", "");
+        swarm.put("RemoteManagers", null);
+        info.put("Swarm", swarm);
         info.put("LiveRestoreEnabled", true);
         info.put("Isolation", "");
         info.put("InitBinary", "docker-init");
