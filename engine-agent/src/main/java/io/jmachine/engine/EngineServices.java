@@ -152,7 +152,8 @@ final class EngineServices {
 
     private static SystemRoutes.Counts counts(ContainerStore store, ImageService images) {
         List<ContainerRecord> all = List.copyOf(store.all());
-        int running = (int) all.stream().filter(c -> c.state().running() && !c.state().paused()).count();
+        // dockerd counts a restarting container as running
+        int running = (int) all.stream().filter(c -> c.state().runningAsShown() && !c.state().paused()).count();
         int paused = (int) all.stream().filter(c -> c.state().paused()).count();
         return new SystemRoutes.Counts(all.size(), running, paused, all.size() - running - paused, images.all().size());
     }
