@@ -210,6 +210,19 @@ class ExecIT {
     }
 
     @Test
+    void anExecOfAContainerThatRestartedReadsAsKilledAndInspectsStillAnswer() throws Exception {
+        String box3 = name("restarted");
+        ok("run", "-d", "--name", box3, IMAGE, "sleep", "600");
+        String exec = execCreate(box3, "{\"Cmd\":[\"sleep\",\"60\"]}");
+        assertEquals(200, api("POST", "/exec/" + exec + "/start", "{\"Detach\":true}").status());
+        ok("restart", "-t", "0", box3);
+        // the exec went with the container's first run: dockerd records it killed
+        Await.until(WAIT, () -> !execInspect(exec).path("Running").asBoolean());
+        assertEquals(137, execInspect(exec).path("ExitCode").asInt());
+        assertTrue(containerInspect(box3).path("ExecIDs").isNull());
+    }
+
+    @Test
     void longRunningExecsLeaveTheEngineAnswering() throws Exception {
         // each running exec once held a carrier thread of the engine's handlers: two of them (on two cores) hung it
         for (int i = 0; i < 6; i++) {
