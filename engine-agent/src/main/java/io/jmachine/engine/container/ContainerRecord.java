@@ -81,6 +81,11 @@ public record ContainerRecord(
                 formatVersion, mountPoints);
     }
 
+    public ContainerRecord withHostConfig(HostConfig newHostConfig) {
+        return new ContainerRecord(id, name, created, path, args, image, imageRef, config, newHostConfig, state, restartCount, network,
+                formatVersion, mountPoints);
+    }
+
     public ContainerRecord withRestartCount(int count) {
         return new ContainerRecord(id, name, created, path, args, image, imageRef, config, hostConfig, state, count, network,
                 formatVersion, mountPoints);

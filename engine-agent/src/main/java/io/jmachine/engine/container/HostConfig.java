@@ -50,7 +50,11 @@ public record HostConfig(
         @JsonProperty("Mounts") List<JsonNode> mounts,
         @JsonProperty("LogConfig") JsonNode logConfig,
         @JsonProperty("OomKillDisable") Boolean oomKillDisable,
-        @JsonProperty("PublishAllPorts") boolean publishAllPorts) {
+        @JsonProperty("PublishAllPorts") boolean publishAllPorts,
+        @JsonProperty("MemoryReservation") long memoryReservation,
+        @JsonProperty("CpusetMems") String cpusetMems,
+        @JsonProperty("BlkioWeight") int blkioWeight,
+        @JsonProperty("KernelMemory") long kernelMemory) {
 
     public record PortBinding(@JsonProperty("HostIp") String hostIp, @JsonProperty("HostPort") String hostPort) {}
 
@@ -77,11 +81,13 @@ public record HostConfig(
         devices = devices == null ? List.of() : List.copyOf(devices);
         extraHosts = extraHosts == null ? List.of() : List.copyOf(extraHosts);
         dns = dns == null ? List.of() : List.copyOf(dns);
+        cpusetMems = cpusetMems == null ? "" : cpusetMems;
     }
 
     /** The settings of a container created with no HostConfig at all. */
     public static HostConfig defaults() {
         return new HostConfig(null, null, null, null, false, null, null, null, null, null, null, null, null, null, null, null,
-                false, false, null, null, 0, null, null, null, null, 0, 0, 0, 0, 0, 0, null, null, null, null, null, null, null, false);
+                false, false, null, null, 0, null, null, null, null, 0, 0, 0, 0, 0, 0, null, null, null, null, null, null, null, false,
+                0, null, 0, 0);
     }
 }

@@ -259,6 +259,16 @@ public final class MonitoredProcesses implements ContainerProcesses {
     }
 
     @Override
+    public void updateResources(String id, io.jmachine.engine.runtime.ResourceUpdate resources) throws IOException {
+        try {
+            runtime.update(id, resources);
+        } catch (OciRuntimeException e) {
+            // dockerd passes the runtime's words on (e.g. a memory limit below what the container uses)
+            throw new IOException(e.runtimeMessage(), e);
+        }
+    }
+
+    @Override
     public Usage usage(String id) throws IOException {
         CgroupStats stats = CgroupStats.read(cgroups, specs.cgroupsPath(id))
                 .orElseThrow(() -> new IOException("container " + id + " has no cgroup (is it running?)"));

@@ -81,8 +81,8 @@ final class RuntimeSpecs {
 
     private static Resources resources(HostConfig host) {
         List<Ulimit> ulimits = host.ulimits().stream().map(u -> new Ulimit(u.name(), u.soft(), u.hard())).toList();
-        return new Resources(host.memory(), host.memorySwap(), 0, host.nanoCpus(), host.cpuShares(), host.cpuPeriod(),
-                host.cpuQuota(), host.cpusetCpus(), null, host.pidsLimit() == null ? 0 : host.pidsLimit(), ulimits);
+        return new Resources(host.memory(), host.memorySwap(), host.memoryReservation(), host.nanoCpus(), host.cpuShares(), host.cpuPeriod(),
+                host.cpuQuota(), host.cpusetCpus(), host.cpusetMems(), host.pidsLimit() == null ? 0 : host.pidsLimit(), ulimits);
     }
 
     /** Volumes are bind mounts of their folder; binds keep their propagation; --mount tmpfs its options. */

@@ -19,7 +19,7 @@ class RestartPolicyTest {
         HostConfig defaults = HostConfig.defaults();
         HostConfig hostConfig = new HostConfig(null, null, null, new HostConfig.RestartPolicy(policy, max), false, null, null, null,
                 null, null, null, null, null, null, null, null, false, false, null, null, 0, null, null, null, null, 0, 0, 0, 0, 0,
-                0, null, null, null, null, null, null, null, false);
+                0, null, null, null, null, null, null, null, false, 0, null, 0, 0);
         Instant start = Instant.parse("2026-01-01T00:00:00Z");
         ContainerState state = new ContainerState(ContainerState.Status.exited, 0, 1, "", false, start, start.plus(ran), null);
         ContainerConfig config = new ContainerConfig(null, null, null, false, false, false, null, false, false, false, null,
