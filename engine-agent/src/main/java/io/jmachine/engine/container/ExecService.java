@@ -150,6 +150,9 @@ public final class ExecService {
     /** Starts the process; 409 if this exec already ran or runs, or its container stopped meanwhile. */
     public ExecInstance start(String id) {
         ExecInstance instance = get(id);
+        // before the exec counts as started: one refused for its container's state may be started later
+        ContainerRecord record = store.resolve(instance.containerId());
+        refuseUnlessRunning(record);
         synchronized (instance) {
             if (instance.started) {
                 throw ApiException.conflict(instance.running() || instance.exitCode().isEmpty()
@@ -157,8 +160,6 @@ public final class ExecService {
             }
             instance.started = true;
         }
-        ContainerRecord record = store.resolve(instance.containerId());
-        refuseUnlessRunning(record);
         ExecConfig c = instance.config();
         String user = c.user() == null || c.user().isEmpty() ? record.config().user() : c.user();
         String cwd = c.workingDir() == null || c.workingDir().isEmpty() ? record.config().workingDir() : c.workingDir();
