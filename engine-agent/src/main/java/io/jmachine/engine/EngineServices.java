@@ -8,11 +8,13 @@ import io.jmachine.engine.api.containers.ContainerRoutes;
 import io.jmachine.engine.api.containers.DiskUsageRoutes;
 import io.jmachine.engine.api.containers.ExecRoutes;
 import io.jmachine.engine.api.containers.ProcessRoutes;
+import io.jmachine.engine.api.containers.UpdateRoutes;
 import io.jmachine.engine.api.images.ImageRoutes;
 import io.jmachine.engine.api.images.RegistryRoutes;
 import io.jmachine.engine.api.networks.NetworkRoutes;
 import io.jmachine.engine.api.system.EventRoutes;
 import io.jmachine.engine.api.system.HostFacts;
+import io.jmachine.engine.api.system.SwarmRoutes;
 import io.jmachine.engine.api.system.SystemRoutes;
 import io.jmachine.engine.api.volumes.VolumeRoutes;
 import io.jmachine.engine.build.ImageBuilder;
@@ -24,6 +26,7 @@ import io.jmachine.engine.container.ContainerFiles;
 import io.jmachine.engine.container.ContainerRecord;
 import io.jmachine.engine.container.ContainerService;
 import io.jmachine.engine.container.ContainerStore;
+import io.jmachine.engine.container.ContainerUpdates;
 import io.jmachine.engine.container.ExecService;
 import io.jmachine.engine.container.MonitoredProcesses;
 import io.jmachine.engine.container.ProxiedContainerPorts;
@@ -44,6 +47,7 @@ import io.jmachine.engine.registry.RegistryService;
 import io.jmachine.engine.runtime.OciRuntime;
 import io.jmachine.engine.runtime.RuntimeProbe;
 import io.jmachine.engine.runtime.RuntimeSelector;
+import io.jmachine.engine.runtime.cgroup.CgroupFeatures;
 import io.jmachine.engine.runtime.spec.EngineHost;
 import io.jmachine.engine.runtime.spec.OciSpecFactory;
 import io.jmachine.engine.volume.MountParser;
@@ -126,6 +130,7 @@ final class EngineServices {
         EventRoutes eventRoutes = new EventRoutes(events, clock);
         eventRoutes.register(router);
         new SystemRoutes(engineId, config, HostFacts.read(), () -> counts(store, images, eventRoutes.listeners())).register(router);
+        new SwarmRoutes().register(router);
         RegistryService registryService = new RegistryService(images.distribution(),
                 new RegistryHosts(config.insecureRegistries(), config.registryMirrors()),
                 config.dataRoot().resolve("image/distribution"), maxLayerBytes(), json);
@@ -135,8 +140,10 @@ final class EngineServices {
         DiskUsageRoutes diskUsage = new DiskUsageRoutes(containers, images, clock, ports, volumes);
         diskUsage.register(router);
         new ContainerRoutes(containers, clock, diskUsage::sizes, ports,
-                record -> images.containerGraphDriverData(record.id(), record.image())).register(router);
+                record -> images.containerGraphDriverData(record.id(), record.image()), execs::pendingIds).register(router);
         new ExecRoutes(execs).register(router);
+        new UpdateRoutes(new ContainerUpdates(containers, events, CgroupFeatures.detect(host.cgroups()), host.onlineCpus(), json))
+                .register(router);
         new ProcessRoutes(containers, clock).register(router);
         new VolumeRoutes(volumes).register(router);
         new ArchiveRoutes(new ContainerFiles(containers, images)).register(router);
@@ -153,7 +160,8 @@ final class EngineServices {
 
     private static SystemRoutes.Counts counts(ContainerStore store, ImageService images, int eventListeners) {
         List<ContainerRecord> all = List.copyOf(store.all());
-        int running = (int) all.stream().filter(c -> c.state().running() && !c.state().paused()).count();
+        // dockerd counts a restarting container as running
+        int running = (int) all.stream().filter(c -> c.state().runningAsShown() && !c.state().paused()).count();
         int paused = (int) all.stream().filter(c -> c.state().paused()).count();
         return new SystemRoutes.Counts(all.size(), running, paused, all.size() - running - paused, images.all().size(), eventListeners);
     }

@@ -73,6 +73,9 @@ public interface ContainerProcesses extends OomReports.Counters {
     /** Forgets an exec: its monitor's files go, and its process is killed if it still runs. Idempotent. */
     void removeExec(String id, String execId);
 
+    /** Changes the limits of a running (or paused) container's cgroup, as {@code docker update}. */
+    void updateResources(String id, io.jmachine.engine.runtime.ResourceUpdate resources) throws IOException;
+
     /** Resource usage of the container's cgroup. */
     Usage usage(String id) throws IOException;
 

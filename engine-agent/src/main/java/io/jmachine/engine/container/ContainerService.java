@@ -213,9 +213,11 @@ public final class ContainerService {
         String id = record.id();
         if (record.state().isAlive()) {
             if (!force) {
-                throw ApiException.conflict("cannot remove container \"/" + record.name()
-                        + "\": container is running: stop the container before removing or force remove");
+                String procedure = "Stop the container before attempting removal or force remove";
+                throw ApiException.conflict("You cannot remove a " + record.state().status() + " container " + id + ". "
+                        + (record.state().paused() ? "Unpause and then " + procedure.toLowerCase(java.util.Locale.ROOT) : procedure));
             }
+            // a restarting container stops restarting; a running one is killed and its exit handled before this returns
             runner.kill(id, "KILL");
         }
         int lastExit;

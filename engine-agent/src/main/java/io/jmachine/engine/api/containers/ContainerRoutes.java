@@ -32,6 +32,7 @@ public final class ContainerRoutes {
     private final java.util.function.Function<ContainerRecord, Map<String, Long>> sizes;
     private final PortPublisher ports;
     private final java.util.function.Function<ContainerRecord, Map<String, String>> graphDriverData;
+    private final java.util.function.Function<String, List<String>> execIds;
 
     /**
      * @param sizes SizeRw and SizeRootFs of a container, for `docker ps -s`
@@ -39,17 +40,22 @@ public final class ContainerRoutes {
      */
     public ContainerRoutes(ContainerService service, Clock clock, java.util.function.Function<ContainerRecord, Map<String, Long>> sizes,
                            PortPublisher ports) {
-        this(service, clock, sizes, ports, record -> Map.of());
+        this(service, clock, sizes, ports, record -> Map.of(), id -> null);
     }
 
-    /** @param graphDriverData a container's overlay directories, inspect's GraphDriver.Data */
+    /**
+     * @param graphDriverData a container's overlay directories, inspect's GraphDriver.Data
+     * @param execIds         a container's execs that have not ended, for inspect's ExecIDs (null when none)
+     */
     public ContainerRoutes(ContainerService service, Clock clock, java.util.function.Function<ContainerRecord, Map<String, Long>> sizes,
-                           PortPublisher ports, java.util.function.Function<ContainerRecord, Map<String, String>> graphDriverData) {
+                           PortPublisher ports, java.util.function.Function<ContainerRecord, Map<String, String>> graphDriverData,
+                           java.util.function.Function<String, List<String>> execIds) {
         this.graphDriverData = graphDriverData;
         this.service = service;
         this.clock = clock;
         this.sizes = sizes;
         this.ports = ports;
+        this.execIds = execIds;
     }
 
     public void register(Router router) {
@@ -247,6 +253,7 @@ public final class ContainerRoutes {
             // inspect --size shows both, zero or not
             view.putAll(sizes.apply(record));
         }
+        view.put("ExecIDs", execIds.apply(record.id()));
         ex.json(200, view);
     }
 
