@@ -111,7 +111,10 @@ class ImageErrorsIT {
         assertEquals("[\"" + volume + "\"]", volumes.path("VolumesDeleted").toString());
         assertTrue(volumes.path("SpaceReclaimed").asLong() >= 1 << 20, volumes.toString());
 
-        String image = ok("import", "--change", "LABEL " + LABEL, BusyboxRootfs.tar(dir.resolve("other")).toString());
+        // a layer of its own (a busybox tar made in the same second as IMAGE's would be IMAGE's layer, shared, not freed)
+        java.nio.file.Path own = java.nio.file.Files.write(dir.resolve("own-layer.tar"), new io.jmachine.engine.testing.TarBuilder()
+                .file("big", java.util.UUID.randomUUID() + "x".repeat(2 << 20)).build());
+        String image = ok("import", "--change", "LABEL " + LABEL, own.toString());
         JsonNode images = JSON.readTree(UnixHttp.request(engine.socket(), "POST", "/v1.41/images/prune" + filter(), Map.of(), null)
                 .text());
         assertTrue(images.path("ImagesDeleted").toString().contains(image), images.toString());
