@@ -95,7 +95,7 @@ public final class ContainerRoutes {
             ex.empty(200);
         });
         router.post("/containers/prune", ex -> {
-            List<String> removed = service.prune(Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper()));
+            List<String> removed = service.prune(ContainerFilters.PRUNE.check(Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper())));
             ex.json(200, Map.of("ContainersDeleted", removed, "SpaceReclaimed", 0));
         });
     }
@@ -151,17 +151,18 @@ public final class ContainerRoutes {
     }
 
     private void list(ApiExchange ex) {
-        Filters filters = Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper())
-                .allowOnly("id", "name", "label", "status", "ancestor", "exited", "before", "since", "network", "volume", "health", "is-task", "expose", "publish");
-        ContainerFilters.validate(filters);
-        boolean all = ex.request().queryFlag("all") || filters.has("status") || filters.has("exited");
+        Filters given = Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper());
+        ContainerFilters filters = ContainerFilters.forList(given, service::inspect);
+        boolean all = ex.request().queryFlag("all") || given.has("status") || given.has("exited");
         Integer limit = intParam(ex.request(), "limit");
         List<Map<String, Object>> out = new ArrayList<>();
         for (ContainerRecord record : service.list(all)) {
-            if (!ContainerFilters.matches(record, filters)) {
+            Map<String, Object> summary = ContainerViews.summary(record, clock.instant(), ports.published(record.id()));
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> summaryPorts = (List<Map<String, Object>>) summary.get("Ports");
+            if (!filters.matches(record, summaryPorts)) {
                 continue;
             }
-            Map<String, Object> summary = ContainerViews.summary(record, clock.instant(), ports.published(record.id()));
             if (ex.request().queryFlag("size")) {
                 summary.putAll(sizes.apply(record));
             }

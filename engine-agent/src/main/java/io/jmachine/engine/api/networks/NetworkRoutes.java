@@ -14,6 +14,7 @@ import io.jmachine.engine.network.NetworkService;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,8 +51,7 @@ public final class NetworkRoutes {
     }
 
     private void list(ApiExchange ex) {
-        Filters filters = Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper())
-                .allowOnly("name", "id", "label", "driver", "type", "scope", "dangling");
+        Filters filters = NetworkFilters.LIST.check(Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper()));
         List<NetworkAttachment> attachments = attachments();
         List<Map<String, Object>> out = new ArrayList<>();
         for (NetworkRecord network : networks.networks().all()) {
@@ -103,8 +103,9 @@ public final class NetworkRoutes {
     }
 
     private void prune(ApiExchange ex) {
-        Filters filters = Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper()).allowOnly("label", "label!", "until");
-        List<String> removed = networks.pruneNetworks(network -> NetworkFilters.prunable(network, filters, clock.instant()));
+        Filters filters = NetworkFilters.PRUNE.check(Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper()));
+        Instant now = clock.instant();
+        List<String> removed = networks.pruneNetworks(network -> NetworkFilters.prunable(network, filters, now));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("NetworksDeleted", removed);
         ex.json(200, out);
