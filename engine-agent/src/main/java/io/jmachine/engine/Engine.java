@@ -23,11 +23,15 @@ public final class Engine implements AutoCloseable {
     private final EngineDirectories directories;
     private final ApiServer api;
     private final EngineServices services;
+    private final IdleMemory idleMemory;
 
     private Engine(EngineDirectories directories, ApiServer api, EngineServices services) {
         this.directories = directories;
         this.api = api;
         this.services = services;
+        this.idleMemory = new IdleMemory();
+        api.onActivity(idleMemory::touch);
+        idleMemory.touch(); // start-up leaves garbage and a grown heap too
     }
 
     public static Engine start(EngineConfig config) {
@@ -79,6 +83,7 @@ public final class Engine implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("jmachine-engine stopping");
+        idleMemory.close();
         api.close();
         services.close();
         directories.close();

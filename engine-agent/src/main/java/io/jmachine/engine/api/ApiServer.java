@@ -44,6 +44,7 @@ public final class ApiServer implements AutoCloseable {
     private final Path spoolDir;
     private final EventLoopGroup group;
     private final ExecutorService handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("api-", 0).factory());
+    private volatile Runnable onActivity = () -> { };
     private final List<Channel> listeners = new ArrayList<>();
     private final List<Path> sockets = new ArrayList<>();
 
@@ -130,7 +131,24 @@ public final class ApiServer implements AutoCloseable {
         return new ServerBootstrap().group(group)
                 // half-closure lets an attached client end stdin (docker run -i < file) and still read the output
                 .childOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childHandler(new ApiChannelInitializer(tls, router, json, handlers, spoolDir));
+                .childHandler(new ApiChannelInitializer(tls, router, json, this::handle, spoolDir));
+    }
+
+    /** Runs a request's handler, telling the activity listener when it starts and when it ends. */
+    private void handle(Runnable handler) {
+        onActivity.run();
+        handlers.execute(() -> {
+            try {
+                handler.run();
+            } finally {
+                onActivity.run();
+            }
+        });
+    }
+
+    /** {@code listener} runs (on the calling thread: keep it short) as each request starts and as it ends. */
+    public void onActivity(Runnable listener) {
+        this.onActivity = listener;
     }
 
     /** The port a tcp listener was bound to (for tests that bind port 0). */

@@ -3,6 +3,7 @@ package io.jmachine.engine.build;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jmachine.engine.time.GoDuration;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -237,7 +238,15 @@ final class ConfigInstructions {
     }
 
     private static void putDuration(ObjectNode check, String field, Map.Entry<String, String> flag) {
-        Duration duration = GoDuration.parse(flag.getValue(), flag.getKey());
+        Duration duration = null;
+        try {
+            duration = GoDuration.parse(flag.getValue());
+        } catch (IllegalArgumentException e) {
+            // refused below, with the flag named
+        }
+        if (duration == null || duration.isNegative()) {
+            throw new BuildException("invalid duration \"" + flag.getValue() + "\" for --" + flag.getKey() + ": use Go's form, e.g. 30s or 1m30s");
+        }
         if (!duration.isZero()) {
             check.put(field, duration.toNanos());
         }

@@ -5,6 +5,7 @@ import io.jmachine.engine.image.Digest;
 import io.jmachine.engine.image.Image;
 import io.jmachine.engine.image.ImageConfig;
 import io.jmachine.engine.image.ImageService;
+import io.jmachine.engine.image.ImageUsage;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,11 +35,18 @@ final class LayerSteps {
     Image commitFiles(Digest parent, ImageConfig.RunConfig config, String createdBy, RootAction<Void> change) throws IOException {
         Digest base = parent != null ? parent : images.commitConfig(null, ImageConfig.RunConfig.EMPTY, null).id();
         String id = scratchId();
+        boolean committed = false;
         try {
             change.apply(images.mountRootfs(id, base).merged());
-            return images.commit(new CommitRequest(id, null, null, null, null, List.of(), config, createdBy));
+            Image image = images.commit(new CommitRequest(id, null, null, null, null, List.of(), config, createdBy));
+            committed = true;
+            return image;
         } finally {
             images.removeRootfs(id);
+            if (!committed && parent == null) {
+                // the empty base made for FROM scratch above is no step's image: a failed step leaves none
+                images.remove(base.toString(), true, false, ImageUsage.NONE);
+            }
         }
     }
 

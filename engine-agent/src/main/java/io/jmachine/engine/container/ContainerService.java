@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -418,11 +419,12 @@ public final class ContainerService {
         }
     }
 
-    /** container prune: every stopped container; returns the removed IDs. */
+    /** container prune: every stopped container the (checked) label, label! and until filters select; returns the removed IDs. */
     public List<String> prune(io.jmachine.engine.api.Filters filters) {
+        Instant until = filters.time("until", clock.instant()).orElse(Instant.MAX);
         List<String> removed = new ArrayList<>();
         for (ContainerRecord record : store.all()) {
-            if (!record.state().isAlive() && filters.matchesLabels(record.config().labels())) {
+            if (!record.state().isAlive() && filters.matchesLabels(record.config().labels()) && !record.created().isAfter(until)) {
                 remove(record.id(), false, false);
                 removed.add(record.id());
             }

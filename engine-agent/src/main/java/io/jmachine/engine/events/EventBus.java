@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  */
 public final class EventBus {
 
-    static final int HISTORY = 1024;
+    /** As dockerd's eventsLimit: each kept event costs heap for as long as the engine runs. */
+    static final int HISTORY = 256;
 
     private final Clock clock;
     private final Deque<EngineEvent> history = new ArrayDeque<>();

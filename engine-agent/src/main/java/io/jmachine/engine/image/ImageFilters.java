@@ -1,78 +1,58 @@
 package io.jmachine.engine.image;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.api.FilterRules;
 import io.jmachine.engine.api.Filters;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The {@code filters} query of image list and prune: the Go client's {@code {"label":{"k=v":true}}} and
- * docker-java's {@code {"label":["k=v"]}} both read as key to values. Unknown keys are a 400, as in dockerd.
+ * The {@code filters} of image list and prune, checked against dockerd's keys and values when made: an unknown key
+ * or a bad value is a 400 naming it, not an empty list.
  */
-public record ImageFilters(Map<String, List<String>> values) {
+public final class ImageFilters {
 
-    public static final ImageFilters NONE = new ImageFilters(Map.of());
-    private static final Set<String> LIST_KEYS = Set.of("dangling", "label", "label!", "reference", "before", "since", "until");
+    public static final ImageFilters NONE = new ImageFilters(new Filters(Map.of()));
 
-    /** The `filters` query, parsed as every endpoint does (both clients' forms; see {@link Filters}). */
-    public static ImageFilters parse(String query, ObjectMapper json) {
-        if (query == null || query.isBlank()) {
-            return NONE;
-        }
-        return new ImageFilters(new TreeMap<>(Filters.parse(query, json).values()));
+    private static final FilterRules LIST = FilterRules.keys("label", "label!", "before", "since")
+            .bool("dangling").time("until")
+            .each("reference", ImageFilters::isGlob, value -> "not a valid pattern; use Go's path.Match syntax, such as busybox or localhost/*:1");
+    private static final FilterRules PRUNE = FilterRules.keys("label", "label!").bool("dangling").time("until");
+
+    private final Filters filters;
+
+    private ImageFilters(Filters filters) {
+        this.filters = filters;
     }
 
-    /** 400 for a key the endpoint does not know, with dockerd's wording. */
-    public ImageFilters validate(Set<String> allowed) {
-        for (String key : values.keySet()) {
-            if (!allowed.contains(key) || !LIST_KEYS.contains(key)) {
-                throw ApiException.badRequest("invalid filter '" + key + "'");
-            }
-        }
-        return this;
+    public static ImageFilters forList(Filters filters) {
+        return new ImageFilters(LIST.check(filters));
+    }
+
+    public static ImageFilters forPrune(Filters filters) {
+        return new ImageFilters(PRUNE.check(filters));
     }
 
     public List<String> get(String key) {
-        return values.getOrDefault(key, List.of());
+        return filters.get(key);
     }
 
-    /** The dangling filter: null when absent. */
-    public Boolean dangling() {
-        List<String> dangling = get("dangling");
-        if (dangling.isEmpty()) {
-            return null;
-        }
-        String value = dangling.getFirst().toLowerCase(java.util.Locale.ROOT);
-        return switch (value) {
-            case "true", "1" -> true;
-            case "false", "0" -> false;
-            default -> throw ApiException.badRequest("invalid filter 'dangling=" + dangling.getFirst() + "'");
-        };
+    /** The dangling filter; empty when absent. */
+    public Optional<Boolean> dangling() {
+        return filters.bool("dangling");
     }
 
-    /** "k" matches any value of label k, "k=v" that value only. */
+    /** The until filter, a time or a duration back from {@code now}; empty when absent. */
+    public Optional<Instant> until(Instant now) {
+        return filters.time("until", now);
+    }
+
+    /** "k" matches any value of label k, "k=v" that value only; label! the opposite. */
     public boolean matchesLabels(Map<String, String> labels) {
-        for (String wanted : get("label")) {
-            if (!hasLabel(labels, wanted)) {
-                return false;
-            }
-        }
-        for (String unwanted : get("label!")) {
-            if (hasLabel(labels, unwanted)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean hasLabel(Map<String, String> labels, String filter) {
-        int equals = filter.indexOf('=');
-        return equals < 0 ? labels.containsKey(filter) : filter.substring(equals + 1).equals(labels.get(filter.substring(0, equals)));
+        return filters.matchesLabels(labels);
     }
 
     /** The reference filter: any pattern matching the familiar name or name:tag of any of the references. */
@@ -92,6 +72,15 @@ public record ImageFilters(Map<String, List<String>> values) {
         return false;
     }
 
+    private static boolean isGlob(String pattern) {
+        try {
+            glob(pattern);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** Go's path.Match: '*' and '?' stop at '/', [classes] pass through. */
     static Pattern glob(String pattern) {
         StringBuilder regex = new StringBuilder();
@@ -103,7 +92,7 @@ public record ImageFilters(Map<String, List<String>> values) {
                 case '[' -> {
                     int end = pattern.indexOf(']', i + 1);
                     if (end < 0) {
-                        throw ApiException.badRequest("invalid reference filter " + pattern + ": unclosed [");
+                        throw new IllegalArgumentException("unclosed [ in " + pattern);
                     }
                     String cls = pattern.substring(i + 1, end).replace("\\", "\\\\");
                     regex.append('[').append(cls.startsWith("^") ? "^" + cls.substring(1) : cls).append(']');

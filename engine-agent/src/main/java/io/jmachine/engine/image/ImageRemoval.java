@@ -3,6 +3,7 @@ package io.jmachine.engine.image;
 import io.jmachine.engine.api.ApiException;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -119,9 +120,8 @@ final class ImageRemoval {
     }
 
     PruneReport prune(ImageFilters filters) throws IOException {
-        filters.validate(Set.of("dangling", "label", "label!", "until"));
-        boolean danglingOnly = !Boolean.FALSE.equals(filters.dangling());
-        long until = filters.get("until").isEmpty() ? Long.MAX_VALUE : untilSeconds(filters.get("until").getFirst());
+        boolean danglingOnly = filters.dangling().orElse(true);
+        long until = filters.until(Instant.now()).map(Instant::getEpochSecond).orElse(Long.MAX_VALUE);
         long before = totalLayerSize();
         List<DeleteResponse> deleted = new ArrayList<>();
         for (Image image : service.images().all()) {
@@ -151,18 +151,6 @@ final class ImageRemoval {
 
     private long totalLayerSize() throws IOException {
         return service.layers().all().stream().mapToLong(Layer::size).sum();
-    }
-
-    private static long untilSeconds(String until) {
-        try {
-            return Long.parseLong(until);
-        } catch (NumberFormatException e) {
-            long seconds = Rfc3339.epochSeconds(until);
-            if (seconds == 0) {
-                throw ApiException.badRequest("invalid filter 'until=" + until + "': use a Unix time or an RFC 3339 time");
-            }
-            return seconds;
-        }
     }
 
     private Conflict conflict(Digest id, int mask) {

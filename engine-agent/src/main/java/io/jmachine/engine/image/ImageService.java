@@ -112,21 +112,14 @@ public final class ImageService {
         ImageReference reference = reference(repo, tag);
         ImageConfig.RunConfig runConfig = ConfigChanges.apply(ImageConfig.RunConfig.EMPTY, changes == null ? List.of() : changes);
         String comment = message == null || message.isEmpty() ? "Imported from -" : message;
-        lock.lock();
-        try {
+        return changeOrUndo(() -> {
             Layer layer = addLayer(tar, null);
             String created = Rfc3339.format(Instant.now());
             ImageConfig config = new ImageConfig(goArch(), "linux", null, created, null, comment, null,
                     EngineVersion.DOCKER_COMPATIBLE, runConfig, new ImageConfig.RootFs("layers", List.of(layer.diffId())),
                     List.of(new ImageConfig.History(created, null, null, comment, null)));
-            Image image = images.put(config);
-            if (reference != null) {
-                references.put(reference, image.id());
-            }
-            return image;
-        } finally {
-            lock.unlock();
-        }
+            return addImage(config, reference);
+        });
     }
 
     /** {@code docker tag}: points {@code repo[:tag]} at the image {@code source} names. */
@@ -160,8 +153,7 @@ public final class ImageService {
     /** {@code docker commit}: the container's upper folder becomes a layer (whiteouts back in .wh. form) of a new image. */
     public Image commit(CommitRequest request) throws IOException {
         ImageReference reference = reference(request.repo(), request.tag());
-        lock.lock();
-        try {
+        return changeOrUndo(() -> {
             ContainerRootfs container = rootfs.find(request.containerId()).orElseThrow(() -> RootfsStore.noRootfs(request.containerId()));
             Image parent = images.get(container.imageId()).orElseThrow(() -> ApiException.conflict("cannot commit container "
                     + request.containerId() + ": its image " + container.imageId() + " was removed"));
@@ -169,6 +161,9 @@ public final class ImageService {
             try (OutputStream out = Files.newOutputStream(tar); TarWriter writer = new TarWriter(out, TarWriter.Markers.OVERLAY_TO_OCI_WHITEOUTS)) {
                 writer.writeContents(container.upper());
                 writer.finish();
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(tar); // adopt deletes it otherwise
+                throw e;
             }
             Digest diffId = content.adopt(tar);
             boolean empty = diffId.equals(Digest.EMPTY_TAR);
@@ -182,11 +177,48 @@ public final class ImageService {
                     .withConfig(ConfigChanges.apply(base, request.changes()))
                     .withLayer(diffId, new ImageConfig.History(created, request.createdBy(), emptyToNull(request.author()),
                             emptyToNull(request.comment()), empty ? Boolean.TRUE : null));
-            Image image = images.put(config);
-            if (reference != null) {
+            return addImage(config, reference);
+        });
+    }
+
+    /** Stores the config and points {@code reference} (when given) at it; an image that cannot be tagged is not kept. */
+    private Image addImage(ImageConfig config, ImageReference reference) throws IOException {
+        boolean existed = images.get(Digest.of(json.writeValueAsBytes(config))).isPresent();
+        Image image = images.put(config);
+        if (reference != null) {
+            try {
                 references.put(reference, image.id());
+            } catch (IOException | RuntimeException e) {
+                if (!existed) {
+                    images.delete(image.id());
+                }
+                throw e;
             }
-            return image;
+        }
+        return image;
+    }
+
+    /** A store change, run under the lock. */
+    @FunctionalInterface
+    private interface Change<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code change} under the lock; if it fails (a full disk, a bad layer), the blobs and layers it stored
+     * that no image uses are deleted again, so a failed import, commit or load gives its space back.
+     */
+    private <T> T changeOrUndo(Change<T> change) throws IOException {
+        lock.lock();
+        try {
+            return change.run();
+        } catch (IOException | RuntimeException e) {
+            try {
+                collectGarbage();
+            } catch (IOException | RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
         } finally {
             lock.unlock();
         }
@@ -273,11 +305,11 @@ public final class ImageService {
 
     /** {@code docker load}: a docker-save tar, a plain OCI layout tar or the legacy form; returns docker's lines ("Loaded image: x:y"). */
     public List<String> load(InputStream tar) throws IOException {
-        lock.lock();
         try {
-            return new ImageLoader(this).load(tar);
+            return changeOrUndo(() -> new ImageLoader(this).load(tar));
         } finally {
-            lock.unlock();
+            // the loader's unpacked archive, however it ended: loads are serialized, so nothing else works in there
+            emptyTempDir();
         }
     }
 
@@ -402,6 +434,14 @@ public final class ImageService {
 
     Path tempDir() throws IOException {
         return Files.createTempDirectory(temp, "work-");
+    }
+
+    private void emptyTempDir() {
+        try (var entries = Files.list(temp)) {
+            entries.forEach(ImageService::deleteQuietly);
+        } catch (IOException ignored) {
+            // emptied at the next start
+        }
     }
 
     /** Adds a layer tar (plain or compressed) on top of {@code parent}; the blob is kept for docker save. */

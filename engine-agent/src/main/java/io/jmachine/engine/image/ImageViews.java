@@ -2,11 +2,11 @@ package io.jmachine.engine.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** The JSON docker clients read about images: inspect, list and history, in dockerd's field names. */
 public final class ImageViews {
@@ -73,9 +73,9 @@ public final class ImageViews {
      *                     when there are none, and {@code <none>:<none>} and {@code <none>@<none>} for an untagged image
      */
     public List<Map<String, Object>> list(boolean all, ImageFilters filters, boolean legacyFields) {
-        filters.validate(Set.of("dangling", "label", "label!", "reference", "before", "since", "until"));
-        Boolean dangling = filters.dangling();
+        Boolean dangling = filters.dangling().orElse(null);
         long before = filters.get("before").isEmpty() ? Long.MAX_VALUE : created(service.resolve(filters.get("before").getFirst()));
+        before = Math.min(before, filters.until(Instant.now()).map(Instant::getEpochSecond).orElse(Long.MAX_VALUE));
         long since = filters.get("since").isEmpty() ? Long.MIN_VALUE : created(service.resolve(filters.get("since").getFirst()));
         List<Image> images = new ArrayList<>(service.all());
         images.sort((a, b) -> Long.compare(created(b), created(a)));

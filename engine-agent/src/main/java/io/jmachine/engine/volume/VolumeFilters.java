@@ -1,10 +1,8 @@
 package io.jmachine.engine.volume;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.api.FilterRules;
 import io.jmachine.engine.api.Filters;
 
-import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -14,6 +12,9 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class VolumeFilters {
 
+    private static final FilterRules LIST = FilterRules.keys("name", "label", "driver").bool("dangling");
+    private static final FilterRules PRUNE = FilterRules.keys("label", "label!").bool("all");
+
     private final Filters filters;
 
     private VolumeFilters(Filters filters) {
@@ -21,24 +22,16 @@ public final class VolumeFilters {
     }
 
     public static VolumeFilters forList(Filters filters) {
-        VolumeFilters checked = new VolumeFilters(filters.allowOnly("name", "label", "dangling", "driver"));
-        checked.dangling();
-        return checked;
+        return new VolumeFilters(LIST.check(filters));
     }
 
     public static VolumeFilters forPrune(Filters filters) {
-        VolumeFilters checked = new VolumeFilters(filters.allowOnly("label", "label!", "all"));
-        checked.all();
-        return checked;
+        return new VolumeFilters(PRUNE.check(filters));
     }
 
     /** Whether prune takes named volumes too (filter all=true, the CLI's --all). */
     boolean all() {
-        return bool("all").orElse(false);
-    }
-
-    private java.util.Optional<Boolean> dangling() {
-        return bool("dangling");
+        return filters.bool("all").orElse(false);
     }
 
     boolean matches(Volume volume, boolean inUse) {
@@ -52,21 +45,8 @@ public final class VolumeFilters {
                 return false;
             }
         }
-        if (!filters.matchesLabels(volume.labels())) {
-            return false;
-        }
-        for (String unwanted : filters.get("label!")) {
-            if (hasLabel(volume.labels(), unwanted)) {
-                return false;
-            }
-        }
-        var dangling = dangling();
-        return dangling.isEmpty() || dangling.get() == !inUse;
-    }
-
-    private static boolean hasLabel(Map<String, String> labels, String wanted) {
-        int eq = wanted.indexOf('=');
-        return eq < 0 ? labels.containsKey(wanted) : wanted.substring(eq + 1).equals(labels.get(wanted.substring(0, eq)));
+        return filters.matchesLabels(volume.labels())
+                && filters.bool("dangling").map(dangling -> dangling == !inUse).orElse(true);
     }
 
     private static boolean matchesText(String pattern, String value) {
@@ -78,21 +58,5 @@ public final class VolumeFilters {
         } catch (PatternSyntaxException e) {
             return value.contains(pattern);
         }
-    }
-
-    private java.util.Optional<Boolean> bool(String key) {
-        List<String> values = filters.get(key);
-        if (values.isEmpty()) {
-            return java.util.Optional.empty();
-        }
-        boolean result = false;
-        for (String value : values) {
-            switch (value.toLowerCase(java.util.Locale.ROOT)) {
-                case "true", "1" -> result = true;
-                case "false", "0" -> { }
-                default -> throw ApiException.badRequest("invalid filter '" + key + "=" + value + "'");
-            }
-        }
-        return java.util.Optional.of(result);
     }
 }

@@ -23,6 +23,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Real overlay mounts of real layers: what a container sees, where its writes go, what commit makes of them. */
@@ -64,6 +65,21 @@ class ImageServiceIT {
         try (InputStream in = Files.newInputStream(BusyboxRootfs.tar(dir))) {
             return images.importImage(in, "localhost/acc/busybox:1", null, List.of("CMD [\"sh\"]"), null);
         }
+    }
+
+    @Test
+    void anImportThatFailsAfterItStoredTheLayerTarKeepsNeitherTarNorLayer() throws Exception {
+        // the tar is stored whole before the device node refuses its unpacking
+        byte[] tar = new TarBuilder().file("big", "x".repeat(1 << 20)).charDevice("dev/null", 1, 3).build();
+        assertThrows(io.jmachine.engine.api.ApiException.class,
+                () -> images.importImage(new ByteArrayInputStream(tar), "localhost/acc/bad:1", null, List.of(), null));
+        try (var blobs = Files.list(dataRoot.resolve("image/content/blobs/sha256"));
+             var layers = Files.list(dataRoot.resolve("overlay2"))) {
+            assertEquals(List.of(), blobs.toList(), "layer tars");
+            assertEquals(List.of(), layers.map(p -> p.getFileName().toString()).filter(n -> n.length() == 64 || n.startsWith(".tmp-"))
+                    .toList(), "unpacked layers, whole or staged");
+        }
+        assertEquals(List.of(), images.all());
     }
 
     @Test

@@ -72,7 +72,7 @@ public final class BuildRoutes {
 
     private static java.time.Duration duration(String text) {
         try {
-            return io.jmachine.engine.build.GoDuration.parse(text);
+            return io.jmachine.engine.time.GoDuration.parse(text);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("\"until\" filter expects a duration (e.g., '24h'): " + e.getMessage());
         }

@@ -1,38 +1,114 @@
 package io.jmachine.engine.api.containers;
 
+import io.jmachine.engine.api.FilterRules;
 import io.jmachine.engine.api.Filters;
 import io.jmachine.engine.container.ContainerRecord;
+import io.jmachine.engine.volume.MountPoint;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** The `docker ps --filter` keys over container records. */
+/**
+ * The {@code docker ps --filter} keys over container records, with dockerd's rules for their values; {@code before}
+ * and {@code since} name a container that must exist (404 otherwise).
+ */
 final class ContainerFilters {
 
-    private ContainerFilters() {
+    private static final Pattern PORT_RANGE = Pattern.compile("([0-9]{1,5})(?:-([0-9]{1,5}))?(?:/([a-z]+))?");
+    private static final String PORT_ADVICE = "use a port or a range with an optional protocol, such as 80, 8000-8080 or 53/udp";
+
+    static final FilterRules LIST = FilterRules.keys("id", "name", "label", "ancestor", "before", "since", "network", "volume")
+            .oneOf("status", "state", List.of("created", "running", "paused", "restarting", "removing", "exited", "dead"))
+            .oneOf("health", "health", List.of("none", "starting", "healthy", "unhealthy"))
+            .bool("is-task")
+            .each("exited", value -> value.matches("-?[0-9]{1,9}"), value -> "use an exit code, such as 0 or 137")
+            .each("expose", ContainerFilters::isPortRange, value -> PORT_ADVICE)
+            .each("publish", ContainerFilters::isPortRange, value -> PORT_ADVICE);
+
+    static final FilterRules PRUNE = FilterRules.keys("label", "label!").time("until");
+
+    private final Filters filters;
+    private final Instant before;
+    private final Instant since;
+
+    private ContainerFilters(Filters filters, Instant before, Instant since) {
+        this.filters = filters;
+        this.before = before;
+        this.since = since;
     }
 
-    static boolean matches(ContainerRecord record, Filters filters) {
-        return anyOrEmpty(filters.get("id"), v -> record.id().startsWith(v))
-                && anyOrEmpty(filters.get("name"), v -> record.name().contains(v.startsWith("/") ? v.substring(1) : v))
-                && anyOrEmpty(filters.get("status"), v -> record.state().status().name().equals(v))
-                && anyOrEmpty(filters.get("exited"), v -> record.state().status().name().equals("exited")
+    /** The list filters, checked; {@code resolve} finds the containers {@code before} and {@code since} name. */
+    static ContainerFilters forList(Filters filters, Function<String, ContainerRecord> resolve) {
+        LIST.check(filters);
+        Instant before = filters.get("before").stream().map(resolve).map(ContainerRecord::created)
+                .min(Instant::compareTo).orElse(Instant.MAX);
+        Instant since = filters.get("since").stream().map(resolve).map(ContainerRecord::created)
+                .max(Instant::compareTo).orElse(Instant.MIN);
+        return new ContainerFilters(filters, before, since);
+    }
+
+    /** Whether ps lists the record; {@code ports} are its summary's Ports, which expose and publish match on. */
+    boolean matches(ContainerRecord record, List<Map<String, Object>> ports) {
+        return record.created().isBefore(before) && record.created().isAfter(since)
+                && anyOrEmpty("id", v -> record.id().startsWith(v))
+                && anyOrEmpty("name", v -> record.name().contains(v.startsWith("/") ? v.substring(1) : v))
+                && anyOrEmpty("status", v -> record.state().status().name().equals(v))
+                && anyOrEmpty("exited", v -> record.state().status().name().equals("exited")
                         && String.valueOf(record.state().exitCode()).equals(v))
-                && anyOrEmpty(filters.get("ancestor"), v -> v.equals(record.imageRef()) || record.image().startsWith(v)
+                && anyOrEmpty("ancestor", v -> v.equals(record.imageRef()) || record.image().startsWith(v)
                         || record.image().startsWith("sha256:" + v))
-                && anyOrEmpty(filters.get("health"), v -> record.state().healthFilterValue().equals(v))
+                && anyOrEmpty("health", v -> record.state().healthFilterValue().equals(v))
+                // no swarm here: no container is a task
+                && !filters.bool("is-task").orElse(false)
+                && anyOrEmpty("network", v -> onNetwork(record, v))
+                && anyOrEmpty("volume", v -> record.mountPoints().stream().anyMatch(m -> mounts(m, v)))
+                && anyOrEmpty("expose", v -> ports.stream().anyMatch(p -> inRange(v, p.get("PrivatePort"), p.get("Type"))))
+                && anyOrEmpty("publish", v -> ports.stream().anyMatch(p -> inRange(v, p.get("PublicPort"), p.get("Type"))))
                 && filters.matchesLabels(record.config().labels());
     }
 
-    /** dockerd refuses health values it does not know, before matching anything. */
-    static void validate(Filters filters) {
-        for (String value : filters.get("health")) {
-            if (!List.of("starting", "healthy", "unhealthy", "none").contains(value)) {
-                throw io.jmachine.engine.api.ApiException.badRequest("Unrecognised filter value for health: " + value);
-            }
+    private static boolean onNetwork(ContainerRecord record, String network) {
+        if (record.network() == null) {
+            return record.hostConfig() != null && network.equals(record.hostConfig().networkMode());
         }
+        return record.network().networks().stream()
+                .anyMatch(endpoint -> network.equals(endpoint.name()) || endpoint.networkId() != null && endpoint.networkId().startsWith(network));
     }
 
-    private static boolean anyOrEmpty(List<String> wanted, java.util.function.Predicate<String> test) {
+    private static boolean mounts(MountPoint mount, String volume) {
+        String name = mount.name() == null || mount.name().isEmpty() ? mount.source() : mount.name();
+        return volume.equals(mount.destination()) || volume.equals(name);
+    }
+
+    private static boolean isPortRange(String value) {
+        Matcher range = PORT_RANGE.matcher(value);
+        if (!range.matches()) {
+            return false;
+        }
+        int start = Integer.parseInt(range.group(1));
+        int end = range.group(2) == null ? start : Integer.parseInt(range.group(2));
+        return start <= end && end <= 65535;
+    }
+
+    private static boolean inRange(String filter, Object port, Object protocol) {
+        if (!(port instanceof Number number)) {
+            return false;
+        }
+        Matcher range = PORT_RANGE.matcher(filter);
+        range.matches();
+        int start = Integer.parseInt(range.group(1));
+        int end = range.group(2) == null ? start : Integer.parseInt(range.group(2));
+        String wanted = range.group(3) == null ? "tcp" : range.group(3);
+        return number.intValue() >= start && number.intValue() <= end && wanted.equals(protocol);
+    }
+
+    private boolean anyOrEmpty(String key, Predicate<String> test) {
+        List<String> wanted = filters.get(key);
         return wanted.isEmpty() || wanted.stream().anyMatch(test);
     }
 }

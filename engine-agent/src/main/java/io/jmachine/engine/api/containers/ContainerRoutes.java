@@ -132,7 +132,7 @@ public final class ContainerRoutes {
                     writable.put(record.id(), sizes.apply(record).get("SizeRw"));
                 }
             }
-            List<String> removed = service.prune(Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper()));
+            List<String> removed = service.prune(ContainerFilters.PRUNE.check(Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper())));
             long reclaimed = removed.stream().mapToLong(id -> writable.getOrDefault(id, 0L)).sum();
             ex.json(200, Map.of("ContainersDeleted", removed, "SpaceReclaimed", reclaimed));
         });
@@ -219,18 +219,19 @@ public final class ContainerRoutes {
     }
 
     private void list(ApiExchange ex) {
-        Filters filters = Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper())
-                .allowOnly("id", "name", "label", "status", "ancestor", "exited", "before", "since", "network", "volume", "health", "is-task", "expose", "publish");
-        ContainerFilters.validate(filters);
-        boolean all = ex.request().queryFlag("all") || filters.has("status") || filters.has("exited");
+        Filters given = Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper());
+        ContainerFilters filters = ContainerFilters.forList(given, service::inspect);
+        boolean all = ex.request().queryFlag("all") || given.has("status") || given.has("exited");
         Integer limit = intParam(ex.request(), "limit");
         List<Map<String, Object>> out = new ArrayList<>();
         for (ContainerRecord record : service.list(all)) {
-            if (!ContainerFilters.matches(record, filters)) {
-                continue;
-            }
             Map<String, Object> summary = ContainerViews.summary(record, clock.instant(), ports.published(record.id()),
                     service.endpointConfigs(record), ex.request().version());
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> summaryPorts = (List<Map<String, Object>>) summary.get("Ports");
+            if (!filters.matches(record, summaryPorts)) {
+                continue;
+            }
             List<String> names = new ArrayList<>(List.of("/" + record.name()));
             names.addAll(service.linkNames(record));
             summary.put("Names", names);

@@ -2,6 +2,7 @@ package io.jmachine.engine.api.images;
 
 import io.jmachine.engine.api.ApiException;
 import io.jmachine.engine.api.ApiExchange;
+import io.jmachine.engine.api.Filters;
 import io.jmachine.engine.api.ResponseStream;
 import io.jmachine.engine.api.Router;
 import io.jmachine.engine.events.EventBus;
@@ -87,7 +88,7 @@ public final class ImageRoutes {
 
     private void list(ApiExchange exchange) {
         var request = exchange.request();
-        ImageFilters filters = ImageFilters.parse(request.queryParam("filters"), exchange.jsonMapper());
+        ImageFilters filters = ImageFilters.forList(Filters.parse(request.queryParam("filters"), exchange.jsonMapper()));
         exchange.json(200, views.list(request.queryFlag("all"), filters, !request.version().atLeast(1, 44)));
     }
 
@@ -119,7 +120,7 @@ public final class ImageRoutes {
     }
 
     private void prune(ApiExchange exchange) throws IOException {
-        ImageFilters filters = ImageFilters.parse(exchange.request().queryParam("filters"), exchange.jsonMapper());
+        ImageFilters filters = ImageFilters.forPrune(Filters.parse(exchange.request().queryParam("filters"), exchange.jsonMapper()));
         PruneReport report = images.prune(filters, usage);
         publishRemoval(null, report.imagesDeleted());
         exchange.json(200, report);

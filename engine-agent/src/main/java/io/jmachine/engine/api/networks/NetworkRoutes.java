@@ -17,6 +17,7 @@ import io.jmachine.engine.network.NetworkService;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,8 +63,8 @@ public final class NetworkRoutes {
     }
 
     private void list(ApiExchange ex) {
-        Filters filters = Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper())
-                .allowOnly("name", "id", "label", "driver", "type", "scope", "dangling");
+        Filters filters = NetworkFilters.LIST.check(Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper()));
+        List<NetworkAttachment> attachments = attachments();
         List<Map<String, Object>> out = new ArrayList<>();
         for (NetworkRecord network : networks.networks().all()) {
             if (NetworkFilters.matches(network, filters, !networks.attachmentsOn(network.id()).isEmpty())) {
@@ -130,9 +131,10 @@ public final class NetworkRoutes {
     }
 
     private void prune(ApiExchange ex) {
-        Filters filters = Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper()).allowOnly("label", "label!", "until");
+        Filters filters = NetworkFilters.PRUNE.check(Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper()));
+        Instant now = clock.instant();
         List<NetworkRecord> before = List.copyOf(networks.networks().all());
-        List<String> removed = networks.pruneNetworks(network -> NetworkFilters.prunable(network, filters, clock.instant()));
+        List<String> removed = networks.pruneNetworks(network -> NetworkFilters.prunable(network, filters, now));
         before.stream().filter(n -> removed.contains(n.name())).forEach(n -> publish("destroy", n));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("NetworksDeleted", removed);
