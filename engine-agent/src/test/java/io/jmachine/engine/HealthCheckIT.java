@@ -198,7 +198,7 @@ class HealthCheckIT {
 
         DockerCli.Result bogus = docker.run("ps", "--filter", "health=bogus");
         assertNotEquals(0, bogus.exitCode());
-        assertTrue(bogus.err().contains("Unrecognised filter value for health: bogus"), bogus.err());
+        assertTrue(bogus.err().contains("invalid filter 'health=bogus'"), bogus.err());
         ok("rm", "-f", "from-image", "switched-off", "unchecked");
     }
 
