@@ -8,9 +8,11 @@ import io.jmachine.drivers.DriverOptions;
 import io.jmachine.drivers.DriverRegistry;
 import io.jmachine.drivers.MachineContext;
 import io.jmachine.drivers.MachineState;
+import io.jmachine.drivers.Progress;
 import io.jmachine.drivers.SshEndpoint;
 import io.jmachine.provisioner.engine.EngineClient;
 import io.jmachine.provisioner.engine.EngineConnections;
+import io.jmachine.provisioner.engine.EngineWait;
 import io.jmachine.provisioner.install.EngineInstaller;
 import io.jmachine.provisioner.install.EngineSettings;
 import io.jmachine.provisioner.ssh.SshClient;
@@ -34,6 +36,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The machine verbs over the store, the drivers, the CA and the engine installer: what the CLI calls.
@@ -46,6 +49,9 @@ public final class Machines {
      * @param bundle      the engine bundle hosts get
      */
     public record CreateRequest(String name, String driverName, Map<String, Object> driverFlags, EngineOptions engine, Path bundle) {}
+
+    /** How long start and restart wait for the engine: a boot under TCG on a busy host, then the engine's start. */
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
 
     private final MachineStore store;
     private final DriverRegistry drivers;
@@ -92,7 +98,7 @@ public final class Machines {
         // refuse bad engine options before anything exists
         EngineSettings.of(request.engine(), driver.name(), 2376);
         progress.report("running pre-create checks");
-        driver.preCreateCheck();
+        driver.preCreateCheck(progress);
         if (driver.hasHost() && !Files.isRegularFile(request.bundle())) {
             throw missingBundle(request.bundle());
         }
@@ -113,7 +119,7 @@ public final class Machines {
         long started = System.nanoTime();
         try {
             progress.report("creating the host with the " + driver.name() + " driver");
-            driver.create();
+            driver.create(progress);
             progress.report("host created " + since(started));
             machine = saveDriver(machine);
             if (driver.hasHost()) {
@@ -244,20 +250,80 @@ public final class Machines {
         return SshClient.connect(sshEndpoint(machine), machine.context().knownHosts(), Duration.ofSeconds(15));
     }
 
-    /** Starts the host; where its address moved (a new DHCP lease), the engine gets a server certificate for the new one. */
-    public void start(Machine machine, Progress progress) throws IOException {
-        machine.driver().start();
-        reissueIfAddressMoved(saveDriver(machine), progress);
+    /**
+     * Starts the host and, with {@code wait}, returns once its engine answers over mutual TLS, as create does; where
+     * its address moved (a new DHCP lease), the engine gets a server certificate for the new one.
+     */
+    public void start(Machine machine, boolean wait, Progress progress) throws IOException {
+        long started = System.nanoTime();
+        machine.driver().start(progress);
+        progress.report("host started " + since(started));
+        Machine current = saveDriver(machine);
+        reissueIfAddressMoved(current, progress);
+        if (wait) {
+            awaitEngine(current, progress, started);
+        }
     }
 
-    public void stop(Machine machine) {
-        machine.driver().stop();
+    public void stop(Machine machine, Progress progress) {
+        machine.driver().stop(progress);
         saveDriver(machine);
     }
 
-    public void restart(Machine machine, Progress progress) throws IOException {
-        machine.driver().restart();
-        reissueIfAddressMoved(saveDriver(machine), progress);
+    public void restart(Machine machine, boolean wait, Progress progress) throws IOException {
+        long started = System.nanoTime();
+        machine.driver().restart(progress);
+        progress.report("host restarted " + since(started));
+        Machine current = saveDriver(machine);
+        reissueIfAddressMoved(current, progress);
+        if (wait) {
+            awaitEngine(current, progress, started);
+        }
+    }
+
+    /**
+     * Waits for the engine of a host that is starting; when it does not answer in time, says which phase hung: the
+     * boot (no SSH either: the console log tells why) or the engine (SSH works: its output tells why).
+     */
+    private void awaitEngine(Machine machine, Progress progress, long started) throws IOException {
+        if (!machine.driver().hasHost()) {
+            return;
+        }
+        Optional<String> failure;
+        try {
+            failure = EngineWait.await(engineClient(machine), START_TIMEOUT, () -> false, progress);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DriverException("interrupted while waiting for the engine of " + machine.name());
+        }
+        if (failure.isEmpty()) {
+            progress.report("engine answering over TLS at " + machine.driver().engineUrl() + " " + since(started));
+            return;
+        }
+        throw new DriverException(whyNoEngine(machine, failure.get()));
+    }
+
+    private String whyNoEngine(Machine machine, String lastAttempt) {
+        String name = machine.name();
+        String waited = "within " + START_TIMEOUT.toMinutes() + " min";
+        MachineState state = machine.driver().state();
+        if (state != MachineState.RUNNING) {
+            return name + " is " + state.display() + " instead of running: it stopped while it started; "
+                    + consoleHint(machine) + "try `jmachine start " + name + "` again";
+        }
+        try (SshClient ssh = ssh(machine)) {
+            String tail = installer(machine, ssh, Progress.silent()).engineLogTail().strip();
+            return name + " booted, but its engine did not answer over TLS " + waited + " (last attempt: " + lastAttempt + "); "
+                    + "the engine's last output:\n" + tail + "\nlook further with `jmachine ssh " + name
+                    + " sudo journalctl -u jmachine-engine`, or reinstall it with `jmachine provision " + name + "`";
+        } catch (RuntimeException sshFailed) {
+            return name + " did not boot to SSH " + waited + " (SSH: " + sshFailed.getMessage() + "; engine: " + lastAttempt + "); "
+                    + consoleHint(machine) + "try `jmachine restart " + name + "`";
+        }
+    }
+
+    private static String consoleHint(Machine machine) {
+        return machine.driver().consoleLog().map(log -> "its console log is " + log + "; ").orElse("");
     }
 
     /**

@@ -6,6 +6,7 @@ import io.jmachine.drivers.DriverException;
 import io.jmachine.drivers.MachineContext;
 import io.jmachine.drivers.MachineState;
 import io.jmachine.drivers.PreCreateCheckException;
+import io.jmachine.drivers.Progress;
 import io.jmachine.drivers.SshEndpoint;
 import io.jmachine.drivers.kvm.image.ImageCache;
 import io.jmachine.templates.Templates;
@@ -97,7 +98,7 @@ public final class KvmDriver implements Driver {
         this.images = images;
         this.accelChoice = accelChoice;
         this.libvirt = new LibvirtDomains(settings.connectionUri());
-        this.addressWait = new AddressWait(addresses, ADDRESS_TIMEOUT, Duration.ofSeconds(2), System.err);
+        this.addressWait = new AddressWait(addresses, ADDRESS_TIMEOUT, Duration.ofSeconds(2));
     }
 
     @Override
@@ -114,7 +115,7 @@ public final class KvmDriver implements Driver {
     }
 
     @Override
-    public void preCreateCheck() {
+    public void preCreateCheck(Progress progress) {
         if (settings.memory() < 256) {
             throw new PreCreateCheckException("--kvm-memory " + settings.memory() + " is too little: give at least 256 (MiB)");
         }
@@ -141,7 +142,7 @@ public final class KvmDriver implements Driver {
             requireTool("mkfs.ext4", "e2fsprogs", missing);
         }
         requireTool("libvirtd", "libvirt-daemon-system", missing);
-        HostSetup host = HostSetup.forThisProcess();
+        HostSetup host = HostSetup.forThisProcess(progress, images.root().resolve("host-setup.log"));
         host.install(missing);
         host.shareKvmDevice(Path.of("/dev/kvm"), "kvm");
         host.startLibvirt(settings.connectionUri(), libvirt::check);
@@ -172,11 +173,11 @@ public final class KvmDriver implements Driver {
     }
 
     @Override
-    public void create() {
+    public void create(Progress progress) {
         Accel accel = accelChoice.choose(settings.accel());
         settings = settings.withAccelInUse(accel);
-        GuestImage image = settings.image() == null ? images.defaultImage()
-                : GuestImage.bootsItself(new UserImage(settings.image(), settings.imageChecksum()).file(images));
+        GuestImage image = settings.image() == null ? images.defaultImage(progress)
+                : GuestImage.bootsItself(new UserImage(settings.image(), settings.imageChecksum()).file(images, progress));
         try {
             Files.createDirectories(context.machineDir());
             makeOverlay(image);
@@ -194,11 +195,10 @@ public final class KvmDriver implements Driver {
         try (ExitGuard guard = new ExitGuard()) {
             guard.run("define and start the domain " + settings.machineName(), () -> libvirt.defineAndStart(xml));
         }
-        System.err.println("(" + settings.machineName() + ") started the libvirt domain " + settings.machineName() + " (" + accel.name()
-                + ", " + (settings.userModeNetwork() ? "user-mode networking" : "network " + settings.network()) + ")");
-        System.err.flush();
+        progress.report("started the libvirt domain " + settings.machineName() + " (" + accel.name() + ", "
+                + (settings.userModeNetwork() ? "user-mode networking" : "network " + settings.network()) + ")");
         if (!settings.userModeNetwork()) {
-            readAddress(before);
+            readAddress(before, progress);
         }
     }
 
@@ -215,8 +215,8 @@ public final class KvmDriver implements Driver {
      * Waits for the VM's DHCP lease on its libvirt network and keeps the address; a lease that moved (after a stop, or an
      * expired lease) re-pins the host key for the new address.
      */
-    void readAddress(Optional<GuestAddresses.Lease> before) {
-        String address = addressWait.await(settings.network(), settings.machineName(), settings.macAddress(), before);
+    void readAddress(Optional<GuestAddresses.Lease> before, Progress progress) {
+        String address = addressWait.await(settings.network(), settings.machineName(), settings.macAddress(), before, progress);
         if (address.equals(settings.ipAddress()) && Files.exists(context.knownHosts())) {
             return;
         }
@@ -262,7 +262,7 @@ public final class KvmDriver implements Driver {
     }
 
     @Override
-    public void start() {
+    public void start(Progress progress) {
         if (settings.userModeNetwork()) {
             libvirt.start(settings.machineName());
             return;
@@ -271,12 +271,12 @@ public final class KvmDriver implements Driver {
         Optional<GuestAddresses.Lease> before = currentLease();
         libvirt.start(settings.machineName());
         // a guest that runs already holds its lease: nothing new is coming
-        readAddress(wasRunning ? Optional.empty() : before);
+        readAddress(wasRunning ? Optional.empty() : before, progress);
     }
 
     /** A clean shutdown through ACPI; a guest that ignores it is stopped hard after {@link #STOP_TIMEOUT}. */
     @Override
-    public void stop() {
+    public void stop(Progress progress) {
         libvirt.shutdown(settings.machineName());
         Instant deadline = Instant.now().plus(STOP_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {

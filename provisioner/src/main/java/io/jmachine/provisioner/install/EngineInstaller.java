@@ -1,6 +1,6 @@
 package io.jmachine.provisioner.install;
 
-import io.jmachine.provisioner.Progress;
+import io.jmachine.drivers.Progress;
 import io.jmachine.provisioner.engine.EngineClient;
 import io.jmachine.provisioner.ssh.SshClient;
 import io.jmachine.templates.TemplateName;
@@ -79,6 +79,11 @@ public final class EngineInstaller {
         progress.report("stopping the engine (" + service.describe() + ")");
         service.uninstall();
         ssh.runAsRoot("rm -rf " + quote(layout.configDir()), Duration.ofSeconds(60)).orThrow("removing " + layout.configDir());
+    }
+
+    /** The engine's last output lines (its journal, or its log file where no systemd runs it). */
+    public String engineLogTail() {
+        return EngineService.detect(ssh, settings.layout()).logTail();
     }
 
     /** Whether the engine runs (its service is active, or its pidfile names a live engine). */

@@ -10,7 +10,7 @@ import com.jcraft.jsch.SftpATTRS;
 import com.jcraft.jsch.SftpException;
 import com.jcraft.jsch.SftpProgressMonitor;
 import io.jmachine.drivers.SshEndpoint;
-import io.jmachine.provisioner.Progress;
+import io.jmachine.drivers.Progress;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,7 +1,7 @@
 package io.jmachine.provisioner.ssh;
 
 import io.jmachine.drivers.SshEndpoint;
-import io.jmachine.provisioner.Progress;
+import io.jmachine.drivers.Progress;
 
 import java.nio.file.Path;
 import java.time.Duration;
