@@ -28,7 +28,7 @@ public final class StepRunner {
         for (InstallStep step : steps) {
             number++;
             String label = "[" + number + "/" + steps.size() + "] " + step.name();
-            progress.report(label + "…");
+            progress.status(label + "…");
             long started = System.nanoTime();
             try {
                 runWithTimeout(step);

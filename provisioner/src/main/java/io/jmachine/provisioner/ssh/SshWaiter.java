@@ -46,7 +46,7 @@ public final class SshWaiter {
                 throw e;
             } catch (SshException e) {
                 last = e;
-                progress.report("waiting for SSH on " + endpoint.host() + ":" + endpoint.port() + " (attempt " + attempt + "/" + attempts
+                progress.status("waiting for SSH on " + endpoint.host() + ":" + endpoint.port() + " (attempt " + attempt + "/" + attempts
                         + "): " + rootCause(e));
             }
             if (attempt < attempts) {
