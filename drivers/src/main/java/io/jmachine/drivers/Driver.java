@@ -60,6 +60,22 @@ public interface Driver {
         return List.of(engineUrl().getHost());
     }
 
+    /**
+     * Where the guest finds the engine bundle at its first boot when this driver can put it there before {@link
+     * #create}: a block device path, named the same in every guest it makes. Empty: the bundle goes over SSH.
+     */
+    default Optional<String> firstBootBundleDevice() {
+        return Optional.empty();
+    }
+
+    /**
+     * Before {@link #create}: the host should run {@code script} (a POSIX shell script) early at each boot, with
+     * {@code bundle} readable at {@link #firstBootBundleDevice()}. Called only when that device is present.
+     */
+    default void firstBoot(String script, java.nio.file.Path bundle) {
+        throw new UnsupportedOperationException(name() + " runs nothing at first boot");
+    }
+
     /** Where the host's console output is kept (its boot messages), for when it does not come up; empty if nowhere. */
     default Optional<java.nio.file.Path> consoleLog() {
         return Optional.empty();

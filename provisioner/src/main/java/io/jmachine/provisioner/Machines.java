@@ -13,6 +13,7 @@ import io.jmachine.drivers.SshEndpoint;
 import io.jmachine.provisioner.engine.EngineClient;
 import io.jmachine.provisioner.engine.EngineConnections;
 import io.jmachine.provisioner.engine.EngineWait;
+import io.jmachine.provisioner.install.EngineFiles;
 import io.jmachine.provisioner.install.EngineInstaller;
 import io.jmachine.provisioner.install.EngineSettings;
 import io.jmachine.provisioner.ssh.SshClient;
@@ -118,6 +119,9 @@ public final class Machines {
         Machine machine = new Machine(config, driver, context);
         long started = System.nanoTime();
         try {
+            if (driver.hasHost()) {
+                machine = offerFirstBoot(machine, request.bundle());
+            }
             progress.report("creating the host with the " + driver.name() + " driver");
             driver.create(progress);
             progress.report("host created " + since(started));
@@ -130,6 +134,22 @@ public final class Machines {
                     + "(jmachine ssh " + name + "); remove it with `jmachine rm -f " + name + "`", e);
         }
         return machine;
+    }
+
+    /**
+     * Where the driver can hand the guest the bundle and a script before it boots, the engine is installed and started
+     * during the boot (its certificate issued now, for the addresses the driver already knows); the install over SSH
+     * that follows then finds everything in place, instead of uploading and starting it all after the boot.
+     */
+    private Machine offerFirstBoot(Machine machine, Path bundle) throws IOException {
+        Optional<String> device = machine.driver().firstBootBundleDevice();
+        if (device.isEmpty()) {
+            return machine;
+        }
+        Machine current = serverCertificate(machine);
+        String script = new EngineFiles(engineSettings(current), templates).firstBootScript(inputs(current, bundle, false), device.get());
+        current.driver().firstBoot(script, bundle);
+        return current;
     }
 
     private static DriverException missingBundle(Path bundle) {
@@ -185,7 +205,7 @@ public final class Machines {
         if (!Files.isRegularFile(bundle)) {
             throw missingBundle(bundle);
         }
-        Machine current = issueServerCertificate(machine);
+        Machine current = serverCertificate(machine);
         progress.report("waiting for SSH on " + endpoint.host() + ":" + endpoint.port() + "…");
         try (SshClient ssh = sshWaiter.connect(endpoint, current.context().knownHosts(), progress)) {
             progress.report("SSH is up " + since(started) + "; provisioning…");
@@ -220,6 +240,16 @@ public final class Machines {
         return engineConnections.client(machine.driver().engineUrl(), machine.clientTls());
     }
 
+    /** The machine's server certificate when it covers the driver's addresses, else a new one. */
+    private Machine serverCertificate(Machine machine) throws IOException {
+        List<String> sans = CertificateAuthority.serverSans(machine.driver().engineAddresses());
+        if (Files.isRegularFile(machine.serverCert()) && Files.isRegularFile(machine.serverKey())
+                && machine.config().hostOptions().authOptions().serverCertSans().equals(sans)) {
+            return machine;
+        }
+        return issueServerCertificate(machine);
+    }
+
     private Machine issueServerCertificate(Machine machine) throws IOException {
         ca.bootstrap();
         List<String> sans = CertificateAuthority.serverSans(machine.driver().engineAddresses());
@@ -235,9 +265,12 @@ public final class Machines {
     }
 
     private EngineInstaller installer(Machine machine, SshClient ssh, Progress progress) {
-        EngineSettings settings = EngineSettings.of(machine.config().hostOptions().engineOptions(), machine.driver().name(),
+        return new EngineInstaller(ssh, engineSettings(machine), templates, progress);
+    }
+
+    private static EngineSettings engineSettings(Machine machine) {
+        return EngineSettings.of(machine.config().hostOptions().engineOptions(), machine.driver().name(),
                 machine.driver().engineListenPort());
-        return new EngineInstaller(ssh, settings, templates, progress);
     }
 
     private static SshEndpoint sshEndpoint(Machine machine) {

@@ -34,6 +34,8 @@ public final class KvmDriver implements Driver {
     /** The --kvm-network value of QEMU's user-mode networking. */
     static final String USER_NETWORK = "user";
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(90);
+    /** The bundle disk in the guest: a virtio disk whose serial udev names in /dev/disk/by-id. */
+    static final String BUNDLE_DEVICE = "/dev/disk/by-id/virtio-jmbundle";
     /** From domain start to a DHCP lease: the guest asks early in its boot, which TCG makes slow. */
     private static final Duration ADDRESS_TIMEOUT = Duration.ofSeconds(240);
 
@@ -91,6 +93,9 @@ public final class KvmDriver implements Driver {
     private final AddressWait addressWait;
     private final Templates templates = new Templates();
     private Settings settings;
+    /** What the guest runs at its first boot, and the bundle it reads (create only; null for an upload over SSH). */
+    private String firstBootScript;
+    private Path firstBootBundle;
 
     KvmDriver(MachineContext context, Settings settings, ImageCache images, AccelChoice accelChoice, GuestAddresses addresses) {
         this.context = context;
@@ -112,6 +117,32 @@ public final class KvmDriver implements Driver {
 
     Path seed() {
         return context.machineDir().resolve("seed.iso");
+    }
+
+    /** The engine bundle as a raw disk (padded to whole sectors), which the guest reads at its first boot. */
+    Path bundleDisk() {
+        return context.machineDir().resolve("bundle.img");
+    }
+
+    Path consoleLogFile() {
+        return context.machineDir().resolve("console.log");
+    }
+
+    /** With user-mode networking the engine's address (127.0.0.1) is known before the VM exists: its TLS files can be seeded. */
+    @Override
+    public Optional<String> firstBootBundleDevice() {
+        return settings.userModeNetwork() ? Optional.of(BUNDLE_DEVICE) : Optional.empty();
+    }
+
+    @Override
+    public void firstBoot(String script, Path bundle) {
+        this.firstBootScript = script;
+        this.firstBootBundle = bundle;
+    }
+
+    @Override
+    public Optional<Path> consoleLog() {
+        return Optional.of(consoleLogFile());
     }
 
     @Override
@@ -186,7 +217,11 @@ public final class KvmDriver implements Driver {
                 pinHostKey(hostKey);
             }
             String authorizedKey = Files.readString(context.sshPublicKey(), StandardCharsets.UTF_8);
-            new CloudInitSeed(settings.machineName(), settings.uuid(), settings.sshUser(), authorizedKey, hostKey).writeIso(templates, seed());
+            new CloudInitSeed(settings.machineName(), settings.uuid(), settings.sshUser(), authorizedKey, hostKey, firstBootScript)
+                    .writeIso(templates, seed());
+            if (firstBootBundle != null) {
+                writeBundleDisk(firstBootBundle);
+            }
         } catch (IOException e) {
             throw new DriverException("cannot write the files of " + settings.machineName() + " in " + context.machineDir() + ": " + e.getMessage(), e);
         }
@@ -229,13 +264,26 @@ public final class KvmDriver implements Driver {
         }
     }
 
+    /** A copy of the bundle padded with zeros to whole 512-byte sectors: QEMU shows a raw disk's size rounded down. */
+    private void writeBundleDisk(Path bundle) throws IOException {
+        Path temp = bundleDisk().resolveSibling("bundle.img.tmp");
+        Files.copy(bundle, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        long size = Files.size(temp);
+        long padding = (512 - size % 512) % 512;
+        if (padding > 0) {
+            Files.write(temp, new byte[(int) padding], java.nio.file.StandardOpenOption.APPEND);
+        }
+        Files.move(temp, bundleDisk(), java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
     DomainXml domainXml(Accel accel, GuestImage image) {
         List<PortForward> forwards = new ArrayList<>();
         forwards.add(new PortForward(settings.sshPort(), 22));
         forwards.add(new PortForward(settings.enginePort(), KvmDriverFactory.GUEST_ENGINE_PORT));
         forwards.addAll(settings.portForwards());
         return new DomainXml(settings.machineName(), UUID.fromString(settings.uuid()), settings.memory(), settings.cpu(), accel,
-                disk(), seed(), image, settings.network(), settings.macAddress(), forwards, dacLabel());
+                disk(), seed(), image, settings.network(), settings.macAddress(), forwards, dacLabel(),
+                firstBootBundle != null ? bundleDisk() : null, consoleLogFile());
     }
 
     /** QEMU runs as the user who runs jmachine, who owns the store and the image cache (see {@link DomainXml}). */
@@ -306,6 +354,7 @@ public final class KvmDriver implements Driver {
         try {
             Files.deleteIfExists(disk());
             Files.deleteIfExists(seed());
+            Files.deleteIfExists(bundleDisk());
         } catch (IOException e) {
             throw new DriverException("cannot delete the disk of " + settings.machineName() + ": " + e.getMessage(), e);
         }
