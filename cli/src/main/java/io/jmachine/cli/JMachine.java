@@ -4,6 +4,8 @@ import io.jmachine.drivers.DriverRegistry;
 import io.jmachine.drivers.PreCreateCheckException;
 import io.jmachine.provisioner.Machines;
 import io.jmachine.drivers.Progress;
+import io.jmachine.provisioner.contexts.DockerConfigDir;
+import io.jmachine.provisioner.contexts.MachineContexts;
 import io.jmachine.provisioner.ssh.SshWaiter;
 import io.jmachine.provisioner.store.MachineStore;
 import io.jmachine.provisioner.store.StoreLocation;
@@ -16,6 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 
@@ -27,7 +30,7 @@ import java.util.Map;
         versionProvider = VersionCommand.Provider.class,
         description = "Create and manage container hosts: VMs and hosts that run jmachine-engine, driven with the docker CLI.",
         subcommands = {CreateCommand.class, LsCommand.class, InspectCommand.class, EnvCommand.class, IpCommand.class,
-                UrlCommand.class, StatusCommand.class, ActiveCommand.class, ConfigCommand.class, SshCommand.class,
+                UrlCommand.class, StatusCommand.class, ActiveCommand.class, UseCommand.class, ConfigCommand.class, SshCommand.class,
                 ScpCommand.class, StartCommand.class, StopCommand.class, RestartCommand.class, KillCommand.class,
                 RmCommand.class, ProvisionCommand.class, RegenerateCertsCommand.class, UpgradeCommand.class,
                 VersionCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
@@ -74,7 +77,20 @@ public final class JMachine implements Runnable {
         StoreLocation location = global.store(environment);
         String user = environment.getOrDefault("USER", System.getProperty("user.name"));
         return new Machines(new MachineStore(location), drivers, new CertificateAuthority(location.certs(), user, Clock.systemUTC()),
-                new Templates(), Clock.systemUTC(), SshWaiter.standard());
+                new Templates(), Clock.systemUTC(), SshWaiter.standard(), new MachineContexts(dockerConfig(), location.root(), debug()));
+    }
+
+    /** The docker CLI's config folder: $DOCKER_CONFIG, else ~/.docker. */
+    DockerConfigDir dockerConfig() {
+        return DockerConfigDir.resolve(environment, Path.of(System.getProperty("user.home")));
+    }
+
+    /** Lines that only -D shows, on stderr. */
+    Progress debug() {
+        if (!global.debug()) {
+            return Progress.silent();
+        }
+        return line -> output().line("jmachine: debug: " + line);
     }
 
     /** Progress of one machine on stderr, as "(NAME) …". */

@@ -10,6 +10,7 @@ import io.jmachine.drivers.MachineContext;
 import io.jmachine.drivers.MachineState;
 import io.jmachine.drivers.Progress;
 import io.jmachine.drivers.SshEndpoint;
+import io.jmachine.provisioner.contexts.MachineContexts;
 import io.jmachine.provisioner.engine.EngineClient;
 import io.jmachine.provisioner.engine.EngineConnections;
 import io.jmachine.provisioner.engine.EngineWait;
@@ -60,15 +61,19 @@ public final class Machines {
     private final Templates templates;
     private final Clock clock;
     private final SshWaiter sshWaiter;
+    private final MachineContexts contexts;
     private final EngineConnections engineConnections = new EngineConnections();
 
-    public Machines(MachineStore store, DriverRegistry drivers, CertificateAuthority ca, Templates templates, Clock clock, SshWaiter sshWaiter) {
+    /** @param contexts the machines' docker contexts, kept in step with their addresses and certificates */
+    public Machines(MachineStore store, DriverRegistry drivers, CertificateAuthority ca, Templates templates, Clock clock, SshWaiter sshWaiter,
+                    MachineContexts contexts) {
         this.store = store;
         this.drivers = drivers;
         this.ca = ca;
         this.templates = templates;
         this.clock = clock;
         this.sshWaiter = sshWaiter;
+        this.contexts = contexts;
     }
 
     public MachineStore store() {
@@ -81,6 +86,10 @@ public final class Machines {
 
     public CertificateAuthority certificateAuthority() {
         return ca;
+    }
+
+    public MachineContexts contexts() {
+        return contexts;
     }
 
     public List<String> names() {
@@ -133,6 +142,7 @@ public final class Machines {
             throw new DriverException("creating " + name + " failed: " + e.getMessage() + "\nThe machine is kept so that you can look at it "
                     + "(jmachine ssh " + name + "); remove it with `jmachine rm -f " + name + "`", e);
         }
+        syncContext(machine, progress);
         return machine;
     }
 
@@ -197,6 +207,29 @@ public final class Machines {
      */
     public void provision(Machine machine, Path bundle, boolean forceBundle, Progress progress) throws IOException {
         provision(machine, bundle, forceBundle, progress, System.nanoTime());
+        syncContext(machine, progress);
+    }
+
+    /** The machine's docker context, made or brought up to date (what create does, and import will). */
+    public void syncContext(Machine machine, Progress progress) {
+        MachineContexts.Target target;
+        try {
+            target = contextTarget(machine);
+        } catch (RuntimeException e) {
+            progress.report("warning: no docker context for " + machine.name() + " (" + e.getMessage() + ")");
+            return;
+        }
+        contexts.sync(target, progress);
+    }
+
+    /** Makes the machine's docker context docker's current one. @return whether docker's config.json changed */
+    public boolean use(Machine machine, Progress progress) {
+        return contexts.use(contextTarget(machine), progress);
+    }
+
+    private static MachineContexts.Target contextTarget(Machine machine) {
+        return new MachineContexts.Target(machine.name(), machine.driver().engineUrl().toString(), machine.certPath(),
+                "jmachine " + machine.driver().name() + " machine");
     }
 
     /** {@code started}: when the verb started (System.nanoTime()), for the elapsed times of the phase lines. */
@@ -227,6 +260,7 @@ public final class Machines {
     public void regenerateCertificates(Machine machine, Progress progress) throws IOException {
         copyClientCertificates(machine.context());
         if (!machine.driver().hasHost()) {
+            syncContext(machine, progress);
             return;
         }
         Machine current = issueServerCertificate(machine);
@@ -234,6 +268,7 @@ public final class Machines {
             installer(current, ssh, progress).reconfigure(inputs(current, null, false), engineClient(current),
                     current.driver().engineUrl().toString());
         }
+        syncContext(current, progress);
     }
 
     private EngineClient engineClient(Machine machine) throws IOException {
@@ -366,7 +401,12 @@ public final class Machines {
     private void reissueIfAddressMoved(Machine machine, Progress progress) throws IOException {
         List<String> issuedFor = machine.config().hostOptions().authOptions().serverCertSans();
         List<String> needed = CertificateAuthority.serverSans(machine.driver().engineAddresses());
-        if (issuedFor.isEmpty() || issuedFor.containsAll(needed) || !machine.driver().hasHost()) {
+        if (issuedFor.isEmpty() || !machine.driver().hasHost()) {
+            return;
+        }
+        if (issuedFor.containsAll(needed)) {
+            // the context follows the address all the same (no line when nothing changed)
+            syncContext(machine, progress);
             return;
         }
         progress.report("the address is now " + machine.driver().ipAddress() + ", which the engine's certificate does not cover; "
@@ -395,6 +435,7 @@ public final class Machines {
             progress.report("cannot read the machine (" + e.getMessage() + "); removing it from the store: "
                     + "anything its driver made outside the store is left as it is");
             store.remove(name);
+            contexts.remove(name, progress);
             return;
         }
         Driver driver = machine.driver();
@@ -407,6 +448,7 @@ public final class Machines {
         }
         attempt(force, progress, "removing the host with the " + driver.name() + " driver", driver::remove);
         store.remove(name);
+        contexts.remove(name, progress);
     }
 
     private static void attempt(boolean force, Progress progress, String what, Runnable action) {
