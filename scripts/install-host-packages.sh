@@ -22,6 +22,7 @@ REQUIREMENTS=(
   "umoci umoci"
   "nc netcat-openbsd"                    # the machine-reach scenario
   "python3 python3"                      # the acceptance scenarios' helpers
+  "docker-compose docker-compose"        # ComposeIT: Debian's docker-compose 1.29 brings a stack up and down
   "gcc gcc"                              # SeccompIT compiles a static probe for the syscalls busybox has no applet for
   "/usr/lib/x86_64-linux-gnu/libc.a libc6-dev"
   "/usr/sbin/sshd openssh-server"        # the machine ITs adopt this host over SSH with a private sshd (never the system's)

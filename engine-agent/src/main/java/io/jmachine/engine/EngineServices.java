@@ -8,11 +8,13 @@ import io.jmachine.engine.api.containers.ContainerRoutes;
 import io.jmachine.engine.api.containers.DiskUsageRoutes;
 import io.jmachine.engine.api.containers.ExecRoutes;
 import io.jmachine.engine.api.containers.ProcessRoutes;
+import io.jmachine.engine.api.containers.UpdateRoutes;
 import io.jmachine.engine.api.images.ImageRoutes;
 import io.jmachine.engine.api.images.RegistryRoutes;
 import io.jmachine.engine.api.networks.NetworkRoutes;
 import io.jmachine.engine.api.system.EventRoutes;
 import io.jmachine.engine.api.system.HostFacts;
+import io.jmachine.engine.api.system.SwarmRoutes;
 import io.jmachine.engine.api.system.SystemRoutes;
 import io.jmachine.engine.api.volumes.VolumeRoutes;
 import io.jmachine.engine.build.ImageBuilder;
@@ -24,6 +26,7 @@ import io.jmachine.engine.container.ContainerFiles;
 import io.jmachine.engine.container.ContainerRecord;
 import io.jmachine.engine.container.ContainerService;
 import io.jmachine.engine.container.ContainerStore;
+import io.jmachine.engine.container.ContainerUpdates;
 import io.jmachine.engine.container.ExecService;
 import io.jmachine.engine.container.MonitoredProcesses;
 import io.jmachine.engine.container.ProxiedContainerPorts;
@@ -44,6 +47,7 @@ import io.jmachine.engine.registry.RegistryService;
 import io.jmachine.engine.runtime.OciRuntime;
 import io.jmachine.engine.runtime.RuntimeProbe;
 import io.jmachine.engine.runtime.RuntimeSelector;
+import io.jmachine.engine.runtime.cgroup.CgroupFeatures;
 import io.jmachine.engine.runtime.spec.EngineHost;
 import io.jmachine.engine.runtime.spec.OciSpecFactory;
 import io.jmachine.engine.volume.MountParser;
@@ -103,7 +107,8 @@ final class EngineServices {
         PortPublisher ports = PortPublisher.open(config.execRoot().resolve("ports"), json);
         ContainerService containers = new ContainerService(store, new StoreImageAccess(images),
                 new CniContainerNetworking(network, etcFiles, store), new VolumeMounts(volumes, new MountParser(json), store),
-                new ProxiedContainerPorts(ports), processes, events, clock);
+                new ProxiedContainerPorts(ports), processes, events, clock,
+                new io.jmachine.engine.container.HostDefaults(runtime.name(), host.cgroups().unified()));
         containers.recover();
         Set<String> live = store.all().stream().filter(c -> c.state().isAlive()).map(ContainerRecord::id).collect(Collectors.toSet());
         ports.sweep(live);
@@ -122,22 +127,27 @@ final class EngineServices {
         HealthMonitors health = new HealthMonitors(containers, new ExecProbe(execs, clock), events);
         health.open();
 
-        new SystemRoutes(engineId, config, HostFacts.read(), () -> counts(store, images)).register(router);
-        new EventRoutes(events, clock).register(router);
+        EventRoutes eventRoutes = new EventRoutes(events, clock);
+        eventRoutes.register(router);
+        new SystemRoutes(engineId, config, HostFacts.read(), () -> counts(store, images, eventRoutes.listeners())).register(router);
+        new SwarmRoutes().register(router);
         RegistryService registryService = new RegistryService(images.distribution(),
                 new RegistryHosts(config.insecureRegistries(), config.registryMirrors()),
                 config.dataRoot().resolve("image/distribution"), maxLayerBytes(), json);
         RegistryRoutes registry = new RegistryRoutes(registryService);
         registry.register(router);
-        new ImageRoutes(images, StoreImageAccess.usageOf(store), registry).register(router);
-        DiskUsageRoutes diskUsage = new DiskUsageRoutes(containers, images, clock);
+        new ImageRoutes(images, StoreImageAccess.usageOf(store), registry, events).register(router);
+        DiskUsageRoutes diskUsage = new DiskUsageRoutes(containers, images, clock, ports, volumes);
         diskUsage.register(router);
-        new ContainerRoutes(containers, clock, diskUsage::sizes, ports).register(router);
+        new ContainerRoutes(containers, clock, diskUsage::sizes, ports,
+                record -> images.containerGraphDriverData(record.id(), record.image()), execs::pendingIds).register(router);
         new ExecRoutes(execs).register(router);
+        new UpdateRoutes(new ContainerUpdates(containers, events, CgroupFeatures.detect(host.cgroups()), host.onlineCpus(), json))
+                .register(router);
         new ProcessRoutes(containers, clock).register(router);
         new VolumeRoutes(volumes).register(router);
         new ArchiveRoutes(new ContainerFiles(containers, images)).register(router);
-        new NetworkRoutes(network, containers, clock).register(router);
+        new NetworkRoutes(network, containers, clock, events).register(router);
         new BuildRoutes(new ImageBuilder(images, containers, new PullingBaseImages(images, registryService), config.dataRoot(), json))
                 .register(router);
         return new EngineServices(images, containers, ports, network, health);
@@ -148,11 +158,12 @@ final class EngineServices {
         return Long.getLong("jmachine.engine.max-layer-bytes", RegistryService.DEFAULT_MAX_LAYER_BYTES);
     }
 
-    private static SystemRoutes.Counts counts(ContainerStore store, ImageService images) {
+    private static SystemRoutes.Counts counts(ContainerStore store, ImageService images, int eventListeners) {
         List<ContainerRecord> all = List.copyOf(store.all());
-        int running = (int) all.stream().filter(c -> c.state().running() && !c.state().paused()).count();
+        // dockerd counts a restarting container as running
+        int running = (int) all.stream().filter(c -> c.state().runningAsShown() && !c.state().paused()).count();
         int paused = (int) all.stream().filter(c -> c.state().paused()).count();
-        return new SystemRoutes.Counts(all.size(), running, paused, all.size() - running - paused, images.all().size());
+        return new SystemRoutes.Counts(all.size(), running, paused, all.size() - running - paused, images.all().size(), eventListeners);
     }
 
     private static NetworkSettings networkSettings(EngineConfig config) {

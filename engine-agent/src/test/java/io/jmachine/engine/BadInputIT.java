@@ -120,11 +120,6 @@ class BadInputIT {
     }
 
     @Test
-    void aLayerWithADeviceNodeIsRefused() throws Exception {
-        assertImportRefused(new TarBuilder().dir("dev").charDevice("dev/mem", 1, 1).build(), "is a character device (1:1)");
-    }
-
-    @Test
     void aLayerWithAHardLinkToAHostFileIsRefused() throws Exception {
         assertImportRefused(new TarBuilder().hardlink("passwd", "../../../../../../etc/passwd").build(), "points outside the destination folder");
         assertImportRefused(new TarBuilder().hardlink("keep", canary + "/inner/keep").build(), "is not in the archive before it");

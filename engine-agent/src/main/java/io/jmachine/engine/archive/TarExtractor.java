@@ -2,11 +2,13 @@ package io.jmachine.engine.archive;
 
 import io.jmachine.engine.api.ApiException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 import io.jmachine.engine.fs.Folder;
 import io.jmachine.engine.fs.Root;
 import io.jmachine.engine.fs.Stat;
+import io.jmachine.engine.fs.XattrRefusedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,11 +28,15 @@ import java.util.Optional;
  * Unpacks a tar into a folder of a root without ever writing outside the root: names that climb out with ".."
  * are refused, parent folders are resolved by the kernel inside the root ({@link Root}) and held open while their
  * entry is made, the last component is never followed (an existing link there is replaced, not written through),
- * hard links must point inside the root, and device nodes are refused. Symlinks are created as they are, absolute
- * ones too: they only mean something inside the root. Bad input is a 400 that names the entry.
+ * and hard links must point inside the root. Symlinks are created as they are, absolute ones too: they only mean
+ * something inside the root. As dockerd (outside rootless mode), device nodes and fifos are made as the archive
+ * has them (the device cgroup decides what a container may open), and extended attributes are set byte for byte;
+ * one the file system refuses (no support, not permitted, or an ACL it cannot hold) is skipped, as dockerd skips
+ * them. Bad input is a 400 that names the entry.
  */
 public final class TarExtractor {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TarExtractor.class);
     private static final int MAX_PATH = 4096;
     private static final int MAX_NAME = 255;
     private static final String WHITEOUT = ".wh.";
@@ -38,6 +44,8 @@ public final class TarExtractor {
     private static final byte[] OPAQUE_VALUE = "y".getBytes(StandardCharsets.US_ASCII);
     /** Entries come folder by folder: a few folders held open spare most lookups. */
     private static final int FOLDERS_HELD = 8;
+    /** dockerd in a user namespace (rootless) cannot make device nodes and skips them; so does this engine. */
+    private static final boolean IN_USER_NAMESPACE = inUserNamespace();
 
     /**
      * @param overlayWhiteouts turn {@code .wh.X} into overlayfs whiteouts (char 0:0) and {@code .wh..wh..opq}
@@ -80,11 +88,11 @@ public final class TarExtractor {
      */
     public static long extract(InputStream tar, Root root, String destination, Options options) throws IOException {
         TarExtractor extractor = new TarExtractor(root, destination, options);
-        TarArchiveInputStream in = new TarArchiveInputStream(tar, StandardCharsets.UTF_8.name());
+        XattrTarInputStream in = new XattrTarInputStream(tar);
         try {
             TarArchiveEntry entry;
             while ((entry = in.getNextEntry()) != null) {
-                extractor.unpack(entry, in);
+                extractor.unpack(entry, in, xattrs(in));
             }
             // children change their folder's mtime: set folders' times last, deepest first
             for (DirectoryTime time : extractor.directoryTimes.reversed()) {
@@ -115,7 +123,7 @@ public final class TarExtractor {
                 || message.contains("eof") || message.contains("record") || message.contains("parse");
     }
 
-    private void unpack(TarArchiveEntry entry, InputStream data) throws IOException {
+    private void unpack(TarArchiveEntry entry, InputStream data, Map<String, byte[]> xattrs) throws IOException {
         String name = checkedName(entry.getName());
         if (name.isEmpty()) {
             return; // "./": the destination itself, which the caller made
@@ -127,6 +135,9 @@ public final class TarExtractor {
 
         if (options.overlayWhiteouts() && base.startsWith(WHITEOUT)) {
             unpackWhiteout(parent, base, name);
+            return;
+        }
+        if (root.mayBeMountPoint(base) && unpackOnMountPoint(entry, xattrs, parentPath, base)) {
             return;
         }
         Optional<Stat> existing = parent.find(base);
@@ -161,9 +172,12 @@ public final class TarExtractor {
             }
             return; // a hard link shares its source's metadata
         } else if (entry.isCharacterDevice() || entry.isBlockDevice()) {
-            throw ApiException.badRequest("tar entry " + entry.getName() + " is a " + (entry.isCharacterDevice() ? "character" : "block")
-                    + " device (" + entry.getDevMajor() + ":" + entry.getDevMinor() + "); layers and copies may not create "
-                    + "device nodes: remove it from the archive");
+            if (IN_USER_NAMESPACE) {
+                LOG.debug("tar entry {}: a device node cannot be made in a user namespace; skipped, as dockerd skips it", entry.getName());
+                return;
+            }
+            parent.mknod(base, (entry.isCharacterDevice() ? Stat.S_IFCHR : Stat.S_IFBLK) | (entry.getMode() & 07777),
+                    Stat.makedev(entry.getDevMajor(), entry.getDevMinor()));
         } else if (entry.isFIFO()) {
             parent.mknod(base, Stat.S_IFIFO | (entry.getMode() & 07777), 0);
         } else if (entry.isFile()) {
@@ -171,10 +185,14 @@ public final class TarExtractor {
                 contentBytes += data.transferTo(Channels.newOutputStream(file.channel()));
                 // through the file's own descriptor: the fewest calls for the most common entry
                 file.chown((int) entry.getLongUserId(), (int) entry.getLongGroupId());
-                file.chmod(entry.getMode() & 07777);
-                for (Map.Entry<String, byte[]> xattr : xattrs(entry).entrySet()) {
-                    file.setXattr(xattr.getKey(), xattr.getValue());
+                for (Map.Entry<String, byte[]> xattr : xattrs.entrySet()) {
+                    try {
+                        file.setXattr(xattr.getKey(), xattr.getValue());
+                    } catch (XattrRefusedException e) {
+                        skipped(entry, xattr.getKey(), e);
+                    }
                 }
+                file.chmod(entry.getMode() & 07777);
                 file.setTimes(entry.getLastModifiedTime());
             }
             return;
@@ -182,7 +200,29 @@ public final class TarExtractor {
             throw ApiException.badRequest("tar entry " + entry.getName() + " has an unsupported type '"
                     + (char) entry.getLinkFlag() + "'");
         }
-        applyMetadata(entry, parent, base, parentPath);
+        applyMetadata(entry, xattrs, parent, base, parentPath);
+    }
+
+    /**
+     * An entry whose path is where the root has something mounted (a container's volume): a folder's metadata goes to
+     * the mounted folder; anything else would replace the mount point, which the kernel refuses (EBUSY) to dockerd.
+     * False when nothing is mounted there.
+     */
+    private boolean unpackOnMountPoint(TarArchiveEntry entry, Map<String, byte[]> xattrs, String parentPath, String base)
+            throws IOException {
+        String realParent = root.realPath(parentPath, true);
+        Optional<Root.Located> mounted = root.mounted(realParent.isEmpty() ? base : realParent + "/" + base);
+        if (mounted.isEmpty()) {
+            return false;
+        }
+        try (Root.Located mount = mounted.get()) {
+            if (!entry.isDirectory() || !mount.name().isEmpty()) {
+                throw new java.nio.file.FileSystemException("/" + inDestination(checkedName(entry.getName())), null,
+                        "device or resource busy: a volume or bind is mounted there");
+            }
+            applyMetadata(entry, xattrs, mount.parent(), "", parentPath.isEmpty() ? base : parentPath + "/" + base);
+        }
+        return true;
     }
 
     private void unpackWhiteout(Folder parent, String base, String name) throws IOException {
@@ -203,35 +243,57 @@ public final class TarExtractor {
         }
     }
 
-    private void applyMetadata(TarArchiveEntry entry, Folder parent, String base, String parentPath) throws IOException {
-        // owner before mode: chown clears set-uid and set-gid bits
+    /** In dockerd's order: owner (which clears set-id bits and capabilities), extended attributes, mode, times. */
+    private void applyMetadata(TarArchiveEntry entry, Map<String, byte[]> xattrs, Folder parent, String base, String parentPath)
+            throws IOException {
         parent.chown(base, (int) entry.getLongUserId(), (int) entry.getLongGroupId());
+        for (Map.Entry<String, byte[]> xattr : xattrs.entrySet()) {
+            try {
+                parent.setXattr(base, xattr.getKey(), xattr.getValue());
+            } catch (XattrRefusedException e) {
+                skipped(entry, xattr.getKey(), e);
+            }
+        }
         if (!entry.isSymbolicLink()) {
             parent.chmod(base, entry.getMode() & 07777);
         }
-        for (Map.Entry<String, byte[]> xattr : xattrs(entry).entrySet()) {
-            parent.setXattr(base, xattr.getKey(), xattr.getValue());
-        }
         FileTime mtime = entry.getLastModifiedTime();
         if (entry.isDirectory()) {
-            directoryTimes.add(new DirectoryTime(parentPath.isEmpty() ? base : parentPath + "/" + base, mtime));
+            // base "" is the folder itself: parentPath is then its own path
+            directoryTimes.add(new DirectoryTime(base.isEmpty() || parentPath.isEmpty() ? parentPath + base
+                    : parentPath + "/" + base, mtime));
         } else {
             parent.setTimes(base, mtime);
         }
     }
 
-    /** The entry's extended attributes (PAX SCHILY.xattr.*), but overlayfs's own. */
-    private static Map<String, byte[]> xattrs(TarArchiveEntry entry) {
-        Map<String, byte[]> xattrs = new LinkedHashMap<>();
-        for (Map.Entry<String, String> header : entry.getExtraPaxHeaders().entrySet()) {
-            if (header.getKey().startsWith("SCHILY.xattr.")) {
-                String xattr = header.getKey().substring("SCHILY.xattr.".length());
-                if (!xattr.startsWith("trusted.overlay.")) {
-                    xattrs.put(xattr, header.getValue().getBytes(StandardCharsets.UTF_8));
-                }
-            }
-        }
+    /** The entry's extended attributes (PAX SCHILY.xattr.*, byte for byte), but overlayfs's own. */
+    private static Map<String, byte[]> xattrs(XattrTarInputStream in) {
+        Map<String, byte[]> xattrs = new LinkedHashMap<>(in.xattrs());
+        xattrs.keySet().removeIf(name -> name.startsWith("trusted.overlay."));
         return xattrs;
+    }
+
+    /**
+     * An attribute the file system refuses is skipped, as dockerd skips one it does not support or may not set; so
+     * is an ACL it cannot hold (EINVAL), which dockerd never meets since its copies of ACLs are exact. Any other is
+     * an error.
+     */
+    private static void skipped(TarArchiveEntry entry, String xattr, XattrRefusedException e) throws XattrRefusedException {
+        boolean acl = xattr.startsWith("system.posix_acl_");
+        if (e.reason() == XattrRefusedException.Reason.INVALID && !acl) {
+            throw e;
+        }
+        LOG.debug("tar entry {}: extended attribute {} skipped, the file system refuses it ({})", entry.getName(), xattr, e.getReason());
+    }
+
+    private static boolean inUserNamespace() {
+        try {
+            String map = Files.readString(Path.of("/proc/self/uid_map")).trim();
+            return !map.matches("0\\s+0\\s+4294967295");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** A path relative to the destination as a path in the root. */

@@ -2,6 +2,7 @@ package io.jmachine.engine.archive;
 
 import io.jmachine.engine.fs.Folder;
 import io.jmachine.engine.fs.NotRegularFileException;
+import io.jmachine.engine.fs.Root;
 import io.jmachine.engine.fs.Stat;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -9,7 +10,6 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -35,12 +35,14 @@ public final class TarWriter implements AutoCloseable {
     /** How often an entry may change type under the writer before it gives up on it. */
     private static final int CHANGES_TOLERATED = 3;
 
-    private final TarArchiveOutputStream tar;
+    private final XattrTarOutputStream tar;
     private final Markers markers;
     private final Map<Object, String> linksSeen = new HashMap<>();
+    /** The root with mounts whose tree is written, to write what is mounted where it is mounted; null for none. */
+    private Root view;
 
     public TarWriter(OutputStream out, Markers markers) {
-        this.tar = new TarArchiveOutputStream(out, TarConstants.DEFAULT_RCDSIZE, StandardCharsets.UTF_8.name());
+        this.tar = new XattrTarOutputStream(out);
         this.tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         this.tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         this.tar.setAddPaxHeadersForNonAsciiNames(true);
@@ -50,7 +52,26 @@ public final class TarWriter implements AutoCloseable {
     /** Writes everything below {@code dir} (not {@code dir} itself), names relative to it. */
     public void writeContents(Path dir) throws IOException {
         try (Folder folder = Folder.open(dir)) {
-            writeContents(folder, "");
+            writeContents(folder, "", null);
+        }
+    }
+
+    /**
+     * Writes {@code target} of {@code root} ({@link Root#locate}'s answer, "" naming a folder itself), which is
+     * {@code realPath} in it, as {@code nameInArchive}, with everything below it; where the root has something mounted
+     * below it (a container's volumes and binds), what is mounted is written, as dockerd archives a container with its
+     * volumes mounted.
+     */
+    public void write(Root root, Root.Located target, String realPath, String nameInArchive) throws IOException {
+        view = root.hasMounts() ? root : null;
+        try {
+            if (target.name().isEmpty()) {
+                writeFolder(target.parent(), nameInArchive, realPath);
+            } else {
+                write(target.parent(), target.name(), nameInArchive, realPath);
+            }
+        } finally {
+            view = null;
         }
     }
 
@@ -60,12 +81,17 @@ public final class TarWriter implements AutoCloseable {
      * written as what it became; one removed meanwhile is left out, as dockerd's archiver does.
      */
     public void write(Folder parent, String name, String nameInArchive) throws IOException {
+        write(parent, name, nameInArchive, null);
+    }
+
+    /** {@code at}: where the entry is in {@link #view}, or null when no mounts are crossed. */
+    private void write(Folder parent, String name, String nameInArchive, String at) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
                 Stat stat = parent.stat(name);
                 if (stat.isDirectory()) {
                     try (Folder folder = parent.folder(name)) {
-                        writeFolder(folder, nameInArchive);
+                        writeFolder(folder, nameInArchive, at);
                     }
                 } else {
                     writeEntry(parent, name, stat, nameInArchive);
@@ -86,10 +112,13 @@ public final class TarWriter implements AutoCloseable {
 
     /** Writes {@code folder} itself as {@code nameInArchive}/ and everything below it. */
     public void writeFolder(Folder folder, String nameInArchive) throws IOException {
+        writeFolder(folder, nameInArchive, null);
+    }
+
+    private void writeFolder(Folder folder, String nameInArchive, String at) throws IOException {
         Stat stat = folder.stat();
         TarArchiveEntry entry = entry(nameInArchive + "/", TarConstants.LF_DIR, stat);
-        addXattrs(folder, "", entry, stat);
-        tar.putArchiveEntry(entry);
+        tar.putArchiveEntry(entry, xattrs(folder, "", stat));
         tar.closeArchiveEntry();
         if (markers == Markers.OVERLAY_TO_OCI_WHITEOUTS && isOpaque(folder)) {
             TarArchiveEntry opaque = entry(nameInArchive + "/.wh..wh..opq", TarConstants.LF_NORMAL, stat);
@@ -97,12 +126,30 @@ public final class TarWriter implements AutoCloseable {
             tar.putArchiveEntry(opaque);
             tar.closeArchiveEntry();
         }
-        writeContents(folder, nameInArchive + "/");
+        writeContents(folder, nameInArchive + "/", at);
     }
 
-    private void writeContents(Folder folder, String prefix) throws IOException {
+    private void writeContents(Folder folder, String prefix, String at) throws IOException {
+        if (view == null || at == null) {
+            for (String child : folder.list()) {
+                write(folder, child, prefix + child, null);
+            }
+            return;
+        }
         for (String child : folder.list()) {
-            write(folder, child, prefix + child);
+            String childAt = at.isEmpty() ? child : at + "/" + child;
+            java.util.Optional<Root.Located> mounted = view.mounted(childAt);
+            if (mounted.isEmpty()) {
+                write(folder, child, prefix + child, childAt);
+                continue;
+            }
+            try (Root.Located mount = mounted.get()) {
+                if (mount.name().isEmpty()) {
+                    writeFolder(mount.parent(), prefix + child, childAt);
+                } else {
+                    write(mount.parent(), mount.name(), prefix + child, childAt);
+                }
+            }
         }
     }
 
@@ -145,8 +192,7 @@ public final class TarWriter implements AutoCloseable {
                     return; // sockets cannot be archived; tar skips them too
                 }
             }
-            addXattrs(parent, file, entry, stat);
-            tar.putArchiveEntry(entry);
+            tar.putArchiveEntry(entry, xattrs(parent, file, stat));
             if (content != null) {
                 copy(content, tar, parent.where(file));
             }
@@ -173,19 +219,22 @@ public final class TarWriter implements AutoCloseable {
         }
     }
 
-    private void addXattrs(Folder parent, String file, TarArchiveEntry entry, Stat stat) throws IOException {
+    /** The entry's extended attributes, values byte for byte (ACLs and capabilities are binary). */
+    private static Map<String, byte[]> xattrs(Folder parent, String file, Stat stat) throws IOException {
         if (stat.isSymbolicLink()) {
-            return;
+            return Map.of();
         }
+        Map<String, byte[]> xattrs = new java.util.TreeMap<>();
         for (String xattr : parent.listXattrs(file)) {
             if (xattr.startsWith("trusted.overlay.")) {
                 continue; // overlayfs bookkeeping, meaningless in a layer
             }
             byte[] value = parent.getXattr(file, xattr);
             if (value != null) {
-                entry.addPaxHeader("SCHILY.xattr." + xattr, new String(value, StandardCharsets.UTF_8));
+                xattrs.put(xattr, value);
             }
         }
+        return xattrs;
     }
 
     private static boolean isOpaque(Folder folder) throws IOException {

@@ -1,6 +1,7 @@
 package io.jmachine.engine.build;
 
 import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.archive.Compression;
 import io.jmachine.engine.archive.TarExtractor;
 import io.jmachine.engine.fs.Folder;
 import io.jmachine.engine.fs.Root;
@@ -17,7 +18,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 
 /**
- * The build context the client sent (a tar) unpacked into a folder of its own, with what {@code .dockerignore}
+ * The build context the client sent (a tar, plain or compressed) unpacked into a folder of its own, with what {@code .dockerignore}
  * leaves out removed, as the daemon does after the CLI's own filtering (the CLI adds a stdin or outside
  * Dockerfile under a random name and lists it there). Close deletes the folder.
  */
@@ -39,7 +40,8 @@ public final class BuildContext implements AutoCloseable {
         Files.createDirectories(tempParent);
         Path root = Files.createTempDirectory(tempParent, "context-");
         try {
-            TarExtractor.extract(new TarEndPadding(tar), root, TarExtractor.Options.PLAIN);
+            // gzip, bzip2 or xz by its first bytes, as dockerd reads it (docker-py's gzip=True also says Content-Encoding)
+            TarExtractor.extract(new TarEndPadding(Compression.decompressed(tar)), root, TarExtractor.Options.PLAIN);
             String name = dockerfileName == null || dockerfileName.isEmpty() ? "Dockerfile" : dockerfileName;
             String text;
             String ignore;

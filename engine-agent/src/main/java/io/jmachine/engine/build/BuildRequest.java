@@ -14,12 +14,19 @@ import java.util.Map;
  * @param target     the stage to stop at, or empty for the last
  * @param quiet      q=1: only the image ID is printed
  * @param remove     rm: remove intermediate containers after a successful step (failed ones always go)
+ * @param extraHosts {@code --add-host} entries (host:ip) for RUN containers' /etc/hosts
+ * @param cacheFrom  {@code --cache-from} images: when given, only they (and what descends into them) serve as cache
+ * @param networkMode the network RUN containers join ("default", "host", "none" or a network's name or ID)
  */
 public record BuildRequest(List<String> tags, String dockerfile, Map<String, String> buildArgs, Map<String, String> labels,
-                           String target, boolean noCache, boolean quiet, boolean remove) {
+                           String target, boolean noCache, boolean quiet, boolean remove, List<String> extraHosts,
+                           List<String> cacheFrom, String networkMode) {
 
     public BuildRequest {
         tags = List.copyOf(tags);
+        extraHosts = extraHosts == null ? List.of() : List.copyOf(extraHosts);
+        cacheFrom = cacheFrom == null ? List.of() : List.copyOf(cacheFrom);
+        networkMode = networkMode == null || networkMode.isEmpty() ? "default" : networkMode;
         buildArgs = buildArgs == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(buildArgs));
         labels = labels == null ? Map.of() : Map.copyOf(labels);
     }

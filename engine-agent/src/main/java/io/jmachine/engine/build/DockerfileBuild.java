@@ -60,6 +60,8 @@ final class DockerfileBuild {
     private final Map<String, String> metaArgs = new LinkedHashMap<>();
     private final Set<String> consumedArgs = new HashSet<>();
     private final Map<String, Digest> stageResults = new HashMap<>();
+    /** The --cache-from images; null when none were named (then the local cache serves alone). */
+    private final CacheSources cacheSources;
     private int step;
     private int totalSteps;
 
@@ -74,6 +76,7 @@ final class DockerfileBuild {
         this.dockerfile = dockerfile;
         this.request = request;
         this.output = output;
+        this.cacheSources = request.cacheFrom().isEmpty() ? null : CacheSources.of(images, request.cacheFrom());
     }
 
     /** Runs the build; returns the target stage's image. */
@@ -223,13 +226,13 @@ final class DockerfileBuild {
         String createdBy = (argPairs.isEmpty() ? "" : "|" + argPairs.size() + " " + String.join(" ", argPairs) + " ")
                 + String.join(" ", command);
         CacheKey key = CacheKey.of(state.image, "RUN " + command, argPairs);
-        if (useCache(state, key)) {
+        if (useCache(state, key, createdBy)) {
             return;
         }
         Digest parent = requireImage(state, instruction);
         List<String> containerEnv = new ArrayList<>(state.config.env);
         containerEnv.addAll(argPairs);
-        Image image = runs.run(parent, command, containerEnv, state.config.build(), createdBy, output, !request.remove());
+        Image image = runs.run(parent, command, containerEnv, state.config.build(), createdBy, output, request);
         stepDone(state, key, image.id());
     }
 
@@ -250,7 +253,7 @@ final class DockerfileBuild {
             try (FileCopier copier = FileCopier.from(context.root(), instruction.keyword())) {
                 List<FileCopier.Source> files = copier.expand(sources);
                 CacheKey key = CacheKey.of(state.image, description, List.of(copier.checksum(files)));
-                if (useCache(state, key)) {
+                if (useCache(state, key, null)) {
                     return;
                 }
                 Image image = layers.commitFiles(state.image, state.config.build(), ConfigInstructions.nop(description), root -> {
@@ -268,7 +271,7 @@ final class DockerfileBuild {
         }
         // another image's files are fixed by its ID: no need to read them for the key
         CacheKey key = CacheKey.of(state.image, description + " --from=" + source, List.of());
-        if (useCache(state, key)) {
+        if (useCache(state, key, null)) {
             return;
         }
         Digest sourceImage = source;
@@ -290,7 +293,7 @@ final class DockerfileBuild {
         state.config.workingDir = path;
         String createdBy = ConfigInstructions.nop("WORKDIR " + path);
         CacheKey key = CacheKey.of(state.image, createdBy, List.of());
-        if (useCache(state, key)) {
+        if (useCache(state, key, createdBy)) {
             return;
         }
         // Docker makes the folder so that later steps (and the container) can enter it
@@ -305,19 +308,30 @@ final class DockerfileBuild {
 
     private void commitConfig(StageState state, String createdBy) throws IOException {
         CacheKey key = CacheKey.of(state.image, createdBy, List.of());
-        if (useCache(state, key)) {
+        if (useCache(state, key, createdBy)) {
             return;
         }
         Image image = images.commitConfig(state.image, state.config.build(), createdBy);
         stepDone(state, key, image.id());
     }
 
-    /** On a hit the cached image (and its config) becomes the stage's state; " ---> Using cache" as Docker says. */
-    private boolean useCache(StageState state, CacheKey key) {
+    /**
+     * On a hit the cached image (and its config) becomes the stage's state; " ---> Using cache" as Docker says. With
+     * --cache-from, the sources decide, and serve steps by their {@code historyLine} (null: a step whose line does not
+     * tell its content, COPY and ADD, which only the local cache serves).
+     */
+    private boolean useCache(StageState state, CacheKey key, String historyLine) throws IOException {
         if (request.noCache()) {
             return false;
         }
         var cached = cache.find(key);
+        if (cacheSources != null) {
+            cached = cached.filter(cacheSources::vouchesFor);
+            if (cached.isEmpty() && historyLine != null) {
+                cached = cacheSources.match(state.image, historyLine, state.config.build());
+                cached.ifPresent(image -> cache.put(key, image));
+            }
+        }
         if (cached.isEmpty()) {
             return false;
         }

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Go's time.ParseDuration for the HEALTHCHECK flags: "30s", "1m30s", "500ms", "1.5h". */
-final class GoDuration {
+/** Go's time.ParseDuration for the HEALTHCHECK flags and the build cache's until filter: "30s", "1m30s", "500ms", "1.5h". */
+public final class GoDuration {
 
     private static final Pattern PART = Pattern.compile("([0-9]*\\.?[0-9]+)(ns|us|µs|ms|s|m|h)");
 
@@ -13,6 +13,15 @@ final class GoDuration {
     }
 
     static Duration parse(String text, String flag) {
+        try {
+            return parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new BuildException("invalid duration \"" + text + "\" for --" + flag + ": use Go's form, e.g. 30s or 1m30s");
+        }
+    }
+
+    /** The duration; IllegalArgumentException when {@code text} is not in Go's form. */
+    public static Duration parse(String text) {
         if (text.equals("0")) {
             return Duration.ZERO;
         }
@@ -32,7 +41,7 @@ final class GoDuration {
             end = part.end();
         }
         if (end == 0 || end != text.length()) {
-            throw new BuildException("invalid duration \"" + text + "\" for --" + flag + ": use Go's form, e.g. 30s or 1m30s");
+            throw new IllegalArgumentException("invalid duration \"" + text + "\": use Go's form, e.g. 30s or 1m30s");
         }
         return Duration.ofNanos((long) nanos);
     }

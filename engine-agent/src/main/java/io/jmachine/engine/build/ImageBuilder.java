@@ -59,6 +59,26 @@ public final class ImageBuilder {
         }
     }
 
+    /** What {@code POST /build/prune} removed: the cache entries (by key) and the bytes that freed. */
+    public record CachePruneReport(List<String> cachesDeleted, long spaceReclaimed) {}
+
+    /**
+     * {@code POST /build/prune}: forgets the layer cache's entries, those whose image is older than {@code until} (null:
+     * all) and whose key begins with {@code idPrefix} (null: any); later builds run those steps again. No bytes are
+     * freed: the steps' images stay, as dockerd keeps its legacy builds' images (docker image prune removes them).
+     */
+    public CachePruneReport pruneCache(java.time.Duration until, String idPrefix) {
+        java.time.Instant cutoff = until == null ? null : java.time.Instant.now().minus(until);
+        List<String> removed = cache.removeIf((key, image) -> (idPrefix == null || key.startsWith(idPrefix))
+                && (cutoff == null || images.find(image.toString()).map(found -> created(found).isBefore(cutoff)).orElse(true)));
+        return new CachePruneReport(removed, 0);
+    }
+
+    private static java.time.Instant created(io.jmachine.engine.image.Image image) {
+        String created = image.config().created();
+        return created == null ? java.time.Instant.EPOCH : java.time.OffsetDateTime.parse(created).toInstant();
+    }
+
     /** Checks the tags, unpacks the context and parses the Dockerfile; 400 for what the client got wrong. */
     public Prepared prepare(BuildRequest request, InputStream contextTar) throws IOException {
         List<ImageReference> tags = new ArrayList<>();

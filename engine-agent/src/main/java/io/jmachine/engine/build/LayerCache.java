@@ -11,9 +11,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 
 /**
@@ -53,10 +56,30 @@ public final class LayerCache {
         return imageExists.test(image) ? Optional.of(image) : Optional.empty();
     }
 
+    /** Forgets the entries {@code prune} picks (by key and image); returns their keys. */
+    public synchronized List<String> removeIf(BiPredicate<String, Digest> prune) {
+        List<String> removed = new ArrayList<>();
+        entries.entrySet().removeIf(entry -> {
+            boolean gone = prune.test(entry.getKey(), Digest.parse(entry.getValue()));
+            if (gone) {
+                removed.add(entry.getKey());
+            }
+            return gone;
+        });
+        if (!removed.isEmpty()) {
+            write();
+        }
+        return removed;
+    }
+
     public synchronized void put(CacheKey key, Digest image) {
         entries.put(key.hex(), image.toString());
         // entries of removed images go when the index is next written
         entries.values().removeIf(id -> !imageExists.test(Digest.parse(id)));
+        write();
+    }
+
+    private void write() {
         try {
             AtomicFiles.write(index, json.writeValueAsBytes(entries));
         } catch (IOException e) {

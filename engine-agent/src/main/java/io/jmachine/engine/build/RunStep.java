@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,7 @@ import java.util.concurrent.TimeoutException;
 final class RunStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunStep.class);
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final ContainerService containers;
     private final ContainerFiles files;
@@ -42,14 +44,20 @@ final class RunStep {
      * @param command     the container's whole command (shell and script, or the exec form)
      * @param env         the image's environment plus the build args in effect
      * @param imageConfig the config the committed image gets
-     * @param keep        keep the container after a successful step (--rm=false)
+     * @param request     the build's network, extra hosts and --rm
      */
     Image run(Digest parent, List<String> command, List<String> env, ImageConfig.RunConfig imageConfig, String createdBy,
-              BuildOutput output, boolean keep) throws IOException {
+              BuildOutput output, BuildRequest request) throws IOException {
+        boolean keep = !request.remove();
         ContainerConfig config = new ContainerConfig(null, null, imageConfig.user(), false, true, true, null, false, false, false,
                 env, command, null, parent.toString(), imageConfig.volumes(), imageConfig.workingDir(), List.of(""), false, null,
                 null, null, null, null);
-        ContainerRecord container = containers.create(new ContainerService.CreateRequest("", config, HostConfig.defaults()));
+        ContainerRecord container;
+        try {
+            container = containers.create(new ContainerService.CreateRequest("", config, hostConfig(request)));
+        } catch (ApiException e) {
+            throw new BuildException(e.getMessage(), e);
+        }
         String shortId = container.id().substring(0, 12);
         boolean succeeded = false;
         try {
@@ -81,6 +89,15 @@ final class RunStep {
                 remove(container.id(), output, succeeded);
             }
         }
+    }
+
+    /**
+     * What dockerd's builder gives its RUN containers of the request (hostConfigFromOptions): the network (a user
+     * network's containers reach them by their short ID there) and the extra /etc/hosts entries. Read as a client's
+     * HostConfig JSON is, so every other setting keeps its default.
+     */
+    static HostConfig hostConfig(BuildRequest request) {
+        return JSON.convertValue(Map.of("NetworkMode", request.networkMode(), "ExtraHosts", request.extraHosts()), HostConfig.class);
     }
 
     private void remove(String id, BuildOutput output, boolean announce) {

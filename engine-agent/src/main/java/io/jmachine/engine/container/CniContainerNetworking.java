@@ -2,14 +2,18 @@ package io.jmachine.engine.container;
 
 import io.jmachine.engine.api.ApiException;
 import io.jmachine.engine.network.ContainerEtcFiles;
+import io.jmachine.engine.network.EndpointConfig;
 import io.jmachine.engine.network.NetworkAttachment;
 import io.jmachine.engine.network.NetworkMode;
+import io.jmachine.engine.network.NetworkRecord;
 import io.jmachine.engine.network.NetworkService;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Containers' networking through the network package: a netns per container, CNI for the bridge networks,
@@ -31,7 +35,7 @@ public final class CniContainerNetworking implements ContainerNetworking {
     }
 
     @Override
-    public void configure(String containerId, HostConfig hostConfig, Map<String, List<String>> endpointAliases) {
+    public void configure(String containerId, HostConfig hostConfig, Map<String, EndpointConfig> endpoints) {
         NetworkMode mode = NetworkMode.parse(hostConfig.networkMode());
         if (mode instanceof NetworkMode.Bridge bridged) {
             network.networks().resolve(bridged.name()); // Docker's 404 at create, not at start
@@ -44,20 +48,81 @@ public final class CniContainerNetworking implements ContainerNetworking {
             }
         }
         List<NetworkService.EndpointRequest> requests = new ArrayList<>();
-        endpointAliases.forEach((name, aliases) -> requests.add(new NetworkService.EndpointRequest(name, aliases)));
+        endpoints.forEach((name, config) -> requests.add(new NetworkService.EndpointRequest(name, config)));
         network.requests().request(containerId, requests);
     }
 
     @Override
     public ContainerRecord.NetworkAttachment attach(String containerId, HostConfig hostConfig) {
-        NetworkAttachment attached = network.attach(containerId, new NetworkService.AttachRequest(
-                NetworkMode.parse(hostConfig.networkMode()), network.requests().read(containerId), hostConfig.dns()));
-        return view(hostConfig.networkMode(), attached);
+        return attach(containerId, hostConfig, "");
     }
 
     @Override
-    public ContainerRecord.NetworkAttachment connect(String containerId, String networkName, List<String> aliases, boolean running) {
-        NetworkService.EndpointRequest request = new NetworkService.EndpointRequest(networkName, aliases);
+    public ContainerRecord.NetworkAttachment attach(String containerId, HostConfig hostConfig, String macAddress) {
+        NetworkMode mode = NetworkMode.parse(hostConfig.networkMode());
+        addDnsNames(containerId, mode);
+        NetworkAttachment attached = network.attach(containerId, new NetworkService.AttachRequest(
+                mode, network.requests().read(containerId), hostConfig.dns(), macAddress));
+        return view(hostConfig.networkMode(), attached);
+    }
+
+    /**
+     * dockerd's names for a container on a user network, kept among its aliases from its first start: its short
+     * ID and its hostname.
+     */
+    private void addDnsNames(String containerId, NetworkMode mode) {
+        List<NetworkService.EndpointRequest> requests = network.requests().read(containerId);
+        if (mode instanceof NetworkMode.Bridge bridged) {
+            NetworkRecord primary = network.networks().resolve(bridged.name());
+            boolean requested = requests.stream().anyMatch(r -> network.networks().find(r.network())
+                    .map(n -> n.id().equals(primary.id())).orElse(false));
+            if (!requested && primary.userDefined()) {
+                network.requests().add(containerId, new NetworkService.EndpointRequest(primary.id(),
+                        EndpointConfig.NONE.withAliasesAdded(dnsNames(containerId))));
+            }
+        }
+        for (NetworkService.EndpointRequest request : requests) {
+            Optional<NetworkRecord> on = network.networks().find(request.network());
+            if (on.isPresent() && on.get().userDefined()) {
+                EndpointConfig named = request.config().withAliasesAdded(dnsNames(containerId));
+                if (named != request.config()) {
+                    network.requests().update(containerId, new NetworkService.EndpointRequest(request.network(), named));
+                }
+            }
+        }
+    }
+
+    private List<String> dnsNames(String containerId) {
+        ContainerRecord record = containers.byId(containerId);
+        String hostname = record == null ? null : record.config().hostname();
+        return hostname == null ? List.of(containerId.substring(0, 12)) : List.of(containerId.substring(0, 12), hostname);
+    }
+
+    @Override
+    public Map<String, EndpointConfig> endpointConfigs(String containerId, HostConfig hostConfig) {
+        Map<String, EndpointConfig> configs = new LinkedHashMap<>();
+        NetworkMode mode = NetworkMode.parse(hostConfig.networkMode());
+        configs.put(mode instanceof NetworkMode.Bridge bridged ? nameOf(bridged.name()) : mode.name(), EndpointConfig.NONE);
+        for (NetworkService.EndpointRequest request : network.requests().read(containerId)) {
+            configs.put(nameOf(request.network()), request.config());
+        }
+        return configs;
+    }
+
+    /** The network's name for inspect; what was asked for when it is gone or its name is no longer unique. */
+    private String nameOf(String idOrName) {
+        try {
+            return network.networks().find(idOrName).map(NetworkRecord::name).orElse(idOrName);
+        } catch (ApiException ambiguous) {
+            return idOrName;
+        }
+    }
+
+    @Override
+    public ContainerRecord.NetworkAttachment connect(String containerId, String networkName, EndpointConfig config, boolean running) {
+        EndpointConfig named = network.networks().resolve(networkName).userDefined()
+                ? (config == null ? EndpointConfig.NONE : config).withAliasesAdded(dnsNames(containerId)) : config;
+        NetworkService.EndpointRequest request = new NetworkService.EndpointRequest(networkName, named);
         if (!running) {
             network.requests().add(containerId, request);
             return null;
@@ -99,7 +164,7 @@ public final class CniContainerNetworking implements ContainerNetworking {
         for (String link : hostConfig.links() == null ? List.<String>of() : hostConfig.links()) {
             extraHosts.add(linkLine(Links.parse(link)));
         }
-        for (String entry : hostConfig.extraHosts()) {
+        for (String entry : hostConfig.extraHosts() == null ? List.<String>of() : hostConfig.extraHosts()) {
             extraHosts.add(extraHostLine(entry));
         }
         ContainerEtcFiles.EtcOptions options = new ContainerEtcFiles.EtcOptions(extraHosts, hostConfig.dns(),
@@ -139,7 +204,7 @@ public final class CniContainerNetworking implements ContainerNetworking {
         return address + "\t" + host;
     }
 
-    private static ContainerRecord.NetworkAttachment view(String mode, NetworkAttachment attached) {
+    private ContainerRecord.NetworkAttachment view(String mode, NetworkAttachment attached) {
         List<ContainerRecord.NetworkEndpoint> endpoints = attached.endpoints().stream()
                 .map(e -> new ContainerRecord.NetworkEndpoint(e.networkName(), e.networkId(), e.endpointId(), e.ipAddress(),
                         e.prefixLength(), e.gateway(), e.macAddress(), e.aliases()))
@@ -148,6 +213,7 @@ public final class CniContainerNetworking implements ContainerNetworking {
                 .filter(e -> NetworkMode.DEFAULT_BRIDGE.equals(e.networkName())).findFirst().orElse(null);
         return new ContainerRecord.NetworkAttachment(mode, attached.netnsPath() == null ? null : attached.netnsPath().toString(),
                 bridge == null ? null : bridge.ipAddress(), bridge == null ? 0 : bridge.prefixLength(),
-                bridge == null ? null : bridge.gateway(), bridge == null ? null : bridge.macAddress(), endpoints);
+                bridge == null ? null : bridge.gateway(), bridge == null ? null : bridge.macAddress(), endpoints,
+                network.externalEndpoint(attached).map(NetworkAttachment.Endpoint::ipAddress).orElse(null));
     }
 }

@@ -18,23 +18,36 @@ public record ContainerConfig(
         @JsonProperty("AttachStdin") boolean attachStdin,
         @JsonProperty("AttachStdout") boolean attachStdout,
         @JsonProperty("AttachStderr") boolean attachStderr,
-        @JsonProperty("ExposedPorts") Map<String, Object> exposedPorts,
+        @JsonProperty("ExposedPorts") @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> exposedPorts,
         @JsonProperty("Tty") boolean tty,
         @JsonProperty("OpenStdin") boolean openStdin,
         @JsonProperty("StdinOnce") boolean stdinOnce,
         @JsonProperty("Env") List<String> env,
         @JsonProperty("Cmd") List<String> cmd,
-        @JsonProperty("Healthcheck") JsonNode healthcheck,
+        @JsonProperty("Healthcheck") @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode healthcheck,
+        @JsonProperty("ArgsEscaped") @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean argsEscaped,
         @JsonProperty("Image") String image,
         @JsonProperty("Volumes") Map<String, Object> volumes,
         @JsonProperty("WorkingDir") String workingDir,
         @JsonProperty("Entrypoint") List<String> entrypoint,
-        @JsonProperty("NetworkDisabled") boolean networkDisabled,
+        @JsonProperty("NetworkDisabled") @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean networkDisabled,
+        @JsonProperty("MacAddress") @JsonInclude(JsonInclude.Include.NON_EMPTY) String macAddress,
         @JsonProperty("OnBuild") List<String> onBuild,
         @JsonProperty("Labels") Map<String, String> labels,
-        @JsonProperty("StopSignal") String stopSignal,
-        @JsonProperty("StopTimeout") Integer stopTimeout,
-        @JsonProperty("Shell") List<String> shell) {
+        @JsonProperty("StopSignal") @JsonInclude(JsonInclude.Include.NON_EMPTY) String stopSignal,
+        @JsonProperty("StopTimeout") @JsonInclude(JsonInclude.Include.NON_NULL) Integer stopTimeout,
+        @JsonProperty("Shell") @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> shell) {
+
+    /** Without the fields only Windows (ArgsEscaped) and the MAC address request use. */
+    public ContainerConfig(String hostname, String domainname, String user, boolean attachStdin, boolean attachStdout,
+                           boolean attachStderr, Map<String, Object> exposedPorts, boolean tty, boolean openStdin, boolean stdinOnce,
+                           List<String> env, List<String> cmd, JsonNode healthcheck, String image, Map<String, Object> volumes,
+                           String workingDir, List<String> entrypoint, boolean networkDisabled, List<String> onBuild,
+                           Map<String, String> labels, String stopSignal, Integer stopTimeout, List<String> shell) {
+        this(hostname, domainname, user, attachStdin, attachStdout, attachStderr, exposedPorts, tty, openStdin, stdinOnce, env, cmd,
+                healthcheck, false, image, volumes, workingDir, entrypoint, networkDisabled, null, onBuild, labels, stopSignal,
+                stopTimeout, shell);
+    }
 
     public ContainerConfig {
         env = env == null ? List.of() : List.copyOf(env);
@@ -43,25 +56,26 @@ public record ContainerConfig(
         domainname = domainname == null ? "" : domainname;
         user = user == null ? "" : user;
         workingDir = workingDir == null ? "" : workingDir;
+        macAddress = macAddress == null ? "" : macAddress;
     }
 
     public ContainerConfig withHostnameAndEnv(String newHostname, List<String> newEnv) {
         return new ContainerConfig(newHostname, domainname, user, attachStdin, attachStdout, attachStderr, exposedPorts, tty,
-                openStdin, stdinOnce, newEnv, cmd, healthcheck, image, volumes, workingDir, entrypoint, networkDisabled, onBuild,
-                labels, stopSignal, stopTimeout, shell);
+                openStdin, stdinOnce, newEnv, cmd, healthcheck, argsEscaped, image, volumes, workingDir, entrypoint, networkDisabled,
+                macAddress, onBuild, labels, stopSignal, stopTimeout, shell);
     }
 
     public ContainerConfig withImageDefaults(List<String> newCmd, List<String> newEntrypoint, String newUser, String newWorkingDir,
                                              Map<String, String> newLabels, String newStopSignal, Map<String, Object> newExposed,
                                              Map<String, Object> newVolumes) {
         return new ContainerConfig(hostname, domainname, newUser, attachStdin, attachStdout, attachStderr, newExposed, tty,
-                openStdin, stdinOnce, env, newCmd, healthcheck, image, newVolumes, newWorkingDir, newEntrypoint, networkDisabled,
-                onBuild, newLabels, newStopSignal, stopTimeout, shell);
+                openStdin, stdinOnce, env, newCmd, healthcheck, argsEscaped, image, newVolumes, newWorkingDir, newEntrypoint,
+                networkDisabled, macAddress, onBuild, newLabels, newStopSignal, stopTimeout, shell);
     }
 
     public ContainerConfig withHealthcheck(JsonNode newHealthcheck) {
         return new ContainerConfig(hostname, domainname, user, attachStdin, attachStdout, attachStderr, exposedPorts, tty,
-                openStdin, stdinOnce, env, cmd, newHealthcheck, image, volumes, workingDir, entrypoint, networkDisabled, onBuild,
-                labels, stopSignal, stopTimeout, shell);
+                openStdin, stdinOnce, env, cmd, newHealthcheck, argsEscaped, image, volumes, workingDir, entrypoint, networkDisabled,
+                macAddress, onBuild, labels, stopSignal, stopTimeout, shell);
     }
 }

@@ -9,18 +9,26 @@ import io.jmachine.engine.image.CommitRequest;
 import io.jmachine.engine.image.Image;
 import io.jmachine.engine.image.ImageConfig;
 import io.jmachine.engine.image.ImageService;
+import io.jmachine.engine.volume.MountPoint;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * docker cp, export and commit: a container's files, read and written inside its root (never outside it,
- * whatever symlinks it holds). A stopped container's root is mounted for the call and unmounted after.
+ * whatever symlinks it holds). A stopped container's root is mounted for the call and unmounted after. As in
+ * dockerd, cp sees the container's volumes and binds (and the /etc files the runtime binds) where they are mounted:
+ * the root is seen with them on it ({@link Root#open(Path, List)}), without mounting anything.
  */
 public final class ContainerFiles {
 
@@ -32,18 +40,20 @@ public final class ContainerFiles {
         T apply(Root root) throws IOException;
     }
 
+    private final ContainerService containers;
     private final ContainerStore store;
     private final ContainerRunner runner;
     private final ImageService images;
 
     public ContainerFiles(ContainerService containers, ImageService images) {
+        this.containers = containers;
         this.store = containers.store();
         this.runner = containers.runner();
         this.images = images;
     }
 
     public PathStat stat(String idOrName, String path) throws IOException {
-        return withRoot(idOrName, root -> {
+        return withView(idOrName, root -> {
             try (Root.Located target = existing(root, path, idOrName)) {
                 return statOf(target, path);
             }
@@ -52,15 +62,12 @@ public final class ContainerFiles {
 
     /** Writes a tar of {@code path} (a file or a folder, named by its last component) and returns its stat. */
     public PathStat archive(String idOrName, String path, java.util.function.Function<PathStat, OutputStream> output) throws IOException {
-        return withRoot(idOrName, root -> {
+        return withView(idOrName, root -> {
             try (Root.Located target = existing(root, path, idOrName)) {
                 PathStat stat = statOf(target, path);
+                String realPath = root.realPath(path, target.name().isEmpty());
                 TarWriter writer = new TarWriter(output.apply(stat), TarWriter.Markers.AS_IS);
-                if (target.name().isEmpty()) {
-                    writer.writeFolder(target.parent(), stat.name());
-                } else {
-                    writer.write(target.parent(), target.name(), stat.name());
-                }
+                writer.write(root, target, realPath, stat.name());
                 writer.finish();
                 return stat;
             }
@@ -69,11 +76,8 @@ public final class ContainerFiles {
 
     /** Extracts a tar into the folder {@code path}; 404 when it does not exist, 400 when it is not a folder. */
     public void extract(String idOrName, String path, InputStream tar, boolean noOverwriteDirNonDir) throws IOException {
-        withRoot(idOrName, root -> {
+        withView(idOrName, root -> {
             ContainerRecord record = store.resolve(idOrName);
-            if (record.hostConfig().readonlyRootfs() && record.state().isAlive()) {
-                throw new ApiException(403, "container rootfs is marked read-only");
-            }
             requirePath(path);
             try {
                 root.folder(path).close();
@@ -82,10 +86,23 @@ public final class ContainerFiles {
             } catch (NotDirectoryException e) {
                 throw ApiException.badRequest("extraction point is not a directory: " + path);
             }
+            // dockerd 20.10 answers both as a server error (errdefs.System)
+            Optional<Root.Mount> into = root.mountOf(path);
+            if (into.isPresent() && into.get().readOnly()) {
+                throw new ApiException(500, "mounted volume is marked read-only");
+            }
+            if (into.isEmpty() && record.hostConfig().readonlyRootfs()) {
+                throw new ApiException(500, "container rootfs is marked read-only");
+            }
             // every entry's folder is resolved in the container's root again: a link swapped in meanwhile stays inside it
             TarExtractor.extract(tar, root, path, new TarExtractor.Options(false, noOverwriteDirNonDir));
             return null;
         });
+    }
+
+    /** docker diff; null for a container that never ran. */
+    public List<io.jmachine.engine.image.ContainerChanges.Change> changes(String idOrName) throws IOException {
+        return images.changes(store.resolve(idOrName).id());
     }
 
     public void export(String idOrName, OutputStream out) throws IOException {
@@ -104,16 +121,28 @@ public final class ContainerFiles {
                 c.env(), c.entrypoint(), c.cmd(), c.healthcheck(), null, c.volumes(), c.workingDir(), c.labels(), c.onBuild(),
                 c.stopSignal(), c.shell());
         String createdBy = String.join(" ", ContainerCreation.commandLine(c));
-        return withRoot(record.id(),
+        Image image = withRoot(record.id(),
                 root -> images.commit(new CommitRequest(record.id(), repo, tag, author, comment, changes, fromContainer, createdBy)));
+        String reference = repo == null || repo.isEmpty() ? "" : repo + ":" + (tag == null || tag.isEmpty() ? "latest" : tag);
+        containers.committed(record, image.id().toString(), reference, comment);
+        return image;
     }
 
     private <T> T withRoot(String idOrName, RootAction<T> action) throws IOException {
+        return withRoot(idOrName, false, action);
+    }
+
+    /** The root with the container's mounts on it, as docker cp sees it (export and commit see the root alone). */
+    private <T> T withView(String idOrName, RootAction<T> action) throws IOException {
+        return withRoot(idOrName, true, action);
+    }
+
+    private <T> T withRoot(String idOrName, boolean withMounts, RootAction<T> action) throws IOException {
         ContainerRecord record = store.resolve(idOrName);
         synchronized (runner.lock(record.id())) {
             boolean mounted = images.isRootfsMounted(record.id());
             Path merged = images.mountRootfs(record.id(), io.jmachine.engine.image.Digest.parse(record.image())).merged();
-            try (Root root = Root.open(merged)) {
+            try (Root root = withMounts ? Root.open(merged, mounts(record)) : Root.open(merged)) {
                 return action.apply(root);
             } finally {
                 if (!mounted) {
@@ -121,6 +150,29 @@ public final class ContainerFiles {
                 }
             }
         }
+    }
+
+    /**
+     * What dockerd mounts for an archive call: the volumes and binds (not tmpfs, whose content only the container
+     * sees), and the /etc files the runtime binds once the container has run, unless the user mounts something there.
+     * A bind whose host path is missing (never started) is left out.
+     */
+    private List<Root.Mount> mounts(ContainerRecord record) {
+        List<Root.Mount> mounts = new ArrayList<>();
+        Set<String> destinations = new HashSet<>();
+        for (MountPoint mount : record.mountPoints()) {
+            if (mount.type() != MountPoint.Type.TMPFS && !mount.source().isEmpty() && Files.exists(Path.of(mount.source()))) {
+                mounts.add(new Root.Mount(mount.destination(), Path.of(mount.source()), !mount.rw()));
+                destinations.add(Root.clean(mount.destination()));
+            }
+        }
+        Path folder = store.folder(record.id());
+        for (String file : List.of("hosts", "resolv.conf", "hostname")) {
+            if (!destinations.contains("etc/" + file) && Files.isRegularFile(folder.resolve(file))) {
+                mounts.add(new Root.Mount("/etc/" + file, folder.resolve(file), record.hostConfig().readonlyRootfs()));
+            }
+        }
+        return mounts;
     }
 
     /**

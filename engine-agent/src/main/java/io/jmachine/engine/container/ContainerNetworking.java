@@ -1,7 +1,8 @@
 package io.jmachine.engine.container;
 
+import io.jmachine.engine.network.EndpointConfig;
+
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 /** What the container side needs of networking: a namespace per container and its /etc files. */
@@ -12,15 +13,21 @@ public interface ContainerNetworking {
 
     /**
      * At create: checks and remembers the networks the container asked for besides its network mode
-     * (NetworkingConfig.EndpointsConfig: network name or ID to its aliases).
+     * (NetworkingConfig.EndpointsConfig: network name or ID to what it asks for there).
      */
-    void configure(String containerId, HostConfig hostConfig, Map<String, List<String>> endpointAliases);
+    void configure(String containerId, HostConfig hostConfig, Map<String, EndpointConfig> endpoints);
 
     /**
      * network connect: the container will be on {@code network} from its next start, and at once when it runs
      * (then the new attachment is returned; null when it is not running).
      */
-    ContainerRecord.NetworkAttachment connect(String containerId, String network, List<String> aliases, boolean running);
+    ContainerRecord.NetworkAttachment connect(String containerId, String network, EndpointConfig config, boolean running);
+
+    /**
+     * What the container asked for per network, by network name, its network mode's first: what inspect shows of
+     * a container that is not running, and beside the live addresses of one that is.
+     */
+    Map<String, EndpointConfig> endpointConfigs(String containerId, HostConfig hostConfig);
 
     /** network disconnect, the reverse of {@link #connect}. */
     ContainerRecord.NetworkAttachment disconnect(String containerId, String network, boolean running);
@@ -30,6 +37,17 @@ public interface ContainerNetworking {
 
     /** Joins the container to its network (mode: bridge, none, host); returns where it is attached. */
     ContainerRecord.NetworkAttachment attach(String containerId, HostConfig hostConfig);
+
+    /**
+     * As {@link #attach(String, HostConfig)}, the interface on the network of its network mode with the MAC address
+     * the container asked for (Config.MacAddress, empty for one of the network's choosing).
+     */
+    default ContainerRecord.NetworkAttachment attach(String containerId, HostConfig hostConfig, String macAddress) {
+        if (macAddress != null && !macAddress.isEmpty()) {
+            throw new UnsupportedOperationException("this networking cannot set a MAC address");
+        }
+        return attach(containerId, hostConfig);
+    }
 
     /** Leaves the network and frees the namespace. Idempotent, also after a crash. */
     void detach(String containerId, ContainerRecord.NetworkAttachment attachment);

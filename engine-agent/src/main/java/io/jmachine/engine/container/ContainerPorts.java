@@ -15,6 +15,13 @@ public interface ContainerPorts {
      */
     void publish(ContainerRecord record);
 
+    /**
+     * network connect or disconnect of a running container: its host ports (the same numbers) now forward to its new
+     * way out; they close when it has none left and open again when it gets one back, as dockerd's follow its
+     * gateway endpoint.
+     */
+    void moved(ContainerRecord record);
+
     /** After an engine restart, for a container still running: opens the host ports it had again. */
     void restore(ContainerRecord record);
 

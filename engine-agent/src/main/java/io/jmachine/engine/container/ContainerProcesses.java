@@ -12,8 +12,19 @@ import java.util.OptionalInt;
  */
 public interface ContainerProcesses extends OomReports.Counters {
 
-    /** What start needs besides the record: the mounted root, the network namespace, the files to bind in. */
-    record Launch(Path rootfs, String netnsPath, Path hostsFile, Path resolvConfFile, Path hostnameFile) {}
+    /**
+     * What start needs besides the record: the mounted root, the network namespace, the files to bind in, and the
+     * variables of its legacy links ({@code ALIAS_PORT_80_TCP…}, read from the linked containers as they run now).
+     */
+    record Launch(Path rootfs, String netnsPath, Path hostsFile, Path resolvConfFile, Path hostnameFile, List<String> linkEnv) {
+        public Launch {
+            linkEnv = linkEnv == null ? List.of() : List.copyOf(linkEnv);
+        }
+
+        public Launch(Path rootfs, String netnsPath, Path hostsFile, Path resolvConfFile, Path hostnameFile) {
+            this(rootfs, netnsPath, hostsFile, resolvConfFile, hostnameFile, List.of());
+        }
+    }
 
     /**
      * Creates the container (bundle written, monitor up, runtime create done) without starting its process.
@@ -61,6 +72,9 @@ public interface ContainerProcesses extends OomReports.Counters {
 
     /** Forgets an exec: its monitor's files go, and its process is killed if it still runs. Idempotent. */
     void removeExec(String id, String execId);
+
+    /** Changes the limits of a running (or paused) container's cgroup, as {@code docker update}. */
+    void updateResources(String id, io.jmachine.engine.runtime.ResourceUpdate resources) throws IOException;
 
     /** Resource usage of the container's cgroup. */
     Usage usage(String id) throws IOException;

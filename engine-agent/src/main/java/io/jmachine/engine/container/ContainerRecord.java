@@ -46,11 +46,15 @@ public record ContainerRecord(
      * Where the container is attached; null until it first starts, and for network mode none/host fields are empty.
      * The address fields are the default bridge's (Docker's NetworkSettings.IPAddress); {@code networks} has one
      * endpoint per network, the default bridge or user-defined.
+     *
+     * @param publishAddress where published ports forward to: the address on the network that gives the container
+     *                       its way out, whichever network that is; null when it has none (host, none, internal only)
      */
     public record NetworkAttachment(@JsonProperty("Mode") String mode, @JsonProperty("NetnsPath") String netnsPath,
                                     @JsonProperty("IPAddress") String ipAddress, @JsonProperty("IPPrefixLen") int ipPrefixLen,
                                     @JsonProperty("Gateway") String gateway, @JsonProperty("MacAddress") String macAddress,
-                                    @JsonProperty("Networks") List<NetworkEndpoint> networks) {
+                                    @JsonProperty("Networks") List<NetworkEndpoint> networks,
+                                    @JsonProperty("PublishAddress") String publishAddress) {
         public NetworkAttachment {
             networks = networks == null ? List.of() : List.copyOf(networks);
         }
@@ -78,6 +82,11 @@ public record ContainerRecord(
 
     public ContainerRecord withNetwork(NetworkAttachment newNetwork) {
         return new ContainerRecord(id, name, created, path, args, image, imageRef, config, hostConfig, state, restartCount, newNetwork,
+                formatVersion, mountPoints);
+    }
+
+    public ContainerRecord withHostConfig(HostConfig newHostConfig) {
+        return new ContainerRecord(id, name, created, path, args, image, imageRef, config, newHostConfig, state, restartCount, network,
                 formatVersion, mountPoints);
     }
 

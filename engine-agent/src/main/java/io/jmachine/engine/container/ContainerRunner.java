@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +37,8 @@ public final class ContainerRunner {
     private final Clock clock;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Map<String, Boolean> stopping = new ConcurrentHashMap<>();
+    /** The restart each restarting container waits for: cancelling removes it, and a stale one finds another there. */
+    private final Map<String, Object> pendingRestarts = new ConcurrentHashMap<>();
     private final ExecutorService watchers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("exit-watch-", 0).factory());
     private final AttachHub attachHub;
     private final ContainerCleanup cleanup;
@@ -73,6 +76,7 @@ public final class ContainerRunner {
         oom.forget(id);
         locks.remove(id);
         stopping.remove(id);
+        pendingRestarts.remove(id);
     }
 
     /** Starts a created or exited container; 304 when it already runs. */
@@ -87,7 +91,8 @@ public final class ContainerRunner {
                 throw new ApiException(304, "container already started");
             }
             stopping.remove(record.id());
-            launch(record);
+            // a start by hand begins the count anew, as dockerd's ResetRestartManager
+            launch(record.withRestartCount(0));
         }
     }
 
@@ -95,23 +100,25 @@ public final class ContainerRunner {
     private void launch(ContainerRecord record) {
         String id = record.id();
         cleanup.await(id);
+        List<String> linkEnv = LinkEnvironment.of(record, store::find);
         ContainerRecord.NetworkAttachment network = null;
         try {
             Path rootfs = images.mountRootfs(id, record.image());
             record = record.withMountPoints(volumes.prepare(record.mountPoints(), rootfs));
-            network = networking.attach(id, record.hostConfig());
+            network = networking.attach(id, record.hostConfig(), record.config().macAddress());
             ContainerNetworking.EtcFiles etc = networking.writeEtcFiles(id, store.folder(id), record.config().hostname(),
                     record.hostConfig());
             record = record.withNetwork(network);
             // a taken host port refuses the start before any process exists
             ports.publish(record);
             int pid = processes.create(record, new ContainerProcesses.Launch(rootfs, network.netnsPath(), etc.hosts(),
-                    etc.resolvConf(), etc.hostname()));
+                    etc.resolvConf(), etc.hostname(), linkEnv));
             // clients that attached before start get everything from the first byte
             attachHub.containerCreated(id);
             processes.start(id);
             record = record.withState(record.state().running(pid, clock.instant(), HealthCheck.of(record.config()).isPresent()));
             store.save(record);
+            AttachmentEvents.joined(record, events);
             events.publish("container", "start", id, record.eventAttributes());
             oom.watch(id);
             String started = id;
@@ -164,9 +171,11 @@ public final class ContainerRunner {
     /** The process ended: record it, free what it held, then apply the restart policy. */
     void handleExit(String id, int code) {
         ContainerRecord record;
+        boolean restart;
         synchronized (lock(id)) {
             record = store.byId(id);
-            if (record == null || !record.state().isAlive()) {
+            // a restarting container's exit was handled already
+            if (record == null || !record.state().running()) {
                 return;
             }
             // at once, not with the queued cleanup: a stopped container's port must be free when stop returns
@@ -174,18 +183,28 @@ public final class ContainerRunner {
             // before free(): the runtime's delete takes the cgroup and its OOM counter with it
             boolean oomKilled = oom.ended(id);
             record = record.withState(record.state().exited(code, oomKilled, clock.instant()));
+            // decided under the lock, with the state, so that a stop or kill either comes first and prevents the
+            // restart or comes after and finds the container restarting
+            restart = !stopping.getOrDefault(id, false) && RestartPolicy.shouldRestart(record, code);
+            Duration delay = RestartPolicy.backoff(record, clock.instant());
+            if (restart) {
+                // dockerd counts the restart, and the container reads as running, from now
+                record = record.withRestartCount(record.restartCount() + 1)
+                        .withState(record.state().withStatus(ContainerState.Status.restarting));
+            }
             store.save(record);
             attachHub.containerEnded(id);
             free(record);
+            if (restart) {
+                scheduleRestart(id, delay);
+            }
         }
         Map<String, String> attributes = new java.util.HashMap<>(record.eventAttributes());
         attributes.put("exitCode", String.valueOf(code));
         events.publish("container", "die", id, attributes);
+        AttachmentEvents.left(record, events);
         signals.exited(id, code);
-        boolean manuallyStopped = stopping.getOrDefault(id, false);
-        if (!manuallyStopped && RestartPolicy.shouldRestart(record, code)) {
-            scheduleRestart(record);
-        } else if (record.hostConfig().autoRemove()) {
+        if (!restart && record.hostConfig().autoRemove()) {
             autoRemove.accept(id);
         }
     }
@@ -201,71 +220,93 @@ public final class ContainerRunner {
         cleanup.after(id, "unmount", () -> images.unmountRootfs(id));
     }
 
-    private void scheduleRestart(ContainerRecord record) {
-        Duration delay = RestartPolicy.backoff(record, clock.instant());
-        String id = record.id();
-        synchronized (lock(id)) {
-            store.save(record.withState(record.state().withStatus(ContainerState.Status.restarting)));
-        }
+    /** Under the container's lock: the restart of a restarting container, after its back-off. */
+    private void scheduleRestart(String id, Duration delay) {
+        Object ticket = new Object();
+        pendingRestarts.put(id, ticket);
         watchers.execute(() -> {
             try {
                 Thread.sleep(delay);
-                synchronized (lock(id)) {
-                    ContainerRecord current = store.byId(id);
-                    if (current == null || current.state().status() != ContainerState.Status.restarting || stopping.getOrDefault(id, false)) {
-                        return;
-                    }
-                    current = current.withRestartCount(current.restartCount() + 1)
-                            .withState(current.state().withStatus(ContainerState.Status.exited));
-                    launch(current);
-                }
-                events.publish("container", "restart", id, store.byId(id).eventAttributes());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                LOG.warn("restarting container {} failed: {}", id, e.getMessage());
+                return;
+            }
+            synchronized (lock(id)) {
+                ContainerRecord current = store.byId(id);
+                if (!pendingRestarts.remove(id, ticket) || current == null || !current.state().restarting()) {
+                    return;
+                }
+                try {
+                    launch(current);
+                } catch (RuntimeException e) {
+                    LOG.warn("restarting container {} failed: {}", id, e.getMessage());
+                    // a runtime refusal was recorded as an exit; anything else must not leave it restarting forever
+                    ContainerRecord after = store.byId(id);
+                    if (after != null && after.state().restarting()) {
+                        store.save(after.withState(after.state().withStatus(ContainerState.Status.exited)));
+                    }
+                }
             }
         });
+    }
+
+    /**
+     * Under the container's lock: a restarting container stops restarting and reads as exited, as dockerd's
+     * ExitOnNext leaves it; the caller then releases its waiters ({@link #released}).
+     */
+    private ContainerRecord cancelRestart(ContainerRecord record) {
+        pendingRestarts.remove(record.id());
+        stopping.put(record.id(), true);
+        ContainerRecord stopped = record.withState(record.state().withStatus(ContainerState.Status.exited));
+        store.save(stopped);
+        return stopped;
+    }
+
+    /** After {@link #cancelRestart}: who waits for the container to stop running learns its last exit code. */
+    private void released(ContainerRecord stopped) {
+        signals.exited(stopped.id(), stopped.state().exitCode());
     }
 
     /** Docker's stop: the stop signal, a grace period, then SIGKILL; 304 when it is not running. */
     public void stop(String idOrName, Integer timeoutSeconds, String signal) {
         ContainerRecord record = store.resolve(idOrName);
         String id = record.id();
-        stopping.put(id, true);
-        if (record.state().status() == ContainerState.Status.restarting) {
-            synchronized (lock(id)) {
-                store.save(store.byId(id).withState(record.state().withStatus(ContainerState.Status.exited)));
+        java.util.concurrent.CompletableFuture<Integer> exit;
+        synchronized (lock(id)) {
+            record = store.resolve(id);
+            if (record.state().restarting()) {
+                released(cancelRestart(record));
+                events.publish("container", "stop", id, record.eventAttributes());
+                return;
             }
-            return;
+            if (!record.state().running()) {
+                throw new ApiException(304, "container already stopped");
+            }
+            stopping.put(id, true);
+            exit = signals.nextExit(id);
         }
-        if (!record.state().isAlive()) {
-            throw new ApiException(304, "container already stopped");
-        }
-        var exit = signals.nextExit(id);
         int grace = timeoutSeconds != null ? timeoutSeconds
                 : record.config().stopTimeout() != null ? record.config().stopTimeout() : 10;
         String stopSignal = signal != null && !signal.isEmpty() ? signal
-                : record.config().stopSignal() != null ? record.config().stopSignal() : "TERM";
+                : record.config().stopSignal() != null && !record.config().stopSignal().isEmpty() ? record.config().stopSignal() : "TERM";
         try {
+            if (grace != 0) {
+                signal(record, stopSignal);
+            }
             if (record.state().paused()) {
                 processes.resume(id);
             }
-            if (grace != 0) {
-                processes.kill(id, stopSignal);
-            }
             if (grace < 0) {
                 exit.get();
-                return;
+            } else {
+                try {
+                    exit.get(grace, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    LOG.info("container {} did not stop within {} s of SIG{}; killing it", record.shortId(), grace, stopSignal);
+                    signal(record, "KILL");
+                    exit.get(30, TimeUnit.SECONDS);
+                }
             }
-            try {
-                exit.get(grace, TimeUnit.SECONDS);
-                return;
-            } catch (java.util.concurrent.TimeoutException e) {
-                LOG.info("container {} did not stop within {} s of SIG{}; killing it", record.shortId(), grace, stopSignal);
-            }
-            processes.kill(id, "KILL");
-            exit.get(30, TimeUnit.SECONDS);
         } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             if (processes.isRunning(id)) {
                 throw new ApiException(500, "cannot stop container " + idOrName + ": " + e.getMessage());
@@ -274,22 +315,57 @@ public final class ContainerRunner {
             Thread.currentThread().interrupt();
             throw new ApiException(500, "interrupted while stopping " + idOrName);
         }
+        events.publish("container", "stop", id, record.eventAttributes());
     }
 
-    /** Sends a signal; 409 when the container is not running, as dockerd. */
+    /**
+     * Sends a signal and says so with dockerd's kill event. A process that ended meanwhile is no error: its exit
+     * is on its way to {@link #handleExit}.
+     */
+    private void signal(ContainerRecord record, String signal) throws IOException {
+        try {
+            processes.kill(record.id(), signal);
+        } catch (IOException e) {
+            if (processes.isRunning(record.id())) {
+                throw e;
+            }
+            LOG.debug("container {} ended before SIG{}: {}", record.shortId(), signal, e.getMessage());
+        }
+        Map<String, String> attributes = new java.util.HashMap<>(record.eventAttributes());
+        attributes.put("signal", String.valueOf(io.jmachine.engine.runtime.Signals.parse(signal)));
+        events.publish("container", "kill", record.id(), attributes);
+    }
+
+    /**
+     * Sends a signal; 409 when the container is not running, as dockerd. As dockerd 20.10, SIGKILL, the container's
+     * stop signal, or any signal when it names none, counts as a stop: no restart policy brings it back after, and a
+     * restarting container simply stops restarting.
+     */
     public void kill(String idOrName, String signal) {
         ContainerRecord record = store.resolve(idOrName);
-        if (!record.state().running()) {
-            throw ApiException.conflict("Cannot kill container: " + idOrName + ": container " + record.id() + " is not running");
-        }
+        String id = record.id();
         String normalized = signal == null || signal.isEmpty() ? "KILL" : signal;
-        if (isKillSignal(normalized)) {
-            stopping.put(record.id(), true);
+        int number = io.jmachine.engine.runtime.Signals.parse(normalized);
+        java.util.concurrent.CompletableFuture<Integer> exit;
+        synchronized (lock(id)) {
+            record = store.resolve(id);
+            if (record.state().restarting()) {
+                released(cancelRestart(record));
+                return;
+            }
+            if (!record.state().running()) {
+                throw ApiException.conflict("Cannot kill container: " + idOrName + ": Container " + record.id() + " is not running");
+            }
+            String stopSignal = record.config().stopSignal();
+            if (number == io.jmachine.engine.runtime.Signals.SIGKILL || stopSignal == null || stopSignal.isEmpty()
+                    || io.jmachine.engine.runtime.Signals.parse(stopSignal) == number) {
+                stopping.put(id, true);
+            }
+            exit = signals.nextExit(id);
         }
-        var exit = signals.nextExit(record.id());
         try {
-            processes.kill(record.id(), normalized);
-            if (isKillSignal(normalized)) {
+            signal(record, normalized);
+            if (number == io.jmachine.engine.runtime.Signals.SIGKILL) {
                 // dockerd answers a SIGKILL once the container is gone, so the next inspect shows it exited
                 exit.get(30, TimeUnit.SECONDS);
             }
@@ -302,18 +378,14 @@ public final class ContainerRunner {
         }
     }
 
-    private static boolean isKillSignal(String signal) {
-        String s = signal.toUpperCase(java.util.Locale.ROOT);
-        return s.equals("KILL") || s.equals("SIGKILL") || s.equals("9");
-    }
-
     public void pause(String idOrName) {
         ContainerRecord record = store.resolve(idOrName);
         synchronized (lock(record.id())) {
             record = store.byId(record.id());
             if (record.state().status() != ContainerState.Status.running) {
-                throw ApiException.conflict(record.state().paused() ? "container " + record.id() + " is already paused"
-                        : "container " + record.id() + " is not running");
+                throw ApiException.conflict(record.state().paused() ? "Container " + record.id() + " is already paused"
+                        : record.state().restarting() ? "Container " + record.id() + " is restarting, wait until the container is running"
+                        : "Container " + record.id() + " is not running");
             }
             try {
                 processes.pause(record.id());
@@ -330,7 +402,7 @@ public final class ContainerRunner {
         synchronized (lock(record.id())) {
             record = store.byId(record.id());
             if (record.state().status() != ContainerState.Status.paused) {
-                throw ApiException.conflict("container " + record.id() + " is not paused");
+                throw ApiException.conflict("Container " + record.id() + " is not paused");
             }
             try {
                 processes.resume(record.id());
@@ -342,6 +414,7 @@ public final class ContainerRunner {
         events.publish("container", "unpause", record.id(), record.eventAttributes());
     }
 
+    /** Docker's restart: stop (a restarting container just stops restarting), start, and the restart event. */
     public void restart(String idOrName, Integer timeoutSeconds, String signal) {
         try {
             stop(idOrName, timeoutSeconds, signal);
@@ -351,6 +424,8 @@ public final class ContainerRunner {
             }
         }
         start(idOrName);
+        ContainerRecord record = store.resolve(idOrName);
+        events.publish("container", "restart", record.id(), record.eventAttributes());
     }
 
     /**
@@ -370,7 +445,14 @@ public final class ContainerRunner {
                 }
                 continue;
             }
-            if (record.state().status() != ContainerState.Status.restarting && processes.isRunning(id)) {
+            if (record.state().restarting()) {
+                // its exit was recorded before the engine went down; the restart it waited for comes now
+                synchronized (lock(id)) {
+                    scheduleRestart(id, RestartPolicy.FIRST_DELAY);
+                }
+                continue;
+            }
+            if (processes.isRunning(id)) {
                 // the proxy listeners died with the previous engine
                 ports.restore(record);
                 oom.watch(id);

@@ -2,6 +2,7 @@ package io.jmachine.engine.container;
 
 import io.jmachine.engine.api.ApiException;
 import io.jmachine.engine.events.EventBus;
+import io.jmachine.engine.network.EndpointConfig;
 import io.jmachine.engine.volume.MountPoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +24,9 @@ public final class ContainerService {
 
     /**
      * A create request: the name (may be empty), the two halves of Docker's body, and NetworkingConfig's
-     * networks (name or ID to the container's aliases there).
+     * networks (name or ID to what the container asks for there).
      */
-    public record CreateRequest(String name, ContainerConfig config, HostConfig hostConfig, Map<String, List<String>> networks) {
+    public record CreateRequest(String name, ContainerConfig config, HostConfig hostConfig, Map<String, EndpointConfig> networks) {
         public CreateRequest {
             networks = networks == null ? Map.of() : Map.copyOf(networks);
         }
@@ -48,10 +49,18 @@ public final class ContainerService {
     private final ContainerCleanup cleanup = new ContainerCleanup();
     private final ContainerNames names = new ContainerNames();
     private final Clock clock;
+    private final HostDefaults hostDefaults;
 
     public ContainerService(ContainerStore store, ImageAccess images, ContainerNetworking networking, ContainerVolumes volumes,
                             ContainerPorts ports,
                             ContainerProcesses processes, EventBus events, Clock clock) {
+        this(store, images, networking, volumes, ports, processes, events, clock, HostDefaults.RUNC_ON_CGROUP_V2);
+    }
+
+    /** @param hostDefaults the runtime and cgroup facts dockerd's create defaults depend on */
+    public ContainerService(ContainerStore store, ImageAccess images, ContainerNetworking networking, ContainerVolumes volumes,
+                            ContainerPorts ports, ContainerProcesses processes, EventBus events, Clock clock, HostDefaults hostDefaults) {
+        this.hostDefaults = hostDefaults;
         this.store = store;
         this.images = images;
         this.networking = networking;
@@ -105,13 +114,19 @@ public final class ContainerService {
     }
 
     public ContainerRecord create(CreateRequest request) {
+        return create(request, new ArrayList<>());
+    }
+
+    /** @param warnings gets what dockerd would warn about: settings this host cannot apply, discarded */
+    public ContainerRecord create(CreateRequest request, List<String> warnings) {
         if (request.config() == null || request.config().image() == null || request.config().image().isEmpty()) {
             throw ApiException.badRequest("config cannot be empty in order to create a container");
         }
-        HostConfig hostConfig = request.hostConfig() != null ? request.hostConfig() : HostConfig.defaults();
+        HostConfig hostConfig = CreateSettings.adapt(request.config(),
+                request.hostConfig() != null ? request.hostConfig() : HostConfig.defaults(), hostDefaults, warnings);
         RestartPolicy.validate(hostConfig.restartPolicy(), hostConfig.autoRemove());
         // a bad option or seccomp profile is refused now rather than at every start
-        SecurityOptions.parse(hostConfig.securityOpt());
+        SecurityOptions.parse(hostConfig.securityOpt() == null ? List.of() : hostConfig.securityOpt());
         ImageAccess.ResolvedImage image = images.resolve(request.config().image());
         String id = store.newId();
         ContainerConfig config = ContainerCreation.merge(request.config(), image.defaults(), id.substring(0, 12));
@@ -198,9 +213,11 @@ public final class ContainerService {
         String id = record.id();
         if (record.state().isAlive()) {
             if (!force) {
-                throw ApiException.conflict("cannot remove container \"/" + record.name()
-                        + "\": container is running: stop the container before removing or force remove");
+                String procedure = "Stop the container before attempting removal or force remove";
+                throw ApiException.conflict("You cannot remove a " + record.state().status() + " container " + id + ". "
+                        + (record.state().paused() ? "Unpause and then " + procedure.toLowerCase(java.util.Locale.ROOT) : procedure));
             }
+            // a restarting container stops restarting; a running one is killed and its exit handled before this returns
             runner.kill(id, "KILL");
         }
         int lastExit;
@@ -235,32 +252,113 @@ public final class ContainerService {
         cleanup.after(id, "folder removal", () -> store.deleteFolder(id));
     }
 
-    /** network connect: at once when the container runs, from its next start either way. */
-    public void connectNetwork(String idOrName, String network, List<String> aliases) {
+    /** Its legacy link names, "/parent/alias" per container linking to it, which `docker ps` lists beside its name. */
+    public List<String> linkNames(ContainerRecord record) {
+        return LegacyLinks.namesOf(record, store.all(), store);
+    }
+
+    /** The container a parent's link of that alias points to ("/parent/alias" as a name); 404 when there is none. */
+    public ContainerRecord resolveLink(String parentIdOrName, String alias) {
+        ContainerRecord parent = store.find(parentIdOrName);
+        String target = parent == null ? null : parent.hostConfig().links() == null ? null : parent.hostConfig().links().stream()
+                .map(Links::parse).filter(link -> link.alias().equals(alias)).map(Links.Link::target).findFirst().orElse(null);
+        ContainerRecord child = target == null ? null : store.find(target);
+        if (child == null) {
+            throw ApiException.notFound("No such container: " + parentIdOrName + "/" + alias);
+        }
+        return child;
+    }
+
+    /**
+     * DELETE /containers/{parent}/{alias}?link=1, dockerd's rmLink: the parent's link of that alias goes; both
+     * containers stay. A running parent's /etc/hosts keeps the line until its next start.
+     */
+    public void removeLink(String parentIdOrName, String alias) {
+        resolveLink(parentIdOrName, alias);
+        ContainerRecord parent = store.resolve(parentIdOrName);
+        synchronized (runner.lock(parent.id())) {
+            parent = store.byId(parent.id());
+            store.save(parent.withHostConfig(parent.hostConfig().withLinks(LegacyLinks.without(parent, alias))));
+        }
+    }
+
+    /** What the container asked for per network (NetworkingConfig, network connect), for inspect and ps. */
+    public Map<String, EndpointConfig> endpointConfigs(ContainerRecord record) {
+        return networking.endpointConfigs(record.id(), record.hostConfig());
+    }
+
+    /**
+     * network connect: at once when the container runs, from its next start either way. Its published ports follow
+     * its way out, which the new network may now be.
+     */
+    public void connectNetwork(String idOrName, String network, EndpointConfig config) {
         ContainerRecord record = store.resolve(idOrName);
         synchronized (runner.lock(record.id())) {
             record = store.byId(record.id());
             boolean running = record.state().isAlive() && record.network() != null;
-            ContainerRecord.NetworkAttachment attached = networking.connect(record.id(), network, aliases, running);
+            ContainerRecord.NetworkAttachment attached = networking.connect(record.id(), network, config, running);
             if (attached != null) {
-                store.save(record.withNetwork(attached));
+                ContainerRecord connected = record.withNetwork(attached);
+                store.save(connected);
+                try {
+                    ports.moved(connected);
+                } catch (RuntimeException e) {
+                    // dockerd fails the connect when the ports cannot follow (a host port taken meanwhile): so do we
+                    try {
+                        store.save(record.withNetwork(networking.disconnect(record.id(), network, true)));
+                    } catch (RuntimeException undo) {
+                        e.addSuppressed(undo);
+                    }
+                    throw e;
+                }
+                record = connected;
             }
         }
-        events.publish("network", "connect", network, Map.of("container", record.id()));
+        publishNetworkEvent("connect", record, network);
     }
 
     /** network disconnect, the reverse of {@link #connectNetwork}. */
     public void disconnectNetwork(String idOrName, String network) {
         ContainerRecord record = store.resolve(idOrName);
+        ContainerRecord before;
         synchronized (runner.lock(record.id())) {
             record = store.byId(record.id());
+            before = record;
             boolean running = record.state().isAlive() && record.network() != null;
             ContainerRecord.NetworkAttachment attached = networking.disconnect(record.id(), network, running);
             if (attached != null) {
-                store.save(record.withNetwork(attached));
+                ContainerRecord disconnected = record.withNetwork(attached);
+                store.save(disconnected);
+                ports.moved(disconnected);
             }
         }
-        events.publish("network", "disconnect", network, Map.of("container", record.id()));
+        publishNetworkEvent("disconnect", before, network);
+    }
+
+    /** With the network's ID and name as dockerd sends them, when the container is on it now (or was). */
+    private void publishNetworkEvent(String action, ContainerRecord record, String network) {
+        java.util.Optional<ContainerRecord.NetworkEndpoint> endpoint = record.network() == null ? java.util.Optional.empty()
+                : record.network().networks().stream().filter(e -> e.name().equals(network) || network.equals(e.networkId())
+                        || e.networkId() != null && network.length() >= 12 && e.networkId().startsWith(network)).findFirst();
+        if (endpoint.isPresent()) {
+            events.publish("network", action, endpoint.get().networkId(), AttachmentEvents.networkAttributes(record, endpoint.get()));
+        } else {
+            events.publish("network", action, network, Map.of("container", record.id(), "name", network, "type", "bridge"));
+        }
+    }
+
+    /** attach: a client attached to the container's streams. */
+    public void attached(ContainerRecord record) {
+        events.publish("container", "attach", record.id(), record.eventAttributes());
+    }
+
+    /** commit: an image was made of the container. */
+    public void committed(ContainerRecord record, String imageId, String imageRef, String comment) {
+        Map<String, String> attributes = new java.util.HashMap<>(record.eventAttributes());
+        attributes.put("imageID", imageId);
+        attributes.put("imageRef", imageRef);
+        attributes.put("comment", comment == null ? "" : comment);
+        events.publish("container", "commit", record.id(), attributes);
     }
 
     /** A health verdict applied to a container's record: the record as saved, and its health before. */

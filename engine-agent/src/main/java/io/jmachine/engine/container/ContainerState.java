@@ -75,9 +75,16 @@ public record ContainerState(
         return status == Status.running || status == Status.paused || status == Status.restarting;
     }
 
-    @JsonProperty("Running")
+    /** Running or paused: the process exists (not while restarting, between two runs). */
+    @JsonIgnore
     public boolean running() {
         return status == Status.running || status == Status.paused;
+    }
+
+    /** Running as dockerd shows it: true while restarting too, as its state then is Running and Restarting. */
+    @JsonProperty("Running")
+    public boolean runningAsShown() {
+        return running() || restarting();
     }
 
     @JsonProperty("Paused")

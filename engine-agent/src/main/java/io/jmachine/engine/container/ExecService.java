@@ -25,7 +25,7 @@ public final class ExecService {
         private final ExecConfig config;
         private volatile ContainerProcesses.ExecProcess process;
         private volatile boolean started;
-        /** Docker's 126/127 when the process could not start, which `docker exec` reads as its exit code. */
+        /** 126 when the process could not start, which `docker exec` reads as its exit code. */
         private volatile Integer failedExitCode;
 
         ExecInstance(String id, String containerId, ExecConfig config) {
@@ -54,6 +54,11 @@ public final class ExecService {
             return process != null && process.exitCode().isEmpty();
         }
 
+        /** Made and not yet ended, as dockerd lists it in the container's ExecIDs: not started, or running. */
+        boolean pending() {
+            return failedExitCode == null && (process == null || process.exitCode().isEmpty());
+        }
+
         public OptionalInt exitCode() {
             if (process == null) {
                 return failedExitCode == null ? OptionalInt.empty() : OptionalInt.of(failedExitCode);
@@ -76,12 +81,7 @@ public final class ExecService {
 
     public ExecInstance create(String containerIdOrName, ExecConfig config) {
         ContainerRecord record = store.resolve(containerIdOrName);
-        if (!record.state().running()) {
-            throw ApiException.conflict("container " + record.id() + " is not running");
-        }
-        if (record.state().paused()) {
-            throw ApiException.conflict("Container " + record.id() + " is paused, unpause the container before exec");
-        }
+        refuseUnlessRunning(record);
         if (config.cmd() == null || config.cmd().isEmpty()) {
             throw ApiException.badRequest("No exec command specified");
         }
@@ -93,6 +93,52 @@ public final class ExecService {
         return instance;
     }
 
+    /** dockerd's 409s for a container an exec cannot run in. */
+    private static void refuseUnlessRunning(ContainerRecord record) {
+        ContainerState state = record.state();
+        if (state.restarting()) {
+            throw ApiException.conflict("Container " + record.id() + " is restarting, wait until the container is running");
+        }
+        if (!state.running()) {
+            throw ApiException.conflict("Container " + record.id() + " is not running");
+        }
+        if (state.paused()) {
+            throw ApiException.conflict("Container " + record.id() + " is paused, unpause the container before exec");
+        }
+    }
+
+    /**
+     * What dockerd checks before it takes over the connection of a start: the exec exists and its container can
+     * run it (a 404, or the container's 409); what fails after that is written to the stream instead.
+     */
+    public ExecInstance startable(String id) {
+        ExecInstance instance = get(id);
+        ContainerRecord record = store.byId(instance.containerId());
+        if (record == null) {
+            throw ApiException.notFound("No such container: " + instance.containerId());
+        }
+        refuseUnlessRunning(record);
+        return instance;
+    }
+
+    /** The container's execs that were made and have not ended, as inspect's ExecIDs; null when none, as dockerd. */
+    public List<String> pendingIds(String containerId) {
+        List<String> ids = instances.values().stream()
+                .filter(i -> i.containerId().equals(containerId) && i.pending())
+                .map(ExecInstance::id)
+                .toList();
+        return ids.isEmpty() ? null : ids;
+    }
+
+    /** A client left an exec with its detach keys; the process runs on. */
+    public void detached(String id) {
+        ExecInstance instance = instances.get(id);
+        ContainerRecord record = instance == null ? null : store.byId(instance.containerId());
+        if (record != null) {
+            events.publish("container", "exec_detach", record.id(), execAttributes(record, id));
+        }
+    }
+
     public ExecInstance get(String id) {
         ExecInstance instance = instances.get(id);
         if (instance == null) {
@@ -101,33 +147,42 @@ public final class ExecService {
         return instance;
     }
 
-    /** Starts the process; 409 if this exec already ran or its container stopped meanwhile. */
+    /** Starts the process; 409 if this exec already ran or runs, or its container stopped meanwhile. */
     public ExecInstance start(String id) {
         ExecInstance instance = get(id);
+        // before the exec counts as started: one refused for its container's state may be started later
+        ContainerRecord record = store.resolve(instance.containerId());
+        refuseUnlessRunning(record);
         synchronized (instance) {
             if (instance.started) {
-                throw ApiException.conflict("Exec command " + id + " has already run");
+                throw ApiException.conflict(instance.running() || instance.exitCode().isEmpty()
+                        ? "Error: Exec command " + id + " is already running" : "Error: Exec command " + id + " has already run");
             }
             instance.started = true;
-        }
-        ContainerRecord record = store.resolve(instance.containerId());
-        if (!record.state().running()) {
-            throw ApiException.conflict("container " + record.id() + " is not running");
         }
         ExecConfig c = instance.config();
         String user = c.user() == null || c.user().isEmpty() ? record.config().user() : c.user();
         String cwd = c.workingDir() == null || c.workingDir().isEmpty() ? record.config().workingDir() : c.workingDir();
         List<String> env = ContainerCreation.mergeEnv(record.config().env(), c.env() == null ? List.of() : c.env());
+        events.publish("container", "exec_start: " + String.join(" ", c.cmd()), record.id(), execAttributes(record, id));
         try {
             instance.process = processes.exec(record.id(), new ContainerProcesses.ExecSpec(id, c.cmd(), env,
                     cwd == null || cwd.isEmpty() ? "/" : cwd, user, c.tty(), c.attachStdin(), c.privileged()));
         } catch (ContainerProcesses.StartFailure e) {
-            int code = e.dockerExitCode();
-            instance.failedExitCode = code;
-            throw new ApiException(code == 127 ? 404 : 500, "OCI runtime exec failed: " + e.getMessage());
+            // dockerd 20.10 reads 127 or 126 from the runtime's message, then overwrites either with 126 on its way out
+            instance.failedExitCode = 126;
+            String message = "OCI runtime exec failed: " + e.getMessage();
+            throw new ApiException(isInvalidConfig(message) ? 400 : 500, message);
         }
-        events.publish("container", "exec_start: " + String.join(" ", c.cmd()), record.id(), execAttributes(record, id));
         return instance;
+    }
+
+    /** dockerd's startInvalidConfigError (400): the program is missing, not executable, or a path is not a directory. */
+    private static boolean isInvalidConfig(String runtimeMessage) {
+        String m = runtimeMessage.toLowerCase(java.util.Locale.ROOT);
+        return m.contains("executable file not found") || m.contains("no such file or directory")
+                || m.contains("system cannot find the file specified") || m.contains("failed to run runc create/exec call")
+                || m.contains("permission denied") || m.contains("not a directory");
     }
 
     /** dockerd names the exec in its events. */

@@ -76,8 +76,9 @@ public final class MonitoredProcesses implements ContainerProcesses {
             release(id);
             new OciBundle(bundle(id)).write(specs.create(spec));
             ContainerConfig config = record.config();
-            return Math.toIntExact(monitor.create(new MonitorRequest(id, bundle(id), logFile(id), config.tty(),
-                    config.openStdin(), config.stdinOnce())));
+            HostConfig.LogConfig log = record.hostConfig().logConfig();
+            return Math.toIntExact(monitor.create(new MonitorRequest(id, bundle(id), log.keepsLogs() ? logFile(id) : null, config.tty(),
+                    config.openStdin(), config.stdinOnce(), log.maxSizeBytes())));
         } catch (RuntimeFailureException e) {
             throw new StartFailure(e.runtimeMessage(), e);
         } catch (MonitorException e) {
@@ -259,6 +260,16 @@ public final class MonitoredProcesses implements ContainerProcesses {
     }
 
     @Override
+    public void updateResources(String id, io.jmachine.engine.runtime.ResourceUpdate resources) throws IOException {
+        try {
+            runtime.update(id, resources);
+        } catch (OciRuntimeException e) {
+            // dockerd passes the runtime's words on (e.g. a memory limit below what the container uses)
+            throw new IOException(e.runtimeMessage(), e);
+        }
+    }
+
+    @Override
     public Usage usage(String id) throws IOException {
         CgroupStats stats = CgroupStats.read(cgroups, specs.cgroupsPath(id))
                 .orElseThrow(() -> new IOException("container " + id + " has no cgroup (is it running?)"));
@@ -310,7 +321,18 @@ public final class MonitoredProcesses implements ContainerProcesses {
         }
     }
 
-    private record MonitoredExec(ExecSession session) implements ExecProcess {
+    private static final class MonitoredExec implements ExecProcess {
+        /** What an exec reads as once its container's monitor is gone: killed with the container, as dockerd reports it. */
+        private static final int KILLED = 137;
+
+        private final ExecSession session;
+        /** Kept once known: the monitor's files of an exec go when its container stops. */
+        private volatile Integer exitCode;
+
+        MonitoredExec(ExecSession session) {
+            this.session = session;
+        }
+
         @Override
         public int pid() {
             return Math.toIntExact(session.pid());
@@ -323,13 +345,27 @@ public final class MonitoredProcesses implements ContainerProcesses {
 
         @Override
         public OptionalInt exitCode() {
-            Optional<Integer> code = session.exitCode();
-            return code.isPresent() ? OptionalInt.of(code.get()) : OptionalInt.empty();
+            if (exitCode == null) {
+                try {
+                    session.exitCode().ifPresent(code -> exitCode = code);
+                } catch (MonitorException e) {
+                    exitCode = KILLED;
+                }
+            }
+            return exitCode == null ? OptionalInt.empty() : OptionalInt.of(exitCode);
         }
 
         @Override
         public int awaitExit(Duration timeout) throws InterruptedException {
-            return session.awaitExit(timeout).orElse(-1);
+            if (exitCode().isPresent()) {
+                return exitCode;
+            }
+            try {
+                return session.awaitExit(timeout).orElse(-1);
+            } catch (MonitorException e) {
+                exitCode = KILLED;
+                return KILLED;
+            }
         }
 
         @Override

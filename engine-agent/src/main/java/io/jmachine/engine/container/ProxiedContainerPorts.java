@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Published ports through the engine's userland proxy. Only a container with an address of its own (a bridge)
- * publishes: with {@code --network host} its ports are the host's already, and {@code none} has nothing to
- * reach, so dockerd ignores the bindings there, as this does.
+ * Published ports through the engine's userland proxy, toward the container's address on the network that
+ * gives it its way out (the default bridge or a user network). Only a container with such an address
+ * publishes: with {@code --network host} its ports are the host's already, and {@code none} (or internal
+ * networks only) has nothing reachable from outside, so dockerd ignores the bindings there, as this does.
  */
 public final class ProxiedContainerPorts implements ContainerPorts {
 
@@ -38,6 +39,18 @@ public final class ProxiedContainerPorts implements ContainerPorts {
     }
 
     @Override
+    public void moved(ContainerRecord record) {
+        String ip = address(record);
+        if (ip == null) {
+            publisher.unpublish(record.id());
+        } else if (publisher.isPublishing(record.id())) {
+            publisher.retarget(record.id(), ip);
+        } else {
+            publisher.publish(record.id(), record.name(), ip, requests(record.config(), record.hostConfig()));
+        }
+    }
+
+    @Override
     public void restore(ContainerRecord record) {
         String ip = address(record);
         if (ip != null) {
@@ -51,8 +64,14 @@ public final class ProxiedContainerPorts implements ContainerPorts {
     }
 
     private static String address(ContainerRecord record) {
-        return record.network() == null || record.network().ipAddress() == null || record.network().ipAddress().isEmpty()
-                ? null : record.network().ipAddress();
+        ContainerRecord.NetworkAttachment network = record.network();
+        if (network == null) {
+            return null;
+        }
+        String ip = network.publishAddress() != null ? network.publishAddress()
+                // a record of an engine before PublishAddress, whose containers published on the default bridge only
+                : network.ipAddress();
+        return ip == null || ip.isEmpty() ? null : ip;
     }
 
     private static List<PortRequest> requests(ContainerConfig config, HostConfig hostConfig) {

@@ -64,7 +64,9 @@ public final class VolumeMounts implements ContainerVolumes {
             }
             Set<String> userDestinations = new HashSet<>();
             List<MountRequest> requests = new ArrayList<>();
-            hostConfig.binds().forEach(raw -> requests.add(parser.parseBind(raw)));
+            if (hostConfig.binds() != null) {
+                hostConfig.binds().forEach(raw -> requests.add(parser.parseBind(raw)));
+            }
             for (JsonNode mount : hostConfig.mounts() == null ? List.<JsonNode>of() : hostConfig.mounts()) {
                 requests.add(parser.parseMount(mount));
             }
@@ -78,7 +80,7 @@ public final class VolumeMounts implements ContainerVolumes {
             for (String path : config.volumes() == null ? Set.<String>of() : config.volumes().keySet()) {
                 MountRequest request = parser.anonymousVolume(path);
                 String destination = request.mount().destination();
-                if (!byDestination.containsKey(destination) && !hostConfig.tmpfs().containsKey(destination)) {
+                if (!byDestination.containsKey(destination) && (hostConfig.tmpfs() == null || !hostConfig.tmpfs().containsKey(destination))) {
                     byDestination.put(destination, resolve(request, containerId));
                 }
             }

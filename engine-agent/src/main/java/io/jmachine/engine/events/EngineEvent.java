@@ -15,7 +15,7 @@ public record EngineEvent(
         @JsonProperty("scope") String scope,
         @JsonProperty("time") long time,
         @JsonProperty("timeNano") long timeNano,
-        // the pre-1.22 fields that older clients still read for containers
+        // the pre-1.22 fields that older clients still read for containers and images
         @JsonProperty("status") String status,
         @JsonProperty("id") String id,
         @JsonProperty("from") String from) {
@@ -25,7 +25,9 @@ public record EngineEvent(
     public static EngineEvent of(String type, String action, String id, Map<String, String> attributes, Instant at) {
         long nanos = at.getEpochSecond() * 1_000_000_000L + at.getNano();
         boolean container = type.equals("container");
+        // dockerd fills the deprecated status and id for containers and images, from for containers
+        boolean legacy = container || type.equals("image");
         return new EngineEvent(type, action, new Actor(id, Map.copyOf(attributes)), "local", at.getEpochSecond(), nanos,
-                container ? action : null, container ? id : null, container ? attributes.get("image") : null);
+                legacy ? action : null, legacy ? id : null, container ? attributes.get("image") : null);
     }
 }

@@ -31,17 +31,32 @@ public final class Folder implements AutoCloseable {
 
     private final int fd;
     private final String where;
+    /** In a read-only mount of a root's view: nothing in it may change (EROFS), as the runtime mounts it. */
+    private final boolean readOnly;
     private boolean closed;
 
     Folder(int fd, String where) {
+        this(fd, where, false);
+    }
+
+    Folder(int fd, String where, boolean readOnly) {
         this.fd = fd;
         this.where = where;
+        this.readOnly = readOnly;
     }
 
     /** A host folder the engine trusts (its own data, a temp folder); links in {@code dir} itself are followed. */
     public static Folder open(Path dir) throws IOException {
+        return open(dir, false);
+    }
+
+    static Folder open(Path dir, boolean readOnly) throws IOException {
         int fd = Syscalls.open(Syscalls.AT_FDCWD, dir.toString(), Syscalls.O_PATH | Syscalls.O_DIRECTORY, 0, dir.toString());
-        return new Folder(fd, dir.toString());
+        return new Folder(fd, dir.toString(), readOnly);
+    }
+
+    public boolean isReadOnly() {
+        return readOnly;
     }
 
     /** Where this folder is, for messages: a path in its root, or a host path. */
@@ -114,7 +129,7 @@ public final class Folder implements AutoCloseable {
         checkName(name, false);
         try {
             return new Folder(Syscalls.open(fd, name, Syscalls.O_PATH | Syscalls.O_DIRECTORY | Syscalls.O_NOFOLLOW, 0, where(name)),
-                    where(name));
+                    where(name), readOnly);
         } catch (java.nio.file.FileSystemLoopException e) {
             throw new NotDirectoryException(where(name));
         }
@@ -122,7 +137,7 @@ public final class Folder implements AutoCloseable {
 
     /** This same folder, held by a second descriptor (for a caller that closes what it is given). */
     public Folder duplicate() throws IOException {
-        return new Folder(Syscalls.open(fd, ".", Syscalls.O_PATH | Syscalls.O_DIRECTORY, 0, where), where);
+        return new Folder(Syscalls.open(fd, ".", Syscalls.O_PATH | Syscalls.O_DIRECTORY, 0, where), where, readOnly);
     }
 
     /** A regular file for reading; a link, fifo or device there is refused without being opened. */
@@ -150,6 +165,7 @@ public final class Folder implements AutoCloseable {
     /** A new folder (refused when the name exists), held open. */
     public Folder createFolder(String name, int mode) throws IOException {
         checkName(name, false);
+        writable(name);
         Syscalls.mkdir(fd, name, mode, where(name));
         return folder(name);
     }
@@ -160,6 +176,7 @@ public final class Folder implements AutoCloseable {
      */
     public NewFile create(String name) throws IOException {
         checkName(name, false);
+        writable(name);
         int created = Syscalls.open(fd, name, Syscalls.O_WRONLY | Syscalls.O_CREAT | Syscalls.O_EXCL | Syscalls.O_NOFOLLOW, 0600,
                 where(name));
         try {
@@ -218,6 +235,7 @@ public final class Folder implements AutoCloseable {
 
     public void symlink(String name, String target) throws IOException {
         checkName(name, false);
+        writable(name);
         Syscalls.symlink(target, fd, name, where(name));
     }
 
@@ -225,12 +243,14 @@ public final class Folder implements AutoCloseable {
     public void link(String name, Folder source, String sourceName) throws IOException {
         checkName(name, false);
         checkName(sourceName, false);
+        writable(name);
         Syscalls.link(source.fd, sourceName, fd, name, where(name));
     }
 
     /** A device, fifo or socket node; {@code mode} holds its type (S_IFCHR…) and permissions (the umask applies). */
     public void mknod(String name, int mode, long rdev) throws IOException {
         checkName(name, false);
+        writable(name);
         Syscalls.mknod(fd, name, mode, rdev, where(name));
     }
 
@@ -238,12 +258,14 @@ public final class Folder implements AutoCloseable {
 
     public void chown(String name, int uid, int gid) throws IOException {
         checkName(name, true);
+        writable(name);
         Syscalls.chown(fd, name, uid, gid, where(name));
     }
 
     /** Permission, set-id and sticky bits; not for links (Linux gives links no mode). */
     public void chmod(String name, int mode) throws IOException {
         checkName(name, true);
+        writable(name);
         if (name.isEmpty()) {
             Syscalls.chmodFollowing(procPath("").toString(), mode, where);
         } else {
@@ -254,6 +276,7 @@ public final class Folder implements AutoCloseable {
     /** Access and modification time; a link's own times when {@code name} is a link. */
     public void setTimes(String name, FileTime time) throws IOException {
         checkName(name, true);
+        writable(name);
         long nanos = time.to(java.util.concurrent.TimeUnit.NANOSECONDS);
         long seconds = Math.floorDiv(nanos, 1_000_000_000L);
         if (name.isEmpty()) {
@@ -268,6 +291,7 @@ public final class Folder implements AutoCloseable {
     }
 
     public void setXattr(String name, String attribute, byte[] value) throws IOException {
+        writable(name);
         Syscalls.setXattr(procPath(name).toString(), attribute, value, name.isEmpty(), where(name) + " (" + attribute + ")");
     }
 
@@ -289,6 +313,7 @@ public final class Folder implements AutoCloseable {
     /** Removes the entry, and everything below it when it is a folder, without following links; none is fine. */
     public void delete(String name) throws IOException {
         checkName(name, false);
+        writable(name);
         Optional<Stat> stat = find(name);
         if (stat.isEmpty()) {
             return;
@@ -327,6 +352,8 @@ public final class Folder implements AutoCloseable {
     public void rename(String name, Folder to, String newName) throws IOException {
         checkName(name, false);
         checkName(newName, false);
+        writable(name);
+        to.writable(newName);
         Syscalls.rename(fd, name, to.fd, newName, where(name) + " to " + to.where(newName));
     }
 
@@ -341,6 +368,12 @@ public final class Folder implements AutoCloseable {
     @Override
     public String toString() {
         return where;
+    }
+
+    private void writable(String name) throws IOException {
+        if (readOnly) {
+            throw Syscalls.failure(Syscalls.EROFS, where(name));
+        }
     }
 
     static void checkName(String name, boolean selfAllowed) {

@@ -61,8 +61,11 @@ public record Stat(int mode, int uid, int gid, long size, long nlink, long mtime
 
     /** The device number in glibc's makedev encoding, as mknod takes it. */
     public long rdev() {
-        long major = Integer.toUnsignedLong(rdevMajor);
-        long minor = Integer.toUnsignedLong(rdevMinor);
+        return makedev(Integer.toUnsignedLong(rdevMajor), Integer.toUnsignedLong(rdevMinor));
+    }
+
+    /** A device number in glibc's makedev encoding from its major and minor numbers. */
+    public static long makedev(long major, long minor) {
         return (major & 0xfff) << 8 | (major & 0xfffff000L) << 32 | (minor & 0xff) | (minor & 0xffffff00L) << 12;
     }
 

@@ -50,6 +50,7 @@ final class Syscalls {
     static final int ENOTDIR = 20;
     static final int EISDIR = 21;
     static final int EINVAL = 22;
+    static final int EROFS = 30;
     static final int ERANGE = 34;
     static final int ENOSYS = 38;
     static final int ENOTEMPTY = 39;
@@ -242,7 +243,9 @@ final class Syscalls {
     }
 
     static void fsetxattr(int fd, String name, byte[] value, String what) throws IOException {
-        call(() -> fsetxattr(fd, name, value, value.length, 0), what);
+        if (fsetxattr(fd, name, value, value.length, 0) < 0) {
+            throw xattrFailure(Native.getLastError(), what);
+        }
     }
 
     /** The attribute's value, or null when the file has none of that name (or the file system has none at all). */
@@ -265,7 +268,19 @@ final class Syscalls {
     }
 
     static void setXattr(String path, String name, byte[] value, boolean follow, String what) throws IOException {
-        call(() -> follow ? setxattr(path, name, value, value.length, 0) : lsetxattr(path, name, value, value.length, 0), what);
+        if ((follow ? setxattr(path, name, value, value.length, 0) : lsetxattr(path, name, value, value.length, 0)) < 0) {
+            throw xattrFailure(Native.getLastError(), what);
+        }
+    }
+
+    /** A refusal of the attribute itself is told apart from other failures, which callers may skip as dockerd does. */
+    private static IOException xattrFailure(int errno, String what) {
+        return switch (errno) {
+            case EOPNOTSUPP -> new XattrRefusedException(what, XattrRefusedException.Reason.NOT_SUPPORTED, errnoName(errno));
+            case EINVAL -> new XattrRefusedException(what, XattrRefusedException.Reason.INVALID, errnoName(errno));
+            case EPERM -> new XattrRefusedException(what, XattrRefusedException.Reason.NOT_PERMITTED, "operation not permitted");
+            default -> failure(errno, what);
+        };
     }
 
     /** The names of the file's extended attributes, NUL-separated; empty when the file system has none. */
@@ -312,6 +327,7 @@ final class Syscalls {
             case ELOOP -> "too many levels of symbolic links, or a symbolic link where none may be";
             case EXDEV -> "crosses a file system or root boundary";
             case EINVAL -> "invalid argument";
+            case EROFS -> "read-only file system";
             case 28 -> "no space left on device";
             case 122 -> "disk quota exceeded";
             case EOPNOTSUPP -> "operation not supported";

@@ -96,7 +96,8 @@ public record ImageConfig(
             @JsonProperty("Volumes") java.util.Map<String, Object> volumes,
             @JsonProperty("WorkingDir") String workingDir,
             @JsonProperty("Labels") java.util.Map<String, String> labels,
-            @JsonProperty("OnBuild") List<String> onBuild,
+            // dockerd's configs always have it (null when none): clients read Config.OnBuild without checking for it
+            @JsonProperty("OnBuild") @JsonInclude(JsonInclude.Include.ALWAYS) List<String> onBuild,
             @JsonProperty("StopSignal") String stopSignal,
             @JsonProperty("Shell") List<String> shell) {
 

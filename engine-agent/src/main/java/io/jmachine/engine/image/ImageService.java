@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.jmachine.engine.EngineVersion;
 import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.archive.Compression;
 import io.jmachine.engine.archive.TarExtractor;
 import io.jmachine.engine.archive.TarWriter;
 import org.apache.commons.compress.compressors.CompressorException;
@@ -17,8 +18,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -207,6 +211,33 @@ public final class ImageService {
         }
     }
 
+    /**
+     * A build step served by a {@code --cache-from} image, restored as dockerd restores it: the image {@code parentId}
+     * (null: scratch) plus {@code source}'s history entry {@code index} and the layer that entry made (the source
+     * stands on the same layers below it), with the step's config.
+     */
+    public Image restoreCachedStep(Digest parentId, Image source, int index, ImageConfig.RunConfig runConfig) throws IOException {
+        lock.lock();
+        try {
+            ImageConfig.History entry = source.config().history().get(index);
+            Image parent = parentId == null ? null : resolve(parentId.toString());
+            Digest diffId = Digest.EMPTY_TAR;
+            if (!entry.isEmptyLayer()) {
+                long layersBefore = source.config().history().subList(0, index).stream().filter(h -> !h.isEmptyLayer()).count();
+                diffId = source.config().diffIds().get((int) layersBefore);
+                Digest layer = diffId;
+                layers.register(layer, parent == null ? null : topLayer(parent), () -> content.open(layer));
+            }
+            ImageConfig base = parent == null
+                    ? new ImageConfig(source.config().architecture(), source.config().os(), null, entry.created(), null, null, null,
+                    EngineVersion.DOCKER_COMPATIBLE, runConfig, new ImageConfig.RootFs("layers", List.of()), List.of())
+                    : parent.config().withParent(parentId.toString());
+            return images.put(base.withConfig(runConfig).withLayer(diffId, entry));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ---- removal ----
 
     /** {@code docker rmi}, with Docker's conflict rules; {@code prune} also removes untagged parents left unused. */
@@ -282,6 +313,38 @@ public final class ImageService {
 
     public Optional<ContainerRootfs> rootfs(String containerId) throws IOException {
         return rootfs.find(containerId);
+    }
+
+    /**
+     * Inspect's GraphDriver.Data of a container: its overlay's directories (made at its first start), the lower ones
+     * its init layer, then its image's layers top first.
+     */
+    public Map<String, String> containerGraphDriverData(String containerId, String imageId) {
+        Path dir = rootfs.dir(containerId);
+        List<String> lower = new ArrayList<>(List.of(dir.resolve("init").toString()));
+        find(imageId).ifPresent(image -> {
+            for (Digest chainId : image.chainIds().reversed()) {
+                lower.add(layers.diffDir(chainId).toString());
+            }
+        });
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put("LowerDir", String.join(":", lower));
+        data.put("MergedDir", dir.resolve("merged").toString());
+        data.put("UpperDir", dir.resolve("diff").toString());
+        data.put("WorkDir", dir.resolve("work").toString());
+        return data;
+    }
+
+    /**
+     * {@code docker diff}: the container's changes to its image ({@code Path}, {@code Kind} 0 modified, 1 added,
+     * 2 deleted), or null for a container that never ran (no changes folder yet), as dockerd answers.
+     */
+    public List<ContainerChanges.Change> changes(String containerId) throws IOException {
+        Optional<ContainerRootfs> container = rootfs.find(containerId);
+        if (container.isEmpty() || !Files.isDirectory(container.get().upper())) {
+            return null;
+        }
+        return ContainerChanges.of(container.get().upper(), rootfs.lowerDirs(containerId));
     }
 
     public boolean isRootfsMounted(String containerId) throws IOException {
@@ -372,15 +435,16 @@ public final class ImageService {
         return layers.retainOnly(chains);
     }
 
-    /** Gzip and bzip2 are unpacked; anything else is read as a plain tar. */
+    /** Gzip, bzip2 and xz are unpacked; another compression is refused; anything else is read as a plain tar. */
     static InputStream decompressed(InputStream in) throws IOException {
         BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
+        if (Compression.detect(buffered).isPresent()) {
+            return Compression.decompressed(buffered);
+        }
         try {
             String format = CompressorStreamFactory.detect(buffered);
-            if (format.equals(CompressorStreamFactory.GZIP) || format.equals(CompressorStreamFactory.BZIP2)) {
-                return new CompressorStreamFactory().createCompressorInputStream(format, buffered);
-            }
-            throw ApiException.badRequest("archives compressed with " + format + " are not supported: use a plain or gzip-compressed tar");
+            throw ApiException.badRequest("archives compressed with " + format + " are not supported: use a plain, gzip-, bzip2- or "
+                    + "xz-compressed tar");
         } catch (CompressorException notCompressed) {
             return buffered;
         }

@@ -1,5 +1,6 @@
 package io.jmachine.engine.image;
 
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,10 +17,20 @@ public final class ImageViews {
         this.service = service;
     }
 
-    /** GET /images/{name}/json. */
+    /** GET /images/{name}/json, as the newest API shows it. */
     public Map<String, Object> inspect(String name) {
+        return inspect(name, false);
+    }
+
+    /**
+     * GET /images/{name}/json.
+     *
+     * @param legacyFields for clients of API 1.43 and older: VirtualSize, as dockerd 20.10 sends it
+     */
+    public Map<String, Object> inspect(String name, boolean legacyFields) {
         Image image = service.resolve(name);
         ImageConfig config = image.config();
+        JsonNode raw = rawConfig(image);
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("Id", image.id().toString());
         view.put("RepoTags", service.repoTags(image.id()));
@@ -29,15 +40,20 @@ public final class ImageViews {
         if (config.created() != null) {
             view.put("Created", config.created());
         }
+        view.put("Container", raw.path("container").asText(""));
+        view.put("ContainerConfig", containerConfig(raw.path("container_config")));
         view.put("DockerVersion", orEmpty(config.dockerVersion()));
         view.put("Author", orEmpty(config.author()));
-        view.put("Config", config.config());
+        view.put("Config", containerConfig(raw.path("config")));
         view.put("Architecture", orEmpty(config.architecture()));
         if (config.variant() != null) {
             view.put("Variant", config.variant());
         }
         view.put("Os", orEmpty(config.os()));
         view.put("Size", service.size(image));
+        if (legacyFields) {
+            view.put("VirtualSize", service.size(image));
+        }
         view.put("GraphDriver", graphDriver(image));
         view.put("RootFS", Map.of("Type", config.rootfs().type(), "Layers", config.diffIds().stream().map(Digest::toString).toList()));
         String lastTagTime = service.references().lastTagTime(image.id());
@@ -45,8 +61,18 @@ public final class ImageViews {
         return view;
     }
 
-    /** GET /images/json; {@code all} also shows untagged parents of other images. */
+    /** GET /images/json as the newest API shows it. */
     public List<Map<String, Object>> list(boolean all, ImageFilters filters) {
+        return list(all, filters, false);
+    }
+
+    /**
+     * GET /images/json; {@code all} also shows untagged parents of other images.
+     *
+     * @param legacyFields for clients of API 1.43 and older, as dockerd 20.10: VirtualSize, null RepoTags or RepoDigests
+     *                     when there are none, and {@code <none>:<none>} and {@code <none>@<none>} for an untagged image
+     */
+    public List<Map<String, Object>> list(boolean all, ImageFilters filters, boolean legacyFields) {
         filters.validate(Set.of("dangling", "label", "label!", "reference", "before", "since", "until"));
         Boolean dangling = filters.dangling();
         long before = filters.get("before").isEmpty() ? Long.MAX_VALUE : created(service.resolve(filters.get("before").getFirst()));
@@ -75,10 +101,19 @@ public final class ImageViews {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("Id", image.id().toString());
             view.put("ParentId", orEmpty(image.config().parent()));
-            view.put("RepoTags", shown.stream().filter(r -> r.tag() != null).map(ImageReference::familiar).sorted().toList());
-            view.put("RepoDigests", shown.stream().filter(r -> r.digest() != null).map(ImageReference::familiar).sorted().toList());
+            List<String> tags = shown.stream().filter(r -> r.tag() != null).map(ImageReference::familiar).sorted().toList();
+            List<String> digests = shown.stream().filter(r -> r.digest() != null).map(ImageReference::familiar).sorted().toList();
+            if (legacyFields && tags.isEmpty() && digests.isEmpty()) {
+                tags = List.of("<none>:<none>");
+                digests = List.of("<none>@<none>");
+            }
+            view.put("RepoTags", legacyFields && tags.isEmpty() ? null : tags);
+            view.put("RepoDigests", legacyFields && digests.isEmpty() ? null : digests);
             view.put("Created", created(image));
             view.put("Size", service.size(image));
+            if (legacyFields) {
+                view.put("VirtualSize", service.size(image));
+            }
             view.put("SharedSize", -1);
             view.put("Labels", image.config().config().labelsOrEmpty());
             view.put("Containers", -1);
@@ -129,6 +164,59 @@ public final class ImageViews {
             current = service.images().get(parent).orElseThrow();
         }
         return views;
+    }
+
+    /** Docker's container.Config with every field dockerd shows for an image, filled from the stored config's own. */
+    private static Map<String, Object> containerConfig(JsonNode stored) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        for (String field : List.of("Hostname", "Domainname", "User")) {
+            config.put(field, stored.path(field).asText(""));
+        }
+        for (String field : List.of("AttachStdin", "AttachStdout", "AttachStderr")) {
+            config.put(field, stored.path(field).asBoolean(false));
+        }
+        putIfPresent(config, stored, "ExposedPorts");
+        for (String field : List.of("Tty", "OpenStdin", "StdinOnce")) {
+            config.put(field, stored.path(field).asBoolean(false));
+        }
+        config.put("Env", stored.hasNonNull("Env") ? stored.get("Env") : null);
+        config.put("Cmd", stored.hasNonNull("Cmd") ? stored.get("Cmd") : null);
+        putIfPresent(config, stored, "Healthcheck");
+        if (stored.path("ArgsEscaped").asBoolean(false)) {
+            config.put("ArgsEscaped", true);
+        }
+        config.put("Image", stored.path("Image").asText(""));
+        config.put("Volumes", stored.hasNonNull("Volumes") ? stored.get("Volumes") : null);
+        config.put("WorkingDir", stored.path("WorkingDir").asText(""));
+        config.put("Entrypoint", stored.hasNonNull("Entrypoint") ? stored.get("Entrypoint") : null);
+        if (stored.path("NetworkDisabled").asBoolean(false)) {
+            config.put("NetworkDisabled", true);
+        }
+        putIfPresent(config, stored, "MacAddress");
+        config.put("OnBuild", stored.hasNonNull("OnBuild") ? stored.get("OnBuild") : null);
+        config.put("Labels", stored.hasNonNull("Labels") ? stored.get("Labels") : null);
+        putIfPresent(config, stored, "StopSignal");
+        putIfPresent(config, stored, "StopTimeout");
+        putIfPresent(config, stored, "Shell");
+        return config;
+    }
+
+    /** Go's omitempty: left out when null or empty. */
+    private static void putIfPresent(Map<String, Object> config, JsonNode stored, String field) {
+        JsonNode value = stored.path(field);
+        boolean empty = value.isMissingNode() || value.isNull() || (value.isContainerNode() && value.isEmpty())
+                || (value.isTextual() && value.asText().isEmpty());
+        if (!empty) {
+            config.put(field, value);
+        }
+    }
+
+    private JsonNode rawConfig(Image image) {
+        try {
+            return service.json().readTree(service.images().rawConfig(image.id()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the config of image " + image.id(), e);
+        }
     }
 
     private List<String> repoDigests(Image image) {

@@ -155,11 +155,24 @@ final class RootfsStore {
         return inUse;
     }
 
+    /** The folders under the container's changes, top first: its init layer, then its image's layers. */
+    List<Path> lowerDirs(String containerId) throws IOException {
+        Path dir = dir(containerId);
+        List<Path> lower = new ArrayList<>(List.of(dir.resolve("init")));
+        List<String> chain = new ArrayList<>(Files.readAllLines(dir.resolve("layers")));
+        for (String line : chain.reversed()) {
+            if (!line.isBlank()) {
+                lower.add(layers.diffDir(Digest.parse(line.strip())));
+            }
+        }
+        return lower;
+    }
+
     private ContainerRootfs describe(String containerId, Path dir, Digest imageId) {
         return new ContainerRootfs(containerId, imageId, dir.resolve("merged"), dir.resolve("diff"), dir.resolve("work"));
     }
 
-    private Path dir(String containerId) {
+    Path dir(String containerId) {
         if (containerId == null || !CONTAINER_ID.matcher(containerId).matches()) {
             throw new IllegalArgumentException("invalid container ID for a root file system: " + containerId);
         }

@@ -50,7 +50,7 @@ public final class ContainerMonitor {
      */
     public long create(MonitorRequest request) {
         String id = checkId(request.id());
-        if (request.logPath().toString().contains(":")) {
+        if (request.logPath() != null && request.logPath().toString().contains(":")) {
             throw new IllegalArgumentException("log path " + request.logPath() + " has a ':', which conmon cannot take");
         }
         MonitorState state = MonitorState.container(stateRoot, id);
@@ -64,10 +64,15 @@ public final class ContainerMonitor {
         }
         try {
             Files.createDirectories(state.exitDir());
-            Files.createDirectories(request.logPath().toAbsolutePath().getParent());
+            if (request.logPath() != null) {
+                Files.createDirectories(request.logPath().toAbsolutePath().getParent());
+            }
             state.writeRecord(new MonitorState.Record(id, request.bundle(), request.logPath(), request.terminal(), request.stdin()));
             List<String> args = launcher.monitorArgs(state, id, id, request.bundle(), request.terminal(), request.stdin(), request.stdinOnce());
-            args.addAll(List.of("-l", "k8s-file:" + request.logPath()));
+            args.addAll(List.of("-l", request.logPath() == null ? "none" : "k8s-file:" + request.logPath()));
+            if (request.logSizeMax() > 0) {
+                args.addAll(List.of("--log-size-max", String.valueOf(request.logSizeMax())));
+            }
             try (ConmonPipes pipes = launcher.launch(args, state.dir(), false)) {
                 ConmonPipes.Message message = pipes.readSync();
                 if (message == null) {

@@ -40,8 +40,9 @@ final class ExecStarter {
             if (message.data() <= 0) {
                 throw new RuntimeFailureException("exec", RuntimeMessages.fromStderr(message.message()));
             }
-            // conmon also reports the exit code on the sync pipe, and ends in an error if nobody reads it
-            Thread.ofVirtual().name("exec-sync-" + execId).start(() -> drain(pipes));
+            // conmon also reports the exit code on the sync pipe, and ends in an error if nobody reads it. A platform
+            // thread: a blocking FIFO read pins a virtual thread's carrier, and two long execs starved every handler
+            Thread.ofPlatform().daemon().name("exec-sync-" + execId).start(() -> drain(pipes));
             return new Started(message.data(), stream);
         } catch (IOException | RuntimeException e) {
             if (stream != null) {

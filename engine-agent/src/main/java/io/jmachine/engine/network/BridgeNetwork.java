@@ -26,9 +26,18 @@ public final class BridgeNetwork {
      * @param cniName     the CNI network name: host-local keeps leases in {@code ipamDataDir/cniName}
      * @param internal    no default route, no masquerading
      * @param mtu         0 for the plugin's default
+     * @param ipRange     the part of the subnet addresses are handed out from; null for all of it
+     * @param reserved    addresses never handed out (AuxiliaryAddresses)
      */
     public record Spec(String cniName, String bridgeName, Ipv4Subnet subnet, String gateway, boolean internal, int mtu,
-                       Path ipamDataDir) {
+                       Path ipamDataDir, String ipRange, List<String> reserved) {
+        public Spec {
+            reserved = reserved == null ? List.of() : List.copyOf(reserved);
+        }
+
+        public Spec(String cniName, String bridgeName, Ipv4Subnet subnet, String gateway, boolean internal, int mtu, Path ipamDataDir) {
+            this(cniName, bridgeName, subnet, gateway, internal, mtu, ipamDataDir, null, List.of());
+        }
     }
 
     private final Spec spec;
@@ -79,6 +88,14 @@ public final class BridgeNetwork {
      * route (a second one would clash in the container's table), so later networks get none.
      */
     public CniNetworkList configuration(boolean defaultRoute) {
+        return configuration(defaultRoute, null);
+    }
+
+    /**
+     * As {@link #configuration(boolean)}; with {@code requestedIp}, host-local gives that address (anywhere in the
+     * subnet, as dockerd allows a fixed address outside the IPRange) or fails when it is taken.
+     */
+    public CniNetworkList configuration(boolean defaultRoute, String requestedIp) {
         ObjectNode bridge = mapper.createObjectNode();
         bridge.put("type", "bridge");
         bridge.put("bridge", spec.bridgeName());
@@ -91,9 +108,26 @@ public final class BridgeNetwork {
         }
         ObjectNode ipam = bridge.putObject("ipam");
         ipam.put("type", "host-local");
-        ObjectNode range = ipam.putArray("ranges").addArray().addObject();
-        range.put("subnet", spec.subnet().toString());
-        range.put("gateway", spec.gateway());
+        var ranges = ipam.putArray("ranges").addArray();
+        if (requestedIp != null || (spec.ipRange() == null && spec.reserved().isEmpty())) {
+            ObjectNode range = ranges.addObject();
+            range.put("subnet", spec.subnet().toString());
+            range.put("gateway", spec.gateway());
+        } else {
+            List<String> reserved = new java.util.ArrayList<>(spec.reserved());
+            reserved.add(spec.gateway());
+            for (AllocationRanges.Run run : AllocationRanges.of(spec.subnet(), spec.ipRange(), reserved)) {
+                ObjectNode range = ranges.addObject();
+                range.put("subnet", spec.subnet().toString());
+                range.put("rangeStart", run.firstAddress());
+                range.put("rangeEnd", run.lastAddress());
+                range.put("gateway", spec.gateway());
+            }
+        }
+        if (requestedIp != null) {
+            // host-local's own argument for a fixed address (CNI's "ips" convention)
+            bridge.putObject("args").putObject("cni").putArray("ips").add(requestedIp);
+        }
         var routes = ipam.putArray("routes");
         if (defaultRoute && !spec.internal()) {
             routes.addObject().put("dst", "0.0.0.0/0");

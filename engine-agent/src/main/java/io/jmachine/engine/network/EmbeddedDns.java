@@ -88,7 +88,7 @@ final class EmbeddedDns implements DnsResponder.Directory, AutoCloseable {
                     name = names.nameOf(stored.containerId()).orElse("");
                 }
                 members.add(new ContainerNames.Member(endpoint.networkId(), endpoint.networkName(), stored.containerId(), name,
-                        endpoint.aliases(), endpoint.ipAddress()));
+                        endpoint.aliases(), endpoint.ipAddress(), endpoint.links()));
             }
         }
         return members;

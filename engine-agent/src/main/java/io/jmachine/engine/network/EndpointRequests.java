@@ -33,13 +33,14 @@ public final class EndpointRequests {
      * that each start attaches it to them again.
      */
     public void request(String containerId, List<NetworkService.EndpointRequest> endpoints) {
+        List<NetworkService.EndpointRequest> resolved = new ArrayList<>();
         for (NetworkService.EndpointRequest endpoint : endpoints) {
             NetworkRecord network = registry.resolve(endpoint.network());
-            if (!network.bridged() && !endpoint.aliases().isEmpty()) {
-                throw ApiException.badRequest("network-scoped aliases are only supported for user-defined networks");
-            }
+            EndpointAddresses.validate(network, endpoint.config());
+            // by ID: a name may later be shared by a second network (made without CheckDuplicate)
+            resolved.add(new NetworkService.EndpointRequest(network.id(), endpoint.config()));
         }
-        write(containerId, endpoints);
+        write(containerId, resolved);
     }
 
     /** Adds a bridge network to a (stopped or running) container's requests; the live endpoint is NetworkService.connect's. */
@@ -49,9 +50,10 @@ public final class EndpointRequests {
             throw ApiException.badRequest("container cannot be connected to network " + network.name()
                     + ": a container joins host or none only as its network mode");
         }
+        EndpointAddresses.validate(network, request.config());
         List<NetworkService.EndpointRequest> current = new ArrayList<>(read(containerId));
         current.removeIf(r -> sameNetwork(r, network));
-        current.add(request);
+        current.add(new NetworkService.EndpointRequest(network.id(), request.config()));
         write(containerId, current);
     }
 
@@ -76,6 +78,14 @@ public final class EndpointRequests {
     private boolean sameNetwork(NetworkService.EndpointRequest request, NetworkRecord network) {
         return request.network().equals(network.name()) || request.network().equals(network.id())
                 || registry.find(request.network()).map(n -> n.id().equals(network.id())).orElse(false);
+    }
+
+    /** Replaces what the container asked for on a network it has asked for (dockerd adds names to the aliases at start). */
+    public void update(String containerId, NetworkService.EndpointRequest request) {
+        NetworkRecord network = registry.resolve(request.network());
+        List<NetworkService.EndpointRequest> current = new ArrayList<>(read(containerId));
+        current.replaceAll(r -> sameNetwork(r, network) ? request : r);
+        write(containerId, current);
     }
 
     /** The networks the container asked for, in order, with their aliases. */

@@ -1,8 +1,10 @@
 package io.jmachine.engine.network;
 
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * A container's network as the engine reports it ({@code NetworkSettings} in inspect) and as runc needs it
@@ -24,11 +26,19 @@ public record NetworkAttachment(String containerId, NetworkMode mode, Path netns
      * @param gateway      the bridge's address
      * @param bridgeName   the host bridge the veth's peer is on
      * @param aliases      the network-scoped names other containers resolve it by
+     * @param links        legacy links on this network ("container:alias"): names only this container resolves
      */
     public record Endpoint(String networkId, String networkName, String endpointId, String ifName, String ipAddress,
-                           int prefixLength, String gateway, String macAddress, String bridgeName, List<String> aliases) {
+                           int prefixLength, String gateway, String macAddress, String bridgeName, List<String> aliases,
+                           List<String> links) {
         public Endpoint {
             aliases = aliases == null ? List.of() : List.copyOf(aliases);
+            links = links == null ? List.of() : List.copyOf(links);
+        }
+
+        public Endpoint(String networkId, String networkName, String endpointId, String ifName, String ipAddress,
+                        int prefixLength, String gateway, String macAddress, String bridgeName, List<String> aliases) {
+            this(networkId, networkName, endpointId, ifName, ipAddress, prefixLength, gateway, macAddress, bridgeName, aliases, List.of());
         }
     }
 
@@ -52,6 +62,16 @@ public record NetworkAttachment(String containerId, NetworkMode mode, Path netns
     /** eth0's endpoint, empty for host and none. */
     public Optional<Endpoint> primary() {
         return endpoints.isEmpty() ? Optional.empty() : Optional.of(endpoints.getFirst());
+    }
+
+    /**
+     * The endpoint that gives the container its way out and takes its published ports: dockerd's "gateway
+     * endpoint", the first by network name among those on networks that are not internal. Empty for host and
+     * none, and for a container on internal networks only (which publishes nothing, as with dockerd).
+     */
+    public Optional<Endpoint> externalEndpoint(Predicate<String> internalNetworkId) {
+        return endpoints.stream().filter(e -> e.ipAddress() != null && !internalNetworkId.test(e.networkId()))
+                .min(Comparator.comparing(Endpoint::networkName));
     }
 
     public Optional<Endpoint> endpointOn(String networkId) {

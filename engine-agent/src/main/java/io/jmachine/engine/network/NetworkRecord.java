@@ -3,7 +3,9 @@ package io.jmachine.engine.network;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -16,12 +18,15 @@ import java.util.Set;
  * @param bridgeName the host's bridge device; null for host and none
  * @param cniName    the CNI network name: names host-local's lease folder and the NAT chains
  * @param internal   no default route and no masquerading: containers reach only their network
- * @param ipamCustom whether the subnet came from the user (Docker reports it the same way either way)
+ * @param ipamCustom whether the subnet came from the user: only then may a container ask for an address of its own
+ * @param ipamConfig IPAM.Config as inspect shows it: the user's entries as given, or the subnet and gateway the
+ *                   engine chose; null in records of engines before it was kept (then derived from subnet and gateway)
+ * @param enableIpv6 EnableIPv6 as given (kept and shown; containers get IPv4 addresses only)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record NetworkRecord(String id, String name, String driver, Instant created, String subnet, String gateway,
                             String bridgeName, String cniName, boolean internal, Map<String, String> labels,
-                            Map<String, String> options, boolean ipamCustom) {
+                            Map<String, String> options, boolean ipamCustom, List<IpamPool> ipamConfig, boolean enableIpv6) {
 
     public static final String DRIVER_BRIDGE = "bridge";
     public static final String DRIVER_HOST = "host";
@@ -31,6 +36,13 @@ public record NetworkRecord(String id, String name, String driver, Instant creat
     public NetworkRecord {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         options = options == null ? Map.of() : Map.copyOf(options);
+        ipamConfig = ipamConfig != null ? List.copyOf(ipamConfig)
+                : subnet == null ? List.of() : List.of(new IpamPool(subnet, null, gateway, null));
+    }
+
+    /** The IPv4 entry of the IPAM config (its IPRange and AuxiliaryAddresses); empty for host and none. */
+    public Optional<IpamPool> ipv4Pool() {
+        return ipamConfig.stream().filter(p -> !p.ipv6()).findFirst();
     }
 
     public boolean predefined() {
@@ -52,6 +64,6 @@ public record NetworkRecord(String id, String name, String driver, Instant creat
 
     public NetworkRecord withBridge(String newBridgeName, String newSubnet, String newGateway) {
         return new NetworkRecord(id, name, driver, created, newSubnet, newGateway, newBridgeName, cniName, internal, labels,
-                options, ipamCustom);
+                options, ipamCustom, List.of(new IpamPool(newSubnet, null, newGateway, null)), enableIpv6);
     }
 }

@@ -27,15 +27,33 @@ public final class NetworkRegistry {
     public static final String OPTION_BRIDGE_NAME = "com.docker.network.bridge.name";
     public static final String OPTION_MTU = "com.docker.network.driver.mtu";
 
-    private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
     private static final Pattern INTERFACE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
 
-    /** A create request in Docker's terms; null subnet means "pick one from the pool". */
-    public record CreateRequest(String name, String driver, String subnet, String gateway, boolean internal,
-                                Map<String, String> labels, Map<String, String> options) {
+    /**
+     * A create request in Docker's terms. Without an IPv4 entry in {@code ipam} (or one without a Subnet) the
+     * subnet is picked from the pool.
+     *
+     * @param ipam           IPAM.Config: at most one IPv4 entry; IPv6 entries are kept and shown
+     * @param enableIpv6     EnableIPv6, which wants an IPv6 entry with a Subnet, as dockerd without default IPv6 pools
+     * @param checkDuplicate refuse a name another network has (the docker CLI sends true); without it dockerd 20.10
+     *                       makes a second network of that name
+     */
+    public record CreateRequest(String name, String driver, List<IpamPool> ipam, boolean enableIpv6, boolean internal,
+                                Map<String, String> labels, Map<String, String> options, boolean checkDuplicate) {
         public CreateRequest {
+            ipam = ipam == null ? List.of() : List.copyOf(ipam);
             labels = labels == null ? Map.of() : Map.copyOf(labels);
             options = options == null ? Map.of() : Map.copyOf(options);
+        }
+
+        /** The IPv4 entry, or an empty one. */
+        IpamPool ipv4() {
+            List<IpamPool> pools = ipam.stream().filter(p -> !p.ipv6()).toList();
+            if (pools.size() > 1) {
+                throw ApiException.badRequest("a network of jmachine-engine has one IPv4 subnet; " + pools.size()
+                        + " IPv4 entries were given in IPAM.Config");
+            }
+            return pools.isEmpty() ? new IpamPool(null, null, null, null) : pools.getFirst();
         }
     }
 
@@ -72,17 +90,18 @@ public final class NetworkRegistry {
         if (bridge.isEmpty()) {
             store.save(new NetworkRecord(newId(), NetworkMode.DEFAULT_BRIDGE, NetworkRecord.DRIVER_BRIDGE, clock.instant(),
                     subnet.toString(), subnet.gateway(), settings.bridgeName(), NetworkMode.DEFAULT_BRIDGE, false, Map.of(),
-                    Map.of("com.docker.network.bridge.default_bridge", "true", OPTION_BRIDGE_NAME, settings.bridgeName()), false));
+                    Map.of("com.docker.network.bridge.default_bridge", "true", OPTION_BRIDGE_NAME, settings.bridgeName()), false,
+                    null, false));
         } else if (!subnet.toString().equals(bridge.get().subnet()) || !settings.bridgeName().equals(bridge.get().bridgeName())) {
             store.save(bridge.get().withBridge(settings.bridgeName(), subnet.toString(), subnet.gateway()));
         }
         if (byName("host").isEmpty()) {
             store.save(new NetworkRecord(newId(), "host", NetworkRecord.DRIVER_HOST, clock.instant(), null, null, null, null,
-                    false, Map.of(), Map.of(), false));
+                    false, Map.of(), Map.of(), false, null, false));
         }
         if (byName("none").isEmpty()) {
             store.save(new NetworkRecord(newId(), "none", NetworkRecord.DRIVER_NULL, clock.instant(), null, null, null, null,
-                    false, Map.of(), Map.of(), false));
+                    false, Map.of(), Map.of(), false, null, false));
         }
     }
 
@@ -108,9 +127,12 @@ public final class NetworkRegistry {
         if (exact != null) {
             return Optional.of(exact);
         }
-        Optional<NetworkRecord> named = byName(idOrName);
-        if (named.isPresent()) {
-            return named;
+        List<NetworkRecord> named = store.all().stream().filter(n -> n.name().equals(idOrName)).toList();
+        if (named.size() > 1) {
+            throw ApiException.badRequest("network " + idOrName + " is ambiguous (" + named.size() + " matches found based on name)");
+        }
+        if (named.size() == 1) {
+            return Optional.of(named.getFirst());
         }
         List<NetworkRecord> prefixed = store.all().stream().filter(n -> n.id().startsWith(idOrName)).toList();
         if (prefixed.size() > 1) {
@@ -127,11 +149,14 @@ public final class NetworkRegistry {
     /** Makes a user-defined bridge network: its record first, then its bridge, so a crash leaves no stray bridge. */
     public synchronized NetworkRecord create(CreateRequest request) {
         String name = request.name();
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw ApiException.badRequest("invalid network name \"" + name + "\": use letters, digits, '_', '.' and '-', "
-                    + "starting with a letter or digit");
+        // dockerd 20.10's only rule: not blank ("test 01" is a name)
+        if (name == null || name.isBlank()) {
+            throw ApiException.badRequest("invalid name: " + (name == null ? "" : name) + ": a network needs a name");
         }
-        if (byName(name).isPresent()) {
+        if (NetworkRecord.PREDEFINED.contains(name)) {
+            throw new ApiException(403, "operation is not permitted on predefined " + name + " network");
+        }
+        if (request.checkDuplicate() && byName(name).isPresent()) {
             throw ApiException.conflict("network with name " + name + " already exists");
         }
         String driver = request.driver() == null || request.driver().isEmpty() ? NetworkRecord.DRIVER_BRIDGE : request.driver();
@@ -142,8 +167,16 @@ public final class NetworkRegistry {
             throw ApiException.notFound("plugin \"" + driver + "\" not found");
         }
         String id = newId();
-        Ipv4Subnet subnet = subnetFor(request);
-        String gateway = gatewayFor(request, subnet);
+        IpamPool ipv4 = request.ipv4();
+        List<IpamPool> ipv6 = request.ipam().stream().filter(IpamPool::ipv6).toList();
+        Ipv6Pools.validate(ipv6, request.enableIpv6());
+        Ipv4Subnet subnet = subnetFor(ipv4);
+        String gateway = gatewayFor(ipv4, subnet);
+        boolean custom = ipv4.subnet() != null;
+        List<IpamPool> shown = new java.util.ArrayList<>();
+        // dockerd shows the user's entries as given, and the subnet and gateway it picked when there was none
+        shown.add(custom ? ipv4 : new IpamPool(subnet.toString(), null, gateway, null));
+        shown.addAll(ipv6);
         String bridgeName = request.options().getOrDefault(OPTION_BRIDGE_NAME, "br-" + id.substring(0, 12));
         if (!INTERFACE_NAME.matcher(bridgeName).matches()) {
             throw ApiException.badRequest("invalid bridge name " + bridgeName + ": use 1 to 15 letters, digits, '_', '.' or '-'");
@@ -153,7 +186,7 @@ public final class NetworkRegistry {
         }
         int mtu = mtuOf(request.options());
         NetworkRecord record = new NetworkRecord(id, name, driver, clock.instant(), subnet.toString(), gateway, bridgeName, id,
-                request.internal(), request.labels(), request.options(), request.subnet() != null && !request.subnet().isEmpty());
+                request.internal(), request.labels(), request.options(), custom, shown, request.enableIpv6());
         store.save(record);
         try {
             LinuxBridge.ensure(bridgeName, gateway, subnet.prefixLength(), mtu);
@@ -193,46 +226,76 @@ public final class NetworkRegistry {
         if (!network.bridged()) {
             throw new IllegalArgumentException("network " + network.name() + " has no bridge");
         }
+        IpamPool pool = network.ipv4Pool().orElse(new IpamPool(null, null, null, null));
         return new BridgeNetwork(new BridgeNetwork.Spec(network.cniName(), network.bridgeName(), network.ipv4Subnet(),
                 network.gateway(), network.internal(), network.predefined() ? settings.mtu() : mtuOf(network.options()),
-                settings.ipamDataDir()), cni, mapper);
+                settings.ipamDataDir(), pool.ipRange(), List.copyOf(pool.auxiliaryAddresses().values())), cni, mapper);
+    }
+
+    /** The other networks of the same name (made without CheckDuplicate), for dockerd's warning. */
+    public List<NetworkRecord> namesakes(NetworkRecord network) {
+        return store.all().stream().filter(n -> n.name().equals(network.name()) && !n.id().equals(network.id())).toList();
     }
 
     private Optional<NetworkRecord> byName(String name) {
         return store.all().stream().filter(n -> n.name().equals(name)).findFirst();
     }
 
-    private Ipv4Subnet subnetFor(CreateRequest request) {
+    private Ipv4Subnet subnetFor(IpamPool pool) {
         List<Ipv4Subnet> taken = store.all().stream().map(NetworkRecord::ipv4Subnet).filter(java.util.Objects::nonNull).toList();
-        if (request.subnet() != null && !request.subnet().isEmpty()) {
+        if (pool.subnet() != null) {
             Ipv4Subnet wanted;
             try {
-                wanted = Ipv4Subnet.parse(request.subnet());
+                wanted = Ipv4Subnet.parse(pool.subnet());
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("invalid subnet " + request.subnet() + ": " + e.getMessage());
+                throw ApiException.badRequest("invalid subnet " + pool.subnet() + ": " + e.getMessage());
             }
             if (taken.stream().anyMatch(wanted::overlaps)) {
                 throw new ApiException(403, "Pool overlaps with other one on this address space");
             }
             return wanted;
         }
-        return pool.allocate(taken, hostRoutes.get()).orElseThrow(() -> ApiException.badRequest(
+        if (pool.ipRange() != null || pool.gateway() != null || !pool.auxiliaryAddresses().isEmpty()) {
+            throw ApiException.badRequest("IPAM config with an IPRange, a Gateway or AuxiliaryAddresses needs its Subnet");
+        }
+        return this.pool.allocate(taken, hostRoutes.get()).orElseThrow(() -> ApiException.badRequest(
                 "could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network: "
                         + "give one with --subnet"));
     }
 
-    private static String gatewayFor(CreateRequest request, Ipv4Subnet subnet) {
-        if (request.gateway() == null || request.gateway().isEmpty()) {
-            return subnet.gateway();
-        }
-        try {
-            if (!subnet.contains(request.gateway())) {
-                throw ApiException.badRequest("no matching subnet for gateway " + request.gateway());
+    /** The given gateway; else the IPRange's first address (dockerd's IPAM takes it from the range), else the subnet's. */
+    private static String gatewayFor(IpamPool pool, Ipv4Subnet subnet) {
+        if (pool.ipRange() != null) {
+            AllocationRanges.Cidr range;
+            try {
+                range = AllocationRanges.Cidr.parse(pool.ipRange());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("invalid IPRange " + pool.ipRange() + ": " + e.getMessage());
             }
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("invalid gateway " + request.gateway());
+            if (!range.within(subnet)) {
+                throw ApiException.badRequest("invalid IPRange " + pool.ipRange() + ": it is not within the subnet " + subnet);
+            }
         }
-        return request.gateway();
+        pool.auxiliaryAddresses().forEach((host, address) -> {
+            if (!inSubnet(subnet, address)) {
+                throw new ApiException(403, "auxiliary address: (" + host + ":" + address + ") must belong to the master pool: " + subnet);
+            }
+        });
+        if (pool.gateway() == null) {
+            return pool.ipRange() == null ? subnet.gateway() : AllocationRanges.firstUsable(subnet, pool.ipRange());
+        }
+        if (!inSubnet(subnet, pool.gateway())) {
+            throw ApiException.badRequest("no matching subnet for gateway " + pool.gateway());
+        }
+        return pool.gateway();
+    }
+
+    private static boolean inSubnet(Ipv4Subnet subnet, String address) {
+        try {
+            return subnet.contains(address);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid IPv4 address " + address);
+        }
     }
 
     private static int mtuOf(Map<String, String> options) {

@@ -31,17 +31,34 @@ public final class NetworkService implements AutoCloseable {
     private static final String LOOPBACK = "lo";
 
     /** What a container asks for: where eth0 goes, the networks (with aliases) it is on, its own --dns servers. */
-    public record AttachRequest(NetworkMode mode, List<EndpointRequest> endpoints, List<String> dnsServers) {
+    public record AttachRequest(NetworkMode mode, List<EndpointRequest> endpoints, List<String> dnsServers, String macAddress) {
         public AttachRequest {
             endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
             dnsServers = dnsServers == null ? List.of() : List.copyOf(dnsServers);
+            macAddress = macAddress == null || macAddress.isEmpty() ? null : macAddress;
+        }
+
+        public AttachRequest(NetworkMode mode, List<EndpointRequest> endpoints, List<String> dnsServers) {
+            this(mode, endpoints, dnsServers, null);
         }
     }
 
-    /** A network (name or ID) and the aliases the container has on it. */
-    public record EndpointRequest(String network, List<String> aliases) {
+    /** A network (name or ID) and what the container asked for there (its aliases, address, links). */
+    public record EndpointRequest(String network, EndpointConfig config) {
         public EndpointRequest {
-            aliases = aliases == null ? List.of() : List.copyOf(aliases);
+            config = config == null ? EndpointConfig.NONE : config;
+        }
+
+        /** Also the stored form of engines before EndpointConfig, which kept only the aliases. */
+        @com.fasterxml.jackson.annotation.JsonCreator
+        static EndpointRequest read(@com.fasterxml.jackson.annotation.JsonProperty("network") String network,
+                                    @com.fasterxml.jackson.annotation.JsonProperty("config") EndpointConfig config,
+                                    @com.fasterxml.jackson.annotation.JsonProperty("aliases") List<String> aliases) {
+            return new EndpointRequest(network, config != null ? config : EndpointConfig.withAliasesOnly(aliases));
+        }
+
+        public List<String> aliases() {
+            return config.aliasList();
         }
     }
 
@@ -168,7 +185,7 @@ public final class NetworkService implements AutoCloseable {
         stored.endpoints().forEach(e -> used.add(e.endpoint().ifName()));
         String ifName = nextInterface(used);
         try {
-            addEndpoint(stored, network, ifName, request.aliases(), false);
+            addEndpoint(stored, network, ifName, request.config(), false);
         } catch (RuntimeException failure) {
             // undo this endpoint only: the container keeps the networks it had
             AttachmentStore.Stored now = store.read(containerId).orElse(stored);
@@ -184,7 +201,7 @@ public final class NetworkService implements AutoCloseable {
             });
             throw failure;
         }
-        return store.read(containerId).orElseThrow().attachment();
+        return routeOut(store.read(containerId).orElseThrow());
     }
 
     /** Takes the container off one network (DEL of that endpoint only); Docker's 403 when it is not on it. */
@@ -201,7 +218,7 @@ public final class NetworkService implements AutoCloseable {
         rest.remove(endpoint.get());
         AttachmentStore.Stored updated = stored.withEndpoints(rest);
         store.write(updated);
-        return updated.attachment();
+        return routeOut(updated);
     }
 
     /**
@@ -228,6 +245,12 @@ public final class NetworkService implements AutoCloseable {
     /** What the container is attached to, as recorded; empty if it has no network set up. */
     public Optional<NetworkAttachment> attachment(String containerId) {
         return store.read(containerId).map(AttachmentStore.Stored::attachment);
+    }
+
+    /** Where the container's published ports go: see {@link NetworkAttachment#externalEndpoint}. */
+    public Optional<NetworkAttachment.Endpoint> externalEndpoint(NetworkAttachment attachment) {
+        return attachment.externalEndpoint(networkId -> networkId != null
+                && registry.find(networkId).map(NetworkRecord::internal).orElse(false));
     }
 
     /** The containers with a recorded attachment. */
@@ -330,55 +353,112 @@ public final class NetworkService implements AutoCloseable {
 
     private NetworkAttachment bridged(String containerId, NetworkMode.Bridge mode, AttachRequest request) {
         List<NetworkRecord> networks = new ArrayList<>();
-        List<List<String>> aliases = new ArrayList<>();
+        List<EndpointConfig> configs = new ArrayList<>();
         NetworkRecord primary = bridgeNetwork(mode.name());
         networks.add(primary);
-        aliases.add(aliasesFor(primary, request));
+        configs.add(configFor(primary, request));
         for (EndpointRequest endpoint : request.endpoints()) {
             NetworkRecord network = registry.resolve(endpoint.network());
             if (networks.stream().noneMatch(n -> n.id().equals(network.id()))) {
                 networks.add(bridgeNetwork(endpoint.network()));
-                aliases.add(endpoint.aliases());
+                configs.add(endpoint.config());
             }
         }
         Path netns = netnsWithLoopback(containerId, mode, request.dnsServers());
         for (int i = 0; i < networks.size(); i++) {
-            addEndpoint(store.read(containerId).orElseThrow(), networks.get(i), "eth" + i, aliases.get(i), i == 0);
+            // the MAC address asked for is the network mode's interface's, as dockerd gives it
+            addEndpoint(store.read(containerId).orElseThrow(), networks.get(i), "eth" + i, configs.get(i), i == 0,
+                    i == 0 ? request.macAddress() : null);
         }
-        NetworkAttachment attachment = store.read(containerId).orElseThrow().attachment();
+        NetworkAttachment attachment = routeOut(store.read(containerId).orElseThrow());
         if (attachment.netnsPath() == null || !attachment.netnsPath().equals(netns)) {
             throw new IllegalStateException("attachment of " + containerId + " lost its namespace");
         }
         return attachment;
     }
 
-    private List<String> aliasesFor(NetworkRecord network, AttachRequest request) {
+    private EndpointConfig configFor(NetworkRecord network, AttachRequest request) {
         return request.endpoints().stream()
                 .filter(e -> registry.find(e.network()).map(n -> n.id().equals(network.id())).orElse(false))
-                .findFirst().map(EndpointRequest::aliases).orElse(List.of());
+                .findFirst().map(EndpointRequest::config).orElse(EndpointConfig.NONE);
     }
 
     /** Records the endpoint's intent (its chain), runs ADD, records what the plugin did. */
-    private void addEndpoint(AttachmentStore.Stored stored, NetworkRecord network, String ifName, List<String> aliases,
+    private void addEndpoint(AttachmentStore.Stored stored, NetworkRecord network, String ifName, EndpointConfig config,
                              boolean first) {
+        addEndpoint(stored, network, ifName, config, first, null);
+    }
+
+    /** @param macAddress the interface's, or null for the bridge plugin's choice */
+    private void addEndpoint(AttachmentStore.Stored stored, NetworkRecord network, String ifName, EndpointConfig config,
+                             boolean first, String macAddress) {
+        List<String> aliases = config.aliasList();
+        String requestedIp = EndpointAddresses.requestedIpv4(network, config);
+        if (requestedIp != null) {
+            EndpointAddresses.refuseTaken(network, requestedIp, stored.containerId(), store.all());
+        }
         BridgeNetwork bridge = registry.bridgeOf(network);
-        CniNetworkList list = bridge.configuration(first);
+        CniNetworkList list = macAddress == null ? bridge.configuration(first, requestedIp)
+                : withMac(bridge.configuration(first, requestedIp), macAddress);
         JsonNode listJson = list.toJson(mapper);
         String endpointId = newEndpointId();
         NetworkAttachment.Endpoint intended = new NetworkAttachment.Endpoint(network.id(), network.name(), endpointId, ifName,
-                null, 0, null, null, network.bridgeName(), aliases);
+                null, 0, null, null, network.bridgeName(), aliases, config.linkList());
         List<AttachmentStore.StoredEndpoint> endpoints = new ArrayList<>(stored.endpoints());
         endpoints.add(new AttachmentStore.StoredEndpoint(intended, listJson, null));
         store.write(stored.withEndpoints(endpoints));
         Path netns = Path.of(stored.netns());
-        CniResult result = bridge.connect(list, stored.containerId(), netns, ifName);
+        CniResult result;
+        try {
+            result = bridge.connect(list, stored.containerId(), netns, ifName);
+        } catch (CniException e) {
+            throw requestedIp == null ? e : EndpointAddresses.explain(e, network, requestedIp);
+        }
+        EndpointAddresses.addLinkLocal(netns, ifName, config.linkLocalIps());
         CniResult.IpConfig ip = result.ipv4On(ifName).orElseThrow(() -> new NetworkException(
                 "the bridge plugin gave container " + stored.containerId() + " no IPv4 address on " + network.name() + ": " + result.raw()));
         String mac = result.sandboxInterface(ifName).map(CniResult.Interface::mac).orElse(null);
         NetworkAttachment.Endpoint made = new NetworkAttachment.Endpoint(network.id(), network.name(), endpointId, ifName,
-                ip.ip(), ip.prefixLength(), ip.gateway() == null ? network.gateway() : ip.gateway(), mac, network.bridgeName(), aliases);
+                ip.ip(), ip.prefixLength(), ip.gateway() == null ? network.gateway() : ip.gateway(), mac, network.bridgeName(), aliases,
+                config.linkList());
         endpoints.set(endpoints.size() - 1, new AttachmentStore.StoredEndpoint(made, listJson, result.raw()));
         store.write(stored.withEndpoints(endpoints));
+    }
+
+    /** The bridge plugin takes a MAC address as args.cni.mac (containernetworking/plugins 1.1). */
+    private static CniNetworkList withMac(CniNetworkList list, String macAddress) {
+        List<ObjectNode> plugins = new ArrayList<>();
+        for (ObjectNode plugin : list.plugins()) {
+            ObjectNode copy = plugin.deepCopy();
+            if (copy.path("type").asText().equals("bridge")) {
+                ObjectNode args = copy.has("args") ? (ObjectNode) copy.get("args") : copy.putObject("args");
+                ObjectNode cniArgs = args.has("cni") ? (ObjectNode) args.get("cni") : args.putObject("cni");
+                cniArgs.put("mac", macAddress);
+            }
+            plugins.add(copy);
+        }
+        return new CniNetworkList(list.cniVersion(), list.name(), plugins);
+    }
+
+    /**
+     * The container's default route goes through its external endpoint, as dockerd's follows its gateway endpoint
+     * when networks come and go (the bridge plugin gives it to the first network only); none when it has none.
+     */
+    private NetworkAttachment routeOut(AttachmentStore.Stored stored) {
+        NetworkAttachment attachment = stored.attachment();
+        if (stored.netns() == null) {
+            return attachment;
+        }
+        String netns = Path.of(stored.netns()).getFileName().toString();
+        Optional<NetworkAttachment.Endpoint> out = externalEndpoint(attachment);
+        if (out.isPresent() && out.get().gateway() != null) {
+            HostProcess.runChecked(List.of("ip", "-n", netns, "route", "replace", "default", "via", out.get().gateway(),
+                    "dev", out.get().ifName()));
+        } else {
+            // nothing to delete is fine: "ip route del" then fails, and there is no route out either way
+            HostProcess.run(List.of("ip", "-n", netns, "route", "del", "default"));
+        }
+        return attachment;
     }
 
     private void removeEndpoint(AttachmentStore.Stored stored, AttachmentStore.StoredEndpoint endpoint) {

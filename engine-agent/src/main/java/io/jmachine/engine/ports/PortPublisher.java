@@ -25,7 +25,7 @@ public final class PortPublisher implements AutoCloseable {
     /** docker-proxy's UDP conntrack timeout. */
     public static final Duration UDP_IDLE = Duration.ofSeconds(90);
 
-    private record Open(PublishedPort port, Forwarder forwarder) {}
+    private record Open(PublishedPort port, Forwarder forwarder, String containerIp) {}
 
     private final ProxyTransport transport;
     private final PublishedPortStore store;
@@ -99,6 +99,28 @@ public final class PortPublisher implements AutoCloseable {
         return opened.stream().map(Open::port).toList();
     }
 
+    /**
+     * The container's address changed while it runs (network connect or disconnect): its host ports, the same
+     * numbers, forward to {@code containerIp} from now on. Open connections end, as when dockerd moves its proxies;
+     * a port something else took in between is reported and dropped, as by {@link #restore}.
+     */
+    public synchronized List<PublishedPort> retarget(String containerId, String containerIp) {
+        List<Open> current = open.getOrDefault(containerId, List.of());
+        if (current.stream().allMatch(port -> port.containerIp().equals(containerIp))) {
+            return current.stream().map(Open::port).toList();
+        }
+        closeAll(containerId, current);
+        open.remove(containerId);
+        List<PublishedPort> reopened = restore(containerId, containerIp);
+        LOG.info("container {} publishes {} toward {}", shortId(containerId), reopened, containerIp);
+        return reopened;
+    }
+
+    /** Whether the container has its ports published (possibly none), as opposed to unpublished or never published. */
+    public boolean isPublishing(String containerId) {
+        return open.containsKey(containerId);
+    }
+
     /** Closes the container's host ports and forgets them. Idempotent. */
     public synchronized void unpublish(String containerId) {
         List<Open> ports = open.remove(containerId);
@@ -166,7 +188,7 @@ public final class PortPublisher implements AutoCloseable {
                     forwarder.close();
                     throw e;
                 }
-                return new Open(new PublishedPort(target, request.hostIp(), forwarder.hostPort()), forwarder);
+                return new Open(new PublishedPort(target, request.hostIp(), forwarder.hostPort()), forwarder, containerIp);
             } catch (BindFailure e) {
                 boolean tryNext = e.inUse() && i + 1 < candidates.size();
                 if (!tryNext) {

@@ -125,6 +125,25 @@ public final class RegistryService {
         }
     }
 
+    /**
+     * {@code GET /distribution/{name}/json}: what the registry serves for {@code name} (a tag, latest when none, or a
+     * digest): the manifest's descriptor and its platforms, as a JSON-ready value.
+     */
+    public Object inspectDistribution(String name, RegistryCredentials credentials) throws IOException {
+        if (name.matches("(sha256:)?[0-9a-f]{64}")) {
+            throw new ApiException(500, "no manifest found for full image ID");
+        }
+        ImageReference reference = ImageReference.parseName(name, true);
+        if (reference.tag() == null && reference.digest() == null) {
+            reference = reference.withTag("latest");
+        }
+        try {
+            return new DistributionInspector(connections).inspect(reference, credentials);
+        } catch (InterruptedException e) {
+            throw interrupted(e);
+        }
+    }
+
     private static InterruptedIOException interrupted(InterruptedException e) {
         Thread.currentThread().interrupt();
         return new InterruptedIOException("interrupted while talking to a registry");

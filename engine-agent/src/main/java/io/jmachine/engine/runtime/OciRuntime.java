@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.jmachine.engine.runtime.spec.OciSpec;
 
 import java.io.File;
 import java.io.IOException;
@@ -186,7 +185,7 @@ public final class OciRuntime {
     }
 
     /** Changes a running container's limits ({@code docker update}); only the resources given are touched. */
-    public void update(String id, OciSpec.Resources resources) {
+    public void update(String id, ResourceUpdate resources) {
         try {
             call("update", List.of("update", "--resources", "-", id), JSON.writeValueAsBytes(resources));
         } catch (IOException e) {

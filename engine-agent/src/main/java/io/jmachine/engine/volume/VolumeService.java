@@ -220,10 +220,11 @@ public final class VolumeService {
         }
     }
 
+    /** A driver other than local is a plugin this engine does not have: 404 in dockerd's words. */
     private static void checkDriver(String name, String driver) {
         if (driver != null && !driver.isEmpty() && !driver.equals(Volume.LOCAL_DRIVER)) {
-            throw ApiException.badRequest("create " + name + ": volume driver \"" + driver + "\" is not available: this engine has "
-                    + "only the \"local\" driver");
+            throw ApiException.notFound("create " + name + ": error looking up volume plugin " + driver + ": plugin \"" + driver
+                    + "\" not found (this engine has only the \"local\" driver)");
         }
     }
 }

@@ -16,10 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RestartPolicyTest {
 
     private static ContainerRecord record(String policy, int max, int restarts, Duration ran) {
-        HostConfig defaults = HostConfig.defaults();
-        HostConfig hostConfig = new HostConfig(null, null, null, new HostConfig.RestartPolicy(policy, max), false, null, null, null,
-                null, null, null, null, null, null, null, null, false, false, null, null, 0, null, null, null, null, 0, 0, 0, 0, 0,
-                0, null, null, null, null, null, null, null, false);
+        HostConfig hostConfig = HostConfig.defaults().withRestartPolicy(new HostConfig.RestartPolicy(policy, max));
         Instant start = Instant.parse("2026-01-01T00:00:00Z");
         ContainerState state = new ContainerState(ContainerState.Status.exited, 0, 1, "", false, start, start.plus(ran), null);
         ContainerConfig config = new ContainerConfig(null, null, null, false, false, false, null, false, false, false, null,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,6 +62,28 @@ class BridgeNetworkConfigTest {
         assertThrows(IllegalArgumentException.class, () -> defaults.withNetnsPrefix("../"));
         assertThrows(IllegalArgumentException.class,
                 () -> new NetworkSettings("jm0", defaults.subnet(), Path.of("/d"), Path.of("/usr/lib/cni"), "jm-", 100));
+    }
+
+    @Test
+    void anIpRangeAndAuxiliaryAddressesBecomeRunsOfTheSubnetWithoutTheGateway() throws Exception {
+        BridgeNetwork bridge = new BridgeNetwork(new BridgeNetwork.Spec("n1", "br-n1", Ipv4Subnet.parse("10.77.5.0/24"), "10.77.5.128",
+                false, 0, Path.of("/ipam"), "10.77.5.128/25", List.of("10.77.5.130", "10.77.5.40")), null, MAPPER);
+        assertEquals(MAPPER.readTree("""
+                [[{"subnet":"10.77.5.0/24","rangeStart":"10.77.5.129","rangeEnd":"10.77.5.129","gateway":"10.77.5.128"},
+                  {"subnet":"10.77.5.0/24","rangeStart":"10.77.5.131","rangeEnd":"10.77.5.254","gateway":"10.77.5.128"}]]"""),
+                bridge.configuration(true).plugins().getFirst().path("ipam").path("ranges"));
+    }
+
+    @Test
+    void aRequestedAddressIsAskedOfHostLocalFromTheWholeSubnet() throws Exception {
+        BridgeNetwork bridge = new BridgeNetwork(new BridgeNetwork.Spec("n1", "br-n1", Ipv4Subnet.parse("10.77.5.0/24"), "10.77.5.128",
+                false, 0, Path.of("/ipam"), "10.77.5.128/25", List.of()), null, MAPPER);
+        var plugin = bridge.configuration(false, "10.77.5.7").plugins().getFirst();
+        assertEquals(MAPPER.readTree("[[{\"subnet\":\"10.77.5.0/24\",\"gateway\":\"10.77.5.128\"}]]"), plugin.path("ipam").path("ranges"),
+                "a fixed address may lie outside the IPRange, as with dockerd");
+        assertEquals(MAPPER.readTree("{\"cni\":{\"ips\":[\"10.77.5.7\"]}}"), plugin.path("args"));
+        assertEquals(0, plugin.path("ipam").path("routes").size(), "not the first network: no default route");
+        assertFalse(bridge.configuration(true).plugins().getFirst().has("args"));
     }
 
     @Test

@@ -191,6 +191,49 @@ class PortPublisherTest {
         assertTrue(listening(port.hostPort()));
     }
 
+    @Test
+    void aRetargetedPortKeepsItsHostPortAndForwardsToTheNewAddress() throws Exception {
+        int port = wordServer("127.0.0.1", 0, "first");
+        wordServer("127.0.0.2", port, "second");
+        PortPublisher publisher = publisher();
+        assertFalse(publisher.isPublishing(ID));
+        PublishedPort published = publisher.publish(ID, "web", "127.0.0.1", List.of(tcp(port, "127.0.0.1", 0))).get(0);
+        assertTrue(publisher.isPublishing(ID));
+        assertEquals("first", read(published.hostPort()));
+
+        assertEquals(List.of(published), publisher.retarget(ID, "127.0.0.2"));
+        assertEquals("second", read(published.hostPort()), "the same host port, the new address");
+        assertEquals(List.of(published), publisher.retarget(ID, "127.0.0.2"), "the same address again changes nothing");
+        assertEquals("second", read(published.hostPort()));
+
+        publisher.unpublish(ID);
+        assertFalse(publisher.isPublishing(ID));
+        assertFalse(listening(published.hostPort()));
+    }
+
+    /** A TCP server on {@code ip:port} (0: any port) that writes {@code word} to each client; returns its port. */
+    private int wordServer(String ip, int port, String word) throws IOException {
+        ServerSocket server = new ServerSocket(port, 50, InetAddress.getByName(ip));
+        cleanup.add(server);
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try (Socket s = server.accept()) {
+                    s.getOutputStream().write(word.getBytes(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    // the server socket closed
+                }
+            }
+        });
+        return server.getLocalPort();
+    }
+
+    private static String read(int hostPort) throws IOException {
+        try (Socket client = new Socket("127.0.0.1", hostPort)) {
+            client.setSoTimeout(5000);
+            return new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     private static boolean listening(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 1000);

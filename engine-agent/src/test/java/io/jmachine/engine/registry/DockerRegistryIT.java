@@ -2,6 +2,7 @@ package io.jmachine.engine.registry;
 
 import io.jmachine.engine.testing.BusyboxRootfs;
 import io.jmachine.engine.testing.DockerCli;
+import io.jmachine.engine.testing.LoopbackRegistry;
 import io.jmachine.engine.testing.TestEngine;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.AfterEach;
@@ -10,9 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +30,7 @@ class DockerRegistryIT {
     @TempDir
     Path dir;
 
-    private final List<Process> registries = new ArrayList<>();
+    private final List<LoopbackRegistry> registries = new ArrayList<>();
     private TestEngine engine;
     private DockerCli docker;
 
@@ -45,39 +43,17 @@ class DockerRegistryIT {
     @AfterEach
     void stop() throws IOException, InterruptedException {
         // the registries first: the engine's leftover check counts any process that uses the test's folder
-        for (Process registry : registries) {
-            registry.destroy();
-            registry.waitFor();
+        for (LoopbackRegistry registry : registries) {
+            registry.close();
         }
         engine.close();
     }
 
     /** A docker-registry on a free loopback port; {@code htpasswd} non-null turns on basic auth. */
     private String registry(String name, String htpasswd) throws IOException, InterruptedException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
-        Path root = Files.createDirectories(dir.resolve(name));
-        String auth = "";
-        if (htpasswd != null) {
-            Files.writeString(root.resolve("htpasswd"), htpasswd);
-            auth = "auth:\n  htpasswd:\n    realm: test\n    path: " + root.resolve("htpasswd") + "\n";
-        }
-        Path config = root.resolve("config.yml");
-        Files.writeString(config, "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: " + root.resolve("data") + "\n"
-                + auth + "http:\n  addr: 127.0.0.1:" + port + "\n");
-        Process process = new ProcessBuilder("docker-registry", "serve", config.toString()).redirectErrorStream(true)
-                .redirectOutput(root.resolve("log").toFile()).start();
-        registries.add(process);
-        for (int i = 0; i < 150; i++) {
-            try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return "127.0.0.1:" + port;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        throw new AssertionError("docker-registry did not listen: " + Files.readString(root.resolve("log")));
+        LoopbackRegistry registry = LoopbackRegistry.start(dir.resolve(name), htpasswd);
+        registries.add(registry);
+        return registry.address();
     }
 
     private String ok(String... args) throws Exception {

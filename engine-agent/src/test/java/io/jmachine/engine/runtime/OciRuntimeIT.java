@@ -280,7 +280,7 @@ class OciRuntimeIT {
         assertEquals(0, stats.oomKills());
         assertEquals(64L << 20, runc.statsEvent(spec.id()).path("data").path("memory").path("usage").path("limit").asLong());
 
-        runc.update(spec.id(), new OciSpec.Resources(null, new OciSpec.Memory(128L << 20, 256L << 20, null), null, null));
+        runc.update(spec.id(), new ResourceUpdate(new ResourceUpdate.Memory(128L << 20, null, 256L << 20, null), null, null, null));
         assertEquals(OptionalLong.of(128L << 20), CgroupStats.read(layout, factory.cgroupsPath(spec.id())).orElseThrow().memoryLimit());
 
         runc.pause(spec.id());

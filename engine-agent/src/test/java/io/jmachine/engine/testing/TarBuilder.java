@@ -59,6 +59,10 @@ public final class TarBuilder {
         return add(entry, null);
     }
 
+    public TarBuilder fifo(String name) {
+        return add(entry(name, TarConstants.LF_FIFO, 010644), null);
+    }
+
     public TarBuilder xattr(String name, String key, String value) {
         TarArchiveEntry entry = entry(name, TarConstants.LF_NORMAL, 0100644);
         entry.addPaxHeader("SCHILY.xattr." + key, value);

@@ -78,7 +78,11 @@ class VolumeServiceTest {
         ApiException name = assertThrows(ApiException.class, () -> volumes.create("a/b", "", null, null));
         assertEquals(400, name.status());
         assertTrue(name.getMessage().startsWith("create a/b: \"a/b\" includes invalid characters for a local volume name"), name.getMessage());
-        assertEquals(400, assertThrows(ApiException.class, () -> volumes.create("x", "nfs-plugin", null, null)).status());
+        ApiException driver = assertThrows(ApiException.class, () -> volumes.create("xy", "nfs-plugin", null, null));
+        assertEquals(404, driver.status(), "a driver this engine lacks is a plugin not found, as in dockerd");
+        assertTrue(driver.getMessage().startsWith("create xy: error looking up volume plugin nfs-plugin: plugin \"nfs-plugin\" not found"),
+                driver.getMessage());
+        assertFalse(Files.exists(dataRoot.resolve("volumes/xy")));
         assertEquals(400, assertThrows(ApiException.class, () -> volumes.create("x", "", null, Map.of("type", "tmpfs"))).status());
         assertFalse(Files.exists(dataRoot.resolve("volumes/x")));
     }

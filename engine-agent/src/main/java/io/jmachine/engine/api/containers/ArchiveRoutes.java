@@ -52,6 +52,7 @@ public final class ArchiveRoutes {
             }
         });
         router.post("/commit", this::commit);
+        router.get("/containers/{id}/changes", ex -> ex.json(200, files.changes(ex.request().pathParam("id"))));
     }
 
     private void get(ApiExchange ex) throws IOException {

@@ -14,6 +14,7 @@ import io.jmachine.engine.container.ContainerProcesses;
 import io.jmachine.engine.container.ContainerRecord;
 import io.jmachine.engine.container.ContainerService;
 import io.jmachine.engine.container.HostConfig;
+import io.jmachine.engine.network.EndpointConfig;
 import io.jmachine.engine.ports.PortPublisher;
 
 import java.io.IOException;
@@ -30,6 +31,8 @@ public final class ContainerRoutes {
     private final Clock clock;
     private final java.util.function.Function<ContainerRecord, Map<String, Long>> sizes;
     private final PortPublisher ports;
+    private final java.util.function.Function<ContainerRecord, Map<String, String>> graphDriverData;
+    private final java.util.function.Function<String, List<String>> execIds;
 
     /**
      * @param sizes SizeRw and SizeRootFs of a container, for `docker ps -s`
@@ -37,10 +40,22 @@ public final class ContainerRoutes {
      */
     public ContainerRoutes(ContainerService service, Clock clock, java.util.function.Function<ContainerRecord, Map<String, Long>> sizes,
                            PortPublisher ports) {
+        this(service, clock, sizes, ports, record -> Map.of(), id -> null);
+    }
+
+    /**
+     * @param graphDriverData a container's overlay directories, inspect's GraphDriver.Data
+     * @param execIds         a container's execs that have not ended, for inspect's ExecIDs (null when none)
+     */
+    public ContainerRoutes(ContainerService service, Clock clock, java.util.function.Function<ContainerRecord, Map<String, Long>> sizes,
+                           PortPublisher ports, java.util.function.Function<ContainerRecord, Map<String, String>> graphDriverData,
+                           java.util.function.Function<String, List<String>> execIds) {
+        this.graphDriverData = graphDriverData;
         this.service = service;
         this.clock = clock;
         this.sizes = sizes;
         this.ports = ports;
+        this.execIds = execIds;
     }
 
     public void register(Router router) {
@@ -80,7 +95,22 @@ public final class ContainerRoutes {
             ex.empty(204);
         });
         router.delete("/containers/{id}", ex -> {
+            if (ex.request().queryFlag("link")) {
+                service.inspect(id(ex));
+                throw ApiException.conflict("Conflict, cannot remove the default link name of the container");
+            }
             service.remove(id(ex), ex.request().queryFlag("force"), ex.request().queryFlag("v"));
+            ex.empty(204);
+        });
+        // a legacy link's name is "/parent/alias": with link=1 the link goes, else the linked container, as with dockerd
+        router.delete("/containers/{id}/{alias}", ex -> {
+            String parent = id(ex);
+            String alias = ex.request().pathParam("alias");
+            if (ex.request().queryFlag("link")) {
+                service.removeLink(parent, alias);
+            } else {
+                service.remove(service.resolveLink(parent, alias).id(), ex.request().queryFlag("force"), ex.request().queryFlag("v"));
+            }
             ex.empty(204);
         });
         router.post("/containers/{id}/wait", this::await);
@@ -95,8 +125,16 @@ public final class ContainerRoutes {
             ex.empty(200);
         });
         router.post("/containers/prune", ex -> {
+            // what the stopped containers' writable layers hold, measured before they go: dockerd's SpaceReclaimed
+            Map<String, Long> writable = new java.util.HashMap<>();
+            for (ContainerRecord record : service.list(true)) {
+                if (!record.state().isAlive()) {
+                    writable.put(record.id(), sizes.apply(record).get("SizeRw"));
+                }
+            }
             List<String> removed = service.prune(Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper()));
-            ex.json(200, Map.of("ContainersDeleted", removed, "SpaceReclaimed", 0));
+            long reclaimed = removed.stream().mapToLong(id -> writable.getOrDefault(id, 0L)).sum();
+            ex.json(200, Map.of("ContainersDeleted", removed, "SpaceReclaimed", reclaimed));
         });
     }
 
@@ -124,6 +162,11 @@ public final class ContainerRoutes {
         }
         ContainerConfig config;
         HostConfig hostConfig;
+        String endpointMac = endpointMacAddress(body.path("NetworkingConfig").path("EndpointsConfig"),
+                body.path("HostConfig").path("NetworkMode").asText(""));
+        if (endpointMac != null && body.path("MacAddress").asText("").isEmpty()) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) body).put("MacAddress", endpointMac);
+        }
         try {
             config = json.treeToValue(body, ContainerConfig.class);
             hostConfig = body.hasNonNull("HostConfig") ? json.treeToValue(body.get("HostConfig"), HostConfig.class) : null;
@@ -134,20 +177,45 @@ public final class ContainerRoutes {
             String why = e.getOriginalMessage().replaceFirst(" \\(but (could|might) if coercion .*\\)$", "");
             throw ApiException.badRequest("invalid JSON" + (where.isEmpty() ? "" : " at " + where) + ": " + why);
         }
+        List<String> warnings = new ArrayList<>();
+        Map<String, EndpointConfig> networks = new LinkedHashMap<>();
+        try {
+            for (var field : body.path("NetworkingConfig").path("EndpointsConfig").properties()) {
+                EndpointConfig endpoint = field.getValue().isNull() ? null : json.treeToValue(field.getValue(), EndpointConfig.class);
+                networks.put(field.getKey(), endpoint == null ? EndpointConfig.NONE : endpoint);
+            }
+        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            throw ApiException.badRequest("invalid JSON at NetworkingConfig.EndpointsConfig: " + e.getOriginalMessage());
+        }
         ContainerRecord record = service.create(new ContainerService.CreateRequest(ex.request().queryParam("name"), config, hostConfig,
-                endpointAliases(body.path("NetworkingConfig").path("EndpointsConfig"))));
-        ex.json(201, Map.of("Id", record.id(), "Warnings", List.of()));
+                networks), warnings);
+        ex.json(201, Map.of("Id", record.id(), "Warnings", warnings));
     }
 
-    /** NetworkingConfig.EndpointsConfig: each network the container joins, with its Aliases there. */
-    private static Map<String, List<String>> endpointAliases(JsonNode endpoints) {
-        Map<String, List<String>> networks = new LinkedHashMap<>();
-        endpoints.fields().forEachRemaining(field -> {
-            List<String> aliases = new ArrayList<>();
-            field.getValue().path("Aliases").forEach(alias -> aliases.add(alias.asText()));
-            networks.put(field.getKey(), aliases);
-        });
-        return networks;
+    /**
+     * The MAC address asked for on the network of the network mode (API 1.44 moved it there from Config, and the
+     * docker CLI sends --mac-address so); on another network the engine cannot set one, and says so.
+     */
+    private static String endpointMacAddress(JsonNode endpoints, String networkMode) {
+        String mac = null;
+        for (var it = endpoints.fields(); it.hasNext(); ) {
+            var endpoint = it.next();
+            String requested = endpoint.getValue().path("MacAddress").asText("");
+            if (requested.isEmpty()) {
+                continue;
+            }
+            if (!sameNetwork(endpoint.getKey(), networkMode)) {
+                throw ApiException.badRequest("NetworkingConfig.EndpointsConfig." + endpoint.getKey() + ".MacAddress: jmachine-engine"
+                        + " sets a MAC address only on the network of the container's network mode (" + networkMode + ")");
+            }
+            mac = requested;
+        }
+        return mac;
+    }
+
+    private static boolean sameNetwork(String a, String b) {
+        java.util.Set<String> defaults = java.util.Set.of("", "default", "bridge");
+        return a.equals(b) || defaults.contains(a) && defaults.contains(b);
     }
 
     private void list(ApiExchange ex) {
@@ -161,9 +229,13 @@ public final class ContainerRoutes {
             if (!ContainerFilters.matches(record, filters)) {
                 continue;
             }
-            Map<String, Object> summary = ContainerViews.summary(record, clock.instant(), ports.published(record.id()));
+            Map<String, Object> summary = ContainerViews.summary(record, clock.instant(), ports.published(record.id()),
+                    service.endpointConfigs(record), ex.request().version());
+            List<String> names = new ArrayList<>(List.of("/" + record.name()));
+            names.addAll(service.linkNames(record));
+            summary.put("Names", names);
             if (ex.request().queryFlag("size")) {
-                summary.putAll(sizes.apply(record));
+                ContainerViews.putSizes(summary, sizes.apply(record));
             }
             out.add(summary);
             if (limit != null && limit > 0 && out.size() >= limit) {
@@ -175,7 +247,14 @@ public final class ContainerRoutes {
 
     private void inspect(ApiExchange ex) {
         ContainerRecord record = service.inspect(id(ex));
-        ex.json(200, ContainerViews.inspect(record, service.store().folder(record.id()), ports.published(record.id())));
+        Map<String, Object> view = ContainerViews.inspect(record, service.store().folder(record.id()), ports.published(record.id()),
+                service.endpointConfigs(record), graphDriverData.apply(record), ex.request().version());
+        if (ex.request().queryFlag("size")) {
+            // inspect --size shows both, zero or not
+            view.putAll(sizes.apply(record));
+        }
+        view.put("ExecIDs", execIds.apply(record.id()));
+        ex.json(200, view);
     }
 
     /** Headers at once (the CLI starts the container only after them), the exit code when it comes. */
@@ -206,6 +285,7 @@ public final class ContainerRoutes {
         boolean wantStderr = request.queryFlag("stderr");
         DetachKeys detachKeys = DetachKeys.parse(request.queryParam("detachKeys"));
         HijackedStream client = ex.hijack(!tty);
+        service.attached(record);
         if (request.queryFlag("logs")) {
             LogStreaming.replay(service.processes().logs(record.id()), client, tty, wantStdout, wantStderr);
         }
@@ -226,6 +306,9 @@ public final class ContainerRoutes {
         boolean stderr = request.queryFlag("stderr");
         if (!stdout && !stderr) {
             throw ApiException.badRequest("Bad parameters: you must choose at least one stream");
+        }
+        if (!record.hostConfig().logConfig().keepsLogs()) {
+            throw new ApiException(501, "configured logging driver does not support reading");
         }
         boolean tty = record.config().tty();
         String contentType = !tty && request.version().atLeast(1, 42) ? HijackedStream.MULTIPLEXED : HijackedStream.RAW;

@@ -20,29 +20,47 @@ final class DetachKeys {
         this.sequence = sequence;
     }
 
-    /** Docker's syntax: comma-separated single characters or ctrl-&lt;char&gt; (ctrl-a … ctrl-z, ctrl-@, ctrl-[ …). */
+    /** For attach: dockerd's 400 for keys it cannot read. */
     static DetachKeys parse(String spec) {
         String text = spec == null || spec.isEmpty() ? DEFAULT : spec;
-        String[] keys = text.split(",");
+        try {
+            return new DetachKeys(toBytes(text));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("Invalid detach keys (" + text + ") provided");
+        }
+    }
+
+    /**
+     * Docker's syntax (moby/term ToBytes): comma-separated single characters, taken as they are, or ctrl-&lt;char&gt;
+     * (ctrl-a … ctrl-z, ctrl-@, ctrl-[, ctrl-\, ctrl-], ctrl-^, ctrl-_).
+     *
+     * @throws IllegalArgumentException naming the key that is neither
+     */
+    static byte[] toBytes(String spec) {
+        String[] keys = spec.split(",", -1);
         byte[] bytes = new byte[keys.length];
         for (int i = 0; i < keys.length; i++) {
-            String key = keys[i].toLowerCase(Locale.ROOT);
+            String key = keys[i];
             if (key.length() == 1) {
                 bytes[i] = (byte) key.charAt(0);
-            } else if (key.startsWith("ctrl-") && key.length() == 6) {
-                char c = key.charAt(5);
-                if (c >= 'a' && c <= 'z') {
-                    bytes[i] = (byte) (c - 'a' + 1);
-                } else if (c >= '@' && c <= '_') {
-                    bytes[i] = (byte) (c - '@');
-                } else {
-                    throw ApiException.badRequest("Invalid escape keys (" + text + ") provided");
-                }
+                continue;
+            }
+            String lower = key.toLowerCase(Locale.ROOT);
+            char c = lower.length() == 6 && lower.startsWith("ctrl-") ? lower.charAt(5) : 0;
+            if (c >= 'a' && c <= 'z') {
+                bytes[i] = (byte) (c - 'a' + 1);
+            } else if (c >= '@' && c <= '_' && !(c >= 'A' && c <= 'Z')) {
+                bytes[i] = (byte) (c - '@');
             } else {
-                throw ApiException.badRequest("Invalid escape keys (" + text + ") provided");
+                throw new IllegalArgumentException("Unknown character: '" + key + "'");
             }
         }
-        return new DetachKeys(bytes);
+        return bytes;
+    }
+
+    /** For exec, whose keys were read at create: the default sequence when none were given. */
+    static DetachKeys of(byte[] keys) {
+        return new DetachKeys(keys.length == 0 ? toBytes(DEFAULT) : keys.clone());
     }
 
     /** The result of scanning one chunk of input. */

@@ -1,6 +1,9 @@
 package io.jmachine.engine.api.containers;
 
 import io.jmachine.engine.api.ApiExchange;
+import io.jmachine.engine.api.ApiVersion;
+import io.jmachine.engine.api.Filters;
+import io.jmachine.engine.api.volumes.VolumeRoutes;
 import io.jmachine.engine.api.Router;
 import io.jmachine.engine.container.ContainerRecord;
 import io.jmachine.engine.container.ContainerService;
@@ -8,6 +11,10 @@ import io.jmachine.engine.image.ContainerRootfs;
 import io.jmachine.engine.image.ImageFilters;
 import io.jmachine.engine.image.ImageService;
 import io.jmachine.engine.image.ImageViews;
+import io.jmachine.engine.ports.PortPublisher;
+import io.jmachine.engine.volume.Volume;
+import io.jmachine.engine.volume.VolumeFilters;
+import io.jmachine.engine.volume.VolumeService;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,11 +35,23 @@ public final class DiskUsageRoutes {
     private final ContainerService containers;
     private final ImageService images;
     private final Clock clock;
+    private final PortPublisher ports;
+    private final VolumeService volumes;
 
     public DiskUsageRoutes(ContainerService containers, ImageService images, Clock clock) {
+        this(containers, images, clock, null, null);
+    }
+
+    /**
+     * @param ports   the host ports containers have open, for their summaries
+     * @param volumes for the volumes and their usage
+     */
+    public DiskUsageRoutes(ContainerService containers, ImageService images, Clock clock, PortPublisher ports, VolumeService volumes) {
         this.containers = containers;
         this.images = images;
         this.clock = clock;
+        this.ports = ports;
+        this.volumes = volumes;
     }
 
     public void register(Router router) {
@@ -40,26 +59,40 @@ public final class DiskUsageRoutes {
     }
 
     private void diskUsage(ApiExchange ex) {
-        List<Map<String, Object>> imageViews = new ImageViews(images).list(true, ImageFilters.NONE);
+        ApiVersion version = ex.request().version();
+        boolean legacy = !version.atLeast(1, 44);
+        List<Map<String, Object>> imageViews = new ImageViews(images).list(true, ImageFilters.NONE, legacy);
+        List<ContainerRecord> all = containers.list(true);
         long layersSize = 0;
         for (Map<String, Object> image : imageViews) {
             long size = ((Number) image.getOrDefault("Size", 0L)).longValue();
             layersSize += size;
             String id = String.valueOf(image.get("Id"));
-            image.put("Containers", containers.list(true).stream().filter(c -> c.image().equals(id)).count());
+            image.put("Containers", all.stream().filter(c -> c.image().equals(id)).count());
         }
         List<Map<String, Object>> containerViews = new ArrayList<>();
-        for (ContainerRecord record : containers.list(true)) {
-            Map<String, Object> view = new LinkedHashMap<>(ContainerViews.summary(record, clock.instant()));
-            view.put("SizeRw", writableSize(record.id()));
+        for (ContainerRecord record : all) {
+            Map<String, Object> view = new LinkedHashMap<>(ContainerViews.summary(record, clock.instant(),
+                    ports == null ? List.of() : ports.published(record.id()), Map.of(), version));
+            ContainerViews.putSizes(view, sizes(record));
             containerViews.add(view);
+        }
+        List<Map<String, Object>> volumeViews = new ArrayList<>();
+        if (volumes != null) {
+            for (Volume volume : volumes.list(VolumeFilters.forList(Filters.parse(null, ex.jsonMapper())))) {
+                Map<String, Object> view = new LinkedHashMap<>(VolumeRoutes.view(volume));
+                view.put("UsageData", Map.of("RefCount", volumes.users(volume.name()).size(), "Size", volumes.size(volume)));
+                volumeViews.add(view);
+            }
         }
         Map<String, Object> usage = new LinkedHashMap<>();
         usage.put("LayersSize", layersSize);
         usage.put("Images", imageViews);
         usage.put("Containers", containerViews);
-        usage.put("Volumes", List.of());
-        usage.put("BuildCache", List.of());
+        usage.put("Volumes", volumeViews);
+        // the engine's builder keeps no cache apart from images
+        usage.put("BuildCache", null);
+        usage.put("BuilderSize", 0);
         ex.json(200, usage);
     }
 

@@ -15,8 +15,9 @@ import java.util.TreeSet;
 
 /**
  * A container's ports as clients read them: inspect's NetworkSettings.Ports (what `docker port` prints) and
- * the Ports list of `docker ps`. Only a running container has ports; exposed ones without a host port show
- * as {@code "80/tcp": null} in inspect and as a bare {@code 80/tcp} in ps, as with dockerd.
+ * the Ports list of `docker ps`. Only a running container with a way out (a network that is not internal)
+ * has ports; exposed ones without a host port show as {@code "80/tcp": null} in inspect and as a bare
+ * {@code 80/tcp} in ps, as with dockerd.
  */
 final class PortViews {
 
@@ -26,7 +27,7 @@ final class PortViews {
     /** {@code {"80/tcp": [{"HostIp": "127.0.0.1", "HostPort": "18080"}], "443/tcp": null}}, keys sorted as Go's JSON. */
     static Map<String, Object> inspect(ContainerRecord record, List<PublishedPort> published) {
         Map<String, Object> ports = new TreeMap<>();
-        if (!record.state().isAlive()) {
+        if (!hasPorts(record)) {
             return ports;
         }
         for (ContainerPort exposed : exposed(record)) {
@@ -48,7 +49,7 @@ final class PortViews {
     /** ps's {@code [{IP, PrivatePort, PublicPort, Type}]}; a port without a host side has only PrivatePort and Type. */
     static List<Map<String, Object>> summary(ContainerRecord record, List<PublishedPort> published) {
         List<Map<String, Object>> ports = new ArrayList<>();
-        if (!record.state().isAlive()) {
+        if (!hasPorts(record)) {
             return ports;
         }
         Set<ContainerPort> withHostPort = new TreeSet<>();
@@ -70,6 +71,12 @@ final class PortViews {
             }
         }
         return ports;
+    }
+
+    /** dockerd reads ports from the endpoint that gives the container its way out: none with host, none or internal networks only. */
+    private static boolean hasPorts(ContainerRecord record) {
+        ContainerRecord.NetworkAttachment network = record.network();
+        return record.state().isAlive() && network != null && (network.publishAddress() != null || network.ipAddress() != null);
     }
 
     private static Set<ContainerPort> exposed(ContainerRecord record) {

@@ -4,12 +4,16 @@ import io.jmachine.engine.api.ApiException;
 import io.jmachine.engine.api.ApiExchange;
 import io.jmachine.engine.api.ResponseStream;
 import io.jmachine.engine.api.Router;
+import io.jmachine.engine.events.EventBus;
+import io.jmachine.engine.image.DeleteResponse;
 import io.jmachine.engine.image.Image;
 import io.jmachine.engine.image.ImageFilters;
+import io.jmachine.engine.image.ImageReference;
 import io.jmachine.engine.image.ImageSaver;
 import io.jmachine.engine.image.ImageService;
 import io.jmachine.engine.image.ImageUsage;
 import io.jmachine.engine.image.ImageViews;
+import io.jmachine.engine.image.PruneReport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,8 +29,15 @@ public final class ImageRoutes {
     private final ImageViews views;
     private final ImageUsage usage;
     private final RegistryRoutes registry;
+    private final EventBus events;
 
     public ImageRoutes(ImageService images, ImageUsage usage, RegistryRoutes registry) {
+        this(images, usage, registry, null);
+    }
+
+    /** @param events for import, tag, untag and delete; null sends none */
+    public ImageRoutes(ImageService images, ImageUsage usage, RegistryRoutes registry, EventBus events) {
+        this.events = events;
         this.images = images;
         this.views = new ImageViews(images);
         this.usage = usage;
@@ -61,6 +72,10 @@ public final class ImageRoutes {
                 image = images.importImage(body, request.queryParam("repo"), request.queryParam("tag"),
                         request.queryParams("changes"), request.queryParam("message"));
             }
+            publish("import", image, image.id().toString());
+            for (String reference : images.repoTags(image.id())) {
+                publish("tag", image, reference);
+            }
             exchange.text(200, JSON, jsonLine(Map.of("status", image.id().toString())));
             return;
         }
@@ -73,11 +88,11 @@ public final class ImageRoutes {
     private void list(ApiExchange exchange) {
         var request = exchange.request();
         ImageFilters filters = ImageFilters.parse(request.queryParam("filters"), exchange.jsonMapper());
-        exchange.json(200, views.list(request.queryFlag("all"), filters));
+        exchange.json(200, views.list(request.queryFlag("all"), filters, !request.version().atLeast(1, 44)));
     }
 
     private void inspect(ApiExchange exchange) {
-        exchange.json(200, views.inspect(exchange.request().pathParam("name")));
+        exchange.json(200, views.inspect(exchange.request().pathParam("name"), !exchange.request().version().atLeast(1, 44)));
     }
 
     private void history(ApiExchange exchange) {
@@ -87,17 +102,46 @@ public final class ImageRoutes {
     private void tag(ApiExchange exchange) throws IOException {
         var request = exchange.request();
         images.tag(request.pathParam("name"), request.queryParam("repo"), request.queryParam("tag"));
+        Image image = images.resolve(request.pathParam("name"));
+        String tag = request.queryParam("tag");
+        publish("tag", image, ImageReference.parse(request.queryParam("repo") + ":" + (tag == null || tag.isEmpty() ? "latest" : tag))
+                .familiar());
         exchange.empty(201);
     }
 
     private void remove(ApiExchange exchange) throws IOException {
         var request = exchange.request();
-        exchange.json(200, images.remove(request.pathParam("name"), request.queryFlag("force"), !request.queryFlag("noprune"), usage));
+        Image image = images.resolve(request.pathParam("name"));
+        List<DeleteResponse> removed = images.remove(request.pathParam("name"), request.queryFlag("force"), !request.queryFlag("noprune"),
+                usage);
+        publishRemoval(image, removed);
+        exchange.json(200, removed);
     }
 
     private void prune(ApiExchange exchange) throws IOException {
         ImageFilters filters = ImageFilters.parse(exchange.request().queryParam("filters"), exchange.jsonMapper());
-        exchange.json(200, images.prune(filters, usage));
+        PruneReport report = images.prune(filters, usage);
+        publishRemoval(null, report.imagesDeleted());
+        exchange.json(200, report);
+    }
+
+    /** dockerd's image events: the image ID as the actor, the reference as name, the image's labels. */
+    private void publish(String action, Image image, String name) {
+        if (events != null) {
+            Map<String, String> attributes = new java.util.HashMap<>(image == null ? Map.of() : image.config().config().labelsOrEmpty());
+            attributes.put("name", name);
+            events.publish("image", action, image == null ? name : image.id().toString(), attributes);
+        }
+    }
+
+    private void publishRemoval(Image image, List<DeleteResponse> removed) {
+        for (DeleteResponse line : removed) {
+            if (line.untagged() != null) {
+                publish("untag", image, line.untagged());
+            } else if (line.deleted() != null) {
+                publish("delete", image != null && image.id().toString().equals(line.deleted()) ? image : null, line.deleted());
+            }
+        }
     }
 
     private void saveOne(ApiExchange exchange) throws IOException {
@@ -120,16 +164,28 @@ public final class ImageRoutes {
         }
     }
 
+    /** As dockerd: the answer is a 200 stream, and a load that fails (a garbage archive too) ends it with an error line. */
     private void load(ApiExchange exchange) throws IOException {
-        List<String> loaded;
+        List<String> loaded = null;
+        String failure = null;
         try (InputStream body = exchange.request().body().stream()) {
             loaded = images.load(body);
+        } catch (IOException | RuntimeException e) {
+            failure = e.getMessage() == null ? e.toString() : e.getMessage();
         }
-        StringBuilder lines = new StringBuilder();
-        for (String line : loaded) {
-            lines.append(jsonLine(Map.of("stream", line + "\n")));
+        ResponseStream stream = exchange.startStream(200, JSON);
+        try {
+            if (failure != null) {
+                new io.jmachine.engine.registry.ProgressWriter(stream::writeJsonLine).error(failure);
+            } else {
+                for (String line : loaded) {
+                    stream.writeJsonLine(Map.of("stream", line + "\n"));
+                }
+            }
+            stream.close();
+        } catch (IOException clientGone) {
+            stream.abort();
         }
-        exchange.text(200, JSON, lines.toString());
     }
 
     private static String jsonLine(Map<String, String> message) {

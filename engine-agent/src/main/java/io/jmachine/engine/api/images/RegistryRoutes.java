@@ -13,7 +13,8 @@ import java.io.IOException;
 import java.util.Map;
 
 /**
- * The registry endpoints: pull (POST /images/create?fromImage=, called from {@link ImageRoutes}), push and /auth.
+ * The registry endpoints: pull (POST /images/create?fromImage=, called from {@link ImageRoutes}), push, /auth and
+ * /distribution.
  * A pull or push answers failures found before its first line as plain API errors, later ones as the stream's
  * error line, as dockerd does.
  */
@@ -30,6 +31,12 @@ public final class RegistryRoutes {
     public void register(Router router) {
         router.post("/images/{name...}/push", this::push);
         router.post("/auth", this::login);
+        router.get("/distribution/{name...}/json", this::distribution);
+    }
+
+    /** GET /distribution/{name}/json: the registry's descriptor and platforms for the name (docker-py's inspect_distribution). */
+    private void distribution(ApiExchange exchange) throws IOException {
+        exchange.json(200, registry.inspectDistribution(exchange.request().pathParam("name"), credentials(exchange)));
     }
 
     /** POST /images/create?fromImage=NAME[&tag=TAG][&platform=P]. */

@@ -21,6 +21,7 @@ public final class EventRoutes {
 
     private final EventBus bus;
     private final Clock clock;
+    private final java.util.concurrent.atomic.AtomicInteger listeners = new java.util.concurrent.atomic.AtomicInteger();
 
     public EventRoutes(EventBus bus, Clock clock) {
         this.bus = bus;
@@ -31,6 +32,11 @@ public final class EventRoutes {
         router.get("/events", this::events);
     }
 
+    /** The clients following /events now, docker info's NEventsListener. */
+    public int listeners() {
+        return listeners.get();
+    }
+
     private void events(ApiExchange ex) throws IOException {
         Filters filters = Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper());
         long since = nanos(ex.request().queryParam("since"));
@@ -38,6 +44,7 @@ public final class EventRoutes {
         LinkedBlockingQueue<EngineEvent> queue = new LinkedBlockingQueue<>(10_000);
         Consumer<EngineEvent> subscriber = queue::offer;
         List<EngineEvent> replay = bus.subscribe(subscriber, since);
+        listeners.incrementAndGet();
         try (ResponseStream out = ex.startStream(200, "application/json")) {
             for (EngineEvent event : replay) {
                 if (until > 0 && event.timeNano() > until) {
@@ -70,6 +77,7 @@ public final class EventRoutes {
                 }
             }
         } finally {
+            listeners.decrementAndGet();
             bus.unsubscribe(subscriber);
         }
     }

@@ -66,7 +66,7 @@ public final class VolumeRoutes {
     }
 
     /** Docker's volume.Volume; empty labels and options are null, as dockerd sends them. */
-    static Map<String, Object> view(Volume volume) {
+    public static Map<String, Object> view(Volume volume) {
         Map<String, Object> view = new HashMap<>();
         view.put("CreatedAt", DateTimeFormatter.ISO_INSTANT.format(volume.createdAt().truncatedTo(ChronoUnit.SECONDS)));
         view.put("Driver", volume.driver());

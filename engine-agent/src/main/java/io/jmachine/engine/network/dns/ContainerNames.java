@@ -19,11 +19,33 @@ public final class ContainerNames {
      *
      * @param containerName without Docker's leading slash
      * @param aliases       the endpoint's network-scoped aliases
+     * @param links         the endpoint's legacy links, "container:alias": names only this member resolves
      */
     public record Member(String networkId, String networkName, String containerId, String containerName,
-                         List<String> aliases, String ipAddress) {
+                         List<String> aliases, String ipAddress, List<String> links) {
         public Member {
             aliases = aliases == null ? List.of() : List.copyOf(aliases);
+            links = links == null ? List.of() : List.copyOf(links);
+        }
+
+        public Member(String networkId, String networkName, String containerId, String containerName, List<String> aliases,
+                      String ipAddress) {
+            this(networkId, networkName, containerId, containerName, aliases, ipAddress, List.of());
+        }
+
+        /** The container a link of this member's names by {@code alias}, or null. */
+        String linkTarget(String alias) {
+            for (String link : links) {
+                int colon = link.indexOf(':');
+                String target = colon < 0 ? link : link.substring(0, colon);
+                String name = colon < 0 ? link : link.substring(colon + 1);
+                target = target.startsWith("/") ? target.substring(1) : target;
+                name = name.substring(name.lastIndexOf('/') + 1);
+                if (name.toLowerCase(Locale.ROOT).equals(alias)) {
+                    return target.toLowerCase(Locale.ROOT);
+                }
+            }
+            return null;
         }
 
         boolean answersTo(String name) {
@@ -60,6 +82,14 @@ public final class ContainerNames {
         members.stream().filter(m -> m.containerId().equals(asker.get().containerId()))
                 .map(Member::networkId).filter(id -> !sharedNetworks.contains(id)).forEach(sharedNetworks::add);
         Set<String> addresses = new LinkedHashSet<>();
+        // a link is the asker's own name for another container, on the network the link was made on
+        for (Member own : members.stream().filter(m -> m.containerId().equals(asker.get().containerId())).toList()) {
+            String linked = own.linkTarget(wanted);
+            if (linked != null) {
+                members.stream().filter(m -> m.networkId().equals(own.networkId()) && m.answersTo(linked))
+                        .forEach(m -> addresses.add(m.ipAddress()));
+            }
+        }
         for (String network : sharedNetworks) {
             for (Member member : members) {
                 if (!member.networkId().equals(network)) {

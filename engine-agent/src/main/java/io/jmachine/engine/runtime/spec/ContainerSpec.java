@@ -27,13 +27,22 @@ import java.util.regex.Pattern;
  * @param init           run tini as PID 1 ({@code --init})
  * @param shmSize        bytes of the private /dev/shm (Docker's 64 MiB when 0)
  * @param seccomp        the seccomp filter ({@code --security-opt seccomp=...})
+ * @param domainname     the UTS domain name (kernel.domainname), in a private UTS namespace
+ * @param cgroup         the cgroup namespace; null for Docker's default on this host (private on v2, host on v1)
+ * @param maskedPaths    paths hidden from the container; null for Docker's defaults (none when privileged)
+ * @param readonlyPaths  paths the container sees read-only; null for Docker's defaults (none when privileged)
+ * @param deviceCgroupRules Docker's {@code --device-cgroup-rule}s, e.g. {@code c 7:128 rwm}
+ * @param consoleSize    the TTY's size at start; null for the runtime's
+ * @param annotations    the OCI spec's annotations (HostConfig.Annotations)
  */
 public record ContainerSpec(String id, Path rootfs, boolean readonlyRootfs, List<String> args, List<String> env, String cwd,
                             String user, List<String> groupAdd, String hostname, boolean tty,
                             NamespaceMode network, NamespaceMode ipc, NamespaceMode pid, NamespaceMode uts,
                             List<MountSpec> mounts, List<String> capAdd, List<String> capDrop, boolean privileged,
                             List<DeviceMapping> devices, Resources resources, boolean noNewPrivileges, boolean init,
-                            Map<String, String> sysctls, int oomScoreAdj, long shmSize, SeccompMode seccomp) {
+                            Map<String, String> sysctls, int oomScoreAdj, long shmSize, SeccompMode seccomp, String domainname,
+                            NamespaceMode cgroup, List<String> maskedPaths, List<String> readonlyPaths, List<String> deviceCgroupRules,
+                            OciSpec.ConsoleSize consoleSize, Map<String, String> annotations) {
 
     public static final long DEFAULT_SHM_SIZE = 64L * 1024 * 1024;
     private static final Pattern ID = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
@@ -72,6 +81,11 @@ public record ContainerSpec(String id, Path rootfs, boolean readonlyRootfs, List
         }
         shmSize = shmSize <= 0 ? DEFAULT_SHM_SIZE : shmSize;
         seccomp = seccomp == null ? SeccompMode.DEFAULT : seccomp;
+        domainname = domainname == null || domainname.isEmpty() ? null : domainname;
+        maskedPaths = maskedPaths == null ? null : List.copyOf(maskedPaths);
+        readonlyPaths = readonlyPaths == null ? null : List.copyOf(readonlyPaths);
+        deviceCgroupRules = deviceCgroupRules == null ? List.of() : List.copyOf(deviceCgroupRules);
+        annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
     }
 
     public static Builder builder(String id, Path rootfs, List<String> args) {
@@ -106,6 +120,13 @@ public record ContainerSpec(String id, Path rootfs, boolean readonlyRootfs, List
         private int oomScoreAdj;
         private long shmSize;
         private SeccompMode seccomp = SeccompMode.DEFAULT;
+        private String domainname;
+        private NamespaceMode cgroup;
+        private List<String> maskedPaths;
+        private List<String> readonlyPaths;
+        private List<String> deviceCgroupRules = List.of();
+        private OciSpec.ConsoleSize consoleSize;
+        private Map<String, String> annotations = Map.of();
 
         private Builder(String id, Path rootfs, List<String> args) {
             this.id = id;
@@ -136,10 +157,18 @@ public record ContainerSpec(String id, Path rootfs, boolean readonlyRootfs, List
         public Builder oomScoreAdj(int value) { oomScoreAdj = value; return this; }
         public Builder shmSize(long value) { shmSize = value; return this; }
         public Builder seccomp(SeccompMode value) { seccomp = value; return this; }
+        public Builder domainname(String value) { domainname = value; return this; }
+        public Builder cgroup(NamespaceMode value) { cgroup = value; return this; }
+        public Builder maskedPaths(List<String> value) { maskedPaths = value; return this; }
+        public Builder readonlyPaths(List<String> value) { readonlyPaths = value; return this; }
+        public Builder deviceCgroupRules(List<String> value) { deviceCgroupRules = value; return this; }
+        public Builder consoleSize(OciSpec.ConsoleSize value) { consoleSize = value; return this; }
+        public Builder annotations(Map<String, String> value) { annotations = value; return this; }
 
         public ContainerSpec build() {
             return new ContainerSpec(id, rootfs, readonlyRootfs, args, env, cwd, user, groupAdd, hostname, tty, network, ipc, pid, uts,
-                    mounts, capAdd, capDrop, privileged, devices, resources, noNewPrivileges, init, sysctls, oomScoreAdj, shmSize, seccomp);
+                    mounts, capAdd, capDrop, privileged, devices, resources, noNewPrivileges, init, sysctls, oomScoreAdj, shmSize, seccomp,
+                    domainname, cgroup, maskedPaths, readonlyPaths, deviceCgroupRules, consoleSize, annotations);
         }
     }
 }

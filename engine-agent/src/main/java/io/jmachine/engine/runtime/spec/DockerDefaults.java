@@ -8,7 +8,7 @@ import java.util.List;
  * against the source: the mounts every container gets, the /proc and /sys paths hidden or made read-only,
  * and the device cgroup rules.
  */
-final class DockerDefaults {
+public final class DockerDefaults {
 
     static final List<String> MASKED_PATHS = List.of(
             "/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
@@ -17,6 +17,16 @@ final class DockerDefaults {
 
     static final List<String> READONLY_PATHS = List.of(
             "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
+
+    /** The paths a container that is not privileged cannot see, unless its HostConfig.MaskedPaths says otherwise. */
+    public static List<String> maskedPaths() {
+        return MASKED_PATHS;
+    }
+
+    /** The paths a container that is not privileged sees read-only, unless its HostConfig.ReadonlyPaths says otherwise. */
+    public static List<String> readonlyPaths() {
+        return READONLY_PATHS;
+    }
 
     /** Sysctls Docker sets in every container that has its own network namespace (unprivileged ports and ping). */
     static final List<String[]> NETWORK_SYSCTLS = List.of(

@@ -117,7 +117,11 @@ public record OciSpec(String ociVersion, Process process, Root root, String host
 
     /** Bytes; swap is memory plus swap, as cgroup v1's memsw (runc converts it for v2), -1 unlimited. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Memory(Long limit, Long swap, Long reservation) {
+    public record Memory(Long limit, Long swap, Long reservation, Long swappiness, Boolean disableOOMKiller) {
+
+        public Memory(Long limit, Long swap, Long reservation) {
+            this(limit, swap, reservation, null, null);
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

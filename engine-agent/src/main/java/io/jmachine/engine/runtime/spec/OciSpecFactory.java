@@ -26,6 +26,9 @@ public final class OciSpecFactory {
     private static final Set<String> IPC_SYSCTLS = Set.of("kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
             "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced");
 
+    private static final java.util.regex.Pattern DEVICE_CGROUP_RULE =
+            java.util.regex.Pattern.compile("^([acb]) ([0-9]+|\\*):([0-9]+|\\*) ([rwm]{1,3})$");
+
     private final EngineHost host;
     private final SeccompProfile seccomp;
     private final HostDevices hostDevices;
@@ -72,7 +75,7 @@ public final class OciSpecFactory {
             args.addAll(List.of(ContainerMounts.INIT_PATH, "--"));
         }
         args.addAll(spec.args());
-        OciSpec.Process process = new OciSpec.Process(spec.tty(), null,
+        OciSpec.Process process = new OciSpec.Process(spec.tty(), spec.tty() ? spec.consoleSize() : null,
                 new OciSpec.User(user.uid(), user.gid(), user.additionalGids().isEmpty() ? null : user.additionalGids()),
                 args, withPath(spec.env()), spec.cwd(), OciSpec.Capabilities.of(caps), limits.rlimits(spec.resources().ulimits()),
                 spec.noNewPrivileges(), spec.oomScoreAdj());
@@ -85,6 +88,7 @@ public final class OciSpecFactory {
             deviceRules.addAll(DockerDefaults.allowAllDevices());
         } else {
             deviceRules.addAll(DockerDefaults.deviceRules());
+            spec.deviceCgroupRules().forEach(rule -> deviceRules.add(deviceRule(rule)));
             for (DeviceMapping mapping : spec.devices()) {
                 for (HostDevices.Passed passed : hostDevices.forMapping(mapping)) {
                     devices.add(passed.device());
@@ -100,12 +104,12 @@ public final class OciSpecFactory {
                 cgroupsPath(spec.id()),
                 sysctls(spec),
                 seccomp(spec, caps),
-                spec.privileged() ? null : DockerDefaults.MASKED_PATHS,
-                spec.privileged() ? null : DockerDefaults.READONLY_PATHS,
+                spec.maskedPaths() != null ? spec.maskedPaths() : spec.privileged() ? null : DockerDefaults.MASKED_PATHS,
+                spec.readonlyPaths() != null ? spec.readonlyPaths() : spec.privileged() ? null : DockerDefaults.READONLY_PATHS,
                 mounts.rootfsPropagation());
         String hostname = spec.uts() instanceof NamespaceMode.Private ? spec.hostname() : null;
         return new OciSpec(OciSpec.VERSION, process, new OciSpec.Root(spec.rootfs().toString(), spec.readonlyRootfs()), hostname,
-                mounts.mounts(), linux, null);
+                mounts.mounts(), linux, spec.annotations().isEmpty() ? null : spec.annotations());
     }
 
     /** As moby's WithSeccomp: unconfined is none; privileged has none unless it names a profile. */
@@ -135,11 +139,21 @@ public final class OciSpecFactory {
         add(namespaces, "uts", spec.uts());
         add(namespaces, "pid", spec.pid());
         add(namespaces, "ipc", spec.ipc());
-        if (host.cgroups().unified()) {
-            // Docker's default cgroupns is private on v2 (the container sees its own cgroup as /) and host on v1
-            namespaces.add(new OciSpec.Namespace("cgroup", null));
-        }
+        // Docker's default cgroupns is private on v2 (the container sees its own cgroup as /) and host on v1
+        NamespaceMode cgroup = spec.cgroup() != null ? spec.cgroup() : host.cgroups().unified() ? NamespaceMode.PRIVATE : NamespaceMode.HOST;
+        add(namespaces, "cgroup", cgroup);
         return namespaces;
+    }
+
+    /** A --device-cgroup-rule such as {@code c 7:128 rwm} or {@code a *:* m}, in the syntax moby checks at create. */
+    public static OciSpec.DeviceRule deviceRule(String rule) {
+        java.util.regex.Matcher m = DEVICE_CGROUP_RULE.matcher(rule);
+        if (!m.matches()) {
+            throw ApiException.badRequest("invalid device cgroup rule format: '" + rule + "'");
+        }
+        return new OciSpec.DeviceRule(true, m.group(1).equals("a") ? null : m.group(1),
+                m.group(2).equals("*") ? null : Long.valueOf(m.group(2)), m.group(3).equals("*") ? null : Long.valueOf(m.group(3)),
+                m.group(4));
     }
 
     private static void add(List<OciSpec.Namespace> namespaces, String type, NamespaceMode mode) {
@@ -160,6 +174,10 @@ public final class OciSpecFactory {
             for (String[] standard : DockerDefaults.NETWORK_SYSCTLS) {
                 sysctls.put(standard[0], standard[1]);
             }
+        }
+        if (spec.domainname() != null && spec.uts() instanceof NamespaceMode.Private) {
+            // runc 1.1 has no spec field for it; the sysctl does what setdomainname(2) does, as dockerd sets it
+            sysctls.put("kernel.domainname", spec.domainname());
         }
         for (Map.Entry<String, String> entry : spec.sysctls().entrySet()) {
             String key = entry.getKey();

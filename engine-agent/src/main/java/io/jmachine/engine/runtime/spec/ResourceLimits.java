@@ -45,7 +45,7 @@ final class ResourceLimits {
     }
 
     private OciSpec.Memory memory(Resources r) {
-        if (r.memory() <= 0 && r.memoryReservation() <= 0 && r.memorySwap() == 0) {
+        if (r.memory() <= 0 && r.memoryReservation() <= 0 && r.memorySwap() == 0 && r.memorySwappiness() == null && !r.oomKillDisable()) {
             return null;
         }
         Long limit = r.memory() > 0 ? r.memory() : null;
@@ -61,7 +61,7 @@ final class ResourceLimits {
             }
         }
         Long reservation = r.memoryReservation() > 0 ? r.memoryReservation() : null;
-        return new OciSpec.Memory(limit, swap, reservation);
+        return new OciSpec.Memory(limit, swap, reservation, r.memorySwappiness(), r.oomKillDisable() ? Boolean.TRUE : null);
     }
 
     private static OciSpec.Cpu cpu(Resources r) {

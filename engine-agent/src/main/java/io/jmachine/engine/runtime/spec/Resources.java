@@ -17,11 +17,20 @@ import java.util.List;
  * @param cpusetMems        e.g. {@code 0}
  * @param pidsLimit         maximum number of tasks
  * @param ulimits           {@code --ulimit} values
+ * @param memorySwappiness  0-100, null for the kernel's (cgroup v1)
+ * @param oomKillDisable    no OOM killer in the cgroup (cgroup v1)
  */
 public record Resources(long memory, long memorySwap, long memoryReservation, long nanoCpus, long cpuShares, long cpuPeriod,
-                        long cpuQuota, String cpusetCpus, String cpusetMems, long pidsLimit, List<Ulimit> ulimits) {
+                        long cpuQuota, String cpusetCpus, String cpusetMems, long pidsLimit, List<Ulimit> ulimits,
+                        Long memorySwappiness, boolean oomKillDisable) {
 
     public static final Resources NONE = new Resources(0, 0, 0, 0, 0, 0, 0, null, null, 0, List.of());
+
+    public Resources(long memory, long memorySwap, long memoryReservation, long nanoCpus, long cpuShares, long cpuPeriod,
+                     long cpuQuota, String cpusetCpus, String cpusetMems, long pidsLimit, List<Ulimit> ulimits) {
+        this(memory, memorySwap, memoryReservation, nanoCpus, cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, pidsLimit, ulimits,
+                null, false);
+    }
 
     public Resources {
         cpusetCpus = cpusetCpus == null || cpusetCpus.isBlank() ? null : cpusetCpus;
@@ -30,30 +39,37 @@ public record Resources(long memory, long memorySwap, long memoryReservation, lo
     }
 
     public Resources withMemory(long memory, long memorySwap) {
-        return new Resources(memory, memorySwap, memoryReservation, nanoCpus, cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, pidsLimit, ulimits);
+        return new Resources(memory, memorySwap, memoryReservation, nanoCpus, cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, pidsLimit, ulimits,
+                memorySwappiness, oomKillDisable);
     }
 
     public Resources withNanoCpus(long nanoCpus) {
-        return new Resources(memory, memorySwap, memoryReservation, nanoCpus, cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, pidsLimit, ulimits);
+        return new Resources(memory, memorySwap, memoryReservation, nanoCpus, cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, pidsLimit, ulimits,
+                memorySwappiness, oomKillDisable);
     }
 
     public Resources withCpuShares(long cpuShares) {
-        return new Resources(memory, memorySwap, memoryReservation, nanoCpus, cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, pidsLimit, ulimits);
+        return new Resources(memory, memorySwap, memoryReservation, nanoCpus, cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, pidsLimit, ulimits,
+                memorySwappiness, oomKillDisable);
     }
 
     public Resources withCpuQuota(long cpuPeriod, long cpuQuota) {
-        return new Resources(memory, memorySwap, memoryReservation, nanoCpus, cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, pidsLimit, ulimits);
+        return new Resources(memory, memorySwap, memoryReservation, nanoCpus, cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, pidsLimit, ulimits,
+                memorySwappiness, oomKillDisable);
     }
 
     public Resources withCpuset(String cpusetCpus, String cpusetMems) {
-        return new Resources(memory, memorySwap, memoryReservation, nanoCpus, cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, pidsLimit, ulimits);
+        return new Resources(memory, memorySwap, memoryReservation, nanoCpus, cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, pidsLimit, ulimits,
+                memorySwappiness, oomKillDisable);
     }
 
     public Resources withPidsLimit(long pidsLimit) {
-        return new Resources(memory, memorySwap, memoryReservation, nanoCpus, cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, pidsLimit, ulimits);
+        return new Resources(memory, memorySwap, memoryReservation, nanoCpus, cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, pidsLimit, ulimits,
+                memorySwappiness, oomKillDisable);
     }
 
     public Resources withUlimits(List<Ulimit> ulimits) {
-        return new Resources(memory, memorySwap, memoryReservation, nanoCpus, cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, pidsLimit, ulimits);
+        return new Resources(memory, memorySwap, memoryReservation, nanoCpus, cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, pidsLimit, ulimits,
+                memorySwappiness, oomKillDisable);
     }
 }

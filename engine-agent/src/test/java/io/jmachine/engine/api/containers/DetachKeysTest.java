@@ -41,4 +41,12 @@ class DetachKeysTest {
         assertThrows(ApiException.class, () -> DetachKeys.parse("ctrl-1"));
         assertThrows(ApiException.class, () -> DetachKeys.parse("meta-a"));
     }
+
+    @Test
+    void singleKeysAreTakenAsTheyAreAndCtrlNamesAsMobyTermReadsThem() {
+        assertArrayEquals(new byte[] {'X', 27, 0, 31}, DetachKeys.toBytes("X,ctrl-[,ctrl-@,ctrl-_"));
+        assertThrows(IllegalArgumentException.class, () -> DetachKeys.toBytes("ctrl-"));
+        assertThrows(IllegalArgumentException.class, () -> DetachKeys.toBytes("a,,b"));
+        assertTrue(DetachKeys.of(new byte[0]).scan(new byte[] {0x10, 0x11}).detach(), "none given: ctrl-p ctrl-q");
+    }
 }

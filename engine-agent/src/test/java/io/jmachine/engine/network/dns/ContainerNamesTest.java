@@ -49,6 +49,16 @@ class ContainerNamesTest {
     }
 
     @Test
+    void aLinkOnAnEndpointIsANameForTheLinkingContainerOnly() {
+        List<ContainerNames.Member> members = new java.util.ArrayList<>(MEMBERS);
+        members.set(3, new ContainerNames.Member("front", "frontnet", CLIENT_ID, "client", List.of(), "10.1.0.3", List.of("web:upstream")));
+        assertEquals(Optional.of(List.of("10.1.0.2")), ContainerNames.resolve("upstream", "front", "10.1.0.3", members));
+        assertEquals(Optional.of(List.of("10.1.0.2")), ContainerNames.resolve("UPSTREAM.", "front", "10.1.0.3", members));
+        assertEquals(Optional.empty(), ContainerNames.resolve("upstream", "front", "10.1.0.2", members), "web has no such link");
+        assertEquals(Optional.empty(), ContainerNames.resolve("upstream", "front", "10.1.0.3", MEMBERS), "no link, no name");
+    }
+
+    @Test
     void anAskerThatIsNoMemberGetsNothing() {
         assertEquals(Optional.empty(), ContainerNames.resolve("web", "front", "10.9.9.9", MEMBERS));
         assertFalse(ContainerNames.isMember("front", "10.2.0.2", MEMBERS), "web's back address is not on front");

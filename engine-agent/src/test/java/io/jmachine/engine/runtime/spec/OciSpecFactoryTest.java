@@ -266,4 +266,59 @@ class OciSpecFactoryTest {
         assertThrows(IllegalArgumentException.class, () -> ContainerSpec.builder("../x", rootfs, List.of("true")).build());
         assertEquals("/", container().build().cwd());
     }
+
+    @Test
+    void theCgroupNamespaceIsDockersDefaultForTheHostUnlessAsked() {
+        assertFalse(namespaces(factory(V1).create(container().build())).contains("cgroup"));
+        assertTrue(namespaces(factory(V2).create(container().build())).contains("cgroup"));
+        assertTrue(namespaces(factory(V1).create(container().cgroup(NamespaceMode.PRIVATE).build())).contains("cgroup"));
+        assertFalse(namespaces(factory(V2).create(container().cgroup(NamespaceMode.HOST).build())).contains("cgroup"));
+    }
+
+    @Test
+    void deviceCgroupRulesFollowDockersDefaultRules() {
+        List<OciSpec.DeviceRule> rules = factory(V1).create(container().deviceCgroupRules(List.of("c 7:128 rwm", "a *:* m")).build())
+                .linux().resources().devices();
+        assertTrue(rules.contains(new OciSpec.DeviceRule(true, "c", 7L, 128L, "rwm")), rules.toString());
+        assertTrue(rules.contains(new OciSpec.DeviceRule(true, null, null, null, "m")), rules.toString());
+        assertThrows(ApiException.class, () -> OciSpecFactory.deviceRule("c 7:128 rwx"));
+    }
+
+    @Test
+    void maskedAndReadonlyPathsGivenReplaceDockersDefaults() {
+        OciSpec spec = factory(V1).create(container().maskedPaths(List.of("/proc/x")).readonlyPaths(List.of()).build());
+        assertEquals(List.of("/proc/x"), spec.linux().maskedPaths());
+        assertEquals(List.of(), spec.linux().readonlyPaths());
+    }
+
+    @Test
+    void theDomainnameIsTheKernelSysctlInAPrivateUtsNamespace() {
+        assertEquals("example.test", factory(V1).create(container().domainname("example.test").build()).linux().sysctl().get("kernel.domainname"));
+        assertFalse(factory(V1).create(container().domainname("example.test").uts(NamespaceMode.HOST).build()).linux().sysctl()
+                .containsKey("kernel.domainname"));
+    }
+
+    @Test
+    void aTtysSizeAtStartIsTheConsoleSize() {
+        assertEquals(new OciSpec.ConsoleSize(24, 80),
+                factory(V1).create(container().tty(true).consoleSize(new OciSpec.ConsoleSize(24, 80)).build()).process().consoleSize());
+        assertNull(factory(V1).create(container().consoleSize(new OciSpec.ConsoleSize(24, 80)).build()).process().consoleSize());
+    }
+
+    @Test
+    void swappinessAndTheOomKillerSwitchReachTheMemoryCgroup() {
+        OciSpec.Memory memory = factory(V1).create(container().resources(new Resources(0, 0, 0, 0, 0, 0, 0, null, null, 0, List.of(), 30L, true))
+                .build()).linux().resources().memory();
+        assertEquals(new OciSpec.Memory(null, null, null, 30L, true), memory);
+    }
+
+    @Test
+    void annotationsGoToTheSpecAndNoneLeaveItOut() {
+        assertEquals(Map.of("org.example/a", "1"), factory(V1).create(container().annotations(Map.of("org.example/a", "1")).build()).annotations());
+        assertNull(factory(V1).create(container().build()).annotations());
+    }
+
+    private static List<String> namespaces(OciSpec spec) {
+        return spec.linux().namespaces().stream().map(OciSpec.Namespace::type).toList();
+    }
 }
