@@ -13,15 +13,12 @@ import io.jmachine.drivers.SshEndpoint;
 import io.jmachine.provisioner.contexts.MachineContexts;
 import io.jmachine.provisioner.engine.EngineClient;
 import io.jmachine.provisioner.engine.EngineConnections;
-import io.jmachine.provisioner.engine.EngineWait;
 import io.jmachine.provisioner.install.EngineFiles;
 import io.jmachine.provisioner.install.EngineInstaller;
 import io.jmachine.provisioner.install.EngineSettings;
 import io.jmachine.provisioner.ssh.SshClient;
 import io.jmachine.provisioner.ssh.SshKeys;
 import io.jmachine.provisioner.ssh.SshWaiter;
-import io.jmachine.provisioner.store.AtomicFiles;
-import io.jmachine.provisioner.store.AuthOptions;
 import io.jmachine.provisioner.store.EngineOptions;
 import io.jmachine.provisioner.store.HostOptions;
 import io.jmachine.provisioner.store.MachineConfig;
@@ -32,7 +29,6 @@ import io.jmachine.templates.Templates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -52,9 +48,6 @@ public final class Machines {
      */
     public record CreateRequest(String name, String driverName, Map<String, Object> driverFlags, EngineOptions engine, Path bundle) {}
 
-    /** How long start and restart wait for the engine: a boot under TCG on a busy host, then the engine's start. */
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
-
     private final MachineStore store;
     private final DriverRegistry drivers;
     private final CertificateAuthority ca;
@@ -63,6 +56,20 @@ public final class Machines {
     private final SshWaiter sshWaiter;
     private final MachineContexts contexts;
     private final EngineConnections engineConnections = new EngineConnections();
+    private final MachineCertificates certificates;
+    private final EngineArrival arrival = new EngineArrival(new EngineArrival.Hosts() {
+        @Override
+        public EngineClient engine(Machine machine) throws IOException {
+            return engineClient(machine);
+        }
+
+        @Override
+        public String engineLogTail(Machine machine) {
+            try (SshClient ssh = ssh(machine)) {
+                return installer(machine, ssh, Progress.silent()).engineLogTail();
+            }
+        }
+    });
 
     /** @param contexts the machines' docker contexts, kept in step with their addresses and certificates */
     public Machines(MachineStore store, DriverRegistry drivers, CertificateAuthority ca, Templates templates, Clock clock, SshWaiter sshWaiter,
@@ -70,6 +77,7 @@ public final class Machines {
         this.store = store;
         this.drivers = drivers;
         this.ca = ca;
+        this.certificates = new MachineCertificates(store, ca);
         this.templates = templates;
         this.clock = clock;
         this.sshWaiter = sshWaiter;
@@ -121,10 +129,10 @@ public final class Machines {
             SshKeys.generate(context.sshKey(), context.sshPublicKey(), "jmachine-" + name);
         }
         MachineConfig config = new MachineConfig(MachineConfig.CURRENT_VERSION, name, driver.name(), settingsOf(driver),
-                new HostOptions(driver.name(), request.engine(), authOptions(context)), clock.instant().toString());
+                new HostOptions(driver.name(), request.engine(), certificates.authOptions(context)), clock.instant().toString());
         store.save(config);
         store.saveSecrets(name, driver.secrets());
-        copyClientCertificates(context);
+        certificates.copyClientFiles(context);
         Machine machine = new Machine(config, driver, context);
         long started = System.nanoTime();
         try {
@@ -156,7 +164,7 @@ public final class Machines {
         if (device.isEmpty()) {
             return machine;
         }
-        Machine current = serverCertificate(machine);
+        Machine current = certificates.serverCertificate(machine);
         String script = new EngineFiles(engineSettings(current), templates).firstBootScript(inputs(current, bundle, false), device.get());
         current.driver().firstBoot(script, bundle);
         return current;
@@ -165,22 +173,6 @@ public final class Machines {
     private static DriverException missingBundle(Path bundle) {
         return new DriverException("the engine bundle " + bundle + " does not exist: build it with "
                 + "`./build -pl engine-agent -am package -DskipTests`, or give its path with --engine-bundle");
-    }
-
-    private AuthOptions authOptions(MachineContext context) {
-        Path dir = context.machineDir();
-        return new AuthOptions(dir.toString(), ca.caCert().toString(), ca.caKey().toString(), ca.clientCert().toString(),
-                ca.clientKey().toString(), dir.resolve("server.pem").toString(), dir.resolve("server-key.pem").toString(),
-                "ca.pem", "server.pem", "server-key.pem", store.location().root().toString(), List.of());
-    }
-
-    /** The machine's folder holds copies of the client files, so that it alone is a DOCKER_CERT_PATH (as Docker Machine). */
-    private void copyClientCertificates(MachineContext context) throws IOException {
-        Path dir = context.machineDir();
-        Files.copy(ca.caCert(), dir.resolve("ca.pem"), StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(ca.clientCert(), dir.resolve("cert.pem"), StandardCopyOption.REPLACE_EXISTING);
-        byte[] key = Files.readAllBytes(ca.clientKey());
-        AtomicFiles.write(dir.resolve("key.pem"), key, AtomicFiles.OWNER_ONLY);
     }
 
     private static JsonNode settingsOf(Driver driver) {
@@ -238,7 +230,7 @@ public final class Machines {
         if (!Files.isRegularFile(bundle)) {
             throw missingBundle(bundle);
         }
-        Machine current = serverCertificate(machine);
+        Machine current = certificates.serverCertificate(machine);
         progress.report("waiting for SSH on " + endpoint.host() + ":" + endpoint.port() + "…");
         try (SshClient ssh = sshWaiter.connect(endpoint, current.context().knownHosts(), progress)) {
             progress.report("SSH is up " + since(started) + "; provisioning…");
@@ -258,12 +250,12 @@ public final class Machines {
      * driver's current addresses, pushed to the host, whose engine restarts (after `--client-certs` made a new CA).
      */
     public void regenerateCertificates(Machine machine, Progress progress) throws IOException {
-        copyClientCertificates(machine.context());
+        certificates.copyClientFiles(machine.context());
         if (!machine.driver().hasHost()) {
             syncContext(machine, progress);
             return;
         }
-        Machine current = issueServerCertificate(machine);
+        Machine current = certificates.issueServerCertificate(machine);
         try (SshClient ssh = sshWaiter.connect(sshEndpoint(current), current.context().knownHosts(), progress)) {
             installer(current, ssh, progress).reconfigure(inputs(current, null, false), engineClient(current),
                     current.driver().engineUrl().toString());
@@ -273,26 +265,6 @@ public final class Machines {
 
     private EngineClient engineClient(Machine machine) throws IOException {
         return engineConnections.client(machine.driver().engineUrl(), machine.clientTls());
-    }
-
-    /** The machine's server certificate when it covers the driver's addresses, else a new one. */
-    private Machine serverCertificate(Machine machine) throws IOException {
-        List<String> sans = CertificateAuthority.serverSans(machine.driver().engineAddresses());
-        if (Files.isRegularFile(machine.serverCert()) && Files.isRegularFile(machine.serverKey())
-                && machine.config().hostOptions().authOptions().serverCertSans().equals(sans)) {
-            return machine;
-        }
-        return issueServerCertificate(machine);
-    }
-
-    private Machine issueServerCertificate(Machine machine) throws IOException {
-        ca.bootstrap();
-        List<String> sans = CertificateAuthority.serverSans(machine.driver().engineAddresses());
-        ca.issueServerCertificate(machine.name(), sans, machine.serverCert(), machine.serverKey());
-        HostOptions options = machine.config().hostOptions();
-        MachineConfig config = machine.config().withHostOptions(options.withAuthOptions(options.authOptions().withServerCertSans(sans)));
-        store.save(config);
-        return new Machine(config, machine.driver(), machine.context());
     }
 
     private static EngineInstaller.Inputs inputs(Machine machine, Path bundle, boolean force) {
@@ -329,7 +301,7 @@ public final class Machines {
         Machine current = saveDriver(machine);
         reissueIfAddressMoved(current, progress);
         if (wait) {
-            awaitEngine(current, progress, started);
+            arrival.await(current, progress, started);
         }
     }
 
@@ -345,53 +317,8 @@ public final class Machines {
         Machine current = saveDriver(machine);
         reissueIfAddressMoved(current, progress);
         if (wait) {
-            awaitEngine(current, progress, started);
+            arrival.await(current, progress, started);
         }
-    }
-
-    /**
-     * Waits for the engine of a host that is starting; when it does not answer in time, says which phase hung: the
-     * boot (no SSH either: the console log tells why) or the engine (SSH works: its output tells why).
-     */
-    private void awaitEngine(Machine machine, Progress progress, long started) throws IOException {
-        if (!machine.driver().hasHost()) {
-            return;
-        }
-        Optional<String> failure;
-        try {
-            failure = EngineWait.await(engineClient(machine), START_TIMEOUT, () -> false, progress);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DriverException("interrupted while waiting for the engine of " + machine.name());
-        }
-        if (failure.isEmpty()) {
-            progress.report("engine answering over TLS at " + machine.driver().engineUrl() + " " + since(started));
-            return;
-        }
-        throw new DriverException(whyNoEngine(machine, failure.get()));
-    }
-
-    private String whyNoEngine(Machine machine, String lastAttempt) {
-        String name = machine.name();
-        String waited = "within " + START_TIMEOUT.toMinutes() + " min";
-        MachineState state = machine.driver().state();
-        if (state != MachineState.RUNNING) {
-            return name + " is " + state.display() + " instead of running: it stopped while it started; "
-                    + consoleHint(machine) + "try `jmachine start " + name + "` again";
-        }
-        try (SshClient ssh = ssh(machine)) {
-            String tail = installer(machine, ssh, Progress.silent()).engineLogTail().strip();
-            return name + " booted, but its engine did not answer over TLS " + waited + " (last attempt: " + lastAttempt + "); "
-                    + "the engine's last output:\n" + tail + "\nlook further with `jmachine ssh " + name
-                    + " sudo journalctl -u jmachine-engine`, or reinstall it with `jmachine provision " + name + "`";
-        } catch (RuntimeException sshFailed) {
-            return name + " did not boot to SSH " + waited + " (SSH: " + sshFailed.getMessage() + "; engine: " + lastAttempt + "); "
-                    + consoleHint(machine) + "try `jmachine restart " + name + "`";
-        }
-    }
-
-    private static String consoleHint(Machine machine) {
-        return machine.driver().consoleLog().map(log -> "its console log is " + log + "; ").orElse("");
     }
 
     /**
@@ -464,37 +391,6 @@ public final class Machines {
 
     /** State, URL and engine version as `ls` shows them; never throws, the error goes into the status. */
     public MachineStatus status(String name, Duration timeout) {
-        Machine machine;
-        try {
-            machine = load(name);
-        } catch (RuntimeException e) {
-            return new MachineStatus(name, "", MachineState.ERROR, "", "", e.getMessage());
-        }
-        Driver driver = machine.driver();
-        MachineState state;
-        try {
-            state = driver.state();
-        } catch (RuntimeException e) {
-            return new MachineStatus(name, driver.name(), MachineState.ERROR, "", "", e.getMessage());
-        }
-        String url = "";
-        try {
-            url = driver.engineUrl().toString();
-        } catch (RuntimeException e) {
-            return new MachineStatus(name, driver.name(), state, "", "", e.getMessage());
-        }
-        if (state != MachineState.RUNNING) {
-            return new MachineStatus(name, driver.name(), state, url, "", "");
-        }
-        try {
-            return new MachineStatus(name, driver.name(), state, url, engineClient(machine).version(timeout), "");
-        } catch (IOException e) {
-            return new MachineStatus(name, driver.name(), state, url, "", "engine unreachable: " + (e.getMessage() != null ? e.getMessage() : e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new MachineStatus(name, driver.name(), state, url, "", "interrupted");
-        } catch (RuntimeException e) {
-            return new MachineStatus(name, driver.name(), state, url, "", e.getMessage());
-        }
+        return MachineStatuses.of(name, this::load, this::engineClient, timeout);
     }
 }
