@@ -23,6 +23,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+export DOCKER_CONFIG=$WORK/docker-config # the machines' docker contexts stay in the work folder
 JM=("$ROOT/jmachine" -s "$STORE")
 
 "${JM[@]}" version >/dev/null # builds the CLI and writes its start-up cache when needed, outside the timing

@@ -1,6 +1,5 @@
 package io.jmachine.cli;
 
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -19,7 +18,7 @@ final class ForEachMachine {
     }
 
     /** Returns 0 when every machine succeeded, else 1. */
-    static int run(List<String> names, PrintWriter err, Action action) {
+    static int run(List<String> names, ProgressOutput output, Action action) {
         List<Future<?>> futures = new ArrayList<>();
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             for (String name : names) {
@@ -35,10 +34,7 @@ final class ForEachMachine {
                 } catch (ExecutionException e) {
                     failed++;
                     Throwable cause = e.getCause();
-                    synchronized (err) {
-                        err.println("jmachine: " + names.get(i) + ": " + (cause.getMessage() != null ? cause.getMessage() : cause));
-                        err.flush();
-                    }
+                    output.line("jmachine: " + names.get(i) + ": " + (cause.getMessage() != null ? cause.getMessage() : cause));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return 1;

@@ -3,7 +3,9 @@ package io.jmachine.cli;
 import io.jmachine.drivers.DriverRegistry;
 import io.jmachine.drivers.PreCreateCheckException;
 import io.jmachine.provisioner.Machines;
-import io.jmachine.provisioner.Progress;
+import io.jmachine.drivers.Progress;
+import io.jmachine.provisioner.contexts.DockerConfigDir;
+import io.jmachine.provisioner.contexts.MachineContexts;
 import io.jmachine.provisioner.ssh.SshWaiter;
 import io.jmachine.provisioner.store.MachineStore;
 import io.jmachine.provisioner.store.StoreLocation;
@@ -16,6 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 
@@ -27,7 +30,7 @@ import java.util.Map;
         versionProvider = VersionCommand.Provider.class,
         description = "Create and manage container hosts: VMs and hosts that run jmachine-engine, driven with the docker CLI.",
         subcommands = {CreateCommand.class, LsCommand.class, InspectCommand.class, EnvCommand.class, IpCommand.class,
-                UrlCommand.class, StatusCommand.class, ActiveCommand.class, ConfigCommand.class, SshCommand.class,
+                UrlCommand.class, StatusCommand.class, ActiveCommand.class, UseCommand.class, ConfigCommand.class, SshCommand.class,
                 ScpCommand.class, StartCommand.class, StopCommand.class, RestartCommand.class, KillCommand.class,
                 RmCommand.class, ProvisionCommand.class, RegenerateCertsCommand.class, UpgradeCommand.class,
                 VersionCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
@@ -45,10 +48,14 @@ public final class JMachine implements Runnable {
 
     private final DriverRegistry drivers;
     private final Map<String, String> environment;
+    /** Whether stderr is the process's own (main), which may be a terminal; not when a test gives its own writer. */
+    private final boolean terminal;
+    private ProgressOutput output;
 
-    JMachine(DriverRegistry drivers, Map<String, String> environment) {
+    JMachine(DriverRegistry drivers, Map<String, String> environment, boolean terminal) {
         this.drivers = drivers;
         this.environment = environment;
+        this.terminal = terminal;
     }
 
     /** Without a verb: show what there is, and count it as a usage error. */
@@ -70,26 +77,47 @@ public final class JMachine implements Runnable {
         StoreLocation location = global.store(environment);
         String user = environment.getOrDefault("USER", System.getProperty("user.name"));
         return new Machines(new MachineStore(location), drivers, new CertificateAuthority(location.certs(), user, Clock.systemUTC()),
-                new Templates(), Clock.systemUTC(), SshWaiter.standard());
+                new Templates(), Clock.systemUTC(), SshWaiter.standard(), new MachineContexts(dockerConfig(), location.root(), debug()));
     }
 
-    /** Progress lines of one machine on stderr, as "(NAME) …". */
+    /** The docker CLI's config folder: $DOCKER_CONFIG, else ~/.docker. */
+    DockerConfigDir dockerConfig() {
+        return DockerConfigDir.resolve(environment, Path.of(System.getProperty("user.home")));
+    }
+
+    /** Lines that only -D shows, on stderr. */
+    Progress debug() {
+        if (!global.debug()) {
+            return Progress.silent();
+        }
+        return line -> output().line("jmachine: debug: " + line);
+    }
+
+    /** Progress of one machine on stderr, as "(NAME) …". */
     Progress progress(String machine) {
-        PrintWriter err = spec.commandLine().getErr();
-        return line -> {
-            synchronized (err) {
-                err.println("(" + machine + ") " + line);
-                err.flush();
-            }
-        };
+        return output().forMachine(machine);
+    }
+
+    /** stderr for progress, made on first use (the quick verbs never need it). */
+    synchronized ProgressOutput output() {
+        if (output == null) {
+            output = terminal ? ProgressOutput.forStderr(spec.commandLine().getErr(), global.debug(), environment.get("COLUMNS"))
+                    : new ProgressOutput(spec.commandLine().getErr(), false, global.debug(), 0);
+        }
+        return output;
     }
 
     public static CommandLine commandLine() {
-        return commandLine(DriverRegistry.builtIn(), System.getenv());
+        return commandLine(DriverRegistry.builtIn(), System.getenv(), true);
     }
 
     static CommandLine commandLine(DriverRegistry drivers, Map<String, String> environment) {
-        CommandLine commandLine = new CommandLine(new JMachine(drivers, environment));
+        return commandLine(drivers, environment, false);
+    }
+
+    private static CommandLine commandLine(DriverRegistry drivers, Map<String, String> environment, boolean terminal) {
+        JMachine root = new JMachine(drivers, environment, terminal);
+        CommandLine commandLine = new CommandLine(root);
         commandLine.setExecutionExceptionHandler(JMachine::reportFailure);
         CreateCommand.addDriverFlags(commandLine.getSubcommands().get("create"), drivers);
         // everything after the machine's name is the remote command, dashes included
@@ -100,6 +128,13 @@ public final class JMachine implements Runnable {
     /** A failure prints one line that says what failed; -D adds the stack trace. */
     private static int reportFailure(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
+        CommandLine top = commandLine;
+        while (top.getParent() != null) {
+            top = top.getParent();
+        }
+        if (top.getCommand() instanceof JMachine root && root.output != null) {
+            root.output.clearStatus();
+        }
         err.println("jmachine: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
         if (parseResult.hasMatchedOption("-D") || parseResult.subcommand() != null && hasDebug(parseResult)) {
             e.printStackTrace(err);

@@ -34,7 +34,7 @@ abstract class LifecycleVerb implements Callable<Integer> {
     @Override
     public Integer call() {
         Machines machines = root.machines();
-        return ForEachMachine.run(names.isEmpty() ? List.of(JMachine.DEFAULT_MACHINE) : names, spec.commandLine().getErr(), name -> {
+        return ForEachMachine.run(names.isEmpty() ? List.of(JMachine.DEFAULT_MACHINE) : names, root.output(), name -> {
             apply(machines, machines.load(name));
             root.progress(name).report(done());
         });

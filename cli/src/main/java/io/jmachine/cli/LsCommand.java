@@ -26,7 +26,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** `jmachine ls`: the machines with their state, asked in parallel within a timeout. */
+/**
+ * `jmachine ls`: the machines with their state, asked in parallel within a timeout. ACTIVE marks the machine the docker
+ * CLI talks to, as `jmachine active` finds it: DOCKER_HOST's, else the current docker context's.
+ */
 @Command(name = "ls", description = "List machines.")
 final class LsCommand implements Runnable {
 
@@ -35,6 +38,17 @@ final class LsCommand implements Runnable {
             "DriverName", "DRIVER", "State", "STATE", "URL", "URL", "Engine", "ENGINE", "DockerVersion", "ENGINE",
             "Error", "ERRORS", "ResponseTime", "RESPONSE");
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What makes a machine the active one: its URL is DOCKER_HOST, or, with no DOCKER_HOST, it is the current context. */
+    record Active(String dockerHost, String contextMachine) {
+
+        boolean is(MachineStatus status) {
+            if (status.state() != MachineState.RUNNING) {
+                return false;
+            }
+            return dockerHost.isBlank() ? status.name().equals(contextMachine) : status.url().equals(dockerHost);
+        }
+    }
 
     @ParentCommand
     JMachine root;
@@ -92,12 +106,12 @@ final class LsCommand implements Runnable {
 
     private List<ObjectNode> rows(Machines machines, MachineFilter filter) {
         Duration timeout = Duration.ofSeconds(Math.max(1, timeoutSeconds));
-        String dockerHost = root.environment().getOrDefault("DOCKER_HOST", "");
         List<String> names = machines.names();
+        Active active = active(machines);
         List<Future<ObjectNode>> futures = new ArrayList<>();
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             for (String name : names) {
-                futures.add(executor.submit(() -> row(machines, name, timeout, dockerHost)));
+                futures.add(executor.submit(() -> row(machines, name, timeout, active)));
             }
             List<ObjectNode> rows = new ArrayList<>();
             for (int i = 0; i < names.size(); i++) {
@@ -107,10 +121,10 @@ final class LsCommand implements Runnable {
                 } catch (TimeoutException e) {
                     futures.get(i).cancel(true);
                     row = row(new MachineStatus(names.get(i), "", MachineState.TIMEOUT, "", "",
-                            "no answer within " + timeout.toSeconds() + " s"), List.of(), dockerHost, timeout);
+                            "no answer within " + timeout.toSeconds() + " s"), List.of(), active, timeout);
                 } catch (Exception e) {
                     row = row(new MachineStatus(names.get(i), "", MachineState.ERROR, "", "", String.valueOf(e.getMessage())),
-                            List.of(), dockerHost, timeout);
+                            List.of(), active, timeout);
                 }
                 if (filter.accepts(row)) {
                     rows.add(row);
@@ -121,7 +135,20 @@ final class LsCommand implements Runnable {
         }
     }
 
-    private static ObjectNode row(Machines machines, String name, Duration timeout, String dockerHost) {
+    private Active active(Machines machines) {
+        String dockerHost = root.environment().getOrDefault("DOCKER_HOST", "");
+        if (!dockerHost.isBlank()) {
+            return new Active(dockerHost, "");
+        }
+        try {
+            return new Active("", machines.contexts().currentMachine(root.environment()).orElse(""));
+        } catch (RuntimeException e) {
+            // a docker config that cannot be read marks no machine; `jmachine active` says why
+            return new Active("", "");
+        }
+    }
+
+    private static ObjectNode row(Machines machines, String name, Duration timeout, Active active) {
         long started = System.nanoTime();
         MachineStatus status = machines.status(name, timeout);
         List<String> labels = List.of();
@@ -131,13 +158,12 @@ final class LsCommand implements Runnable {
         } catch (RuntimeException e) {
             // the status carries the error already
         }
-        return row(status, labels, dockerHost, Duration.ofNanos(System.nanoTime() - started));
+        return row(status, labels, active, Duration.ofNanos(System.nanoTime() - started));
     }
 
     /** The fields `ls --format` offers, with Docker Machine's names. */
-    static ObjectNode row(MachineStatus status, List<String> labels, String dockerHost, Duration responseTime) {
-        boolean active = !status.url().isEmpty() && status.url().equals(dockerHost)
-                && status.state() == MachineState.RUNNING;
+    static ObjectNode row(MachineStatus status, List<String> labels, Active activeMachine, Duration responseTime) {
+        boolean active = !status.url().isEmpty() && activeMachine.is(status);
         ObjectNode row = JSON.createObjectNode();
         row.put("Name", status.name());
         row.put("Active", active ? "*" : "-");

@@ -32,7 +32,7 @@ final class ProvisionCommand implements Callable<Integer> {
     public Integer call() {
         Machines machines = root.machines();
         Path engineBundle = EngineBundle.locate(bundle, root.environment());
-        return ForEachMachine.run(names.isEmpty() ? List.of(JMachine.DEFAULT_MACHINE) : names, spec.commandLine().getErr(),
+        return ForEachMachine.run(names.isEmpty() ? List.of(JMachine.DEFAULT_MACHINE) : names, root.output(),
                 name -> machines.provision(machines.load(name), engineBundle, false, root.progress(name)));
     }
 }

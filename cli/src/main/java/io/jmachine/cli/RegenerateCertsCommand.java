@@ -47,7 +47,7 @@ final class RegenerateCertsCommand implements Callable<Integer> {
         if (clientCerts) {
             machines.certificateAuthority().regenerate();
         }
-        return ForEachMachine.run(names.isEmpty() ? List.of(JMachine.DEFAULT_MACHINE) : names, spec.commandLine().getErr(),
+        return ForEachMachine.run(names.isEmpty() ? List.of(JMachine.DEFAULT_MACHINE) : names, root.output(),
                 name -> machines.regenerateCertificates(machines.load(name), root.progress(name)));
     }
 

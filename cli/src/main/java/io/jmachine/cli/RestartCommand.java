@@ -3,16 +3,20 @@ package io.jmachine.cli;
 import io.jmachine.provisioner.Machine;
 import io.jmachine.provisioner.Machines;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
 
-/** `jmachine restart NAME…`: Restart machines. Several machines go in parallel. */
-@Command(name = "restart", description = "Restart machines.")
+/** `jmachine restart NAME…`: Restart machines, returning once their engines answer. Several machines go in parallel. */
+@Command(name = "restart", description = "Restart machines; returns once each engine answers over TLS (at most 5 min).")
 final class RestartCommand extends LifecycleVerb {
+
+    @Option(names = "--no-wait", description = "Return once the host is starting again, without waiting for its engine.")
+    boolean noWait;
 
     @Override
     void apply(Machines machines, Machine machine) throws IOException {
-        machines.restart(machine, root.progress(machine.name()));
+        machines.restart(machine, !noWait, root.progress(machine.name()));
     }
 
     @Override

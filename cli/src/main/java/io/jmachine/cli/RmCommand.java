@@ -47,7 +47,7 @@ final class RmCommand implements Callable<Integer> {
             return 1;
         }
         Machines machines = root.machines();
-        return ForEachMachine.run(names, spec.commandLine().getErr(), name -> {
+        return ForEachMachine.run(names, root.output(), name -> {
             machines.remove(name, force, root.progress(name));
             spec.commandLine().getOut().println("Removed " + name);
             spec.commandLine().getOut().flush();

@@ -3,16 +3,20 @@ package io.jmachine.cli;
 import io.jmachine.provisioner.Machine;
 import io.jmachine.provisioner.Machines;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
 
-/** `jmachine start NAME…`: Start machines. Several machines go in parallel. */
-@Command(name = "start", description = "Start machines.")
+/** `jmachine start NAME…`: Start machines, returning once their engines answer. Several machines go in parallel. */
+@Command(name = "start", description = "Start machines; returns once each engine answers over TLS (at most 5 min).")
 final class StartCommand extends LifecycleVerb {
+
+    @Option(names = "--no-wait", description = "Return once the host is starting, without waiting for its engine.")
+    boolean noWait;
 
     @Override
     void apply(Machines machines, Machine machine) throws IOException {
-        machines.start(machine, root.progress(machine.name()));
+        machines.start(machine, !noWait, root.progress(machine.name()));
     }
 
     @Override

@@ -82,6 +82,8 @@ public final class StartupTraining {
         Map<String, String> environment = new HashMap<>(System.getenv());
         environment.put("DOCKER_HOST", engineUrl); // as after `eval $(jmachine env training1)`: `active` answers
         environment.remove("JMACHINE_STORAGE_PATH");
+        // the machines' docker contexts go to the throwaway store, never to the user's docker config
+        environment.put("DOCKER_CONFIG", store.resolve("docker-config").toString());
         environment.putIfAbsent("SHELL", "/bin/bash");
         List<String> failures = new ArrayList<>();
         for (List<String> verb : verbs(store.toString(), engineUrl)) {

@@ -10,7 +10,7 @@ final class StopCommand extends LifecycleVerb {
 
     @Override
     void apply(Machines machines, Machine machine) {
-        machines.stop(machine);
+        machines.stop(machine, root.progress(machine.name()));
     }
 
     @Override

@@ -34,11 +34,11 @@ final class UpgradeCommand implements Callable<Integer> {
     public Integer call() {
         Machines machines = root.machines();
         Path engineBundle = EngineBundle.locate(bundle, root.environment());
-        return ForEachMachine.run(names.isEmpty() ? List.of(JMachine.DEFAULT_MACHINE) : names, spec.commandLine().getErr(), name -> {
+        return ForEachMachine.run(names.isEmpty() ? List.of(JMachine.DEFAULT_MACHINE) : names, root.output(), name -> {
             Machine machine = machines.load(name);
             if (machine.driver().state() != MachineState.RUNNING) {
                 root.progress(name).report("starting it first");
-                machines.start(machine, root.progress(name));
+                machines.start(machine, false, root.progress(name));
                 machine = machines.load(name);
             }
             machines.provision(machine, engineBundle, true, root.progress(name));

@@ -120,6 +120,12 @@ class GenericMachineIT {
         Path machineDir = dir.resolve("store/machines/m1");
         assertTrue(Files.size(machineDir.resolve("known_hosts")) > 0, "the host key is pinned");
 
+        // the machine's docker context: the docker CLI reaches the engine with it alone
+        assertTrue(create.err().lines().anyMatch("(m1) docker context m1 made"::equals), create.err());
+        Result byContext = docker(Map.of(), "--context", "m1", "version", "--format", "{{.Server.Os}}");
+        assertEquals(0, byContext.code(), byContext.err());
+        assertEquals("linux", byContext.out().strip());
+
         // the docker CLI after eval $(jmachine env m1)
         Result env = jmachine("env", "m1");
         assertEquals(0, env.code(), env.err());
@@ -194,6 +200,8 @@ class GenericMachineIT {
         assertNotEquals(serverCert, Files.readString(machineDir.resolve("server.pem")));
         assertEquals(Files.readString(machineDir.resolve("server.pem")), Files.readString(host.resolve("etc/server.pem")));
         assertEquals("linux", docker(variables, "version", "--format", "{{.Server.Os}}").out().strip());
+        assertEquals("linux", docker(Map.of(), "--context", "m1", "version", "--format", "{{.Server.Os}}").out().strip(),
+                "the context follows the new certificates");
 
         // rm: the engine stops, the machine goes, the host stays
         long enginePid = Long.parseLong(Files.readString(host.resolve("exec/jmachine-engine.pid")).strip());
@@ -206,6 +214,8 @@ class GenericMachineIT {
         assertTrue(Files.exists(host.resolve("opt/bin/jmachine-engine")), "the bundle stays");
         assertTrue(sshd.alive() && sshd.answers(), "the host itself is left alone");
         assertEquals("", jmachine("ls", "-q").out());
+        assertTrue(rm.err().contains("(m1) docker context m1 removed"), rm.err());
+        assertNotEquals(0, docker(Map.of(), "context", "inspect", "m1").code(), "rm removed the context");
         Result missing = jmachine("ssh", "m1", "true");
         assertTrue(missing.err().contains("does not exist"), missing.err());
     }

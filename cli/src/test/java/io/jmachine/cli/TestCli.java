@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 
 /**
  * What the machine ITs run: jmachine verbs in this JVM against the test's own store (as root, with bash as the
- * shell), and other commands (docker, ssh) as processes with a private docker config and no DOCKER_* variables
- * from outside the test.
+ * shell), and other commands (docker, ssh) as processes, all with a private docker config (contexts, config.json)
+ * and no DOCKER_* variables from outside the test.
  *
  * @param dir the test's folder: the store is {@code dir/store}, the docker config {@code dir/docker-config}
  */
@@ -33,6 +33,7 @@ record TestCli(Path dir) {
     Result jmachine(Map<String, String> extraEnv, String... args) {
         Map<String, String> env = new HashMap<>();
         env.put("JMACHINE_STORAGE_PATH", dir.resolve("store").toString());
+        env.put("DOCKER_CONFIG", dir.resolve("docker-config").toString());
         env.put("USER", "root");
         env.put("SHELL", "/bin/bash");
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));

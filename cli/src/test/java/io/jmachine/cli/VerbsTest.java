@@ -25,7 +25,8 @@ class VerbsTest {
     record Result(int code, String out, String err) {}
 
     private Result run(Map<String, String> extraEnv, String... args) {
-        Map<String, String> env = new HashMap<>(Map.of("JMACHINE_STORAGE_PATH", dir.resolve("store").toString(), "USER", "ann"));
+        Map<String, String> env = new HashMap<>(Map.of("JMACHINE_STORAGE_PATH", dir.resolve("store").toString(), "USER", "ann",
+                "DOCKER_CONFIG", dir.resolve("docker").toString()));
         env.putAll(extraEnv);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

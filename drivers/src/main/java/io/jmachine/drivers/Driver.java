@@ -20,21 +20,23 @@ public interface Driver {
      * Checks what can be checked before anything is created (flags, tools, reachability), so that a doomed
      * create fails before it writes anything. Throws {@link PreCreateCheckException}.
      */
-    void preCreateCheck();
+    void preCreateCheck(Progress progress);
 
     /** Creates the host (a VM, or nothing for a host that already exists) and leaves it running. */
-    void create();
+    void create(Progress progress);
 
-    void start();
+    /** Starts the host; returns once it is starting (the caller waits for its engine). */
+    void start(Progress progress);
 
-    void stop();
+    /** A clean shutdown of the host. */
+    void stop(Progress progress);
 
     /** Stops at once, without a clean shutdown. */
     void kill();
 
-    default void restart() {
-        stop();
-        start();
+    default void restart(Progress progress) {
+        stop(progress);
+        start(progress);
     }
 
     /** Destroys what {@link #create()} made. Must succeed on a half-created machine, so that it can always be removed. */
@@ -56,6 +58,27 @@ public interface Driver {
     /** Every address the engine is reached at; the server certificate covers them (127.0.0.1 and localhost are added). */
     default List<String> engineAddresses() {
         return List.of(engineUrl().getHost());
+    }
+
+    /**
+     * Where the guest finds the engine bundle at its first boot when this driver can put it there before {@link
+     * #create}: a block device path, named the same in every guest it makes. Empty: the bundle goes over SSH.
+     */
+    default Optional<String> firstBootBundleDevice() {
+        return Optional.empty();
+    }
+
+    /**
+     * Before {@link #create}: the host should run {@code script} (a POSIX shell script) early at each boot, with
+     * {@code bundle} readable at {@link #firstBootBundleDevice()}. Called only when that device is present.
+     */
+    default void firstBoot(String script, java.nio.file.Path bundle) {
+        throw new UnsupportedOperationException(name() + " runs nothing at first boot");
+    }
+
+    /** Where the host's console output is kept (its boot messages), for when it does not come up; empty if nowhere. */
+    default Optional<java.nio.file.Path> consoleLog() {
+        return Optional.empty();
     }
 
     /** How to reach the host over SSH; empty for drivers that manage no host (none). */

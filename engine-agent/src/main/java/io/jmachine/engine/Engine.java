@@ -80,11 +80,24 @@ public final class Engine implements AutoCloseable {
         return services.images();
     }
 
+    /** What a host's shutdown does before the engine stops: every container stopped as `docker stop` would, all at once. */
+    public void stopContainersForHostShutdown() {
+        services.stopContainersForHostShutdown();
+    }
+
+    /**
+     * Stops the engine; its containers keep running (live-restore), unless the host is shutting down: then they are
+     * stopped first, as dockerd stops its containers, so that the shutdown does not wait for them and restart
+     * policies bring them back at the next boot.
+     */
     @Override
     public void close() {
         LOG.info("jmachine-engine stopping");
         idleMemory.close();
         api.close();
+        if (io.jmachine.engine.linux.HostShutdown.inProgress()) {
+            stopContainersForHostShutdown();
+        }
         services.close();
         directories.close();
     }

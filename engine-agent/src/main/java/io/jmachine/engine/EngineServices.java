@@ -190,6 +190,10 @@ final class EngineServices {
         return images;
     }
 
+    void stopContainersForHostShutdown() {
+        containers.runner().stopAllForHostShutdown();
+    }
+
     void close() {
         health.close();
         containers.shutdown();

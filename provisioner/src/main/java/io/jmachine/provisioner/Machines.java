@@ -8,16 +8,17 @@ import io.jmachine.drivers.DriverOptions;
 import io.jmachine.drivers.DriverRegistry;
 import io.jmachine.drivers.MachineContext;
 import io.jmachine.drivers.MachineState;
+import io.jmachine.drivers.Progress;
 import io.jmachine.drivers.SshEndpoint;
+import io.jmachine.provisioner.contexts.MachineContexts;
 import io.jmachine.provisioner.engine.EngineClient;
 import io.jmachine.provisioner.engine.EngineConnections;
+import io.jmachine.provisioner.install.EngineFiles;
 import io.jmachine.provisioner.install.EngineInstaller;
 import io.jmachine.provisioner.install.EngineSettings;
 import io.jmachine.provisioner.ssh.SshClient;
 import io.jmachine.provisioner.ssh.SshKeys;
 import io.jmachine.provisioner.ssh.SshWaiter;
-import io.jmachine.provisioner.store.AtomicFiles;
-import io.jmachine.provisioner.store.AuthOptions;
 import io.jmachine.provisioner.store.EngineOptions;
 import io.jmachine.provisioner.store.HostOptions;
 import io.jmachine.provisioner.store.MachineConfig;
@@ -28,12 +29,12 @@ import io.jmachine.templates.Templates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The machine verbs over the store, the drivers, the CA and the engine installer: what the CLI calls.
@@ -53,15 +54,34 @@ public final class Machines {
     private final Templates templates;
     private final Clock clock;
     private final SshWaiter sshWaiter;
+    private final MachineContexts contexts;
     private final EngineConnections engineConnections = new EngineConnections();
+    private final MachineCertificates certificates;
+    private final EngineArrival arrival = new EngineArrival(new EngineArrival.Hosts() {
+        @Override
+        public EngineClient engine(Machine machine) throws IOException {
+            return engineClient(machine);
+        }
 
-    public Machines(MachineStore store, DriverRegistry drivers, CertificateAuthority ca, Templates templates, Clock clock, SshWaiter sshWaiter) {
+        @Override
+        public String engineLogTail(Machine machine) {
+            try (SshClient ssh = ssh(machine)) {
+                return installer(machine, ssh, Progress.silent()).engineLogTail();
+            }
+        }
+    });
+
+    /** @param contexts the machines' docker contexts, kept in step with their addresses and certificates */
+    public Machines(MachineStore store, DriverRegistry drivers, CertificateAuthority ca, Templates templates, Clock clock, SshWaiter sshWaiter,
+                    MachineContexts contexts) {
         this.store = store;
         this.drivers = drivers;
         this.ca = ca;
+        this.certificates = new MachineCertificates(store, ca);
         this.templates = templates;
         this.clock = clock;
         this.sshWaiter = sshWaiter;
+        this.contexts = contexts;
     }
 
     public MachineStore store() {
@@ -74,6 +94,10 @@ public final class Machines {
 
     public CertificateAuthority certificateAuthority() {
         return ca;
+    }
+
+    public MachineContexts contexts() {
+        return contexts;
     }
 
     public List<String> names() {
@@ -92,7 +116,7 @@ public final class Machines {
         // refuse bad engine options before anything exists
         EngineSettings.of(request.engine(), driver.name(), 2376);
         progress.report("running pre-create checks");
-        driver.preCreateCheck();
+        driver.preCreateCheck(progress);
         if (driver.hasHost() && !Files.isRegularFile(request.bundle())) {
             throw missingBundle(request.bundle());
         }
@@ -105,15 +129,18 @@ public final class Machines {
             SshKeys.generate(context.sshKey(), context.sshPublicKey(), "jmachine-" + name);
         }
         MachineConfig config = new MachineConfig(MachineConfig.CURRENT_VERSION, name, driver.name(), settingsOf(driver),
-                new HostOptions(driver.name(), request.engine(), authOptions(context)), clock.instant().toString());
+                new HostOptions(driver.name(), request.engine(), certificates.authOptions(context)), clock.instant().toString());
         store.save(config);
         store.saveSecrets(name, driver.secrets());
-        copyClientCertificates(context);
+        certificates.copyClientFiles(context);
         Machine machine = new Machine(config, driver, context);
         long started = System.nanoTime();
         try {
+            if (driver.hasHost()) {
+                machine = offerFirstBoot(machine, request.bundle());
+            }
             progress.report("creating the host with the " + driver.name() + " driver");
-            driver.create();
+            driver.create(progress);
             progress.report("host created " + since(started));
             machine = saveDriver(machine);
             if (driver.hasHost()) {
@@ -123,28 +150,29 @@ public final class Machines {
             throw new DriverException("creating " + name + " failed: " + e.getMessage() + "\nThe machine is kept so that you can look at it "
                     + "(jmachine ssh " + name + "); remove it with `jmachine rm -f " + name + "`", e);
         }
+        syncContext(machine, progress);
         return machine;
+    }
+
+    /**
+     * Where the driver can hand the guest the bundle and a script before it boots, the engine is installed and started
+     * during the boot (its certificate issued now, for the addresses the driver already knows); the install over SSH
+     * that follows then finds everything in place, instead of uploading and starting it all after the boot.
+     */
+    private Machine offerFirstBoot(Machine machine, Path bundle) throws IOException {
+        Optional<String> device = machine.driver().firstBootBundleDevice();
+        if (device.isEmpty()) {
+            return machine;
+        }
+        Machine current = certificates.serverCertificate(machine);
+        String script = new EngineFiles(engineSettings(current), templates).firstBootScript(inputs(current, bundle, false), device.get());
+        current.driver().firstBoot(script, bundle);
+        return current;
     }
 
     private static DriverException missingBundle(Path bundle) {
         return new DriverException("the engine bundle " + bundle + " does not exist: build it with "
                 + "`./build -pl engine-agent -am package -DskipTests`, or give its path with --engine-bundle");
-    }
-
-    private AuthOptions authOptions(MachineContext context) {
-        Path dir = context.machineDir();
-        return new AuthOptions(dir.toString(), ca.caCert().toString(), ca.caKey().toString(), ca.clientCert().toString(),
-                ca.clientKey().toString(), dir.resolve("server.pem").toString(), dir.resolve("server-key.pem").toString(),
-                "ca.pem", "server.pem", "server-key.pem", store.location().root().toString(), List.of());
-    }
-
-    /** The machine's folder holds copies of the client files, so that it alone is a DOCKER_CERT_PATH (as Docker Machine). */
-    private void copyClientCertificates(MachineContext context) throws IOException {
-        Path dir = context.machineDir();
-        Files.copy(ca.caCert(), dir.resolve("ca.pem"), StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(ca.clientCert(), dir.resolve("cert.pem"), StandardCopyOption.REPLACE_EXISTING);
-        byte[] key = Files.readAllBytes(ca.clientKey());
-        AtomicFiles.write(dir.resolve("key.pem"), key, AtomicFiles.OWNER_ONLY);
     }
 
     private static JsonNode settingsOf(Driver driver) {
@@ -171,6 +199,29 @@ public final class Machines {
      */
     public void provision(Machine machine, Path bundle, boolean forceBundle, Progress progress) throws IOException {
         provision(machine, bundle, forceBundle, progress, System.nanoTime());
+        syncContext(machine, progress);
+    }
+
+    /** The machine's docker context, made or brought up to date (what create does, and import will). */
+    public void syncContext(Machine machine, Progress progress) {
+        MachineContexts.Target target;
+        try {
+            target = contextTarget(machine);
+        } catch (RuntimeException e) {
+            progress.report("warning: no docker context for " + machine.name() + " (" + e.getMessage() + ")");
+            return;
+        }
+        contexts.sync(target, progress);
+    }
+
+    /** Makes the machine's docker context docker's current one. @return whether docker's config.json changed */
+    public boolean use(Machine machine, Progress progress) {
+        return contexts.use(contextTarget(machine), progress);
+    }
+
+    private static MachineContexts.Target contextTarget(Machine machine) {
+        return new MachineContexts.Target(machine.name(), machine.driver().engineUrl().toString(), machine.certPath(),
+                "jmachine " + machine.driver().name() + " machine");
     }
 
     /** {@code started}: when the verb started (System.nanoTime()), for the elapsed times of the phase lines. */
@@ -179,7 +230,7 @@ public final class Machines {
         if (!Files.isRegularFile(bundle)) {
             throw missingBundle(bundle);
         }
-        Machine current = issueServerCertificate(machine);
+        Machine current = certificates.serverCertificate(machine);
         progress.report("waiting for SSH on " + endpoint.host() + ":" + endpoint.port() + "…");
         try (SshClient ssh = sshWaiter.connect(endpoint, current.context().knownHosts(), progress)) {
             progress.report("SSH is up " + since(started) + "; provisioning…");
@@ -199,29 +250,21 @@ public final class Machines {
      * driver's current addresses, pushed to the host, whose engine restarts (after `--client-certs` made a new CA).
      */
     public void regenerateCertificates(Machine machine, Progress progress) throws IOException {
-        copyClientCertificates(machine.context());
+        certificates.copyClientFiles(machine.context());
         if (!machine.driver().hasHost()) {
+            syncContext(machine, progress);
             return;
         }
-        Machine current = issueServerCertificate(machine);
+        Machine current = certificates.issueServerCertificate(machine);
         try (SshClient ssh = sshWaiter.connect(sshEndpoint(current), current.context().knownHosts(), progress)) {
             installer(current, ssh, progress).reconfigure(inputs(current, null, false), engineClient(current),
                     current.driver().engineUrl().toString());
         }
+        syncContext(current, progress);
     }
 
     private EngineClient engineClient(Machine machine) throws IOException {
         return engineConnections.client(machine.driver().engineUrl(), machine.clientTls());
-    }
-
-    private Machine issueServerCertificate(Machine machine) throws IOException {
-        ca.bootstrap();
-        List<String> sans = CertificateAuthority.serverSans(machine.driver().engineAddresses());
-        ca.issueServerCertificate(machine.name(), sans, machine.serverCert(), machine.serverKey());
-        HostOptions options = machine.config().hostOptions();
-        MachineConfig config = machine.config().withHostOptions(options.withAuthOptions(options.authOptions().withServerCertSans(sans)));
-        store.save(config);
-        return new Machine(config, machine.driver(), machine.context());
     }
 
     private static EngineInstaller.Inputs inputs(Machine machine, Path bundle, boolean force) {
@@ -229,9 +272,12 @@ public final class Machines {
     }
 
     private EngineInstaller installer(Machine machine, SshClient ssh, Progress progress) {
-        EngineSettings settings = EngineSettings.of(machine.config().hostOptions().engineOptions(), machine.driver().name(),
+        return new EngineInstaller(ssh, engineSettings(machine), templates, progress);
+    }
+
+    private static EngineSettings engineSettings(Machine machine) {
+        return EngineSettings.of(machine.config().hostOptions().engineOptions(), machine.driver().name(),
                 machine.driver().engineListenPort());
-        return new EngineInstaller(ssh, settings, templates, progress);
     }
 
     private static SshEndpoint sshEndpoint(Machine machine) {
@@ -244,20 +290,35 @@ public final class Machines {
         return SshClient.connect(sshEndpoint(machine), machine.context().knownHosts(), Duration.ofSeconds(15));
     }
 
-    /** Starts the host; where its address moved (a new DHCP lease), the engine gets a server certificate for the new one. */
-    public void start(Machine machine, Progress progress) throws IOException {
-        machine.driver().start();
-        reissueIfAddressMoved(saveDriver(machine), progress);
+    /**
+     * Starts the host and, with {@code wait}, returns once its engine answers over mutual TLS, as create does; where
+     * its address moved (a new DHCP lease), the engine gets a server certificate for the new one.
+     */
+    public void start(Machine machine, boolean wait, Progress progress) throws IOException {
+        long started = System.nanoTime();
+        machine.driver().start(progress);
+        progress.report("host started " + since(started));
+        Machine current = saveDriver(machine);
+        reissueIfAddressMoved(current, progress);
+        if (wait) {
+            arrival.await(current, progress, started);
+        }
     }
 
-    public void stop(Machine machine) {
-        machine.driver().stop();
+    public void stop(Machine machine, Progress progress) {
+        machine.driver().stop(progress);
         saveDriver(machine);
     }
 
-    public void restart(Machine machine, Progress progress) throws IOException {
-        machine.driver().restart();
-        reissueIfAddressMoved(saveDriver(machine), progress);
+    public void restart(Machine machine, boolean wait, Progress progress) throws IOException {
+        long started = System.nanoTime();
+        machine.driver().restart(progress);
+        progress.report("host restarted " + since(started));
+        Machine current = saveDriver(machine);
+        reissueIfAddressMoved(current, progress);
+        if (wait) {
+            arrival.await(current, progress, started);
+        }
     }
 
     /**
@@ -267,7 +328,12 @@ public final class Machines {
     private void reissueIfAddressMoved(Machine machine, Progress progress) throws IOException {
         List<String> issuedFor = machine.config().hostOptions().authOptions().serverCertSans();
         List<String> needed = CertificateAuthority.serverSans(machine.driver().engineAddresses());
-        if (issuedFor.isEmpty() || issuedFor.containsAll(needed) || !machine.driver().hasHost()) {
+        if (issuedFor.isEmpty() || !machine.driver().hasHost()) {
+            return;
+        }
+        if (issuedFor.containsAll(needed)) {
+            // the context follows the address all the same (no line when nothing changed)
+            syncContext(machine, progress);
             return;
         }
         progress.report("the address is now " + machine.driver().ipAddress() + ", which the engine's certificate does not cover; "
@@ -296,6 +362,7 @@ public final class Machines {
             progress.report("cannot read the machine (" + e.getMessage() + "); removing it from the store: "
                     + "anything its driver made outside the store is left as it is");
             store.remove(name);
+            contexts.remove(name, progress);
             return;
         }
         Driver driver = machine.driver();
@@ -308,6 +375,7 @@ public final class Machines {
         }
         attempt(force, progress, "removing the host with the " + driver.name() + " driver", driver::remove);
         store.remove(name);
+        contexts.remove(name, progress);
     }
 
     private static void attempt(boolean force, Progress progress, String what, Runnable action) {
@@ -323,37 +391,6 @@ public final class Machines {
 
     /** State, URL and engine version as `ls` shows them; never throws, the error goes into the status. */
     public MachineStatus status(String name, Duration timeout) {
-        Machine machine;
-        try {
-            machine = load(name);
-        } catch (RuntimeException e) {
-            return new MachineStatus(name, "", MachineState.ERROR, "", "", e.getMessage());
-        }
-        Driver driver = machine.driver();
-        MachineState state;
-        try {
-            state = driver.state();
-        } catch (RuntimeException e) {
-            return new MachineStatus(name, driver.name(), MachineState.ERROR, "", "", e.getMessage());
-        }
-        String url = "";
-        try {
-            url = driver.engineUrl().toString();
-        } catch (RuntimeException e) {
-            return new MachineStatus(name, driver.name(), state, "", "", e.getMessage());
-        }
-        if (state != MachineState.RUNNING) {
-            return new MachineStatus(name, driver.name(), state, url, "", "");
-        }
-        try {
-            return new MachineStatus(name, driver.name(), state, url, engineClient(machine).version(timeout), "");
-        } catch (IOException e) {
-            return new MachineStatus(name, driver.name(), state, url, "", "engine unreachable: " + (e.getMessage() != null ? e.getMessage() : e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new MachineStatus(name, driver.name(), state, url, "", "interrupted");
-        } catch (RuntimeException e) {
-            return new MachineStatus(name, driver.name(), state, url, "", e.getMessage());
-        }
+        return MachineStatuses.of(name, this::load, this::engineClient, timeout);
     }
 }

@@ -11,7 +11,9 @@ public enum TemplateName {
     /** The systemd unit that runs jmachine-engine from its bundle. */
     ENGINE_SYSTEMD_UNIT("jmachine-engine.service.ftl"),
     /** The engine's JSON config file (the keys of its flags, as dockerd's daemon.json). */
-    ENGINE_CONFIG("engine-config.json.ftl");
+    ENGINE_CONFIG("engine-config.json.ftl"),
+    /** A shell script that installs and starts the engine at a host's first boot, from a bundle disk (cloud-init bootcmd). */
+    ENGINE_FIRST_BOOT("engine-first-boot.sh.ftl");
 
     private final String resource;
 

@@ -18,7 +18,8 @@ Restart=on-failure
 RestartSec=2
 LimitNOFILE=1048576
 Delegate=yes
-TimeoutStopSec=30
+# at a host shutdown the engine first stops the containers, each after its own stop timeout (10 s unless set)
+TimeoutStopSec=90
 
 [Install]
 WantedBy=multi-user.target

@@ -1,4 +1,5 @@
-<#-- model: name, uuid, memoryMiB, cpus, accel (kvm|qemu), diskPath, seedPath,
+<#-- model: name, uuid, memoryMiB, cpus, accel (kvm|qemu), diskPath, seedPath, bundlePath (optional: a raw disk the guest sees
+     as /dev/disk/by-id/virtio-jmbundle), consoleLog (optional: a file that keeps the serial console's output),
      kernel/initrd/cmdline (optional: direct kernel boot), network (user|libvirt network name), mac (optional: the NIC's MAC on a libvirt network),
      forwards: list of {hostIp, hostPort, guestPort} for user-mode networking,
      dacLabel (optional: the uid:gid QEMU runs as) -->
@@ -38,6 +39,16 @@
       <target dev='vdb' bus='virtio'/>
       <readonly/>
     </disk>
+<#if bundlePath??>
+    <#-- the engine bundle, read by the guest at its first boot instead of an upload over SSH -->
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='raw'/>
+      <source file='${bundlePath}'/>
+      <target dev='vdc' bus='virtio'/>
+      <readonly/>
+      <serial>jmbundle</serial>
+    </disk>
+</#if>
 <#if network != "user">
     <interface type='network'>
       <source network='${network}'/>
@@ -47,7 +58,7 @@
       <model type='virtio'/>
     </interface>
 </#if>
-    <serial type='pty'><target port='0'/></serial>
+    <serial type='pty'><#if consoleLog??><log file='${consoleLog}' append='on'/></#if><target port='0'/></serial>
     <console type='pty'><target type='serial' port='0'/></console>
     <rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>
   </devices>

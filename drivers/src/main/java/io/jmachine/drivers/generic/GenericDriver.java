@@ -6,6 +6,7 @@ import io.jmachine.drivers.DriverException;
 import io.jmachine.drivers.MachineContext;
 import io.jmachine.drivers.MachineState;
 import io.jmachine.drivers.PreCreateCheckException;
+import io.jmachine.drivers.Progress;
 import io.jmachine.drivers.SshEndpoint;
 
 import java.io.IOException;
@@ -57,7 +58,7 @@ public final class GenericDriver implements Driver {
     }
 
     @Override
-    public void preCreateCheck() {
+    public void preCreateCheck(Progress progress) {
         if (settings.ipAddress() == null || settings.ipAddress().isBlank()) {
             throw new PreCreateCheckException("the generic driver needs --generic-ip-address: the address of the host to adopt");
         }
@@ -85,7 +86,7 @@ public final class GenericDriver implements Driver {
 
     /** Takes a copy of the user's key, so that the machine keeps working if the original moves. */
     @Override
-    public void create() {
+    public void create(Progress progress) {
         try {
             Files.createDirectories(context.machineDir());
             copyPrivate(Path.of(settings.sshKey()), context.sshKey());
@@ -107,12 +108,12 @@ public final class GenericDriver implements Driver {
     }
 
     @Override
-    public void start() {
+    public void start(Progress progress) {
         throw notItsHost("start");
     }
 
     @Override
-    public void stop() {
+    public void stop(Progress progress) {
         throw notItsHost("stop");
     }
 
@@ -122,7 +123,7 @@ public final class GenericDriver implements Driver {
     }
 
     @Override
-    public void restart() {
+    public void restart(Progress progress) {
         throw notItsHost("restart");
     }
 

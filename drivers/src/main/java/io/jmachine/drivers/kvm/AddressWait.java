@@ -1,8 +1,8 @@
 package io.jmachine.drivers.kvm;
 
 import io.jmachine.drivers.DriverException;
+import io.jmachine.drivers.Progress;
 
-import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -16,13 +16,10 @@ final class AddressWait {
     private final GuestAddresses addresses;
     private final Duration timeout;
     private final Duration pause;
-    private final PrintStream progress;
-
-    AddressWait(GuestAddresses addresses, Duration timeout, Duration pause, PrintStream progress) {
+    AddressWait(GuestAddresses addresses, Duration timeout, Duration pause) {
         this.addresses = addresses;
         this.timeout = timeout;
         this.pause = pause;
-        this.progress = progress;
     }
 
     /** The guest's newest lease now (before it is started), which {@link #await} must see replaced. */
@@ -34,15 +31,13 @@ final class AddressWait {
      * Waits for a lease newer than {@code before}: a lease left from the guest's last run stays listed until it expires,
      * and its address may no longer be the guest's.
      */
-    String await(String network, String domain, String mac, Optional<GuestAddresses.Lease> before) {
-        progress.println("(" + domain + ") waiting for the VM's address on the libvirt network " + network + " (MAC " + mac + ")");
-        progress.flush();
-        Instant deadline = Instant.now().plus(timeout);
+    String await(String network, String domain, String mac, Optional<GuestAddresses.Lease> before, Progress progress) {
+        Instant started = Instant.now();
+        Instant deadline = started.plus(timeout);
         while (true) {
             Optional<GuestAddresses.Lease> lease = addresses.ipv4(network, domain, mac);
             if (lease.isPresent() && before.map(old -> lease.get().expiry().compareTo(old.expiry()) > 0 || old.expiry().isEmpty()).orElse(true)) {
-                progress.println("(" + domain + ") the VM has the address " + lease.get().address());
-                progress.flush();
+                progress.report("the VM has the address " + lease.get().address() + " on the libvirt network " + network);
                 return lease.get().address();
             }
             if (Instant.now().isAfter(deadline)) {
@@ -50,6 +45,8 @@ final class AddressWait {
                         + " s; look at `virsh net-dhcp-leases " + network + "` and the VM's console (virsh console " + domain
                         + "): does the network run DHCP, and does the image configure its NIC with DHCP?");
             }
+            progress.status("waiting for the VM's address on the libvirt network " + network + " (MAC " + mac + ", "
+                    + Duration.between(started, Instant.now()).toSeconds() + " s)");
             try {
                 Thread.sleep(pause.toMillis());
             } catch (InterruptedException e) {

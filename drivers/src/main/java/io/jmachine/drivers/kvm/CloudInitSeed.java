@@ -12,13 +12,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The cloud-init NoCloud seed of one machine: its user-data and meta-data, and the ISO (volume label cidata) that carries them. */
-public record CloudInitSeed(String hostname, String instanceId, String user, String authorizedKey, SshHostKey hostKey) {
+/**
+ * The cloud-init NoCloud seed of one machine: its user-data and meta-data, and the ISO (volume label cidata) that carries them.
+ *
+ * @param bootScript a shell script run early at each boot (cloud-init's bootcmd), or null
+ */
+public record CloudInitSeed(String hostname, String instanceId, String user, String authorizedKey, SshHostKey hostKey,
+                            String bootScript) {
 
     public String userData(Templates templates) {
-        return templates.render(TemplateName.CLOUD_INIT_USER_DATA, Map.of("hostname", hostname, "user", user,
+        Map<String, Object> model = new java.util.HashMap<>(Map.of("hostname", hostname, "user", user,
                 "authorizedKey", authorizedKey.strip(), "hostKeyType", hostKey.type(), "hostPrivateKey", hostKey.privateKey(),
                 "hostPublicKey", hostKey.publicKey()));
+        if (bootScript != null) {
+            model.put("bootScript", bootScript.strip());
+        }
+        return templates.render(TemplateName.CLOUD_INIT_USER_DATA, model);
     }
 
     public String metaData(Templates templates) {

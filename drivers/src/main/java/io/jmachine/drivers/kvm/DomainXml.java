@@ -17,9 +17,11 @@ import java.util.UUID;
  * @param dacLabel the {@code uid:gid} QEMU runs as (e.g. {@code +0:+0}), so that it can read the store and the image cache
  *                 of the user who runs jmachine (qemu:///system would otherwise run it as libvirt-qemu, which cannot enter
  *                 /root); null keeps libvirt's default
+ * @param bundle   a raw disk with the engine bundle, read by the first-boot script; null for none
+ * @param consoleLog where the serial console's output is kept; null for nowhere
  */
 public record DomainXml(String name, UUID uuid, int memoryMiB, int cpus, Accel accel, Path disk, Path seed, GuestImage image,
-                        String network, String mac, List<PortForward> forwards, String dacLabel) {
+                        String network, String mac, List<PortForward> forwards, String dacLabel, Path bundle, Path consoleLog) {
 
     public String render(Templates templates) {
         Map<String, Object> model = new HashMap<>();
@@ -47,6 +49,12 @@ public record DomainXml(String name, UUID uuid, int memoryMiB, int cpus, Accel a
         model.put("forwards", hostForwards);
         if (dacLabel != null) {
             model.put("dacLabel", dacLabel);
+        }
+        if (bundle != null) {
+            model.put("bundlePath", bundle.toString());
+        }
+        if (consoleLog != null) {
+            model.put("consoleLog", consoleLog.toString());
         }
         return templates.render(TemplateName.LIBVIRT_DOMAIN, model);
     }

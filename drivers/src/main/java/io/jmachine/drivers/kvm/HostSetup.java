@@ -2,9 +2,9 @@ package io.jmachine.drivers.kvm;
 
 import io.jmachine.drivers.DriverException;
 import io.jmachine.drivers.PreCreateCheckException;
+import io.jmachine.drivers.Progress;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
@@ -24,15 +24,18 @@ import java.util.concurrent.TimeUnit;
 final class HostSetup {
 
     private final boolean root;
-    private final PrintStream progress;
+    private final Progress progress;
+    /** Where the tools it runs (apt-get, libvirtd) write their output. */
+    private final Path log;
 
-    HostSetup(boolean root, PrintStream progress) {
+    HostSetup(boolean root, Progress progress, Path log) {
         this.root = root;
         this.progress = progress;
+        this.log = log;
     }
 
-    static HostSetup forThisProcess() {
-        return new HostSetup("root".equals(System.getProperty("user.name")), System.err);
+    static HostSetup forThisProcess(Progress progress, Path log) {
+        return new HostSetup("root".equals(System.getProperty("user.name")), progress, log);
     }
 
     /** Installs the packages (apt-get) as root; refuses with the command to run otherwise. */
@@ -44,7 +47,7 @@ final class HostSetup {
         if (!root || HostTools.find("apt-get").isEmpty()) {
             throw new PreCreateCheckException("the kvm driver needs packages this host lacks; as root run: " + command);
         }
-        progress.println("jmachine: installing host packages for the kvm driver: " + String.join(" ", packages));
+        progress.report("installing host packages for the kvm driver: " + String.join(" ", packages) + " (log: " + log + ")");
         run(List.of("apt-get", "update", "-q"), command);
         List<String> install = new java.util.ArrayList<>(List.of("apt-get", "install", "-y", "-q", "--no-install-recommends"));
         install.addAll(packages);
@@ -73,7 +76,7 @@ final class HostSetup {
         }
         String command = "chgrp " + group + " " + device + " && chmod 0660 " + device;
         if (!root) {
-            progress.println("jmachine: " + device + " is root-only, so libvirt probes QEMU again at every define (slow); as root run: " + command);
+            progress.report("" + device + " is root-only, so libvirt probes QEMU again at every define (slow); as root run: " + command);
             return;
         }
         try {
@@ -81,10 +84,10 @@ final class HostSetup {
             Set<PosixFilePermission> shared = EnumSet.copyOf(permissions);
             shared.addAll(List.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE));
             Files.setPosixFilePermissions(device, shared);
-            progress.println("jmachine: " + device + " was root-only (no udev rule applied); gave it to group " + group
+            progress.report("" + device + " was root-only (no udev rule applied); gave it to group " + group
                     + " (0660) as udev does, so that libvirt stops probing QEMU at every define");
         } catch (IOException e) {
-            progress.println("jmachine: could not share " + device + " (" + e.getMessage() + "); defines stay slow until you run: " + command);
+            progress.report("could not share " + device + " (" + e.getMessage() + "); defines stay slow until you run: " + command);
         }
     }
 
@@ -99,7 +102,7 @@ final class HostSetup {
                         + (systemd() ? "systemctl start libvirtd" : "virtlogd -d && libvirtd -d"));
             }
         }
-        progress.println("jmachine: libvirtd does not answer at " + uri + "; starting it");
+        progress.report("libvirtd does not answer at " + uri + "; starting it");
         if (systemd()) {
             run(List.of("systemctl", "start", "libvirtd"), "systemctl start libvirtd");
         } else {
@@ -127,18 +130,9 @@ final class HostSetup {
 
     private void run(List<String> command, String whatToRun) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
-            process.getOutputStream().close();
-            if (!process.waitFor(15, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                process.destroyForcibly();
-                throw new PreCreateCheckException(String.join(" ", command) + " failed (output above); run it yourself: " + whatToRun);
-            }
-        } catch (IOException e) {
-            throw new PreCreateCheckException("cannot run " + command.get(0) + ": " + e.getMessage() + "; run it yourself: " + whatToRun);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PreCreateCheckException("interrupted while running " + String.join(" ", command));
+            HostTools.runLogged(command, log, progress, TimeUnit.MINUTES.toSeconds(15));
+        } catch (DriverException e) {
+            throw new PreCreateCheckException(e.getMessage() + "\nrun it yourself: " + whatToRun);
         }
     }
 

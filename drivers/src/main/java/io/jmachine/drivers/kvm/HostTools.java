@@ -1,6 +1,7 @@
 package io.jmachine.drivers.kvm;
 
 import io.jmachine.drivers.DriverException;
+import io.jmachine.drivers.Progress;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,21 +59,47 @@ public final class HostTools {
         }
     }
 
-    /** Runs a long command with its output on this process's stderr, so the user sees its progress. */
-    public static void runShowingProgress(List<String> command) {
+    /**
+     * Runs a long command with its output kept in {@code log} (and shown line by line with -D); when it fails, the
+     * error gives the log's last lines.
+     */
+    public static void runLogged(List<String> command, Path log, Progress progress, long timeoutSeconds) {
+        Process process;
         try {
-            Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            process.getOutputStream().close();
-            int exit = process.waitFor();
-            if (exit != 0) {
-                throw new DriverException(String.join(" ", command) + " failed (exit " + exit + "); its output is above");
-            }
+            Files.createDirectories(log.toAbsolutePath().getParent());
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
         } catch (IOException e) {
             throw new DriverException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
+        }
+        try (var out = Files.newBufferedWriter(log, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+             var in = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            process.getOutputStream().close();
+            out.write("$ " + String.join(" ", command) + "\n");
+            for (String line; (line = in.readLine()) != null; ) {
+                out.write(line + "\n");
+                progress.detail(line);
+            }
+            out.flush();
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new DriverException(String.join(" ", command) + " did not finish in " + timeoutSeconds + " s; its log: " + log);
+            }
+            if (process.exitValue() != 0) {
+                throw new DriverException(command.get(0) + " failed (exit " + process.exitValue() + "); the end of its log " + log + ":\n"
+                        + tail(log, 20));
+            }
+        } catch (IOException e) {
+            throw new DriverException("running " + command.get(0) + " with its log in " + log + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
+            process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new DriverException(command.get(0) + " was interrupted", e);
         }
+    }
+
+    private static String tail(Path log, int lines) throws IOException {
+        List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 }

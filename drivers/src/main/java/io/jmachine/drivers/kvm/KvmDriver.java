@@ -6,6 +6,7 @@ import io.jmachine.drivers.DriverException;
 import io.jmachine.drivers.MachineContext;
 import io.jmachine.drivers.MachineState;
 import io.jmachine.drivers.PreCreateCheckException;
+import io.jmachine.drivers.Progress;
 import io.jmachine.drivers.SshEndpoint;
 import io.jmachine.drivers.kvm.image.ImageCache;
 import io.jmachine.templates.Templates;
@@ -33,6 +34,8 @@ public final class KvmDriver implements Driver {
     /** The --kvm-network value of QEMU's user-mode networking. */
     static final String USER_NETWORK = "user";
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(90);
+    /** The bundle disk in the guest: a virtio disk whose serial udev names in /dev/disk/by-id. */
+    static final String BUNDLE_DEVICE = "/dev/disk/by-id/virtio-jmbundle";
     /** From domain start to a DHCP lease: the guest asks early in its boot, which TCG makes slow. */
     private static final Duration ADDRESS_TIMEOUT = Duration.ofSeconds(240);
 
@@ -90,6 +93,9 @@ public final class KvmDriver implements Driver {
     private final AddressWait addressWait;
     private final Templates templates = new Templates();
     private Settings settings;
+    /** What the guest runs at its first boot, and the bundle it reads (create only; null for an upload over SSH). */
+    private String firstBootScript;
+    private Path firstBootBundle;
 
     KvmDriver(MachineContext context, Settings settings, ImageCache images, AccelChoice accelChoice, GuestAddresses addresses) {
         this.context = context;
@@ -97,7 +103,7 @@ public final class KvmDriver implements Driver {
         this.images = images;
         this.accelChoice = accelChoice;
         this.libvirt = new LibvirtDomains(settings.connectionUri());
-        this.addressWait = new AddressWait(addresses, ADDRESS_TIMEOUT, Duration.ofSeconds(2), System.err);
+        this.addressWait = new AddressWait(addresses, ADDRESS_TIMEOUT, Duration.ofSeconds(2));
     }
 
     @Override
@@ -113,8 +119,34 @@ public final class KvmDriver implements Driver {
         return context.machineDir().resolve("seed.iso");
     }
 
+    /** The engine bundle as a raw disk (padded to whole sectors), which the guest reads at its first boot. */
+    Path bundleDisk() {
+        return context.machineDir().resolve("bundle.img");
+    }
+
+    Path consoleLogFile() {
+        return context.machineDir().resolve("console.log");
+    }
+
+    /** With user-mode networking the engine's address (127.0.0.1) is known before the VM exists: its TLS files can be seeded. */
     @Override
-    public void preCreateCheck() {
+    public Optional<String> firstBootBundleDevice() {
+        return settings.userModeNetwork() ? Optional.of(BUNDLE_DEVICE) : Optional.empty();
+    }
+
+    @Override
+    public void firstBoot(String script, Path bundle) {
+        this.firstBootScript = script;
+        this.firstBootBundle = bundle;
+    }
+
+    @Override
+    public Optional<Path> consoleLog() {
+        return Optional.of(consoleLogFile());
+    }
+
+    @Override
+    public void preCreateCheck(Progress progress) {
         if (settings.memory() < 256) {
             throw new PreCreateCheckException("--kvm-memory " + settings.memory() + " is too little: give at least 256 (MiB)");
         }
@@ -141,7 +173,7 @@ public final class KvmDriver implements Driver {
             requireTool("mkfs.ext4", "e2fsprogs", missing);
         }
         requireTool("libvirtd", "libvirt-daemon-system", missing);
-        HostSetup host = HostSetup.forThisProcess();
+        HostSetup host = HostSetup.forThisProcess(progress, images.root().resolve("host-setup.log"));
         host.install(missing);
         host.shareKvmDevice(Path.of("/dev/kvm"), "kvm");
         host.startLibvirt(settings.connectionUri(), libvirt::check);
@@ -172,11 +204,11 @@ public final class KvmDriver implements Driver {
     }
 
     @Override
-    public void create() {
+    public void create(Progress progress) {
         Accel accel = accelChoice.choose(settings.accel());
         settings = settings.withAccelInUse(accel);
-        GuestImage image = settings.image() == null ? images.defaultImage()
-                : GuestImage.bootsItself(new UserImage(settings.image(), settings.imageChecksum()).file(images));
+        GuestImage image = settings.image() == null ? images.defaultImage(progress)
+                : GuestImage.bootsItself(new UserImage(settings.image(), settings.imageChecksum()).file(images, progress));
         try {
             Files.createDirectories(context.machineDir());
             makeOverlay(image);
@@ -185,7 +217,11 @@ public final class KvmDriver implements Driver {
                 pinHostKey(hostKey);
             }
             String authorizedKey = Files.readString(context.sshPublicKey(), StandardCharsets.UTF_8);
-            new CloudInitSeed(settings.machineName(), settings.uuid(), settings.sshUser(), authorizedKey, hostKey).writeIso(templates, seed());
+            new CloudInitSeed(settings.machineName(), settings.uuid(), settings.sshUser(), authorizedKey, hostKey, firstBootScript)
+                    .writeIso(templates, seed());
+            if (firstBootBundle != null) {
+                writeBundleDisk(firstBootBundle);
+            }
         } catch (IOException e) {
             throw new DriverException("cannot write the files of " + settings.machineName() + " in " + context.machineDir() + ": " + e.getMessage(), e);
         }
@@ -194,11 +230,10 @@ public final class KvmDriver implements Driver {
         try (ExitGuard guard = new ExitGuard()) {
             guard.run("define and start the domain " + settings.machineName(), () -> libvirt.defineAndStart(xml));
         }
-        System.err.println("(" + settings.machineName() + ") started the libvirt domain " + settings.machineName() + " (" + accel.name()
-                + ", " + (settings.userModeNetwork() ? "user-mode networking" : "network " + settings.network()) + ")");
-        System.err.flush();
+        progress.report("started the libvirt domain " + settings.machineName() + " (" + accel.name() + ", "
+                + (settings.userModeNetwork() ? "user-mode networking" : "network " + settings.network()) + ")");
         if (!settings.userModeNetwork()) {
-            readAddress(before);
+            readAddress(before, progress);
         }
     }
 
@@ -215,8 +250,8 @@ public final class KvmDriver implements Driver {
      * Waits for the VM's DHCP lease on its libvirt network and keeps the address; a lease that moved (after a stop, or an
      * expired lease) re-pins the host key for the new address.
      */
-    void readAddress(Optional<GuestAddresses.Lease> before) {
-        String address = addressWait.await(settings.network(), settings.machineName(), settings.macAddress(), before);
+    void readAddress(Optional<GuestAddresses.Lease> before, Progress progress) {
+        String address = addressWait.await(settings.network(), settings.machineName(), settings.macAddress(), before, progress);
         if (address.equals(settings.ipAddress()) && Files.exists(context.knownHosts())) {
             return;
         }
@@ -229,13 +264,26 @@ public final class KvmDriver implements Driver {
         }
     }
 
+    /** A copy of the bundle padded with zeros to whole 512-byte sectors: QEMU shows a raw disk's size rounded down. */
+    private void writeBundleDisk(Path bundle) throws IOException {
+        Path temp = bundleDisk().resolveSibling("bundle.img.tmp");
+        Files.copy(bundle, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        long size = Files.size(temp);
+        long padding = (512 - size % 512) % 512;
+        if (padding > 0) {
+            Files.write(temp, new byte[(int) padding], java.nio.file.StandardOpenOption.APPEND);
+        }
+        Files.move(temp, bundleDisk(), java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
     DomainXml domainXml(Accel accel, GuestImage image) {
         List<PortForward> forwards = new ArrayList<>();
         forwards.add(new PortForward(settings.sshPort(), 22));
         forwards.add(new PortForward(settings.enginePort(), KvmDriverFactory.GUEST_ENGINE_PORT));
         forwards.addAll(settings.portForwards());
         return new DomainXml(settings.machineName(), UUID.fromString(settings.uuid()), settings.memory(), settings.cpu(), accel,
-                disk(), seed(), image, settings.network(), settings.macAddress(), forwards, dacLabel());
+                disk(), seed(), image, settings.network(), settings.macAddress(), forwards, dacLabel(),
+                firstBootBundle != null ? bundleDisk() : null, consoleLogFile());
     }
 
     /** QEMU runs as the user who runs jmachine, who owns the store and the image cache (see {@link DomainXml}). */
@@ -262,7 +310,7 @@ public final class KvmDriver implements Driver {
     }
 
     @Override
-    public void start() {
+    public void start(Progress progress) {
         if (settings.userModeNetwork()) {
             libvirt.start(settings.machineName());
             return;
@@ -271,12 +319,12 @@ public final class KvmDriver implements Driver {
         Optional<GuestAddresses.Lease> before = currentLease();
         libvirt.start(settings.machineName());
         // a guest that runs already holds its lease: nothing new is coming
-        readAddress(wasRunning ? Optional.empty() : before);
+        readAddress(wasRunning ? Optional.empty() : before, progress);
     }
 
     /** A clean shutdown through ACPI; a guest that ignores it is stopped hard after {@link #STOP_TIMEOUT}. */
     @Override
-    public void stop() {
+    public void stop(Progress progress) {
         libvirt.shutdown(settings.machineName());
         Instant deadline = Instant.now().plus(STOP_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
@@ -306,6 +354,7 @@ public final class KvmDriver implements Driver {
         try {
             Files.deleteIfExists(disk());
             Files.deleteIfExists(seed());
+            Files.deleteIfExists(bundleDisk());
         } catch (IOException e) {
             throw new DriverException("cannot delete the disk of " + settings.machineName() + ": " + e.getMessage(), e);
         }

@@ -148,6 +148,26 @@ final class LibvirtDomains {
         return new DriverException("libvirt has no domain " + name + "; remove the machine (jmachine rm -f " + name + ") and create it again");
     }
 
+    /**
+     * libvirt's default error handler prints each error on stderr ("libvirt: XML-RPC error : …"); its errors reach
+     * jmachine as exceptions, which it words itself, so the handler is swapped once for one that prints nothing.
+     */
+    private static final Runnable QUIET_ERRORS = new Runnable() {
+        private volatile boolean done;
+
+        @Override
+        public void run() {
+            if (!done) {
+                try {
+                    Connect.setErrorCallback(new org.libvirt.ErrorCallback());
+                } catch (LibvirtException | UnsatisfiedLinkError | NoClassDefFoundError e) {
+                    // no libvirt library: the connect below says so
+                }
+                done = true;
+            }
+        }
+    };
+
     private interface Call<T> {
         T apply(Connect connect) throws LibvirtException;
     }
@@ -155,6 +175,7 @@ final class LibvirtDomains {
     private <T> T with(String what, Call<T> call) {
         Connect connect;
         try {
+            QUIET_ERRORS.run();
             connect = new Connect(uri);
         } catch (LibvirtException | UnsatisfiedLinkError | NoClassDefFoundError e) {
             throw new DriverException("cannot " + what + ": libvirt at " + uri + " does not answer (" + e.getMessage() + "); "

@@ -1,6 +1,7 @@
 package io.jmachine.drivers.kvm;
 
 import io.jmachine.drivers.PreCreateCheckException;
+import io.jmachine.drivers.Progress;
 import io.jmachine.drivers.kvm.image.ImageCache;
 import io.jmachine.drivers.kvm.image.ImageDownloads;
 
@@ -45,10 +46,10 @@ record UserImage(String image, String checksum) {
     }
 
     /** The image file: a URL's from the image cache (downloaded the first time), checked against the checksum. */
-    Path file(ImageCache images) {
+    Path file(ImageCache images, Progress progress) {
         Optional<String> sha256 = Optional.ofNullable(checksum).map(ImageDownloads::parseChecksum);
         if (ImageDownloads.isUrl(image)) {
-            return images.downloads().fetch(URI.create(image), sha256);
+            return images.downloads(progress).fetch(URI.create(image), sha256);
         }
         Path local = Path.of(image);
         sha256.ifPresent(expected -> ImageDownloads.verify(local, expected));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.jmachine.drivers.Driver;
 import io.jmachine.drivers.DriverException;
 import io.jmachine.drivers.MachineState;
+import io.jmachine.drivers.Progress;
 import io.jmachine.drivers.SshEndpoint;
 
 import java.net.URI;
@@ -33,21 +34,21 @@ public final class NoneDriver implements Driver {
     }
 
     @Override
-    public void preCreateCheck() {
+    public void preCreateCheck(Progress progress) {
         // the constructor already refused a bad URL; whether an engine answers there is the user's affair
     }
 
     @Override
-    public void create() {
+    public void create(Progress progress) {
     }
 
     @Override
-    public void start() {
+    public void start(Progress progress) {
         throw unmanaged("start");
     }
 
     @Override
-    public void stop() {
+    public void stop(Progress progress) {
         throw unmanaged("stop");
     }
 
@@ -57,7 +58,7 @@ public final class NoneDriver implements Driver {
     }
 
     @Override
-    public void restart() {
+    public void restart(Progress progress) {
         throw unmanaged("restart");
     }
 

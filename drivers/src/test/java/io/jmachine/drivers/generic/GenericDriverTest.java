@@ -1,5 +1,6 @@
 package io.jmachine.drivers.generic;
 
+import io.jmachine.drivers.Progress;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jmachine.drivers.Driver;
@@ -71,7 +72,7 @@ class GenericDriverTest {
     void createCopiesTheUsersKeyReadableByTheOwnerOnly() throws Exception {
         Path key = userKey();
         Driver driver = driver(Map.of("--generic-ip-address", "10.1.2.3", "--generic-ssh-key", key.toString()));
-        driver.create();
+        driver.create(Progress.silent());
         assertEquals(Files.readString(key), Files.readString(context().sshKey()));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(context().sshKey())));
         assertTrue(Files.exists(context().sshPublicKey()));
@@ -81,13 +82,13 @@ class GenericDriverTest {
 
     @Test
     void preCreateCheckNamesTheMissingOrWrongFlag() throws Exception {
-        var noIp = assertThrows(PreCreateCheckException.class, () -> driver(Map.of()).preCreateCheck());
+        var noIp = assertThrows(PreCreateCheckException.class, () -> driver(Map.of()).preCreateCheck(Progress.silent()));
         assertTrue(noIp.getMessage().contains("--generic-ip-address"), noIp.getMessage());
         var noKey = assertThrows(PreCreateCheckException.class,
-                () -> driver(Map.of("--generic-ip-address", "127.0.0.1")).preCreateCheck());
+                () -> driver(Map.of("--generic-ip-address", "127.0.0.1")).preCreateCheck(Progress.silent()));
         assertTrue(noKey.getMessage().contains("--generic-ssh-key"), noKey.getMessage());
         var badPort = assertThrows(PreCreateCheckException.class, () -> driver(Map.of("--generic-ip-address", "127.0.0.1",
-                "--generic-ssh-key", userKey().toString(), "--generic-ssh-port", 70000)).preCreateCheck());
+                "--generic-ssh-key", userKey().toString(), "--generic-ssh-port", 70000)).preCreateCheck(Progress.silent()));
         assertTrue(badPort.getMessage().contains("--generic-ssh-port"), badPort.getMessage());
     }
 
@@ -99,21 +100,21 @@ class GenericDriverTest {
             port = listener.getLocalPort();
             flags.put("--generic-ssh-port", port);
             Driver driver = driver(flags);
-            driver.preCreateCheck();
+            driver.preCreateCheck(Progress.silent());
             assertEquals(MachineState.RUNNING, driver.state());
         }
         Driver driver = driver(flags);
         assertEquals(MachineState.STOPPED, driver.state());
-        var unreachable = assertThrows(PreCreateCheckException.class, driver::preCreateCheck);
+        var unreachable = assertThrows(PreCreateCheckException.class, () -> driver.preCreateCheck(Progress.silent()));
         assertTrue(unreachable.getMessage().contains("127.0.0.1:" + port), unreachable.getMessage());
     }
 
     @Test
     void lifecycleVerbsLeaveTheHostAlone() throws Exception {
         Driver driver = driver(Map.of("--generic-ip-address", "10.1.2.3", "--generic-ssh-key", userKey().toString()));
-        var e = assertThrows(DriverException.class, driver::stop);
+        var e = assertThrows(DriverException.class, () -> driver.stop(Progress.silent()));
         assertTrue(e.getMessage().contains("provision g1"), e.getMessage());
         assertThrows(DriverException.class, driver::kill);
-        assertThrows(DriverException.class, driver::start);
+        assertThrows(DriverException.class, () -> driver.start(Progress.silent()));
     }
 }

@@ -1,6 +1,7 @@
 package io.jmachine.drivers.kvm;
 
 import io.jmachine.drivers.DriverException;
+import io.jmachine.drivers.RecordingProgress;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -18,12 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AddressWaitTest {
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final RecordingProgress progress = new RecordingProgress();
 
     private AddressWait waitOn(List<Optional<GuestAddresses.Lease>> answers, Duration timeout) {
         Deque<Optional<GuestAddresses.Lease>> queue = new ArrayDeque<>(answers);
         GuestAddresses addresses = (network, domain, mac) -> queue.size() > 1 ? queue.poll() : queue.peek();
-        return new AddressWait(addresses, timeout, Duration.ofMillis(1), new PrintStream(out, true, StandardCharsets.UTF_8));
+        return new AddressWait(addresses, timeout, Duration.ofMillis(1));
     }
 
     @Test
@@ -31,14 +32,14 @@ class AddressWaitTest {
         GuestAddresses.Lease old = new GuestAddresses.Lease("10.213.77.110", "2030-01-01 10:00:00");
         GuestAddresses.Lease renewed = new GuestAddresses.Lease("10.213.77.120", "2030-01-01 10:05:00");
         AddressWait wait = waitOn(List.of(Optional.of(old), Optional.of(old), Optional.of(renewed)), Duration.ofSeconds(10));
-        assertEquals("10.213.77.120", wait.await("net", "vm1", "52:54:00:00:00:01", Optional.of(old)));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("(vm1) the VM has the address 10.213.77.120"));
+        assertEquals("10.213.77.120", wait.await("net", "vm1", "52:54:00:00:00:01", Optional.of(old), progress));
+        assertTrue(progress.reports().contains("the VM has the address 10.213.77.120 on the libvirt network net"), progress.text());
     }
 
     @Test
     void aGuestThatTakesNoLeaseFailsNamingWhatToLookAt() {
         AddressWait wait = waitOn(List.of(Optional.empty()), Duration.ofMillis(20));
-        DriverException e = assertThrows(DriverException.class, () -> wait.await("net", "vm1", "52:54:00:00:00:01", Optional.empty()));
+        DriverException e = assertThrows(DriverException.class, () -> wait.await("net", "vm1", "52:54:00:00:00:01", Optional.empty(), progress));
         assertTrue(e.getMessage().contains("virsh net-dhcp-leases net"), e.getMessage());
     }
 }

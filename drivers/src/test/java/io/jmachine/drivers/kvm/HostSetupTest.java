@@ -2,12 +2,11 @@ package io.jmachine.drivers.kvm;
 
 import io.jmachine.drivers.DriverException;
 import io.jmachine.drivers.PreCreateCheckException;
+import io.jmachine.drivers.RecordingProgress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -22,11 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HostSetupTest {
 
-    private final ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    private final RecordingProgress progress = new RecordingProgress();
+    private final Path log = Path.of("/nonexistent/host-setup.log");
 
     @Test
     void withoutRootTheMissingPackagesAreNamedWithTheCommandToRun() {
-        HostSetup setup = new HostSetup(false, new PrintStream(progress));
+        HostSetup setup = new HostSetup(false, progress, log);
         PreCreateCheckException e = assertThrows(PreCreateCheckException.class, () -> setup.install(List.of("qemu-utils", "mmdebstrap")));
         assertEquals("the kvm driver needs packages this host lacks; as root run: apt-get update && apt-get install -y qemu-utils mmdebstrap",
                 e.getMessage());
@@ -34,16 +34,16 @@ class HostSetupTest {
 
     @Test
     void nothingMissingInstallsNothing() {
-        new HostSetup(false, new PrintStream(progress)).install(List.of());
-        assertEquals(0, progress.size());
+        new HostSetup(false, progress, log).install(List.of());
+        assertEquals(List.of(), progress.reports());
     }
 
     @Test
     void aLibvirtThatAnswersIsLeftAlone() {
         AtomicInteger checks = new AtomicInteger();
-        new HostSetup(true, new PrintStream(progress)).startLibvirt("qemu:///system", checks::incrementAndGet);
+        new HostSetup(true, progress, log).startLibvirt("qemu:///system", checks::incrementAndGet);
         assertEquals(1, checks.get());
-        assertEquals(0, progress.size(), "nothing to say");
+        assertEquals(List.of(), progress.reports(), "nothing to say");
     }
 
     @Test
@@ -52,9 +52,9 @@ class HostSetupTest {
             throw new DriverException("cannot connect to qemu+ssh://h/system");
         };
         PreCreateCheckException remote = assertThrows(PreCreateCheckException.class,
-                () -> new HostSetup(true, new PrintStream(progress)).startLibvirt("qemu+ssh://h/system", down));
+                () -> new HostSetup(true, progress, log).startLibvirt("qemu+ssh://h/system", down));
         assertTrue(remote.getMessage().startsWith("cannot connect to qemu+ssh://h/system; start libvirt as root: "), remote.getMessage());
-        assertThrows(PreCreateCheckException.class, () -> new HostSetup(false, new PrintStream(progress)).startLibvirt("qemu:///system", down));
+        assertThrows(PreCreateCheckException.class, () -> new HostSetup(false, progress, log).startLibvirt("qemu:///system", down));
     }
 
     /** A stand-in for /dev/kvm, shared with the file's own group (which surely exists). */
@@ -71,30 +71,30 @@ class HostSetupTest {
     @Test
     void asRootARootOnlyKvmDeviceIsGivenToTheGroupAsUdevDoes(@TempDir Path dir) throws IOException {
         Path device = rootOnlyDevice(dir);
-        new HostSetup(true, new PrintStream(progress)).shareKvmDevice(device, groupOf(device));
+        new HostSetup(true, progress, log).shareKvmDevice(device, groupOf(device));
         assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(device)));
-        assertTrue(progress.toString().contains("was root-only"), progress.toString());
+        assertTrue(progress.text().contains("was root-only"), progress.text());
     }
 
     @Test
     void withoutRootARootOnlyKvmDeviceIsLeftWithTheCommandToRun(@TempDir Path dir) throws IOException {
         Path device = rootOnlyDevice(dir);
-        new HostSetup(false, new PrintStream(progress)).shareKvmDevice(device, groupOf(device));
+        new HostSetup(false, progress, log).shareKvmDevice(device, groupOf(device));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(device)));
-        assertTrue(progress.toString().contains("chgrp " + groupOf(device) + " " + device + " && chmod 0660 " + device), progress.toString());
+        assertTrue(progress.text().contains("chgrp " + groupOf(device) + " " + device + " && chmod 0660 " + device), progress.text());
     }
 
     @Test
     void aSharedOrMissingKvmDeviceOrAMissingGroupIsLeftAlone(@TempDir Path dir) throws IOException {
         Path device = rootOnlyDevice(dir);
         Files.setPosixFilePermissions(device, PosixFilePermissions.fromString("rw-rw----"));
-        HostSetup setup = new HostSetup(true, new PrintStream(progress));
+        HostSetup setup = new HostSetup(true, progress, log);
         setup.shareKvmDevice(device, groupOf(device));
         setup.shareKvmDevice(dir.resolve("missing"), groupOf(device));
         Files.setPosixFilePermissions(device, PosixFilePermissions.fromString("rw-------"));
         setup.shareKvmDevice(device, "no-such-group-jmachine");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(device)));
-        assertEquals(0, progress.size(), progress.toString());
+        assertEquals(List.of(), progress.reports(), progress.text());
         assertFalse(Files.exists(dir.resolve("missing")));
     }
 }

@@ -1,5 +1,6 @@
 package io.jmachine.drivers.kvm;
 
+import io.jmachine.drivers.Progress;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jmachine.drivers.DriverOptions;
 import io.jmachine.drivers.MachineContext;
@@ -124,11 +125,11 @@ class KvmDriverTest {
 
     @Test
     void preCreateChecksRefuseBadSizesAndNetworks() {
-        assertThrows(PreCreateCheckException.class, () -> driver(Map.of("--kvm-memory", 64)).preCreateCheck());
-        assertThrows(PreCreateCheckException.class, () -> driver(Map.of("--kvm-disk-size", 100)).preCreateCheck());
+        assertThrows(PreCreateCheckException.class, () -> driver(Map.of("--kvm-memory", 64)).preCreateCheck(Progress.silent()));
+        assertThrows(PreCreateCheckException.class, () -> driver(Map.of("--kvm-disk-size", 100)).preCreateCheck(Progress.silent()));
         assertThrows(PreCreateCheckException.class, () -> driver(Map.of("--kvm-network", "default",
-                "--kvm-port-forward", List.of("8080:80"))).preCreateCheck(), "forwards are for user-mode networking");
-        assertThrows(PreCreateCheckException.class, () -> driver(Map.of("--kvm-accel", "kvm")).preCreateCheck(),
+                "--kvm-port-forward", List.of("8080:80"))).preCreateCheck(Progress.silent()), "forwards are for user-mode networking");
+        assertThrows(PreCreateCheckException.class, () -> driver(Map.of("--kvm-accel", "kvm")).preCreateCheck(Progress.silent()),
                 "this test's CPU has no vmx");
     }
 
@@ -163,7 +164,7 @@ class KvmDriverTest {
         Files.createDirectories(context().machineDir());
         SshHostKey.generate(context().machineDir(), "test");
         leases.put(driver.settings().macAddress(), new GuestAddresses.Lease("10.213.77.50", "2030-01-01 10:00:00"));
-        driver.readAddress(java.util.Optional.empty());
+        driver.readAddress(java.util.Optional.empty(), Progress.silent());
         assertEquals("10.213.77.50", driver.ipAddress());
         assertEquals("tcp://10.213.77.50:2376", driver.engineUrl().toString());
         assertEquals(List.of("10.213.77.50"), driver.engineAddresses());
@@ -171,7 +172,7 @@ class KvmDriverTest {
         assertTrue(Files.readString(context().knownHosts()).startsWith("10.213.77.50 ssh-ed25519 "), "the host key is pinned for the address");
 
         leases.put(driver.settings().macAddress(), new GuestAddresses.Lease("10.213.77.51", "2030-01-01 11:00:00"));
-        driver.readAddress(java.util.Optional.of(new GuestAddresses.Lease("10.213.77.50", "2030-01-01 10:00:00")));
+        driver.readAddress(java.util.Optional.of(new GuestAddresses.Lease("10.213.77.50", "2030-01-01 10:00:00")), Progress.silent());
         assertEquals("10.213.77.51", driver.settings().ipAddress(), "a new lease after a restart is taken");
         assertTrue(Files.readString(context().knownHosts()).startsWith("10.213.77.51 ssh-ed25519 "));
         KvmDriver restored = (KvmDriver) factory.restore(context(), new ObjectMapper().valueToTree(driver.settings()), Map.of());
@@ -205,12 +206,12 @@ class KvmDriverTest {
         assertEquals("https://example.invalid/cloud.qcow2", driver.settings().image());
         assertEquals("sha256:" + "a".repeat(64), driver.settings().imageChecksum());
         PreCreateCheckException badChecksum = assertThrows(PreCreateCheckException.class, () -> driver(Map.of(
-                "--kvm-image", "https://example.invalid/cloud.qcow2", "--kvm-image-checksum", "md5:abc")).preCreateCheck());
+                "--kvm-image", "https://example.invalid/cloud.qcow2", "--kvm-image-checksum", "md5:abc")).preCreateCheck(Progress.silent()));
         assertTrue(badChecksum.getMessage().contains("sha256sum"), badChecksum.getMessage());
-        assertThrows(PreCreateCheckException.class, () -> driver(Map.of("--kvm-image-checksum", "sha256:" + "a".repeat(64))).preCreateCheck(),
+        assertThrows(PreCreateCheckException.class, () -> driver(Map.of("--kvm-image-checksum", "sha256:" + "a".repeat(64))).preCreateCheck(Progress.silent()),
                 "a checksum without an image");
         PreCreateCheckException missing = assertThrows(PreCreateCheckException.class,
-                () -> driver(Map.of("--kvm-image", dir.resolve("nope.qcow2").toString())).preCreateCheck());
+                () -> driver(Map.of("--kvm-image", dir.resolve("nope.qcow2").toString())).preCreateCheck(Progress.silent()));
         assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
         assertFalse(Files.exists(context().machineDir()));
     }

@@ -1,5 +1,6 @@
 package io.jmachine.drivers.none;
 
+import io.jmachine.drivers.Progress;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jmachine.drivers.DriverException;
 import io.jmachine.drivers.DriverOptions;
@@ -56,7 +57,7 @@ class NoneDriverTest {
     @Test
     void lifecycleVerbsSayThatNothingIsManaged() {
         NoneDriver driver = new NoneDriver(URI.create("tcp://10.0.0.5:2376"));
-        var e = assertThrows(DriverException.class, driver::stop);
+        var e = assertThrows(DriverException.class, () -> driver.stop(Progress.silent()));
         assertTrue(e.getMessage().contains("manages no host"), e.getMessage());
         driver.remove();
         assertFalse(driver.wantsGeneratedSshKey());

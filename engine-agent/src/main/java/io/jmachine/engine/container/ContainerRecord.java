@@ -33,13 +33,31 @@ public record ContainerRecord(
         @JsonProperty("RestartCount") int restartCount,
         @JsonProperty("Network") NetworkAttachment network,
         @JsonProperty("FormatVersion") int formatVersion,
-        @JsonProperty("MountPoints") List<MountPoint> mountPoints) {
+        @JsonProperty("MountPoints") List<MountPoint> mountPoints,
+        @JsonProperty("HasBeenManuallyStopped") boolean manuallyStopped) {
 
     /** Bumped when the stored form changes incompatibly, so an engine can migrate or refuse old records. */
     public static final int FORMAT_VERSION = 1;
 
     public ContainerRecord {
         mountPoints = mountPoints == null ? List.of() : List.copyOf(mountPoints);
+    }
+
+    /** A container no one has stopped by hand yet. */
+    public ContainerRecord(String id, String name, Instant created, String path, List<String> args, String image, String imageRef,
+                           ContainerConfig config, HostConfig hostConfig, ContainerState state, int restartCount,
+                           NetworkAttachment network, int formatVersion, List<MountPoint> mountPoints) {
+        this(id, name, created, path, args, image, imageRef, config, hostConfig, state, restartCount, network, formatVersion,
+                mountPoints, false);
+    }
+
+    /**
+     * Whether a client stopped or killed it last (dockerd's HasBeenManuallyStopped): an unless-stopped container then
+     * stays down when the engine starts; a start clears it.
+     */
+    public ContainerRecord withManuallyStopped(boolean stopped) {
+        return new ContainerRecord(id, name, created, path, args, image, imageRef, config, hostConfig, state, restartCount, network,
+                formatVersion, mountPoints, stopped);
     }
 
     /**
@@ -72,32 +90,32 @@ public record ContainerRecord(
 
     public ContainerRecord withState(ContainerState newState) {
         return new ContainerRecord(id, name, created, path, args, image, imageRef, config, hostConfig, newState, restartCount, network,
-                formatVersion, mountPoints);
+                formatVersion, mountPoints, manuallyStopped);
     }
 
     public ContainerRecord withName(String newName) {
         return new ContainerRecord(id, newName, created, path, args, image, imageRef, config, hostConfig, state, restartCount, network,
-                formatVersion, mountPoints);
+                formatVersion, mountPoints, manuallyStopped);
     }
 
     public ContainerRecord withNetwork(NetworkAttachment newNetwork) {
         return new ContainerRecord(id, name, created, path, args, image, imageRef, config, hostConfig, state, restartCount, newNetwork,
-                formatVersion, mountPoints);
+                formatVersion, mountPoints, manuallyStopped);
     }
 
     public ContainerRecord withHostConfig(HostConfig newHostConfig) {
         return new ContainerRecord(id, name, created, path, args, image, imageRef, config, newHostConfig, state, restartCount, network,
-                formatVersion, mountPoints);
+                formatVersion, mountPoints, manuallyStopped);
     }
 
     public ContainerRecord withRestartCount(int count) {
         return new ContainerRecord(id, name, created, path, args, image, imageRef, config, hostConfig, state, count, network,
-                formatVersion, mountPoints);
+                formatVersion, mountPoints, manuallyStopped);
     }
 
     public ContainerRecord withMountPoints(List<MountPoint> newMountPoints) {
         return new ContainerRecord(id, name, created, path, args, image, imageRef, config, hostConfig, state, restartCount, network, formatVersion,
-                newMountPoints);
+                newMountPoints, manuallyStopped);
     }
 
     /** Whether one of the container's mounts is the volume. */

@@ -92,7 +92,7 @@ public final class ContainerRunner {
             }
             stopping.remove(record.id());
             // a start by hand begins the count anew, as dockerd's ResetRestartManager
-            launch(record.withRestartCount(0));
+            launch(record.withRestartCount(0).withManuallyStopped(false));
         }
     }
 
@@ -254,10 +254,10 @@ public final class ContainerRunner {
      * Under the container's lock: a restarting container stops restarting and reads as exited, as dockerd's
      * ExitOnNext leaves it; the caller then releases its waiters ({@link #released}).
      */
-    private ContainerRecord cancelRestart(ContainerRecord record) {
+    private ContainerRecord cancelRestart(ContainerRecord record, boolean byHand) {
         pendingRestarts.remove(record.id());
         stopping.put(record.id(), true);
-        ContainerRecord stopped = record.withState(record.state().withStatus(ContainerState.Status.exited));
+        ContainerRecord stopped = record.withState(record.state().withStatus(ContainerState.Status.exited)).withManuallyStopped(byHand);
         store.save(stopped);
         return stopped;
     }
@@ -269,13 +269,38 @@ public final class ContainerRunner {
 
     /** Docker's stop: the stop signal, a grace period, then SIGKILL; 304 when it is not running. */
     public void stop(String idOrName, Integer timeoutSeconds, String signal) {
+        stop(idOrName, timeoutSeconds, signal, true);
+    }
+
+    /**
+     * The host is shutting down (not just the engine): every running container gets its stop signal and, after its
+     * stop timeout, SIGKILL, all at once, as dockerd's shutdown does. They are not marked stopped by hand, so that
+     * restart policies bring them back when the engine starts again.
+     */
+    public void stopAllForHostShutdown() {
+        List<String> alive = store.all().stream().filter(r -> r.state().running()).map(ContainerRecord::id).toList();
+        LOG.info("the host is shutting down: stopping {} containers", alive.size());
+        try (var all = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String id : alive) {
+                all.execute(() -> {
+                    try {
+                        stop(id, null, null, false);
+                    } catch (RuntimeException e) {
+                        LOG.warn("cannot stop container {} for the host's shutdown: {}", id, e.getMessage());
+                    }
+                });
+            }
+        }
+    }
+
+    private void stop(String idOrName, Integer timeoutSeconds, String signal, boolean byHand) {
         ContainerRecord record = store.resolve(idOrName);
         String id = record.id();
         java.util.concurrent.CompletableFuture<Integer> exit;
         synchronized (lock(id)) {
             record = store.resolve(id);
             if (record.state().restarting()) {
-                released(cancelRestart(record));
+                released(cancelRestart(record, byHand));
                 events.publish("container", "stop", id, record.eventAttributes());
                 return;
             }
@@ -283,6 +308,7 @@ public final class ContainerRunner {
                 throw new ApiException(304, "container already stopped");
             }
             stopping.put(id, true);
+            store.save(record.withManuallyStopped(byHand));
             exit = signals.nextExit(id);
         }
         int grace = timeoutSeconds != null ? timeoutSeconds
@@ -350,7 +376,7 @@ public final class ContainerRunner {
         synchronized (lock(id)) {
             record = store.resolve(id);
             if (record.state().restarting()) {
-                released(cancelRestart(record));
+                released(cancelRestart(record, true));
                 return;
             }
             if (!record.state().running()) {
@@ -360,6 +386,7 @@ public final class ContainerRunner {
             if (number == io.jmachine.engine.runtime.Signals.SIGKILL || stopSignal == null || stopSignal.isEmpty()
                     || io.jmachine.engine.runtime.Signals.parse(stopSignal) == number) {
                 stopping.put(id, true);
+                store.save(record.withManuallyStopped(true));
             }
             exit = signals.nextExit(id);
         }
@@ -443,6 +470,10 @@ public final class ContainerRunner {
                     processes.release(id);
                     images.unmountRootfs(id);
                 }
+                if (RestartPolicy.startsWithTheEngine(record)) {
+                    // stopped by the host's shutdown (or by hand, for always): dockerd starts them when it starts
+                    watchers.execute(() -> startWithTheEngine(id));
+                }
                 continue;
             }
             if (record.state().restarting()) {
@@ -461,6 +492,15 @@ public final class ContainerRunner {
                 OptionalInt code = processes.exitCode(id);
                 handleExit(id, code.orElse(255));
             }
+        }
+    }
+
+    private void startWithTheEngine(String id) {
+        try {
+            start(id);
+            LOG.info("started container {} for its restart policy", id.substring(0, 12));
+        } catch (RuntimeException e) {
+            LOG.warn("cannot start container {} for its restart policy: {}", id.substring(0, 12), e.getMessage());
         }
     }
 

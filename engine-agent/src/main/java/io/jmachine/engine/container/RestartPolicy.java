@@ -44,6 +44,24 @@ final class RestartPolicy {
         };
     }
 
+    /**
+     * Whether an exited container starts when the engine does, as dockerd's restore decides: always, unless-stopped
+     * when no client stopped it, on-failure after a failure with retries left. A container that never ran stays put.
+     */
+    static boolean startsWithTheEngine(ContainerRecord record) {
+        if (record.state().status() != ContainerState.Status.exited || record.hostConfig().autoRemove()) {
+            return false;
+        }
+        HostConfig.RestartPolicy policy = record.hostConfig().restartPolicy();
+        return switch (policy.name()) {
+            case "always" -> true;
+            case "unless-stopped" -> !record.manuallyStopped();
+            case "on-failure" -> record.state().exitCode() != 0
+                    && (policy.maximumRetryCount() == 0 || record.restartCount() < policy.maximumRetryCount());
+            default -> false;
+        };
+    }
+
     static Duration backoff(ContainerRecord record, Instant now) {
         ContainerState state = record.state();
         Duration ran = Duration.between(state.startedAt(), state.finishedAt());

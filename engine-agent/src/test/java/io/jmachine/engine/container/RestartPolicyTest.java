@@ -37,6 +37,21 @@ class RestartPolicyTest {
     }
 
     @Test
+    void whenTheEngineStartsExitedContainersComeBackAsDockerdsRestoreDecides() {
+        assertTrue(RestartPolicy.startsWithTheEngine(record("always", 0, 0, Duration.ZERO)));
+        assertTrue(RestartPolicy.startsWithTheEngine(record("always", 0, 0, Duration.ZERO).withManuallyStopped(true)),
+                "always comes back even when stopped by hand");
+        assertTrue(RestartPolicy.startsWithTheEngine(record("unless-stopped", 0, 0, Duration.ZERO)));
+        assertFalse(RestartPolicy.startsWithTheEngine(record("unless-stopped", 0, 0, Duration.ZERO).withManuallyStopped(true)));
+        assertTrue(RestartPolicy.startsWithTheEngine(record("on-failure", 0, 0, Duration.ZERO)), "it exited 1");
+        assertFalse(RestartPolicy.startsWithTheEngine(record("on-failure", 2, 2, Duration.ZERO)), "no retries left");
+        assertFalse(RestartPolicy.startsWithTheEngine(record("no", 0, 0, Duration.ZERO)));
+        ContainerRecord created = record("always", 0, 0, Duration.ZERO);
+        created = created.withState(created.state().withStatus(ContainerState.Status.created));
+        assertFalse(RestartPolicy.startsWithTheEngine(created), "a container that never ran stays put");
+    }
+
+    @Test
     void backOffDoublesUpToAMinuteAndResetsAfterAHealthyRun() {
         assertEquals(Duration.ofMillis(100), RestartPolicy.backoff(record("always", 0, 0, Duration.ofSeconds(1)), Instant.now()));
         assertEquals(Duration.ofMillis(800), RestartPolicy.backoff(record("always", 0, 3, Duration.ofSeconds(1)), Instant.now()));

@@ -1,6 +1,6 @@
 package io.jmachine.provisioner.install;
 
-import io.jmachine.provisioner.Progress;
+import io.jmachine.drivers.Progress;
 import io.jmachine.provisioner.engine.EngineClient;
 import io.jmachine.provisioner.ssh.SshClient;
 import io.jmachine.templates.TemplateName;
@@ -52,8 +52,8 @@ public final class EngineInstaller {
         new StepRunner(progress).run(List.of(
                 new DetectHost(ssh, layout, facts),
                 new InstallRuntimePackages(ssh, facts, progress),
-                new UploadEngineBundle(ssh, layout, inputs.bundle(), inputs.forceBundle(), progress),
-                new WriteEngineConfig(ssh, layout, configFiles(inputs)),
+                new UploadEngineBundle(ssh, layout, inputs.bundle(), inputs.forceBundle(), facts, progress),
+                new WriteEngineConfig(ssh, layout, configFiles(inputs), facts),
                 new StartEngine(facts, unitText(), settings.environment()),
                 new WaitForEngine(engine, engineUrl, facts, progress, ENGINE_START)));
     }
@@ -64,7 +64,7 @@ public final class EngineInstaller {
         EngineLayout layout = settings.layout();
         new StepRunner(progress).run(List.of(
                 new DetectHost(ssh, layout, facts),
-                new WriteEngineConfig(ssh, layout, configFiles(inputs)),
+                new WriteEngineConfig(ssh, layout, configFiles(inputs), facts),
                 new StartEngine(facts, unitText(), settings.environment()),
                 new WaitForEngine(engine, engineUrl, facts, progress, ENGINE_START)));
     }
@@ -81,25 +81,21 @@ public final class EngineInstaller {
         ssh.runAsRoot("rm -rf " + quote(layout.configDir()), Duration.ofSeconds(60)).orThrow("removing " + layout.configDir());
     }
 
+    /** The engine's last output lines (its journal, or its log file where no systemd runs it). */
+    public String engineLogTail() {
+        return EngineService.detect(ssh, settings.layout()).logTail();
+    }
+
     /** Whether the engine runs (its service is active, or its pidfile names a live engine). */
     public boolean engineRunning() {
         return EngineService.detect(ssh, settings.layout()).running();
     }
 
     private List<RemoteFiles.RemoteFile> configFiles(Inputs inputs) throws IOException {
-        EngineLayout layout = settings.layout();
-        String config = templates.render(TemplateName.ENGINE_CONFIG, settings.configModel());
-        List<RemoteFiles.RemoteFile> files = new ArrayList<>();
-        files.add(new RemoteFiles.RemoteFile(layout.caCert(), Files.readAllBytes(inputs.caCert()), "0644"));
-        files.add(new RemoteFiles.RemoteFile(layout.serverCert(), Files.readAllBytes(inputs.serverCert()), "0644"));
-        files.add(new RemoteFiles.RemoteFile(layout.serverKey(), Files.readAllBytes(inputs.serverKey()), "0600"));
-        files.add(new RemoteFiles.RemoteFile(layout.configFile(), config.getBytes(StandardCharsets.UTF_8), "0644"));
-        return files;
+        return new EngineFiles(settings, templates).config(inputs);
     }
 
     private String unitText() {
-        EngineLayout layout = settings.layout();
-        return templates.render(TemplateName.ENGINE_SYSTEMD_UNIT, Map.of("bundleDir", layout.installDir(),
-                "configFile", layout.configFile(), "description", "jmachine container engine", "environment", settings.environment()));
+        return new EngineFiles(settings, templates).unit();
     }
 }

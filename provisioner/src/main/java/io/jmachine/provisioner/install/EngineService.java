@@ -26,8 +26,8 @@ sealed interface EngineService {
         return systemd ? new Systemd(ssh) : new Detached(ssh, layout);
     }
 
-    /** Registers the engine with the service manager (does not start it). */
-    void install(String unitText, List<String> environment);
+    /** Registers the engine with the service manager (does not start it); whether that changed anything. */
+    boolean install(String unitText, List<String> environment);
 
     /** Starts the engine, stopping a running one first. */
     void restart();
@@ -46,12 +46,17 @@ sealed interface EngineService {
 
     record Systemd(SshClient ssh) implements EngineService {
         @Override
-        public void install(String unitText, List<String> environment) {
-            new RemoteFiles(ssh).install(List.of(new RemoteFiles.RemoteFile(EngineLayout.UNIT_FILE,
-                    unitText.getBytes(StandardCharsets.UTF_8), "0644")));
-            // one reload: `enable` would reload again by itself, and under TCG each reload costs seconds
+        public boolean install(String unitText, List<String> environment) {
+            RemoteFiles.RemoteFile unit = new RemoteFiles.RemoteFile(EngineLayout.UNIT_FILE, unitText.getBytes(StandardCharsets.UTF_8), "0644");
+            RemoteFiles files = new RemoteFiles(ssh);
+            if (files.unchanged(List.of(unit)) && ssh.run("systemctl is-enabled --quiet " + EngineLayout.SERVICE, TIMEOUT).ok()) {
+                return false; // a first boot installed it already: no reload, which costs seconds under TCG
+            }
+            files.install(List.of(unit));
+            // one reload: `enable` would reload again by itself
             ssh.runAsRoot("systemctl daemon-reload && systemctl enable --no-reload " + EngineLayout.SERVICE, TIMEOUT)
                     .orThrow("enabling the service");
+            return true;
         }
 
         @Override
@@ -99,9 +104,10 @@ sealed interface EngineService {
 
         /** Nothing to register: the start command carries the environment. */
         @Override
-        public void install(String unitText, List<String> environment) {
+        public boolean install(String unitText, List<String> environment) {
             this.environment.clear();
             this.environment.addAll(environment);
+            return false;
         }
 
         /**

@@ -8,6 +8,8 @@ final class HostFacts {
     OsRelease release;
     OsFamily family;
     EngineService service;
+    /** Whether a step changed what the engine runs with (its bundle, config or TLS files), so that it must restart. */
+    boolean engineChanged;
 
     EngineService service() {
         if (service == null) {

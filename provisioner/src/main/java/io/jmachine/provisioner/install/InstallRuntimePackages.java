@@ -1,6 +1,6 @@
 package io.jmachine.provisioner.install;
 
-import io.jmachine.provisioner.Progress;
+import io.jmachine.drivers.Progress;
 import io.jmachine.provisioner.ssh.SshClient;
 
 import java.time.Duration;
@@ -36,7 +36,7 @@ final class InstallRuntimePackages implements InstallStep {
         String found = ssh.run(facts.family.missingPackagesScript(), Duration.ofSeconds(60)).orThrow("looking for the runtime").stdout();
         missing = Arrays.stream(found.split("\\s+")).filter(s -> !s.isBlank()).distinct().toList();
         if (missing.isEmpty()) {
-            progress.report("runtime packages: all present");
+            progress.detail("runtime packages: all present");
             return;
         }
         progress.report("installing " + String.join(" ", missing) + " with " + facts.family.packageManager());

@@ -1,6 +1,6 @@
 package io.jmachine.provisioner.install;
 
-import io.jmachine.provisioner.Progress;
+import io.jmachine.drivers.Progress;
 import io.jmachine.provisioner.ssh.SshClient;
 
 import java.nio.file.Path;
@@ -33,6 +33,39 @@ final class RemoteFiles {
 
     void removeStagingDir(String dir) {
         ssh.run("rm -rf " + quote(dir), COMMAND_TIMEOUT);
+    }
+
+    /** Whether the host has each file already, with the same content (mode and owner are not compared). */
+    boolean unchanged(List<RemoteFile> files) {
+        StringBuilder command = new StringBuilder("sha256sum");
+        for (RemoteFile file : files) {
+            command.append(' ').append(quote(file.path()));
+        }
+        var result = ssh.runAsRoot(command + " 2>/dev/null", COMMAND_TIMEOUT);
+        if (!result.ok()) {
+            return false;
+        }
+        java.util.Map<String, String> remote = new java.util.HashMap<>();
+        for (String line : result.stdout().split("\n")) {
+            String[] fields = line.strip().split("\\s+", 2);
+            if (fields.length == 2) {
+                remote.put(fields[1], fields[0]);
+            }
+        }
+        for (RemoteFile file : files) {
+            if (!sha256(file.content()).equals(remote.get(file.path()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String sha256(byte[] content) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     void install(List<RemoteFile> files) {

@@ -18,7 +18,7 @@ final class StartEngine implements InstallStep {
 
     @Override
     public String name() {
-        return "start the engine";
+        return "start the engine (unless it runs with these files already)";
     }
 
     @Override
@@ -26,10 +26,13 @@ final class StartEngine implements InstallStep {
         return Duration.ofMinutes(3);
     }
 
+    /** An engine that runs with what was just checked to be in place (started at the host's first boot) is left running. */
     @Override
     public void run() {
-        facts.service().install(unitText, environment);
-        facts.service().restart();
+        boolean registered = facts.service().install(unitText, environment);
+        if (registered || facts.engineChanged || !facts.service().running()) {
+            facts.service().restart();
+        }
     }
 
     /** The engine stays stopped: the files it would run with are being put back, and a re-provision starts it again. */

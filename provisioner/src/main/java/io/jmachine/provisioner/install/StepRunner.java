@@ -1,6 +1,6 @@
 package io.jmachine.provisioner.install;
 
-import io.jmachine.provisioner.Progress;
+import io.jmachine.drivers.Progress;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -28,7 +28,7 @@ public final class StepRunner {
         for (InstallStep step : steps) {
             number++;
             String label = "[" + number + "/" + steps.size() + "] " + step.name();
-            progress.report(label + "…");
+            progress.status(label + "…");
             long started = System.nanoTime();
             try {
                 runWithTimeout(step);

@@ -1,6 +1,6 @@
 package io.jmachine.provisioner.install;
 
-import io.jmachine.provisioner.Progress;
+import io.jmachine.drivers.Progress;
 import io.jmachine.provisioner.ssh.SshClient;
 
 import java.io.IOException;
@@ -26,14 +26,16 @@ final class UploadEngineBundle implements InstallStep {
     private final EngineLayout layout;
     private final Path bundle;
     private final boolean force;
+    private final HostFacts facts;
     private final Progress progress;
     private boolean swapped;
 
-    UploadEngineBundle(SshClient ssh, EngineLayout layout, Path bundle, boolean force, Progress progress) {
+    UploadEngineBundle(SshClient ssh, EngineLayout layout, Path bundle, boolean force, HostFacts facts, Progress progress) {
         this.ssh = ssh;
         this.layout = layout;
         this.bundle = bundle;
         this.force = force;
+        this.facts = facts;
         this.progress = progress;
     }
 
@@ -53,10 +55,11 @@ final class UploadEngineBundle implements InstallStep {
         if (!force) {
             String installed = ssh.runAsRoot("cat " + quote(layout.bundleChecksumFile()) + " 2>/dev/null", timeout()).stdout().strip();
             if (installed.equals(checksum)) {
-                progress.report("the same engine bundle is installed already: kept");
+                progress.detail("the same engine bundle is installed already: kept");
                 return;
             }
         }
+        facts.engineChanged = true;
         RemoteFiles files = new RemoteFiles(ssh);
         String staged = files.stage(bundle, progress);
         String dir = quote(layout.installDir());

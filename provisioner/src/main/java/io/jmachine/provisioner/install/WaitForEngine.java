@@ -1,15 +1,14 @@
 package io.jmachine.provisioner.install;
 
-import io.jmachine.provisioner.Progress;
+import io.jmachine.drivers.Progress;
 import io.jmachine.provisioner.engine.EngineClient;
+import io.jmachine.provisioner.engine.EngineWait;
 
-import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Waits until the engine answers `/_ping` over mutual TLS from here, as the docker CLI will reach it. */
 final class WaitForEngine implements InstallStep {
-
-    private static final Duration ATTEMPT = Duration.ofSeconds(3);
 
     private final EngineClient client;
     private final HostFacts facts;
@@ -37,26 +36,15 @@ final class WaitForEngine implements InstallStep {
 
     @Override
     public void run() throws Exception {
-        long deadline = System.nanoTime() + timeout.minusSeconds(5).toNanos();
-        long nextReport = System.nanoTime();
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                client.ping(ATTEMPT);
-                return;
-            } catch (IOException e) {
-                last = e;
-            }
-            if (!facts.service().running()) {
-                throw new IllegalStateException("the engine exited; its last output:\n" + facts.service().logTail().strip());
-            }
-            if (System.nanoTime() >= nextReport) {
-                progress.report("waiting for the engine: " + (last.getMessage() != null ? last.getMessage() : last));
-                nextReport = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            }
-            Thread.sleep(500);
+        // the step's own bound is a little longer, so that this one's message (with the engine's output) is what shows
+        Optional<String> failure = EngineWait.await(client, timeout.minusSeconds(5), () -> !facts.service().running(), progress);
+        if (failure.isEmpty()) {
+            return;
         }
-        throw new IllegalStateException("no answer to /_ping over TLS (" + last + "); the engine's last output:\n"
+        if (!facts.service().running()) {
+            throw new IllegalStateException("the engine exited; its last output:\n" + facts.service().logTail().strip());
+        }
+        throw new IllegalStateException("no answer to /_ping over TLS (" + failure.get() + "); the engine's last output:\n"
                 + facts.service().logTail().strip());
     }
 

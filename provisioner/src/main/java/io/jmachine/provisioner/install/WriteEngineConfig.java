@@ -13,13 +13,15 @@ final class WriteEngineConfig implements InstallStep {
     private final SshClient ssh;
     private final EngineLayout layout;
     private final List<RemoteFiles.RemoteFile> files;
+    private final HostFacts facts;
     private boolean backedUp;
 
     /** @param files config.json, ca.pem, server.pem, server-key.pem with their paths in {@code layout} */
-    WriteEngineConfig(SshClient ssh, EngineLayout layout, List<RemoteFiles.RemoteFile> files) {
+    WriteEngineConfig(SshClient ssh, EngineLayout layout, List<RemoteFiles.RemoteFile> files, HostFacts facts) {
         this.ssh = ssh;
         this.layout = layout;
         this.files = files;
+        this.facts = facts;
     }
 
     @Override
@@ -34,9 +36,14 @@ final class WriteEngineConfig implements InstallStep {
 
     @Override
     public void run() {
+        RemoteFiles remote = new RemoteFiles(ssh);
+        if (remote.unchanged(files)) {
+            return; // written at the host's first boot, or by an install before
+        }
+        facts.engineChanged = true;
         String dir = quote(layout.configDir());
         backedUp = ssh.runAsRoot("[ -e " + dir + " ] && rm -rf " + backup() + " && cp -a " + dir + " " + backup(), timeout()).ok();
-        new RemoteFiles(ssh).install(files);
+        remote.install(files);
     }
 
     private String backup() {

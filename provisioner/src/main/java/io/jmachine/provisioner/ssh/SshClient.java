@@ -10,7 +10,7 @@ import com.jcraft.jsch.SftpATTRS;
 import com.jcraft.jsch.SftpException;
 import com.jcraft.jsch.SftpProgressMonitor;
 import io.jmachine.drivers.SshEndpoint;
-import io.jmachine.provisioner.Progress;
+import io.jmachine.drivers.Progress;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -247,7 +247,7 @@ public final class SshClient implements AutoCloseable {
                 int tenth = (int) (done * 10 / total);
                 if (tenth != lastTenth) {
                     lastTenth = tenth;
-                    progress.report(String.format("%s: %d%% of %.1f MB", name, tenth * 10, total / 1e6));
+                    progress.status(String.format("uploading %s: %d%% of %.1f MB", name, tenth * 10, total / 1e6));
                 }
             }
             return true;

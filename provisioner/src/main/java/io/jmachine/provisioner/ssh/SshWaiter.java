@@ -1,7 +1,7 @@
 package io.jmachine.provisioner.ssh;
 
 import io.jmachine.drivers.SshEndpoint;
-import io.jmachine.provisioner.Progress;
+import io.jmachine.drivers.Progress;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +46,7 @@ public final class SshWaiter {
                 throw e;
             } catch (SshException e) {
                 last = e;
-                progress.report("waiting for SSH on " + endpoint.host() + ":" + endpoint.port() + " (attempt " + attempt + "/" + attempts
+                progress.status("waiting for SSH on " + endpoint.host() + ":" + endpoint.port() + " (attempt " + attempt + "/" + attempts
                         + "): " + rootCause(e));
             }
             if (attempt < attempts) {

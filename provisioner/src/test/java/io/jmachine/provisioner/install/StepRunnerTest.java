@@ -1,5 +1,6 @@
 package io.jmachine.provisioner.install;
 
+import io.jmachine.drivers.RecordingProgress;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -51,11 +52,13 @@ class StepRunnerTest {
     }
 
     @Test
-    void allStepsSucceedThenEachIsCommittedWithProgress() {
-        new StepRunner(progress::add).run(List.of(step("a", Duration.ofSeconds(5), () -> { }), step("b", Duration.ofSeconds(5), () -> { })));
+    void allStepsSucceedThenEachIsCommittedWithOneLinePerStepAndTheRunningOneAsAStatus() {
+        RecordingProgress shown = new RecordingProgress();
+        new StepRunner(shown).run(List.of(step("a", Duration.ofSeconds(5), () -> { }), step("b", Duration.ofSeconds(5), () -> { })));
         assertEquals(List.of("run a", "run b", "commit a", "commit b"), log);
-        assertEquals("[1/2] a…", progress.get(0));
-        assertTrue(progress.get(1).matches("\\[1/2] a: done in \\d+\\.\\d s"), progress.get(1));
+        assertEquals(List.of("[1/2] a…", "[2/2] b…"), shown.statuses());
+        assertEquals(2, shown.reports().size(), shown.text());
+        assertTrue(shown.reports().get(0).matches("\\[1/2] a: done in \\d+\\.\\d s"), shown.reports().get(0));
     }
 
     @Test

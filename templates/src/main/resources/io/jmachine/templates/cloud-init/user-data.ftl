@@ -1,5 +1,6 @@
 #cloud-config
-<#-- model: hostname, user, authorizedKey, hostKeyType (e.g. ecdsa), hostPrivateKey, hostPublicKey -->
+<#-- model: hostname, user, authorizedKey, hostKeyType (e.g. ecdsa), hostPrivateKey, hostPublicKey,
+     bootScript (optional: a shell script run early at each boot, before SSH is up) -->
 hostname: ${hostname}
 manage_etc_hosts: true
 users:
@@ -18,3 +19,10 @@ ssh_keys:
 <#list hostPrivateKey?split("\n") as line><#if line?has_content>    ${line}
 </#if></#list>
   ${hostKeyType}_public: ${hostPublicKey}
+<#if bootScript??>
+# early in every boot (cloud-init's init stage, before SSH): the script installs and starts what the host runs
+bootcmd:
+  - |
+<#list bootScript?split("\n") as line>    ${line}
+</#list>
+</#if>

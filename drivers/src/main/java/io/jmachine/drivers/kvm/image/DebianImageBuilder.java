@@ -1,6 +1,7 @@
 package io.jmachine.drivers.kvm.image;
 
 import io.jmachine.drivers.DriverException;
+import io.jmachine.drivers.Progress;
 import io.jmachine.drivers.kvm.GuestImage;
 
 import java.io.IOException;
@@ -34,17 +35,22 @@ final class DebianImageBuilder {
         return new GuestImage(folder.resolve("disk.qcow2"), folder.resolve("vmlinuz"), folder.resolve("initrd.img"), "/dev/vda");
     }
 
-    void build(Path folder) {
+    /** Builds the image into {@code folder}; the tools' output goes to {@code folder}.log, shown only on failure or with -D. */
+    void build(Path folder, Progress progress) {
         Path work = folder.resolveSibling(folder.getFileName() + ".build-" + ProcessHandle.current().pid());
+        Path log = folder.resolveSibling(folder.getFileName() + ".log");
         long started = System.nanoTime();
         try {
             Files.createDirectories(folder.getParent());
             sweepAbandonedBuilds(folder);
             Files.createDirectories(work);
-            System.err.println("building the default kvm image (Debian " + recipe.suite() + " from " + recipe.mirror()
-                    + ") in " + work + "; later machines reuse it");
+            Files.deleteIfExists(log);
+            progress.report("building the default kvm image once (Debian " + recipe.suite() + " from " + recipe.mirror()
+                    + ", about 2 min; log: " + log + ")");
             Path tree = work.resolve("rootfs");
-            HostTools.runShowingProgress(mmdebstrap(tree));
+            progress.status("building the default kvm image: mmdebstrap");
+            HostTools.runLogged(mmdebstrap(tree), log, progress, 1800);
+            progress.status("building the default kvm image: the disk");
             copyBootFiles(tree.resolve("boot"), work);
             Path raw = work.resolve("disk.raw");
             HostTools.run(List.of(tool("mkfs.ext4"), "-q", "-L", "root", "-d", tree.toString(), raw.toString(), recipe.rootSizeMiB() + "M"), 600);
@@ -53,7 +59,8 @@ final class DebianImageBuilder {
                     work.resolve("disk.qcow2").toString()), 600);
             Files.delete(raw);
             Files.move(work, folder, StandardCopyOption.ATOMIC_MOVE);
-            System.err.printf("the default kvm image is ready in %s (%d s)%n", folder, (System.nanoTime() - started) / 1_000_000_000L);
+            progress.report(String.format(java.util.Locale.ROOT, "the default kvm image is ready in %s (%d s)", folder,
+                    (System.nanoTime() - started) / 1_000_000_000L));
         } catch (IOException e) {
             throw new DriverException("building the default kvm image in " + work + " failed: " + e.getMessage(), e);
         } finally {
@@ -113,7 +120,7 @@ final class DebianImageBuilder {
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
-            System.err.println("could not clean " + dir + ": " + e.getMessage());
+            // a leftover build folder is swept by the next build (sweepAbandonedBuilds)
         }
     }
 }

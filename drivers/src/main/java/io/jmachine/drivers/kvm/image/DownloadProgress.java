@@ -1,15 +1,15 @@
 package io.jmachine.drivers.kvm.image;
 
-import java.io.PrintStream;
+import io.jmachine.drivers.Progress;
 import java.util.Locale;
 
 /**
- * Progress lines of one download on stderr, at most one per {@code intervalNanos} (and the last one always), so that a
- * slow download shows it moves without flooding a log.
+ * The progress of one download as a status line, updated at most once per {@code intervalNanos} (and at the end), so
+ * that a slow download shows it moves without flooding a log.
  */
 final class DownloadProgress {
 
-    private final PrintStream out;
+    private final Progress out;
     private final String what;
     private final long total;
     private final long intervalNanos;
@@ -17,7 +17,7 @@ final class DownloadProgress {
     private boolean printedAny;
 
     /** @param total the expected size in bytes, or -1 when the server did not say */
-    DownloadProgress(PrintStream out, String what, long total, long intervalNanos) {
+    DownloadProgress(Progress out, String what, long total, long intervalNanos) {
         this.out = out;
         this.what = what;
         this.total = total;
@@ -40,10 +40,9 @@ final class DownloadProgress {
 
     private void print(long done) {
         String line = total > 0
-                ? String.format(Locale.ROOT, "jmachine: downloading %s: %d%% (%s of %s)", what, done * 100 / total, mib(done), mib(total))
-                : String.format(Locale.ROOT, "jmachine: downloading %s: %s", what, mib(done));
-        out.println(line);
-        out.flush();
+                ? String.format(Locale.ROOT, "downloading %s: %d%% (%s of %s)", what, done * 100 / total, mib(done), mib(total))
+                : String.format(Locale.ROOT, "downloading %s: %s", what, mib(done));
+        out.status(line);
     }
 
     private static String mib(long bytes) {

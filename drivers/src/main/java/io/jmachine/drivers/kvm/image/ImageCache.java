@@ -1,6 +1,7 @@
 package io.jmachine.drivers.kvm.image;
 
 import io.jmachine.drivers.DriverException;
+import io.jmachine.drivers.Progress;
 import io.jmachine.drivers.kvm.GuestImage;
 
 import java.io.IOException;
@@ -53,10 +54,10 @@ public final class ImageCache {
         return root.resolve("images").resolve("debian-" + recipe.suite() + "-" + key(recipe.fingerprint()));
     }
 
-    /** Cloud images given by URL, downloaded with progress on stderr. */
-    public ImageDownloads downloads() {
+    /** Cloud images given by URL, downloaded with their progress shown. */
+    public ImageDownloads downloads(Progress progress) {
         HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(30)).build();
-        return new ImageDownloads(root.resolve("images").resolve("downloads"), http, System.err, Duration.ofSeconds(1));
+        return new ImageDownloads(root.resolve("images").resolve("downloads"), http, progress, Duration.ofSeconds(1));
     }
 
     public boolean defaultImageCached() {
@@ -67,13 +68,13 @@ public final class ImageCache {
         }
     }
 
-    /** The default image, built first if this user's cache lacks it (minutes, with mmdebstrap's progress on stderr). */
-    public GuestImage defaultImage() {
+    /** The default image, built first if this user's cache lacks it (minutes; mmdebstrap's output in a log beside it). */
+    public GuestImage defaultImage(Progress progress) {
         DebianImageRecipe recipe = defaultRecipe();
         Path folder = folderOf(recipe);
         GuestImage image = DebianImageBuilder.imageIn(folder);
         if (!Files.isRegularFile(image.disk())) {
-            new DebianImageBuilder(recipe).build(folder);
+            new DebianImageBuilder(recipe).build(folder, progress);
         }
         return image;
     }

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.jmachine.drivers.DriverException;
+import io.jmachine.drivers.Progress;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,10 +45,10 @@ public final class ImageDownloads {
 
     private final Path folder;
     private final HttpClient http;
-    private final PrintStream progress;
+    private final Progress progress;
     private final Duration progressInterval;
 
-    public ImageDownloads(Path folder, HttpClient http, PrintStream progress, Duration progressInterval) {
+    public ImageDownloads(Path folder, HttpClient http, Progress progress, Duration progressInterval) {
         this.folder = folder;
         this.http = http;
         this.progress = progress;

@@ -40,7 +40,7 @@ class ImageDownloadsTest {
 
     private final byte[] image = new byte[3 * 1024 * 1024 + 17];
     private final AtomicInteger requests = new AtomicInteger();
-    private final ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    private final io.jmachine.drivers.RecordingProgress progress = new io.jmachine.drivers.RecordingProgress();
     private HttpServer server;
 
     @BeforeEach
@@ -81,7 +81,7 @@ class ImageDownloadsTest {
     }
 
     private ImageDownloads downloads() {
-        return new ImageDownloads(dir.resolve("downloads"), HttpClient.newHttpClient(), new PrintStream(progress, true, StandardCharsets.UTF_8),
+        return new ImageDownloads(dir.resolve("downloads"), HttpClient.newHttpClient(), progress,
                 Duration.ZERO);
     }
 
@@ -103,8 +103,8 @@ class ImageDownloadsTest {
         Path first = downloads().fetch(url("/cloud.qcow2"), Optional.empty());
         assertArrayEquals(image, Files.readAllBytes(first));
         assertEquals("sha256-" + sha256() + ".img", first.getFileName().toString());
-        String shown = progress.toString(StandardCharsets.UTF_8);
-        assertTrue(shown.contains("jmachine: downloading " + url("/cloud.qcow2") + ": 0%"), shown);
+        String shown = progress.text();
+        assertTrue(shown.contains("downloading " + url("/cloud.qcow2") + ": 0%"), shown);
         assertTrue(shown.contains(": 100% (3.0 MiB of 3.0 MiB)"), shown);
 
         Path second = downloads().fetch(url("/cloud.qcow2"), Optional.empty());
