@@ -8,7 +8,8 @@
 # Phases of create, from the timestamps of its progress lines (stderr):
 #   define     start of the CLI -> "host created" (pre-create checks, overlay, seed, domain defined and started)
 #   boot→SSH   -> "SSH is up"
-#   provision  -> "[6/6] wait for the engine" (OS detection, packages, bundle upload, config, unit, start)
+#   provision  -> the "start the engine" step done (OS detection, packages, bundle, config, unit, start: checks where the
+#                 first boot installed them already)
 #   engine     -> "engine answering over TLS"
 # Target (issue 5): create's define+boot to SSH <= 1.3x the bare boot to SSH; total to engine vs bare is reported too.
 # Everything it makes is named jmbench-* (store /tmp/jmbench-store, domains jmbench-c*/jmbench-bare*) and removed on exit.
@@ -63,7 +64,7 @@ run_create() {
   if [ "$rc" != 0 ]; then echo "create $name failed ($rc):" >&2; tail -n 15 "$log" >&2; return 1; fi
   at() { awk -v pat="$1" 'index($0, pat) { print $1; exit }' "$log"; }
   local th ts tw te
-  th=$(at ") host created") ts=$(at ") SSH is up") tw=$(at "] wait for the engine at") te=$(at ") engine answering over TLS")
+  th=$(at ") host created") ts=$(at ") SSH is up") tw=$(at "] start the engine") te=$(at ") engine answering over TLS")
   [ -n "$th" ] && [ -n "$ts" ] && [ -n "$tw" ] && [ -n "$te" ] || { echo "create's output lacks a phase line:" >&2; cat "$log" >&2; return 1; }
   if [ -z "${IMAGE[base]:-}" ]; then
     local xml; xml=$($VIRSH dumpxml "$name")
