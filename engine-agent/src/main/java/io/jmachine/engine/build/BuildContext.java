@@ -1,6 +1,6 @@
 package io.jmachine.engine.build;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.archive.Compression;
 import io.jmachine.engine.archive.TarExtractor;
 import io.jmachine.engine.fs.Folder;
@@ -51,7 +51,7 @@ public final class BuildContext implements AutoCloseable {
                 if (dockerfile.isEmpty() && (dockerfileName == null || dockerfileName.isEmpty())) {
                     dockerfile = readText(context, "dockerfile");
                 }
-                text = dockerfile.orElseThrow(() -> ApiException.badRequest("Cannot locate specified Dockerfile: " + name));
+                text = dockerfile.orElseThrow(() -> EngineException.invalid("Cannot locate specified Dockerfile: " + name));
                 ignore = readText(context, ".dockerignore").orElse("");
             }
             removeIgnored(root, DockerIgnore.parse(ignore));

@@ -1,6 +1,6 @@
 package io.jmachine.engine.container;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.network.ContainerEtcFiles;
 import io.jmachine.engine.network.EndpointConfig;
 import io.jmachine.engine.network.NetworkAttachment;
@@ -44,7 +44,7 @@ public final class CniContainerNetworking implements ContainerNetworking {
             String target = Links.parse(link).target();
             if (containers.find(target) == null) {
                 // a 400, as dockerd answers: on a 404 from create the docker CLI pulls the image and tries again
-                throw ApiException.badRequest("could not get container for " + target + ": No such container: " + target);
+                throw EngineException.invalid("could not get container for " + target + ": No such container: " + target);
             }
         }
         List<NetworkService.EndpointRequest> requests = new ArrayList<>();
@@ -113,7 +113,7 @@ public final class CniContainerNetworking implements ContainerNetworking {
     private String nameOf(String idOrName) {
         try {
             return network.networks().find(idOrName).map(NetworkRecord::name).orElse(idOrName);
-        } catch (ApiException ambiguous) {
+        } catch (EngineException ambiguous) {
             return idOrName;
         }
     }
@@ -137,7 +137,7 @@ public final class CniContainerNetworking implements ContainerNetworking {
         if (!running) {
             if (!network.requests().remove(containerId, networkName)
                     && !network.networks().resolve(networkName).name().equals(containers.byId(containerId).hostConfig().networkMode())) {
-                throw new ApiException(403, "container " + containerId + " is not connected to network " + networkName);
+                throw EngineException.forbidden("container " + containerId + " is not connected to network " + networkName);
             }
             return null;
         }
@@ -177,13 +177,13 @@ public final class CniContainerNetworking implements ContainerNetworking {
     private String linkLine(Links.Link link) {
         ContainerRecord target = containers.find(link.target());
         if (target == null) {
-            throw ApiException.notFound("could not get container for " + link.target());
+            throw EngineException.notFound("could not get container for " + link.target());
         }
         ContainerRecord.NetworkAttachment attached = target.state().isAlive() ? target.network() : null;
         String address = attached == null ? null : attached.ipAddress() != null ? attached.ipAddress()
                 : attached.networks().stream().map(ContainerRecord.NetworkEndpoint::ipAddress).findFirst().orElse(null);
         if (address == null) {
-            throw ApiException.badRequest("Cannot link to a non running container: /" + target.name() + " AS " + link.alias());
+            throw EngineException.invalid("Cannot link to a non running container: /" + target.name() + " AS " + link.alias());
         }
         return address + "\t" + link.alias() + " " + target.shortId() + " " + target.name();
     }
@@ -194,7 +194,7 @@ public final class CniContainerNetworking implements ContainerNetworking {
         int equals = entry.indexOf('=');
         int split = equals > 0 && (separator < 0 || equals < separator) ? equals : separator;
         if (split <= 0 || split == entry.length() - 1) {
-            throw ApiException.badRequest("invalid IP address in add-host: \"" + entry + "\"");
+            throw EngineException.invalid("invalid IP address in add-host: \"" + entry + "\"");
         }
         String host = entry.substring(0, split);
         String address = entry.substring(split + 1);

@@ -1,6 +1,6 @@
 package io.jmachine.engine.container;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.events.EventBus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,20 +79,21 @@ public final class ContainerRunner {
         pendingRestarts.remove(id);
     }
 
-    /** Starts a created or exited container; 304 when it already runs. */
-    public void start(String idOrName) {
+    /** Starts a created or exited container; {@link StateChange#ALREADY} when it already runs. */
+    public StateChange start(String idOrName) {
         ContainerRecord record = store.resolve(idOrName);
         synchronized (lock(record.id())) {
             record = store.byId(record.id());
             if (record.state().status() == ContainerState.Status.paused) {
-                throw ApiException.conflict("cannot start a paused container, try unpause instead");
+                throw EngineException.conflict("cannot start a paused container, try unpause instead");
             }
             if (record.state().isAlive()) {
-                throw new ApiException(304, "container already started");
+                return StateChange.ALREADY;
             }
             stopping.remove(record.id());
             // a start by hand begins the count anew, as dockerd's ResetRestartManager
             launch(record.withRestartCount(0).withManuallyStopped(false));
+            return StateChange.CHANGED;
         }
     }
 
@@ -132,7 +133,7 @@ public final class ContainerRunner {
             if (record.hostConfig().autoRemove()) {
                 autoRemove.accept(id);
             }
-            throw new ApiException(400, "failed to create task for container: " + e.getMessage());
+            throw EngineException.invalid("failed to create task for container: " + e.getMessage());
         } catch (RuntimeException e) {
             cleanupAfterFailedStart(record, network);
             attachHub.containerEnded(id);
@@ -267,9 +268,9 @@ public final class ContainerRunner {
         signals.exited(stopped.id(), stopped.state().exitCode());
     }
 
-    /** Docker's stop: the stop signal, a grace period, then SIGKILL; 304 when it is not running. */
-    public void stop(String idOrName, Integer timeoutSeconds, String signal) {
-        stop(idOrName, timeoutSeconds, signal, true);
+    /** Docker's stop: the stop signal, a grace period, then SIGKILL; {@link StateChange#ALREADY} when it is not running. */
+    public StateChange stop(String idOrName, Integer timeoutSeconds, String signal) {
+        return stop(idOrName, timeoutSeconds, signal, true);
     }
 
     /**
@@ -293,7 +294,7 @@ public final class ContainerRunner {
         }
     }
 
-    private void stop(String idOrName, Integer timeoutSeconds, String signal, boolean byHand) {
+    private StateChange stop(String idOrName, Integer timeoutSeconds, String signal, boolean byHand) {
         ContainerRecord record = store.resolve(idOrName);
         String id = record.id();
         java.util.concurrent.CompletableFuture<Integer> exit;
@@ -302,10 +303,10 @@ public final class ContainerRunner {
             if (record.state().restarting()) {
                 released(cancelRestart(record, byHand));
                 events.publish("container", "stop", id, record.eventAttributes());
-                return;
+                return StateChange.CHANGED;
             }
             if (!record.state().running()) {
-                throw new ApiException(304, "container already stopped");
+                return StateChange.ALREADY;
             }
             stopping.put(id, true);
             store.save(record.withManuallyStopped(byHand));
@@ -335,13 +336,14 @@ public final class ContainerRunner {
             }
         } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             if (processes.isRunning(id)) {
-                throw new ApiException(500, "cannot stop container " + idOrName + ": " + e.getMessage());
+                throw EngineException.internal("cannot stop container " + idOrName + ": " + e.getMessage());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiException(500, "interrupted while stopping " + idOrName);
+            throw EngineException.internal("interrupted while stopping " + idOrName);
         }
         events.publish("container", "stop", id, record.eventAttributes());
+        return StateChange.CHANGED;
     }
 
     /**
@@ -380,7 +382,7 @@ public final class ContainerRunner {
                 return;
             }
             if (!record.state().running()) {
-                throw ApiException.conflict("Cannot kill container: " + idOrName + ": Container " + record.id() + " is not running");
+                throw EngineException.conflict("Cannot kill container: " + idOrName + ": Container " + record.id() + " is not running");
             }
             String stopSignal = record.config().stopSignal();
             if (number == io.jmachine.engine.runtime.Signals.SIGKILL || stopSignal == null || stopSignal.isEmpty()
@@ -397,7 +399,7 @@ public final class ContainerRunner {
                 exit.get(30, TimeUnit.SECONDS);
             }
         } catch (IOException e) {
-            throw new ApiException(500, "cannot kill container " + idOrName + ": " + e.getMessage());
+            throw EngineException.internal("cannot kill container " + idOrName + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -410,14 +412,14 @@ public final class ContainerRunner {
         synchronized (lock(record.id())) {
             record = store.byId(record.id());
             if (record.state().status() != ContainerState.Status.running) {
-                throw ApiException.conflict(record.state().paused() ? "Container " + record.id() + " is already paused"
+                throw EngineException.conflict(record.state().paused() ? "Container " + record.id() + " is already paused"
                         : record.state().restarting() ? "Container " + record.id() + " is restarting, wait until the container is running"
                         : "Container " + record.id() + " is not running");
             }
             try {
                 processes.pause(record.id());
             } catch (IOException e) {
-                throw new ApiException(500, "cannot pause container " + idOrName + ": " + e.getMessage());
+                throw EngineException.internal("cannot pause container " + idOrName + ": " + e.getMessage());
             }
             store.save(record.withState(record.state().withStatus(ContainerState.Status.paused)));
         }
@@ -429,12 +431,12 @@ public final class ContainerRunner {
         synchronized (lock(record.id())) {
             record = store.byId(record.id());
             if (record.state().status() != ContainerState.Status.paused) {
-                throw ApiException.conflict("Container " + record.id() + " is not paused");
+                throw EngineException.conflict("Container " + record.id() + " is not paused");
             }
             try {
                 processes.resume(record.id());
             } catch (IOException e) {
-                throw new ApiException(500, "cannot unpause container " + idOrName + ": " + e.getMessage());
+                throw EngineException.internal("cannot unpause container " + idOrName + ": " + e.getMessage());
             }
             store.save(record.withState(record.state().withStatus(ContainerState.Status.running)));
         }
@@ -443,13 +445,8 @@ public final class ContainerRunner {
 
     /** Docker's restart: stop (a restarting container just stops restarting), start, and the restart event. */
     public void restart(String idOrName, Integer timeoutSeconds, String signal) {
-        try {
-            stop(idOrName, timeoutSeconds, signal);
-        } catch (ApiException e) {
-            if (e.status() != 304) {
-                throw e;
-            }
-        }
+        // a stopped container is simply started
+        stop(idOrName, timeoutSeconds, signal);
         start(idOrName);
         ContainerRecord record = store.resolve(idOrName);
         events.publish("container", "restart", record.id(), record.eventAttributes());

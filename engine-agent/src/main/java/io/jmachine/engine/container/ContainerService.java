@@ -1,6 +1,6 @@
 package io.jmachine.engine.container;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.events.EventBus;
 import io.jmachine.engine.network.EndpointConfig;
 import io.jmachine.engine.volume.MountPoint;
@@ -121,7 +121,7 @@ public final class ContainerService {
     /** @param warnings gets what dockerd would warn about: settings this host cannot apply, discarded */
     public ContainerRecord create(CreateRequest request, List<String> warnings) {
         if (request.config() == null || request.config().image() == null || request.config().image().isEmpty()) {
-            throw ApiException.badRequest("config cannot be empty in order to create a container");
+            throw EngineException.invalid("config cannot be empty in order to create a container");
         }
         HostConfig hostConfig = CreateSettings.adapt(request.config(),
                 request.hostConfig() != null ? request.hostConfig() : HostConfig.defaults(), hostDefaults, warnings);
@@ -140,7 +140,7 @@ public final class ContainerService {
                 String name = names.choose(request.name(), taken -> store.byName(taken) != null);
                 ContainerRecord holder = store.byName(name);
                 if (holder != null) {
-                    throw ApiException.conflict("Conflict. The container name \"/" + name + "\" is already in use by container \""
+                    throw EngineException.conflict("Conflict. The container name \"/" + name + "\" is already in use by container \""
                             + holder.id() + "\". You have to remove (or rename) that container to be able to reuse that name.");
                 }
                 networking.configure(id, hostConfig, request.networks());
@@ -183,7 +183,7 @@ public final class ContainerService {
         synchronized (this) {
             ContainerRecord holder = store.byName(name);
             if (holder != null && !holder.id().equals(record.id())) {
-                throw ApiException.conflict("Conflict. The container name \"/" + name + "\" is already in use by container \""
+                throw EngineException.conflict("Conflict. The container name \"/" + name + "\" is already in use by container \""
                         + holder.id() + "\". You have to remove (or rename) that container to be able to reuse that name.");
             }
             synchronized (runner.lock(record.id())) {
@@ -215,7 +215,7 @@ public final class ContainerService {
         if (record.state().isAlive()) {
             if (!force) {
                 String procedure = "Stop the container before attempting removal or force remove";
-                throw ApiException.conflict("You cannot remove a " + record.state().status() + " container " + id + ". "
+                throw EngineException.conflict("You cannot remove a " + record.state().status() + " container " + id + ". "
                         + (record.state().paused() ? "Unpause and then " + procedure.toLowerCase(java.util.Locale.ROOT) : procedure));
             }
             // a restarting container stops restarting; a running one is killed and its exit handled before this returns
@@ -228,7 +228,7 @@ public final class ContainerService {
                 return null;
             }
             if (record.state().isAlive() && processes.isRunning(id)) {
-                throw ApiException.conflict("cannot remove container \"/" + record.name() + "\": it did not stop; try again");
+                throw EngineException.conflict("cannot remove container \"/" + record.name() + "\": it did not stop; try again");
             }
             ports.unpublish(id);
             store.deleteRecord(id);
@@ -265,7 +265,7 @@ public final class ContainerService {
                 .map(Links::parse).filter(link -> link.alias().equals(alias)).map(Links.Link::target).findFirst().orElse(null);
         ContainerRecord child = target == null ? null : store.find(target);
         if (child == null) {
-            throw ApiException.notFound("No such container: " + parentIdOrName + "/" + alias);
+            throw EngineException.notFound("No such container: " + parentIdOrName + "/" + alias);
         }
         return child;
     }
@@ -415,7 +415,7 @@ public final class ContainerService {
                     return signals.nextExit(id);
                 }
             }
-            default -> throw ApiException.badRequest("invalid condition: \"" + condition + "\"");
+            default -> throw EngineException.invalid("invalid condition: \"" + condition + "\"");
         }
     }
 

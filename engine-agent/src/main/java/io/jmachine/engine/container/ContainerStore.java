@@ -1,7 +1,7 @@
 package io.jmachine.engine.container;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,7 +139,7 @@ public final class ContainerStore {
     public ContainerRecord resolve(String idOrName) {
         ContainerRecord found = find(idOrName);
         if (found == null) {
-            throw ApiException.notFound("No such container: " + idOrName);
+            throw EngineException.notFound("No such container: " + idOrName);
         }
         return found;
     }
@@ -165,7 +165,7 @@ public final class ContainerStore {
             }
         }
         if (prefixed.size() > 1) {
-            throw ApiException.badRequest("multiple containers found with provided prefix: " + idOrName);
+            throw EngineException.invalid("multiple containers found with provided prefix: " + idOrName);
         }
         return prefixed.isEmpty() ? null : prefixed.get(0);
     }

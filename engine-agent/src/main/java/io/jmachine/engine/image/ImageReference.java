@@ -1,6 +1,6 @@
 package io.jmachine.engine.image;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.util.regex.Pattern;
 
@@ -90,8 +90,8 @@ public record ImageReference(String domain, String path, String tag, String dige
         return new ImageReference(domain, path, tag, digest);
     }
 
-    private static ApiException invalid(String text, String why) {
-        return ApiException.badRequest("invalid reference format: " + text + ": " + why);
+    private static EngineException invalid(String text, String why) {
+        return EngineException.invalid("invalid reference format: " + text + ": " + why);
     }
 
     public ImageReference withTag(String newTag) {

@@ -3,7 +3,7 @@ package io.jmachine.engine.image;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.jmachine.engine.EngineVersion;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.archive.Compression;
 import io.jmachine.engine.archive.TarExtractor;
 import io.jmachine.engine.archive.TarWriter;
@@ -69,7 +69,7 @@ public final class ImageService {
 
     /** A tag, digest reference, full ID or unique ID prefix to its image; 404 "No such image: X" otherwise. */
     public Image resolve(String nameOrId) {
-        return find(nameOrId).orElseThrow(() -> ApiException.notFound("No such image: " + nameOrId));
+        return find(nameOrId).orElseThrow(() -> EngineException.notFound("No such image: " + nameOrId));
     }
 
     public Optional<Image> find(String nameOrId) {
@@ -85,7 +85,7 @@ public final class ImageService {
                 if (byReference.isPresent()) {
                     return byReference;
                 }
-            } catch (ApiException notAReference) {
+            } catch (EngineException notAReference) {
                 // maybe an ID prefix with characters a name may not have; tried next
             }
         }
@@ -125,7 +125,7 @@ public final class ImageService {
     /** {@code docker tag}: points {@code repo[:tag]} at the image {@code source} names. */
     public void tag(String source, String repo, String tag) throws IOException {
         if (repo == null || repo.isEmpty()) {
-            throw ApiException.badRequest("repository name must have at least one component");
+            throw EngineException.invalid("repository name must have at least one component");
         }
         lock.lock();
         try {
@@ -142,7 +142,7 @@ public final class ImageService {
             return null;
         }
         if (repo.matches("(sha256:)?[0-9a-f]{64}")) {
-            throw ApiException.badRequest("invalid repository name (" + repo + "), cannot specify 64-byte hexadecimal strings");
+            throw EngineException.invalid("invalid repository name (" + repo + "), cannot specify 64-byte hexadecimal strings");
         }
         ImageReference reference = ImageReference.parse(repo);
         return tag == null || tag.isEmpty() ? reference : reference.withTag(tag);
@@ -155,7 +155,7 @@ public final class ImageService {
         ImageReference reference = reference(request.repo(), request.tag());
         return changeOrUndo(() -> {
             ContainerRootfs container = rootfs.find(request.containerId()).orElseThrow(() -> RootfsStore.noRootfs(request.containerId()));
-            Image parent = images.get(container.imageId()).orElseThrow(() -> ApiException.conflict("cannot commit container "
+            Image parent = images.get(container.imageId()).orElseThrow(() -> EngineException.conflict("cannot commit container "
                     + request.containerId() + ": its image " + container.imageId() + " was removed"));
             Path tar = content.newTempFile();
             try (OutputStream out = Files.newOutputStream(tar); TarWriter writer = new TarWriter(out, TarWriter.Markers.OVERLAY_TO_OCI_WHITEOUTS)) {
@@ -483,7 +483,7 @@ public final class ImageService {
         }
         try {
             String format = CompressorStreamFactory.detect(buffered);
-            throw ApiException.badRequest("archives compressed with " + format + " are not supported: use a plain, gzip-, bzip2- or "
+            throw EngineException.invalid("archives compressed with " + format + " are not supported: use a plain, gzip-, bzip2- or "
                     + "xz-compressed tar");
         } catch (CompressorException notCompressed) {
             return buffered;

@@ -2,7 +2,7 @@ package io.jmachine.engine.image;
 
 import io.jmachine.engine.linux.AtomicFiles;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.archive.LinuxFiles;
 import io.jmachine.engine.archive.TarExtractor;
 import org.slf4j.Logger;
@@ -196,7 +196,7 @@ final class RootfsStore {
         }
     }
 
-    static ApiException noRootfs(String containerId) {
-        return ApiException.conflict("container " + containerId + " has no root file system: start it first");
+    static EngineException noRootfs(String containerId) {
+        return EngineException.conflict("container " + containerId + " has no root file system: start it first");
     }
 }

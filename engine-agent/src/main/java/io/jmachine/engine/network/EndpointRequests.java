@@ -3,7 +3,7 @@ package io.jmachine.engine.network;
 import io.jmachine.engine.linux.AtomicFiles;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,7 +47,7 @@ public final class EndpointRequests {
     public void add(String containerId, NetworkService.EndpointRequest request) {
         NetworkRecord network = registry.resolve(request.network());
         if (!network.bridged()) {
-            throw ApiException.badRequest("container cannot be connected to network " + network.name()
+            throw EngineException.invalid("container cannot be connected to network " + network.name()
                     + ": a container joins host or none only as its network mode");
         }
         EndpointAddresses.validate(network, request.config());

@@ -3,7 +3,7 @@ package io.jmachine.engine.network;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -170,15 +170,15 @@ public final class NetworkService implements AutoCloseable {
      */
     public NetworkAttachment connect(String containerId, EndpointRequest request) {
         AttachmentStore.Stored stored = store.read(containerId)
-                .orElseThrow(() -> ApiException.conflict("container " + containerId + " is not running"));
+                .orElseThrow(() -> EngineException.conflict("container " + containerId + " is not running"));
         NetworkAttachment current = stored.attachment();
         if (!(current.mode() instanceof NetworkMode.Bridge)) {
-            throw new ApiException(400, "container sharing network namespace with host or in network mode none cannot be "
+            throw EngineException.invalid("container sharing network namespace with host or in network mode none cannot be "
                     + "connected to another network");
         }
         NetworkRecord network = bridgeNetwork(request.network());
         if (current.endpointOn(network.id()).isPresent()) {
-            throw new ApiException(403, "endpoint with name " + containerId.substring(0, 12) + " already exists in network "
+            throw EngineException.forbidden("endpoint with name " + containerId.substring(0, 12) + " already exists in network "
                     + network.name());
         }
         Set<String> used = new HashSet<>();
@@ -211,7 +211,7 @@ public final class NetworkService implements AutoCloseable {
         Optional<AttachmentStore.StoredEndpoint> endpoint = stored == null ? Optional.empty()
                 : stored.endpoints().stream().filter(e -> network.id().equals(e.endpoint().networkId())).findFirst();
         if (endpoint.isEmpty()) {
-            throw new ApiException(403, "container " + containerId + " is not connected to network " + network.name());
+            throw EngineException.forbidden("container " + containerId + " is not connected to network " + network.name());
         }
         removeEndpoint(stored, endpoint.get());
         List<AttachmentStore.StoredEndpoint> rest = new ArrayList<>(stored.endpoints());
@@ -293,11 +293,11 @@ public final class NetworkService implements AutoCloseable {
     public void removeNetwork(String idOrName) {
         NetworkRecord network = registry.resolve(idOrName);
         if (network.predefined()) {
-            throw new ApiException(403, network.name() + " is a pre-defined network and cannot be removed");
+            throw EngineException.forbidden(network.name() + " is a pre-defined network and cannot be removed");
         }
         synchronized (this) {
             if (!attachmentsOn(network.id()).isEmpty()) {
-                throw new ApiException(403, "error while removing network: network " + network.name() + " id " + network.id()
+                throw EngineException.forbidden("error while removing network: network " + network.name() + " id " + network.id()
                         + " has active endpoints");
             }
             dns.stop(network.id());
@@ -313,7 +313,7 @@ public final class NetworkService implements AutoCloseable {
                 try {
                     removeNetwork(network.id());
                     removed.add(network.name());
-                } catch (ApiException e) {
+                } catch (EngineException e) {
                     // a container joined it meanwhile: it is in use, so not pruned
                 }
             }
@@ -476,7 +476,7 @@ public final class NetworkService implements AutoCloseable {
     NetworkRecord bridgeNetwork(String idOrName) {
         NetworkRecord network = registry.resolve(idOrName);
         if (!network.bridged()) {
-            throw ApiException.badRequest("container cannot be connected to network " + network.name()
+            throw EngineException.invalid("container cannot be connected to network " + network.name()
                     + ": a container joins host or none only as its network mode");
         }
         return network;

@@ -2,7 +2,7 @@ package io.jmachine.engine.api.containers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.api.ApiExchange;
 import io.jmachine.engine.api.ApiRequest;
 import io.jmachine.engine.api.Filters;
@@ -13,6 +13,7 @@ import io.jmachine.engine.container.ContainerConfig;
 import io.jmachine.engine.container.ContainerProcesses;
 import io.jmachine.engine.container.ContainerRecord;
 import io.jmachine.engine.container.ContainerService;
+import io.jmachine.engine.container.StateChange;
 import io.jmachine.engine.container.HostConfig;
 import io.jmachine.engine.network.EndpointConfig;
 import io.jmachine.engine.ports.PortPublisher;
@@ -63,12 +64,12 @@ public final class ContainerRoutes {
         router.get("/containers/json", this::list);
         router.get("/containers/{id}/json", this::inspect);
         router.post("/containers/{id}/start", ex -> {
-            service.runner().start(id(ex));
-            ex.empty(204);
+            // dockerd answers a start that changes nothing with 304 and no body
+            ex.empty(service.runner().start(id(ex)) == StateChange.ALREADY ? 304 : 204);
         });
         router.post("/containers/{id}/stop", ex -> {
-            service.runner().stop(id(ex), intParam(ex.request(), "t"), ex.request().queryParam("signal"));
-            ex.empty(204);
+            StateChange stop = service.runner().stop(id(ex), intParam(ex.request(), "t"), ex.request().queryParam("signal"));
+            ex.empty(stop == StateChange.ALREADY ? 304 : 204);
         });
         router.post("/containers/{id}/restart", ex -> {
             service.runner().restart(id(ex), intParam(ex.request(), "t"), ex.request().queryParam("signal"));
@@ -89,7 +90,7 @@ public final class ContainerRoutes {
         router.post("/containers/{id}/rename", ex -> {
             String name = ex.request().queryParam("name");
             if (name == null || name.isEmpty()) {
-                throw ApiException.badRequest("Neither old nor new names may be empty");
+                throw EngineException.invalid("Neither old nor new names may be empty");
             }
             service.rename(id(ex), name);
             ex.empty(204);
@@ -97,7 +98,7 @@ public final class ContainerRoutes {
         router.delete("/containers/{id}", ex -> {
             if (ex.request().queryFlag("link")) {
                 service.inspect(id(ex));
-                throw ApiException.conflict("Conflict, cannot remove the default link name of the container");
+                throw EngineException.conflict("Conflict, cannot remove the default link name of the container");
             }
             service.remove(id(ex), ex.request().queryFlag("force"), ex.request().queryFlag("v"));
             ex.empty(204);
@@ -119,7 +120,7 @@ public final class ContainerRoutes {
         router.post("/containers/{id}/resize", ex -> {
             ContainerRecord record = service.inspect(id(ex));
             if (!record.state().running()) {
-                throw ApiException.conflict("Container " + record.id() + " is not running");
+                throw EngineException.conflict("Container " + record.id() + " is not running");
             }
             service.processes().resize(record.id(), intParam(ex.request(), "h"), intParam(ex.request(), "w"));
             ex.empty(200);
@@ -150,7 +151,7 @@ public final class ContainerRoutes {
         try {
             return Integer.valueOf(value);
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("invalid value for " + name + ": " + value);
+            throw EngineException.invalid("invalid value for " + name + ": " + value);
         }
     }
 
@@ -158,7 +159,7 @@ public final class ContainerRoutes {
         ObjectMapper json = ex.jsonMapper();
         JsonNode body = ex.readJson(JsonNode.class);
         if (body == null || !body.isObject()) {
-            throw ApiException.badRequest("config cannot be empty in order to create a container");
+            throw EngineException.invalid("config cannot be empty in order to create a container");
         }
         ContainerConfig config;
         HostConfig hostConfig;
@@ -175,7 +176,7 @@ public final class ContainerRoutes {
                     .collect(java.util.stream.Collectors.joining("."));
             // Jackson's hints about its own coercion settings mean nothing to an API client
             String why = e.getOriginalMessage().replaceFirst(" \\(but (could|might) if coercion .*\\)$", "");
-            throw ApiException.badRequest("invalid JSON" + (where.isEmpty() ? "" : " at " + where) + ": " + why);
+            throw EngineException.invalid("invalid JSON" + (where.isEmpty() ? "" : " at " + where) + ": " + why);
         }
         List<String> warnings = new ArrayList<>();
         Map<String, EndpointConfig> networks = new LinkedHashMap<>();
@@ -185,7 +186,7 @@ public final class ContainerRoutes {
                 networks.put(field.getKey(), endpoint == null ? EndpointConfig.NONE : endpoint);
             }
         } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
-            throw ApiException.badRequest("invalid JSON at NetworkingConfig.EndpointsConfig: " + e.getOriginalMessage());
+            throw EngineException.invalid("invalid JSON at NetworkingConfig.EndpointsConfig: " + e.getOriginalMessage());
         }
         ContainerRecord record = service.create(new ContainerService.CreateRequest(ex.request().queryParam("name"), config, hostConfig,
                 networks), warnings);
@@ -205,7 +206,7 @@ public final class ContainerRoutes {
                 continue;
             }
             if (!sameNetwork(endpoint.getKey(), networkMode)) {
-                throw ApiException.badRequest("NetworkingConfig.EndpointsConfig." + endpoint.getKey() + ".MacAddress: jmachine-engine"
+                throw EngineException.invalid("NetworkingConfig.EndpointsConfig." + endpoint.getKey() + ".MacAddress: jmachine-engine"
                         + " sets a MAC address only on the network of the container's network mode (" + networkMode + ")");
             }
             mac = requested;
@@ -306,10 +307,10 @@ public final class ContainerRoutes {
         boolean stdout = request.queryFlag("stdout");
         boolean stderr = request.queryFlag("stderr");
         if (!stdout && !stderr) {
-            throw ApiException.badRequest("Bad parameters: you must choose at least one stream");
+            throw EngineException.invalid("Bad parameters: you must choose at least one stream");
         }
         if (!record.hostConfig().logConfig().keepsLogs()) {
-            throw new ApiException(501, "configured logging driver does not support reading");
+            throw EngineException.notImplemented("configured logging driver does not support reading");
         }
         boolean tty = record.config().tty();
         String contentType = !tty && request.version().atLeast(1, 42) ? HijackedStream.MULTIPLEXED : HijackedStream.RAW;

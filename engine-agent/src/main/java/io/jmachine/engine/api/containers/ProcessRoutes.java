@@ -1,6 +1,6 @@
 package io.jmachine.engine.api.containers;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.api.ApiExchange;
 import io.jmachine.engine.api.ResponseStream;
 import io.jmachine.engine.api.Router;
@@ -48,13 +48,13 @@ public final class ProcessRoutes {
         Process ps = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (ps.waitFor() != 0) {
-            throw ApiException.badRequest("ps " + String.join(" ", command.subList(1, command.size())) + " failed: " + out.strip());
+            throw EngineException.invalid("ps " + String.join(" ", command.subList(1, command.size())) + " failed: " + out.strip());
         }
         String[] lines = out.split("\n");
         List<String> titles = Arrays.asList(lines[0].trim().split("\\s+"));
         int pidColumn = titles.indexOf("PID");
         if (pidColumn < 0) {
-            throw ApiException.badRequest("Couldn't find PID field in ps output");
+            throw EngineException.invalid("Couldn't find PID field in ps output");
         }
         List<List<String>> processes = new ArrayList<>();
         for (int i = 1; i < lines.length; i++) {
@@ -147,7 +147,7 @@ public final class ProcessRoutes {
     private ContainerRecord running(String idOrName) {
         ContainerRecord record = service.inspect(idOrName);
         if (!record.state().running()) {
-            throw ApiException.conflict("Container " + record.id() + " is not running");
+            throw EngineException.conflict("Container " + record.id() + " is not running");
         }
         return record;
     }

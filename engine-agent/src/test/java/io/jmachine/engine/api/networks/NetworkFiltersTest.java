@@ -1,6 +1,6 @@
 package io.jmachine.engine.api.networks;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.api.Filters;
 import io.jmachine.engine.network.NetworkRecord;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ class NetworkFiltersTest {
     }
 
     private static String refused(io.jmachine.engine.api.FilterRules rules, Filters filters) {
-        return assertThrows(ApiException.class, () -> rules.check(filters)).getMessage();
+        return assertThrows(EngineException.class, () -> rules.check(filters)).getMessage();
     }
 
     @Test
