@@ -420,7 +420,7 @@ public final class ContainerService {
     }
 
     /** container prune: every stopped container the (checked) label, label! and until filters select; returns the removed IDs. */
-    public List<String> prune(io.jmachine.engine.api.Filters filters) {
+    public List<String> prune(io.jmachine.engine.filters.Filters filters) {
         Instant until = filters.time("until", clock.instant()).orElse(Instant.MAX);
         List<String> removed = new ArrayList<>();
         for (ContainerRecord record : store.all()) {

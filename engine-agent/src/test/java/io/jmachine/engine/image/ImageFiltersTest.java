@@ -1,7 +1,7 @@
 package io.jmachine.engine.image;
 
 import io.jmachine.engine.errors.EngineException;
-import io.jmachine.engine.api.Filters;
+import io.jmachine.engine.filters.Filters;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

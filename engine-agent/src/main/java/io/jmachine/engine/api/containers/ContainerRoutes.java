@@ -5,11 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.api.ApiExchange;
 import io.jmachine.engine.api.ApiRequest;
-import io.jmachine.engine.api.Filters;
+import io.jmachine.engine.filters.Filters;
 import io.jmachine.engine.api.HijackedStream;
 import io.jmachine.engine.api.ResponseStream;
 import io.jmachine.engine.api.Router;
 import io.jmachine.engine.container.ContainerConfig;
+import io.jmachine.engine.container.ContainerFilters;
 import io.jmachine.engine.container.ContainerProcesses;
 import io.jmachine.engine.container.ContainerRecord;
 import io.jmachine.engine.container.ContainerService;
@@ -219,6 +220,11 @@ public final class ContainerRoutes {
         return a.equals(b) || defaults.contains(a) && defaults.contains(b);
     }
 
+    private static ContainerFilters.Port filterPort(Map<String, Object> port) {
+        return new ContainerFilters.Port(((Number) port.get("PrivatePort")).intValue(),
+                port.get("PublicPort") instanceof Number published ? published.intValue() : null, (String) port.get("Type"));
+    }
+
     private void list(ApiExchange ex) {
         Filters given = Filters.parse(ex.request().queryParam("filters"), ex.jsonMapper());
         ContainerFilters filters = ContainerFilters.forList(given, service::inspect);
@@ -230,7 +236,7 @@ public final class ContainerRoutes {
                     service.endpointConfigs(record), ex.request().version());
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> summaryPorts = (List<Map<String, Object>>) summary.get("Ports");
-            if (!filters.matches(record, summaryPorts)) {
+            if (!filters.matches(record, summaryPorts.stream().map(ContainerRoutes::filterPort).toList())) {
                 continue;
             }
             List<String> names = new ArrayList<>(List.of("/" + record.name()));

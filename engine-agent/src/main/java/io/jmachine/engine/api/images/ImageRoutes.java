@@ -2,7 +2,7 @@ package io.jmachine.engine.api.images;
 
 import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.api.ApiExchange;
-import io.jmachine.engine.api.Filters;
+import io.jmachine.engine.filters.Filters;
 import io.jmachine.engine.api.ResponseStream;
 import io.jmachine.engine.api.Router;
 import io.jmachine.engine.events.EventBus;

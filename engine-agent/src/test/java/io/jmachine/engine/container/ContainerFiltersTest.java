@@ -1,11 +1,11 @@
-package io.jmachine.engine.api.containers;
+package io.jmachine.engine.container;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.jmachine.engine.errors.EngineException;
-import io.jmachine.engine.api.Filters;
+import io.jmachine.engine.filters.Filters;
 import io.jmachine.engine.container.ContainerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -56,7 +56,7 @@ class ContainerFiltersTest {
         return refused.kind() + " " + refused.getMessage();
     }
 
-    private static List<String> listed(Filters filters, List<Map<String, Object>> ports) {
+    private static List<String> listed(Filters filters, List<ContainerFilters.Port> ports) {
         ContainerFilters checked = ContainerFilters.forList(filters, RESOLVE);
         return java.util.stream.Stream.of(NEW, MID, OLD).filter(r -> checked.matches(r, ports)).map(ContainerRecord::name).toList();
     }
@@ -116,8 +116,8 @@ class ContainerFiltersTest {
 
     @Test
     void exposeMatchesTheContainerPortAndPublishTheHostPortWithTheirProtocol() {
-        List<Map<String, Object>> ports = List.of(Map.of("PrivatePort", 80, "PublicPort", 18080, "Type", "tcp"),
-                Map.of("PrivatePort", 53, "Type", "udp"));
+        List<ContainerFilters.Port> ports = List.of(new ContainerFilters.Port(80, 18080, "tcp"),
+                new ContainerFilters.Port(53, null, "udp"));
         assertEquals(3, listed(filters("expose", "80"), ports).size());
         assertEquals(3, listed(filters("expose", "50-60/udp"), ports).size());
         assertEquals(0, listed(filters("expose", "53"), ports).size());

@@ -1,4 +1,4 @@
-package io.jmachine.engine.api;
+package io.jmachine.engine.filters;
 
 import io.jmachine.engine.errors.EngineException;
 
