@@ -8,7 +8,7 @@ public record ApiVersion(int major, int minor) implements Comparable<ApiVersion>
     /** The oldest version the docker CLI 28 still speaks. */
     public static final ApiVersion MIN = new ApiVersion(1, 24);
     /** The version of docker 28.2 (API 1.50). */
-    public static final ApiVersion MAX = new ApiVersion(1, 50);
+    public static final ApiVersion MAX = parse(io.jmachine.engine.EngineVersion.API);
 
     public static ApiVersion parse(String text) {
         int dot = text.indexOf('.');

@@ -63,10 +63,10 @@ final class RunStep {
         try {
             output.stream(" ---> Running in " + shortId + "\n");
             CompletableFuture<Void> pumped = new CompletableFuture<>();
-            containers.attachHub().register(container.id(), new OutputSession(output, pumped));
+            containers.attach(container.id(), new OutputSession(output, pumped));
             int code;
             try {
-                containers.runner().start(container.id());
+                containers.start(container.id());
                 code = containers.waitFor(container.id(), "not-running").get();
                 // the exit may be seen before the last output is read: let the pump drain
                 pumped.get(30, TimeUnit.SECONDS);

@@ -66,26 +66,26 @@ public final class ContainerRoutes {
         router.get("/containers/{id}/json", this::inspect);
         router.post("/containers/{id}/start", ex -> {
             // dockerd answers a start that changes nothing with 304 and no body
-            ex.empty(service.runner().start(id(ex)) == StateChange.ALREADY ? 304 : 204);
+            ex.empty(service.start(id(ex)) == StateChange.ALREADY ? 304 : 204);
         });
         router.post("/containers/{id}/stop", ex -> {
-            StateChange stop = service.runner().stop(id(ex), intParam(ex.request(), "t"), ex.request().queryParam("signal"));
+            StateChange stop = service.stop(id(ex), intParam(ex.request(), "t"), ex.request().queryParam("signal"));
             ex.empty(stop == StateChange.ALREADY ? 304 : 204);
         });
         router.post("/containers/{id}/restart", ex -> {
-            service.runner().restart(id(ex), intParam(ex.request(), "t"), ex.request().queryParam("signal"));
+            service.restart(id(ex), intParam(ex.request(), "t"), ex.request().queryParam("signal"));
             ex.empty(204);
         });
         router.post("/containers/{id}/kill", ex -> {
-            service.runner().kill(id(ex), ex.request().queryParam("signal"));
+            service.kill(id(ex), ex.request().queryParam("signal"));
             ex.empty(204);
         });
         router.post("/containers/{id}/pause", ex -> {
-            service.runner().pause(id(ex));
+            service.pause(id(ex));
             ex.empty(204);
         });
         router.post("/containers/{id}/unpause", ex -> {
-            service.runner().unpause(id(ex));
+            service.unpause(id(ex));
             ex.empty(204);
         });
         router.post("/containers/{id}/rename", ex -> {
@@ -123,7 +123,7 @@ public final class ContainerRoutes {
             if (!record.state().running()) {
                 throw EngineException.conflict("Container " + record.id() + " is not running");
             }
-            service.processes().resize(record.id(), intParam(ex.request(), "h"), intParam(ex.request(), "w"));
+            service.resize(record.id(), intParam(ex.request(), "h"), intParam(ex.request(), "w"));
             ex.empty(200);
         });
         router.post("/containers/prune", ex -> {
@@ -255,7 +255,7 @@ public final class ContainerRoutes {
 
     private void inspect(ApiExchange ex) {
         ContainerRecord record = service.inspect(id(ex));
-        Map<String, Object> view = ContainerViews.inspect(record, service.store().folder(record.id()), ports.published(record.id()),
+        Map<String, Object> view = ContainerViews.inspect(record, service.folder(record.id()), ports.published(record.id()),
                 service.endpointConfigs(record), graphDriverData.apply(record), ex.request().version());
         if (ex.request().queryFlag("size")) {
             // inspect --size shows both, zero or not
@@ -295,7 +295,7 @@ public final class ContainerRoutes {
         HijackedStream client = ex.hijack(!tty);
         service.attached(record);
         if (request.queryFlag("logs")) {
-            LogStreaming.replay(service.processes().logs(record.id()), client, tty, wantStdout, wantStderr);
+            LogStreaming.replay(service.logs(record.id()), client, tty, wantStdout, wantStderr);
         }
         if (!request.queryFlag("stream")) {
             client.close();
@@ -303,8 +303,8 @@ public final class ContainerRoutes {
         }
         AttachSession session = new AttachSession(client, wantStdin && record.config().openStdin(), wantStdout, wantStderr,
                 record.config().stdinOnce(), detachKeys);
-        client.onClose(() -> service.attachHub().unregister(record.id(), session));
-        service.attachHub().register(record.id(), session);
+        client.onClose(() -> service.detach(record.id(), session));
+        service.attach(record.id(), session);
     }
 
     private void logs(ApiExchange ex) throws Exception {
@@ -320,7 +320,7 @@ public final class ContainerRoutes {
         }
         boolean tty = record.config().tty();
         String contentType = !tty && request.version().atLeast(1, 42) ? HijackedStream.MULTIPLEXED : HijackedStream.RAW;
-        ContainerProcesses.LogSource source = service.processes().logs(record.id());
+        ContainerProcesses.LogSource source = service.logs(record.id());
         try (ResponseStream out = ex.startStream(200, contentType)) {
             LogStreaming.stream(source, out, new LogStreaming.Options(tty, stdout, stderr, request.queryFlag("timestamps"),
                     LogStreaming.tail(request.queryParam("tail")), LogStreaming.time(request.queryParam("since")),

@@ -41,7 +41,7 @@ public final class ProcessRoutes {
     /** dockerd runs the host's ps with the client's arguments and keeps the rows of the container's pids. */
     private void top(ApiExchange ex) throws IOException, InterruptedException {
         ContainerRecord record = running(ex.request().pathParam("id"));
-        Set<Integer> pids = new HashSet<>(service.processes().pids(record.id()));
+        Set<Integer> pids = new HashSet<>(service.pids(record.id()));
         String psArgs = ex.request().queryParam("ps_args");
         List<String> command = new ArrayList<>(List.of("ps"));
         command.addAll(Arrays.asList((psArgs == null || psArgs.isBlank() ? "-ef" : psArgs).trim().split("\\s+")));
@@ -91,7 +91,7 @@ public final class ProcessRoutes {
             while (out.isOpen()) {
                 out.writeJsonLine(previous);
                 Thread.sleep(1000);
-                ContainerRecord current = service.store().byId(record.id());
+                ContainerRecord current = service.find(record.id()).orElse(null);
                 if (current == null) {
                     return;
                 }
@@ -111,7 +111,7 @@ public final class ProcessRoutes {
         Map<String, Object> memory;
         long pids = 0;
         if (record.state().running()) {
-            ContainerProcesses.Usage usage = service.processes().usage(record.id());
+            ContainerProcesses.Usage usage = service.usage(record.id());
             cpu = Map.of("cpu_usage", Map.of("total_usage", usage.cpuNanos(), "usage_in_kernelmode", 0, "usage_in_usermode", 0),
                     "system_cpu_usage", systemCpuNanos(), "online_cpus", Runtime.getRuntime().availableProcessors(),
                     "throttling_data", Map.of("periods", 0, "throttled_periods", 0, "throttled_time", 0));

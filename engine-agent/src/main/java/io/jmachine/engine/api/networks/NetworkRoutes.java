@@ -151,7 +151,7 @@ public final class NetworkRoutes {
     }
 
     private Optional<String> nameOf(String containerId) {
-        return Optional.ofNullable(containers.store().byId(containerId)).map(ContainerRecord::name);
+        return containers.find(containerId).map(ContainerRecord::name);
     }
 
     private static Map<String, String> stringMap(JsonNode node) {
