@@ -357,9 +357,4 @@ public final class TarExtractor {
         }
         return String.join("/", kept);
     }
-
-    /** Deletes a file or a whole tree without following links; overlay work folders are mode 000 but root may. */
-    public static void deleteTree(Path path) throws IOException {
-        Folder.deleteTree(path);
-    }
 }

@@ -57,7 +57,7 @@ public final class BuildContext implements AutoCloseable {
             removeIgnored(root, DockerIgnore.parse(ignore));
             return new BuildContext(root, text);
         } catch (IOException | RuntimeException e) {
-            TarExtractor.deleteTree(root);
+            Folder.deleteTree(root);
             throw e;
         }
     }
@@ -91,7 +91,7 @@ public final class BuildContext implements AutoCloseable {
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                 // without exceptions nothing below an ignored folder can stay: drop it whole
                 if (!dir.equals(root) && !ignore.hasExceptions() && ignore.excludes(relative(root, dir))) {
-                    TarExtractor.deleteTree(dir);
+                    Folder.deleteTree(dir);
                     return FileVisitResult.SKIP_SUBTREE;
                 }
                 return FileVisitResult.CONTINUE;
@@ -128,6 +128,6 @@ public final class BuildContext implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        TarExtractor.deleteTree(root);
+        Folder.deleteTree(root);
     }
 }

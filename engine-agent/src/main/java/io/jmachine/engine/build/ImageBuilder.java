@@ -1,8 +1,8 @@
 package io.jmachine.engine.build;
 
+import io.jmachine.engine.fs.Folder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jmachine.engine.errors.EngineException;
-import io.jmachine.engine.archive.TarExtractor;
 import io.jmachine.engine.container.ContainerFiles;
 import io.jmachine.engine.container.ContainerService;
 import io.jmachine.engine.image.Digest;
@@ -52,7 +52,7 @@ public final class ImageBuilder {
         this.runs = new RunStep(containers, new ContainerFiles(containers, images));
         this.temp = dataRoot.resolve("build/tmp");
         try {
-            TarExtractor.deleteTree(temp);
+            Folder.deleteTree(temp);
             Files.createDirectories(temp);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + temp, e);

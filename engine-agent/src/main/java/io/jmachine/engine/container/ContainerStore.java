@@ -1,5 +1,6 @@
 package io.jmachine.engine.container;
 
+import io.jmachine.engine.fs.Folder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jmachine.engine.errors.EngineException;
 import org.slf4j.Logger;
@@ -115,13 +116,7 @@ public final class ContainerStore {
     public void deleteFolder(String id) {
         Path dir = folder(id);
         try {
-            if (Files.exists(dir)) {
-                try (var walk = Files.walk(dir)) {
-                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
+            Folder.deleteTree(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete the folder of container " + id + " (" + dir + ")", e);
         }

@@ -1,11 +1,11 @@
 package io.jmachine.engine.image;
 
+import io.jmachine.engine.fs.Folder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.jmachine.engine.EngineVersion;
 import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.archive.Compression;
-import io.jmachine.engine.archive.TarExtractor;
 import io.jmachine.engine.archive.TarWriter;
 import org.apache.commons.compress.compressors.CompressorException;
 import org.apache.commons.compress.compressors.CompressorStreamFactory;
@@ -53,7 +53,7 @@ public final class ImageService {
         this.rootfs = new RootfsStore(layers);
         this.temp = dataRoot.resolve("image/tmp");
         try {
-            TarExtractor.deleteTree(temp);
+            Folder.deleteTree(temp);
             Files.createDirectories(temp);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + temp, e);
@@ -505,7 +505,7 @@ public final class ImageService {
 
     static void deleteQuietly(Path dir) {
         try {
-            TarExtractor.deleteTree(dir);
+            Folder.deleteTree(dir);
         } catch (IOException ignored) {
             // the temp folder is emptied at the next start
         }

@@ -1,20 +1,18 @@
 package io.jmachine.engine.network;
 
+import io.jmachine.engine.fs.Folder;
 import io.jmachine.engine.errors.EngineException;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The engine's networks: the three built-in ones and the user-defined bridge networks, durable under the
@@ -321,13 +319,8 @@ public final class NetworkRegistry {
     }
 
     private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        try {
+            Folder.deleteTree(dir);
         } catch (IOException e) {
             throw new NetworkException("cannot delete the leases in " + dir + ": " + e.getMessage(), e);
         }

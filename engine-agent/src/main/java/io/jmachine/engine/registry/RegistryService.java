@@ -1,8 +1,8 @@
 package io.jmachine.engine.registry;
 
+import io.jmachine.engine.fs.Folder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jmachine.engine.errors.EngineException;
-import io.jmachine.engine.archive.TarExtractor;
 import io.jmachine.engine.image.ImageDistribution;
 import io.jmachine.engine.image.ImageReference;
 
@@ -55,7 +55,7 @@ public final class RegistryService {
         this.connections = new RegistryConnections(hosts, json);
         Path work = stateDir.resolve("tmp");
         try {
-            TarExtractor.deleteTree(work); // gzipped layers of pushes a crash interrupted
+            Folder.deleteTree(work); // gzipped layers of pushes a crash interrupted
             Files.createDirectories(work);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + work, e);
