@@ -14,12 +14,14 @@ final class ContainerRemoval {
     private final ContainerProcesses processes;
     private final EventBus events;
     private final ContainerRunner runner;
+    private final ContainerStops stops;
     private final ExitSignals signals;
     private final ContainerCleanup cleanup;
 
     ContainerRemoval(ContainerStore store, ImageAccess images, ContainerNetworking networking, ContainerVolumes volumes,
                      ContainerPorts ports, ContainerProcesses processes, EventBus events, ContainerRunner runner,
-                     ExitSignals signals, ContainerCleanup cleanup) {
+                     ContainerStops stops, ExitSignals signals, ContainerCleanup cleanup) {
+        this.stops = stops;
         this.store = store;
         this.images = images;
         this.networking = networking;
@@ -54,7 +56,7 @@ final class ContainerRemoval {
                         + (record.state().paused() ? "Unpause and then " + procedure.toLowerCase(java.util.Locale.ROOT) : procedure));
             }
             // a restarting container stops restarting; a running one is killed and its exit handled before this returns
-            runner.kill(id, "KILL");
+            stops.kill(id, "KILL");
         }
         int lastExit;
         synchronized (runner.lock(id)) {

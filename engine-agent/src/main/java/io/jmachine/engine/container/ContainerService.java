@@ -46,6 +46,7 @@ public final class ContainerService {
     private final EventBus events;
     private final ContainerRunner runner;
     private final AttachHub attachHub;
+    private final ContainerStops stops;
     private final ContainerRemoval removal;
     private final ContainerLinks links;
     private final ContainerNetworkChanges networkChanges;
@@ -75,7 +76,8 @@ public final class ContainerService {
         this.clock = clock;
         this.attachHub = new AttachHub(processes);
         this.runner = new ContainerRunner(store, images, networking, volumes, ports, processes, events, signals, attachHub, cleanup, clock);
-        this.removal = new ContainerRemoval(store, images, networking, volumes, ports, processes, events, runner, signals, cleanup);
+        this.stops = new ContainerStops(store, processes, events, signals, runner);
+        this.removal = new ContainerRemoval(store, images, networking, volumes, ports, processes, events, runner, stops, signals, cleanup);
         this.links = new ContainerLinks(store, runner);
         this.networkChanges = new ContainerNetworkChanges(store, networking, ports, events, runner);
         runner.onAutoRemove(id -> {
@@ -121,28 +123,28 @@ public final class ContainerService {
     }
 
     public StateChange stop(String idOrName, Integer timeoutSeconds, String signal) {
-        return runner.stop(idOrName, timeoutSeconds, signal);
+        return stops.stop(idOrName, timeoutSeconds, signal);
     }
 
     public void restart(String idOrName, Integer timeoutSeconds, String signal) {
-        runner.restart(idOrName, timeoutSeconds, signal);
+        stops.restart(idOrName, timeoutSeconds, signal);
     }
 
     public void kill(String idOrName, String signal) {
-        runner.kill(idOrName, signal);
+        stops.kill(idOrName, signal);
     }
 
     public void pause(String idOrName) {
-        runner.pause(idOrName);
+        stops.pause(idOrName);
     }
 
     public void unpause(String idOrName) {
-        runner.unpause(idOrName);
+        stops.unpause(idOrName);
     }
 
     /** What a host's shutdown does: every running container stopped at once, restart policies left to bring them back. */
     public void stopAllForHostShutdown() {
-        runner.stopAllForHostShutdown();
+        stops.stopAllForHostShutdown();
     }
 
     /** The container's record by its full ID, if it still exists. */
