@@ -1,5 +1,6 @@
 package io.jmachine.engine.image;
 
+import io.jmachine.engine.archive.Compression;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -65,7 +66,7 @@ final class ImageLoader {
     }
 
     private static Root unpack(InputStream tar, Path temp) throws IOException {
-        TarExtractor.extract(ImageService.decompressed(tar), temp, TarExtractor.Options.PLAIN);
+        TarExtractor.extract(Compression.plainOrRefused(tar), temp, TarExtractor.Options.PLAIN);
         return Root.open(temp);
     }
 

@@ -129,4 +129,16 @@ public record ImageReference(String domain, String path, String tag, String dige
     private String suffix() {
         return (tag != null ? ":" + tag : "") + (digest != null ? "@" + digest : "");
     }
+
+    /** repo may carry its own tag; an explicit tag wins; neither means "latest". Null when repo is empty. */
+    static ImageReference ofRepoAndTag(String repo, String tag) {
+        if (repo == null || repo.isEmpty()) {
+            return null;
+        }
+        if (repo.matches("(sha256:)?[0-9a-f]{64}")) {
+            throw EngineException.invalid("invalid repository name (" + repo + "), cannot specify 64-byte hexadecimal strings");
+        }
+        ImageReference reference = parse(repo);
+        return tag == null || tag.isEmpty() ? reference : reference.withTag(tag);
+    }
 }
