@@ -60,13 +60,18 @@ final class EngineServices {
     }
 
     static EngineServices start(EngineConfig config, String engineId, ObjectMapper json) {
+        NetworkSettings networkSettings = networkSettings(config);
+        // before anything is made: a route elsewhere into the default subnet silently takes its containers' traffic
+        NetworkService.foreignRouteInto(networkSettings).ifPresent(why -> {
+            throw new ConfigException(why);
+        });
         Clock clock = Clock.systemUTC();
         EventBus events = new EventBus(clock);
         ImageService images = ImageService.open(config.dataRoot());
         ContainerStore store = new ContainerStore(config.dataRoot().resolve("containers"), json);
 
         ContainerEtcFiles etcFiles = ContainerEtcFiles.fromHost();
-        NetworkService network = NetworkService.create(networkSettings(config), json,
+        NetworkService network = NetworkService.create(networkSettings, json,
                 id -> java.util.Optional.ofNullable(store.byId(id)).map(ContainerRecord::name), etcFiles::hostNameservers,
                 NetworkService.embeddedDnsPort());
         EngineHost host = EngineHost.read();
