@@ -1,10 +1,6 @@
 package io.jmachine.engine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.type.LogicalType;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.jmachine.engine.config.EngineConfig;
 import io.jmachine.engine.image.ImageService;
 import org.slf4j.Logger;
@@ -34,17 +30,7 @@ public final class Engine implements AutoCloseable {
         EngineFrontend api = null;
         EngineServices services = null;
         try {
-            ObjectMapper json = JsonMapper.builder()
-                    .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-                    .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                    .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    // dockerd's Go decoder refuses a number where a string belongs (and the reverse): so do we
-                    .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
-                    .withCoercionConfig(LogicalType.Textual, strings -> strings
-                            .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                            .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                            .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-                    .build();
+            ObjectMapper json = EngineJson.mapper();
             services = EngineServices.start(config, directories.engineId(), json);
             api = frontend().open(services.backend(), config);
             LOG.info("jmachine-engine {} started (data root {}, exec root {})", EngineVersion.own(), config.dataRoot(), config.execRoot());
