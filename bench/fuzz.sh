@@ -27,7 +27,7 @@ for target in "${TARGETS[@]}"; do
   test=${target#* }
   echo "== $test (${SECONDS_EACH}s)"
   # maxDuration in the annotation bounds a run too; -Djazzer.max_duration overrides it
-  if ! JAZZER_FUZZ=1 ./build -q -pl "$module" surefire:test -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
+  if ! JAZZER_FUZZ=1 ./build -q -pl "$module" -am test -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
       -Djazzer.max_duration="${SECONDS_EACH}s" >"/tmp/jm-fuzz-${test##*#}.log" 2>&1; then
     echo "   FOUND A CRASH: see /tmp/jm-fuzz-${test##*#}.log and the crash-* input beside the corpus"
     failed=1
