@@ -73,7 +73,7 @@ class TarExtractorFuzzTest {
                     entry.setLinkName(data.consumeBoolean() ? data.pickValue(TARGETS) : data.consumeString(30));
                 }
                 entry.setMode(data.consumeInt(0, 07777));
-                byte[] content = type == TarArchiveEntry.LF_NORMAL ? data.consumeBytes(64) : new byte[0];
+                byte[] content = type == TarArchiveEntry.LF_NORMAL && !entry.isDirectory() ? data.consumeBytes(64) : new byte[0];
                 entry.setSize(content.length);
                 tar.putArchiveEntry(entry);
                 tar.write(content);
