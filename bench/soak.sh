@@ -59,6 +59,7 @@ figures() {
   echo "rss_mib $(rss_mib $ENGINE_PID)"
 }
 
+rss_mib() { awk '/^VmRSS:/ { printf "%.1f\n", $2 / 1024 }' "/proc/$1/status"; }
 settle() { sleep 3; } # the cleanup queue behind `rm` drains in the background
 settle
 figures >"$WORK/before"
