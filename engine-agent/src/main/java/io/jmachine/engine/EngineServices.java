@@ -22,6 +22,7 @@ import io.jmachine.engine.health.HealthMonitors;
 import io.jmachine.engine.image.ImageService;
 import io.jmachine.engine.monitor.ContainerMonitor;
 import io.jmachine.engine.network.ContainerEtcFiles;
+import io.jmachine.engine.network.HostRoutes;
 import io.jmachine.engine.network.Ipv4Subnet;
 import io.jmachine.engine.network.NetworkService;
 import io.jmachine.engine.network.NetworkSettings;
@@ -62,7 +63,7 @@ final class EngineServices {
     static EngineServices start(EngineConfig config, String engineId, ObjectMapper json) {
         NetworkSettings networkSettings = networkSettings(config);
         // before anything is made: a route elsewhere into the default subnet silently takes its containers' traffic
-        NetworkService.foreignRouteInto(networkSettings).ifPresent(why -> {
+        HostRoutes.foreignRouteInto(networkSettings).ifPresent(why -> {
             throw new ConfigException(why);
         });
         Clock clock = Clock.systemUTC();

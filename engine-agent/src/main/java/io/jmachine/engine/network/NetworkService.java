@@ -75,21 +75,6 @@ public final class NetworkService implements AutoCloseable {
         return service;
     }
 
-    /**
-     * Why the default bridge cannot have its subnet, as dockerd refuses to start: the host routes part of it to another
-     * interface (a stopped dockerd's docker0, say), where its containers' traffic would go. Empty when nothing does.
-     */
-    public static Optional<String> foreignRouteInto(NetworkSettings settings) {
-        return foreignRouteInto(settings, HostRoutes.read());
-    }
-
-    static Optional<String> foreignRouteInto(NetworkSettings settings, List<HostRoutes.Destination> routes) {
-        return HostRoutes.foreign(settings.subnet(), settings.bridgeName(), routes).map(route -> "the default bridge network's subnet "
-                + settings.subnet() + " overlaps the host's route " + route + ": its containers' traffic would go there; "
-                + (route.device() == null ? "remove that route" : "remove " + route.device() + " (ip link delete " + route.device() + ")")
-                + " or give the engine another subnet with --bip");
-    }
-
     /** The port the embedded DNS listens on in production. */
     public static int embeddedDnsPort() {
         return EmbeddedDns.defaultPort();

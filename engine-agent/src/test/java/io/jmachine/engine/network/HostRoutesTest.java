@@ -32,7 +32,7 @@ class HostRoutesTest {
 
     @Test
     void anotherInterfaceInsideTheDefaultSubnetIsNamedWithBip() {
-        Optional<String> why = NetworkService.foreignRouteInto(settings("jm0", "172.29.0.0/16"), HostRoutes.parse(ROUTES));
+        Optional<String> why = HostRoutes.foreignRouteInto(settings("jm0", "172.29.0.0/16"), HostRoutes.parse(ROUTES));
         assertTrue(why.isPresent());
         assertTrue(why.get().contains("172.29.0.0/24 on docker0"), why.get());
         assertTrue(why.get().contains("ip link delete docker0") && why.get().contains("--bip"), why.get());
@@ -42,8 +42,8 @@ class HostRoutesTest {
     void theEnginesOwnBridgeAndRoutesOutsideTheSubnetAreNoConflict() {
         List<HostRoutes.Destination> own = HostRoutes.parse("172.29.0.0/16 dev jm0 proto kernel scope link src 172.29.0.1\n"
                 + "local 172.29.0.1 dev jm0 table local proto kernel scope host src 172.29.0.1\n10.1.0.0/24 dev eth1\n");
-        assertEquals(Optional.empty(), NetworkService.foreignRouteInto(settings("jm0", "172.29.0.0/16"), own));
-        assertTrue(NetworkService.foreignRouteInto(settings("jm0", "10.9.3.0/24"), HostRoutes.parse(ROUTES)).get()
+        assertEquals(Optional.empty(), HostRoutes.foreignRouteInto(settings("jm0", "172.29.0.0/16"), own));
+        assertTrue(HostRoutes.foreignRouteInto(settings("jm0", "10.9.3.0/24"), HostRoutes.parse(ROUTES)).get()
                 .contains("remove that route"), "a route with no device is named by its destination");
     }
 }
