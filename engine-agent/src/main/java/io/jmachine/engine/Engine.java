@@ -1,31 +1,22 @@
 package io.jmachine.engine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.type.LogicalType;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.jmachine.engine.api.ApiServer;
-import io.jmachine.engine.api.Router;
-import io.jmachine.engine.api.TlsContexts;
 import io.jmachine.engine.config.EngineConfig;
-import io.jmachine.engine.config.HostAddress;
 import io.jmachine.engine.image.ImageService;
-import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running engine: its directories claimed, its routes registered, its listeners open. */
+/** A running engine: its directories claimed, its services started, its front end listening. */
 public final class Engine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
     private final EngineDirectories directories;
-    private final ApiServer api;
+    private final EngineFrontend api;
     private final EngineServices services;
     private final IdleMemory idleMemory;
 
-    private Engine(EngineDirectories directories, ApiServer api, EngineServices services) {
+    private Engine(EngineDirectories directories, EngineFrontend api, EngineServices services) {
         this.directories = directories;
         this.api = api;
         this.services = services;
@@ -36,28 +27,12 @@ public final class Engine implements AutoCloseable {
 
     public static Engine start(EngineConfig config) {
         EngineDirectories directories = EngineDirectories.claim(config.dataRoot(), config.execRoot(), config.pidfile());
-        ApiServer api = null;
+        EngineFrontend api = null;
         EngineServices services = null;
         try {
-            ObjectMapper json = JsonMapper.builder()
-                    .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-                    .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                    .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    // dockerd's Go decoder refuses a number where a string belongs (and the reverse): so do we
-                    .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
-                    .withCoercionConfig(LogicalType.Textual, strings -> strings
-                            .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                            .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                            .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-                    .build();
-            Router router = new Router();
-            services = EngineServices.start(config, directories.engineId(), json, router);
-
-            api = new ApiServer(router, json, config.execRoot().resolve("spool"));
-            SslContext tls = config.tlsVerify() ? TlsContexts.mutualTlsServer(config.tlsCaCert(), config.tlsCert(), config.tlsKey()) : null;
-            for (HostAddress host : config.hosts()) {
-                api.listen(host, host instanceof HostAddress.Tcp ? tls : null, config.group());
-            }
+            ObjectMapper json = EngineJson.mapper();
+            services = EngineServices.start(config, directories.engineId(), json);
+            api = frontend().open(services.backend(), config);
             LOG.info("jmachine-engine {} started (data root {}, exec root {})", EngineVersion.own(), config.dataRoot(), config.execRoot());
             return new Engine(directories, api, services);
         } catch (RuntimeException e) {
@@ -72,12 +47,14 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    public ApiServer api() {
-        return api;
+    public ImageService images() {
+        return services.backend().images();
     }
 
-    public ImageService images() {
-        return services.images();
+    /** The Docker API, the one front end on the class path. */
+    private static EngineFrontend.Factory frontend() {
+        return java.util.ServiceLoader.load(EngineFrontend.Factory.class).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no EngineFrontend.Factory on the class path: the engine's jar is incomplete"));
     }
 
     /** What a host's shutdown does before the engine stops: every container stopped as `docker stop` would, all at once. */

@@ -71,9 +71,7 @@ final class EngineDirectories implements AutoCloseable {
             String hex = HexFormat.of().formatHex(random);
             String id = hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-"
                     + hex.substring(16, 20) + "-" + hex.substring(20);
-            Path temp = dataRoot.resolve("engine-id.tmp");
-            Files.writeString(temp, id + "\n");
-            Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            io.jmachine.engine.linux.AtomicFiles.write(file, (id + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return id;
         } catch (IOException e) {
             throw new ConfigException("cannot read or write " + file + ": " + e.getMessage(), e);

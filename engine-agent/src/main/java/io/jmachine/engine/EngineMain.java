@@ -132,7 +132,7 @@ public final class EngineMain implements java.util.concurrent.Callable<Integer> 
         @Override
         public String[] getVersion() {
             return new String[] {"jmachine-engine version " + EngineVersion.own() + " (Docker Engine API "
-                    + io.jmachine.engine.api.ApiVersion.MAX + ", compatible with dockerd " + EngineVersion.DOCKER_COMPATIBLE + ")"};
+                    + EngineVersion.API + ", compatible with dockerd " + EngineVersion.DOCKER_COMPATIBLE + ")"};
         }
     }
 

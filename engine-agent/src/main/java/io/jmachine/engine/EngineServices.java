@@ -1,22 +1,6 @@
 package io.jmachine.engine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jmachine.engine.api.Router;
-import io.jmachine.engine.api.build.BuildRoutes;
-import io.jmachine.engine.api.containers.ArchiveRoutes;
-import io.jmachine.engine.api.containers.ContainerRoutes;
-import io.jmachine.engine.api.containers.DiskUsageRoutes;
-import io.jmachine.engine.api.containers.ExecRoutes;
-import io.jmachine.engine.api.containers.ProcessRoutes;
-import io.jmachine.engine.api.containers.UpdateRoutes;
-import io.jmachine.engine.api.images.ImageRoutes;
-import io.jmachine.engine.api.images.RegistryRoutes;
-import io.jmachine.engine.api.networks.NetworkRoutes;
-import io.jmachine.engine.api.system.EventRoutes;
-import io.jmachine.engine.api.system.HostFacts;
-import io.jmachine.engine.api.system.SwarmRoutes;
-import io.jmachine.engine.api.system.SystemRoutes;
-import io.jmachine.engine.api.volumes.VolumeRoutes;
 import io.jmachine.engine.build.ImageBuilder;
 import io.jmachine.engine.build.PullingBaseImages;
 import io.jmachine.engine.config.ConfigException;
@@ -38,6 +22,7 @@ import io.jmachine.engine.health.HealthMonitors;
 import io.jmachine.engine.image.ImageService;
 import io.jmachine.engine.monitor.ContainerMonitor;
 import io.jmachine.engine.network.ContainerEtcFiles;
+import io.jmachine.engine.network.HostRoutes;
 import io.jmachine.engine.network.Ipv4Subnet;
 import io.jmachine.engine.network.NetworkService;
 import io.jmachine.engine.network.NetworkSettings;
@@ -55,43 +40,39 @@ import io.jmachine.engine.volume.VolumeService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** The engine's services, built from its config and joined to the API's routes: the one place that wires. */
+/** The engine's services, built from its config: the one place that wires them (the front end serves them). */
 final class EngineServices {
 
     private static final Logger LOG = LoggerFactory.getLogger(EngineServices.class);
 
-    private final ImageService images;
-    private final ContainerService containers;
-    private final PortPublisher ports;
-    private final NetworkService network;
+    private final EngineBackend backend;
     private final HealthMonitors health;
 
-    private EngineServices(ImageService images, ContainerService containers, PortPublisher ports, NetworkService network,
-                           HealthMonitors health) {
+    private EngineServices(EngineBackend backend, HealthMonitors health) {
+        this.backend = backend;
         this.health = health;
-        this.images = images;
-        this.containers = containers;
-        this.ports = ports;
-        this.network = network;
     }
 
-    static EngineServices start(EngineConfig config, String engineId, ObjectMapper json, Router router) {
+    static EngineServices start(EngineConfig config, String engineId, ObjectMapper json) {
+        NetworkSettings networkSettings = networkSettings(config);
+        // before anything is made: a route elsewhere into the default subnet silently takes its containers' traffic
+        HostRoutes.foreignRouteInto(networkSettings).ifPresent(why -> {
+            throw new ConfigException(why);
+        });
         Clock clock = Clock.systemUTC();
         EventBus events = new EventBus(clock);
         ImageService images = ImageService.open(config.dataRoot());
         ContainerStore store = new ContainerStore(config.dataRoot().resolve("containers"), json);
 
         ContainerEtcFiles etcFiles = ContainerEtcFiles.fromHost();
-        NetworkService network = NetworkService.create(networkSettings(config), json,
+        NetworkService network = NetworkService.create(networkSettings, json,
                 id -> java.util.Optional.ofNullable(store.byId(id)).map(ContainerRecord::name), etcFiles::hostNameservers,
                 NetworkService.embeddedDnsPort());
         EngineHost host = EngineHost.read();
@@ -127,43 +108,19 @@ final class EngineServices {
         HealthMonitors health = new HealthMonitors(containers, new ExecProbe(execs, clock), events);
         health.open();
 
-        EventRoutes eventRoutes = new EventRoutes(events, clock);
-        eventRoutes.register(router);
-        new SystemRoutes(engineId, config, HostFacts.read(), () -> counts(store, images, eventRoutes.listeners())).register(router);
-        new SwarmRoutes().register(router);
-        RegistryService registryService = new RegistryService(images.distribution(),
+        RegistryService registry = new RegistryService(images.distribution(),
                 new RegistryHosts(config.insecureRegistries(), config.registryMirrors()),
                 config.dataRoot().resolve("image/distribution"), maxLayerBytes(), json);
-        RegistryRoutes registry = new RegistryRoutes(registryService);
-        registry.register(router);
-        new ImageRoutes(images, StoreImageAccess.usageOf(store), registry, events).register(router);
-        DiskUsageRoutes diskUsage = new DiskUsageRoutes(containers, images, clock, ports, volumes);
-        diskUsage.register(router);
-        new ContainerRoutes(containers, clock, diskUsage::sizes, ports,
-                record -> images.containerGraphDriverData(record.id(), record.image()), execs::pendingIds).register(router);
-        new ExecRoutes(execs).register(router);
-        new UpdateRoutes(new ContainerUpdates(containers, events, CgroupFeatures.detect(host.cgroups()), host.onlineCpus(), json))
-                .register(router);
-        new ProcessRoutes(containers, clock).register(router);
-        new VolumeRoutes(volumes).register(router);
-        new ArchiveRoutes(new ContainerFiles(containers, images)).register(router);
-        new NetworkRoutes(network, containers, clock, events).register(router);
-        new BuildRoutes(new ImageBuilder(images, containers, new PullingBaseImages(images, registryService), config.dataRoot(), json))
-                .register(router);
-        return new EngineServices(images, containers, ports, network, health);
+        EngineBackend backend = new EngineBackend(engineId, json, clock, events, images, StoreImageAccess.usageOf(store), registry,
+                new ImageBuilder(images, containers, new PullingBaseImages(images, registry), config.dataRoot(), json),
+                containers, new ContainerUpdates(containers, events, CgroupFeatures.detect(host.cgroups()), host.onlineCpus(), json),
+                new ContainerFiles(containers, images), execs, ports, volumes, network);
+        return new EngineServices(backend, health);
     }
 
     /** The most one pulled layer may unpack to: -Djmachine.engine.max-layer-bytes, else 64 GiB. */
     private static long maxLayerBytes() {
         return Long.getLong("jmachine.engine.max-layer-bytes", RegistryService.DEFAULT_MAX_LAYER_BYTES);
-    }
-
-    private static SystemRoutes.Counts counts(ContainerStore store, ImageService images, int eventListeners) {
-        List<ContainerRecord> all = List.copyOf(store.all());
-        // dockerd counts a restarting container as running
-        int running = (int) all.stream().filter(c -> c.state().runningAsShown() && !c.state().paused()).count();
-        int paused = (int) all.stream().filter(c -> c.state().paused()).count();
-        return new SystemRoutes.Counts(all.size(), running, paused, all.size() - running - paused, images.all().size(), eventListeners);
     }
 
     private static NetworkSettings networkSettings(EngineConfig config) {
@@ -186,18 +143,18 @@ final class EngineServices {
                 + "while the engine restarts");
     }
 
-    ImageService images() {
-        return images;
+    EngineBackend backend() {
+        return backend;
     }
 
     void stopContainersForHostShutdown() {
-        containers.runner().stopAllForHostShutdown();
+        backend.containers().stopAllForHostShutdown();
     }
 
     void close() {
         health.close();
-        containers.shutdown();
-        ports.close();
-        network.close();
+        backend.containers().shutdown();
+        backend.ports().close();
+        backend.network().close();
     }
 }

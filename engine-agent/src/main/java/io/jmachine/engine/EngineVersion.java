@@ -13,6 +13,8 @@ public final class EngineVersion {
      * (Testcontainers wants at least 1.6.0), so it stands in /version's Version; our own version is a component.
      */
     public static final String DOCKER_COMPATIBLE = "28.2.2";
+    /** The newest Docker Engine API version served: docker 28.2's. */
+    public static final String API = "1.50";
 
     private static final String OWN = load();
 

@@ -2,6 +2,7 @@ package io.jmachine.engine;
 
 import io.jmachine.engine.testing.DockerCli;
 import io.jmachine.engine.testing.TestCertificates;
+import io.jmachine.engine.testing.TestNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ class BundleIT {
 
     @Test
     void theBundleRunsWithoutAHostJava() throws Exception {
+        TestNetwork network = TestNetwork.pick();
         Path archive = Path.of("target/jmachine-engine-bundle.tar.gz");
         assertTrue(Files.isRegularFile(archive), "the build makes " + archive);
         Process untar = new ProcessBuilder("tar", "-xzf", archive.toAbsolutePath().toString(), "-C", dir.toString()).inheritIO().start();
@@ -53,7 +55,9 @@ class BundleIT {
         Process engine = run(bundle, List.of("-H", "unix://" + dir.resolve("e.sock"), "-H", "tcp://127.0.0.1:" + port,
                 "--tlsverify", "--tlscacert", certs.ca().toString(), "--tlscert", certs.serverCert().toString(),
                 "--tlskey", certs.serverKey().toString(),
-                "--data-root", dir.resolve("data").toString(), "--exec-root", dir.resolve("exec").toString()));
+                "--data-root", dir.resolve("data").toString(), "--exec-root", dir.resolve("exec").toString(),
+                // its own bridge and subnet: the host may route the default 172.29.0.0/16 elsewhere, which the engine refuses
+                "--bridge", network.bridge(), "--bip", network.subnet()));
         try {
             DockerCli tls = new DockerCli(Map.of("DOCKER_HOST", "tcp://127.0.0.1:" + port, "DOCKER_TLS_VERIFY", "1",
                     "DOCKER_CERT_PATH", certs.clientDir().toString()));
@@ -69,6 +73,7 @@ class BundleIT {
         } finally {
             engine.destroy();
             assertTrue(engine.waitFor(15, TimeUnit.SECONDS));
+            network.removeBridge();
         }
         assertEquals(0, engine.exitValue(), Files.readString(dir.resolve("bundle.log")));
     }

@@ -5,6 +5,7 @@ import io.jmachine.engine.config.ConfigLoader;
 import io.jmachine.engine.config.EngineConfig;
 import io.jmachine.engine.testing.DockerCli;
 import io.jmachine.engine.testing.TestCertificates;
+import io.jmachine.engine.testing.TestNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,10 +34,24 @@ class EngineIT {
     @TempDir
     Path dir;
 
+    /** A bridge and subnet of its own: the host may route the default 172.29.0.0/16 elsewhere, which the engine refuses. */
+    private TestNetwork network;
+
+    @org.junit.jupiter.api.BeforeEach
+    void pickNetwork() throws Exception {
+        network = TestNetwork.pick();
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void removeBridge() throws Exception {
+        network.removeBridge();
+    }
+
     private EngineConfig config(Map<String, Object> extra) {
         Map<String, Object> flags = new java.util.HashMap<>(Map.of(
                 "hosts", List.of("unix://" + dir.resolve("engine.sock")),
-                "data-root", dir.resolve("data").toString(), "exec-root", dir.resolve("exec").toString()));
+                "data-root", dir.resolve("data").toString(), "exec-root", dir.resolve("exec").toString(),
+                "bridge", network.bridge(), "bip", network.subnet()));
         flags.putAll(extra);
         return ConfigLoader.load(flags, null);
     }

@@ -10,6 +10,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import io.jmachine.engine.testing.TestNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,19 +33,24 @@ class EngineImagesIT {
     Path dir;
 
     private Engine engine;
+    /** Its own bridge and subnet: the host may route the default 172.29.0.0/16 elsewhere, which the engine refuses. */
+    private TestNetwork network;
     private DockerCli docker;
 
     @BeforeEach
-    void start() {
+    void start() throws Exception {
+        network = TestNetwork.pick();
         engine = Engine.start(ConfigLoader.load(Map.of(
                 "hosts", List.of("unix://" + dir.resolve("engine.sock")),
-                "data-root", dir.resolve("data").toString(), "exec-root", dir.resolve("exec").toString()), null));
+                "data-root", dir.resolve("data").toString(), "exec-root", dir.resolve("exec").toString(),
+                "bridge", network.bridge(), "bip", network.subnet()), null));
         docker = DockerCli.unix(dir.resolve("engine.sock"));
     }
 
     @AfterEach
-    void stop() throws IOException {
+    void stop() throws Exception {
         engine.close();
+        network.removeBridge();
         List<String> mounts = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
             if (line.contains(" overlay ") && line.contains(dir.toString())) {

@@ -1,6 +1,7 @@
 package io.jmachine.engine;
 
 import io.jmachine.engine.testing.DockerCli;
+import io.jmachine.engine.testing.TestNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,9 +36,12 @@ class EngineProcessIT {
 
     @Test
     void sigtermStopsTheEngineCleanlyWithStatusZero() throws Exception {
+        TestNetwork network = TestNetwork.pick();
         Path socket = dir.resolve("e.sock");
         Process engine = start("-H", "unix://" + socket, "--data-root", dir.resolve("data").toString(),
-                "--exec-root", dir.resolve("exec").toString(), "--pidfile", dir.resolve("e.pid").toString());
+                "--exec-root", dir.resolve("exec").toString(), "--pidfile", dir.resolve("e.pid").toString(),
+                // its own bridge and subnet: the host may route the default 172.29.0.0/16 elsewhere, which the engine refuses
+                "--bridge", network.bridge(), "--bip", network.subnet());
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (DockerCli.unix(socket).run("version").exitCode() != 0) {
@@ -53,6 +57,8 @@ class EngineProcessIT {
             assertFalse(Files.exists(dir.resolve("e.pid")), "pidfile removed");
         } finally {
             engine.destroyForcibly();
+            engine.waitFor(15, TimeUnit.SECONDS);
+            network.removeBridge();
         }
     }
 

@@ -1,31 +1,20 @@
 package io.jmachine.engine.api;
 
 /**
- * A request that fails with a Docker status and message, sent as {@code {"message": …}}.
- * Services throw it with Docker's wording (e.g. 404 "No such container: x") so clients react as with dockerd.
+ * A failure of HTTP itself, with no engine meaning: a method a path does not take, a body or header too large.
+ * The engine's own failures are {@link io.jmachine.engine.errors.EngineException}s, given their status by
+ * {@link ErrorStatus}.
  */
-public class ApiException extends RuntimeException {
+final class ApiException extends RuntimeException {
 
     private final int status;
 
-    public ApiException(int status, String message) {
+    ApiException(int status, String message) {
         super(message);
         this.status = status;
     }
 
-    public int status() {
+    int status() {
         return status;
-    }
-
-    public static ApiException notFound(String message) {
-        return new ApiException(404, message);
-    }
-
-    public static ApiException conflict(String message) {
-        return new ApiException(409, message);
-    }
-
-    public static ApiException badRequest(String message) {
-        return new ApiException(400, message);
     }
 }

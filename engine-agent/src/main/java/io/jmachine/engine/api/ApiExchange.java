@@ -1,5 +1,7 @@
 package io.jmachine.engine.api;
 
+import io.jmachine.engine.errors.EngineException;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.Unpooled;
@@ -91,9 +93,9 @@ public final class ApiExchange {
         } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
             String where = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(java.util.stream.Collectors.joining("."));
-            throw ApiException.badRequest("invalid JSON" + (where.isEmpty() ? "" : " at " + where) + ": " + e.getOriginalMessage());
+            throw EngineException.invalid("invalid JSON" + (where.isEmpty() ? "" : " at " + where) + ": " + e.getOriginalMessage());
         } catch (java.io.IOException e) {
-            throw ApiException.badRequest("invalid JSON: " + e.getMessage());
+            throw EngineException.invalid("invalid JSON: " + e.getMessage());
         }
     }
 

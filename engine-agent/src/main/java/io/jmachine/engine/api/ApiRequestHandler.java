@@ -1,5 +1,7 @@
 package io.jmachine.engine.api;
 
+import io.jmachine.engine.errors.EngineException;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -65,7 +67,7 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<ApiCall> {
             ApiExchange routedExchange = new ApiExchange(ctx, routed, keepAlive, json);
             ctx.channel().config().setAutoRead(false);
             handlers.execute(() -> serve(match.handler(), routedExchange));
-        } catch (ApiException e) {
+        } catch (EngineException | ApiException e) {
             sendError(exchange, e);
             call.body().close();
         }
@@ -79,27 +81,28 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<ApiCall> {
             if (!exchange.responded()) {
                 throw new IllegalStateException("the handler of " + request.method() + " " + request.path() + " sent no response");
             }
-        } catch (ApiException e) {
+        } catch (EngineException | ApiException e) {
             sendError(exchange, e);
         } catch (Exception e) {
             LOG.error("{} {} failed", request.method(), request.path(), e);
-            sendError(exchange, new ApiException(500, e.getMessage() != null ? e.getMessage() : e.toString()));
+            sendError(exchange, EngineException.internal(e.getMessage() != null ? e.getMessage() : e.toString()));
         } finally {
             request.body().close();
         }
     }
 
-    private void sendError(ApiExchange exchange, ApiException e) {
+    private void sendError(ApiExchange exchange, RuntimeException e) {
         if (exchange.responded()) {
             LOG.warn("{} {} failed after its response began: {}", exchange.request().method(), exchange.request().path(), e.getMessage());
             return;
         }
-        if (e.status() == 304) {
+        int status = ErrorStatus.of(e);
+        if (status == 304) {
             // not modified: dockerd sends no body, and a body would break the client's next read
             exchange.empty(304);
             return;
         }
-        exchange.json(e.status(), Map.of("message", e.getMessage()));
+        exchange.json(status, Map.of("message", e.getMessage()));
     }
 
     /** A client that half-closes an idle connection is done with it (hijacked streams handle this themselves). */

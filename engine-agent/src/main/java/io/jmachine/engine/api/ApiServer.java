@@ -34,7 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /** The API's listeners: unix sockets (mode 0660, optional group) and tcp:// with mutual TLS. */
-public final class ApiServer implements AutoCloseable {
+public final class ApiServer implements io.jmachine.engine.EngineFrontend {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     /** Request heads above this size get 431, as a guard against memory exhaustion. */

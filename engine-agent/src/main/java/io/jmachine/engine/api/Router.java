@@ -1,5 +1,7 @@
 package io.jmachine.engine.api;
 
+import io.jmachine.engine.errors.EngineException;
+
 import io.netty.handler.codec.http.HttpMethod;
 
 import java.util.ArrayList;

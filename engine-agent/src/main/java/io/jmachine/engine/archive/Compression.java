@@ -1,5 +1,6 @@
 package io.jmachine.engine.archive;
 
+import io.jmachine.engine.errors.EngineException;
 import org.apache.commons.compress.compressors.CompressorException;
 import org.apache.commons.compress.compressors.CompressorStreamFactory;
 
@@ -41,6 +42,21 @@ public final class Compression {
             };
         } catch (CompressorException notCompressed) {
             return Optional.empty();
+        }
+    }
+
+    /** Gzip, bzip2 and xz are unpacked; another compression is refused; anything else is read as a plain tar. */
+    public static InputStream plainOrRefused(InputStream in) throws IOException {
+        BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
+        if (detect(buffered).isPresent()) {
+            return decompressed(buffered);
+        }
+        try {
+            String format = CompressorStreamFactory.detect(buffered);
+            throw EngineException.invalid("archives compressed with " + format + " are not supported: use a plain, gzip-, bzip2- or "
+                    + "xz-compressed tar");
+        } catch (CompressorException notCompressed) {
+            return buffered;
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.jmachine.engine.archive;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
 import io.jmachine.engine.fs.Folder;
@@ -101,10 +101,10 @@ public final class TarExtractor {
                 }
             }
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("invalid tar archive: " + e.getMessage());
+            throw EngineException.invalid("invalid tar archive: " + e.getMessage());
         } catch (IOException e) {
             if (isFormatError(e)) {
-                throw ApiException.badRequest("invalid tar archive: " + e.getMessage());
+                throw EngineException.invalid("invalid tar archive: " + e.getMessage());
             }
             throw e;
         } finally {
@@ -143,7 +143,7 @@ public final class TarExtractor {
         Optional<Stat> existing = parent.find(base);
         if (existing.isPresent() && !(existing.get().isDirectory() && entry.isDirectory())) {
             if (options.noOverwriteDirNonDir() && existing.get().isDirectory() != entry.isDirectory()) {
-                throw ApiException.badRequest("cannot overwrite " + (existing.get().isDirectory() ? "directory " : "non-directory ")
+                throw EngineException.invalid("cannot overwrite " + (existing.get().isDirectory() ? "directory " : "non-directory ")
                         + "/" + name + " with " + (entry.isDirectory() ? "a directory" : "a non-directory"));
             }
             releaseFolders(); // a held folder may be the one replaced, or below it
@@ -162,12 +162,12 @@ public final class TarExtractor {
             try (Root.Located source = root.locate(linkName)) {
                 Optional<Stat> sourceStat = source.name().isEmpty() ? Optional.empty() : source.parent().find(source.name());
                 if (sourceStat.isEmpty() || sourceStat.get().isDirectory()) {
-                    throw ApiException.badRequest("tar entry " + entry.getName() + " is a hard link to " + entry.getLinkName()
+                    throw EngineException.invalid("tar entry " + entry.getName() + " is a hard link to " + entry.getLinkName()
                             + ", which " + (sourceStat.isEmpty() ? "is not in the archive before it" : "is a directory"));
                 }
                 parent.link(base, source.parent(), source.name());
             } catch (java.nio.file.NoSuchFileException | java.nio.file.NotDirectoryException e) {
-                throw ApiException.badRequest("tar entry " + entry.getName() + " is a hard link to " + entry.getLinkName()
+                throw EngineException.invalid("tar entry " + entry.getName() + " is a hard link to " + entry.getLinkName()
                         + ", which is not in the archive before it");
             }
             return; // a hard link shares its source's metadata
@@ -197,7 +197,7 @@ public final class TarExtractor {
             }
             return;
         } else {
-            throw ApiException.badRequest("tar entry " + entry.getName() + " has an unsupported type '"
+            throw EngineException.invalid("tar entry " + entry.getName() + " has an unsupported type '"
                     + (char) entry.getLinkFlag() + "'");
         }
         applyMetadata(entry, xattrs, parent, base, parentPath);
@@ -231,7 +231,7 @@ public final class TarExtractor {
         } else if (base.startsWith(WHITEOUT + WHITEOUT)) {
             // other AUFS metadata (.wh..wh.plnk, .wh..wh.aufs): meaningless to overlayfs
         } else if (base.length() == WHITEOUT.length()) {
-            throw ApiException.badRequest("tar entry " + name + " is a whiteout without a name");
+            throw EngineException.invalid("tar entry " + name + " is a whiteout without a name");
         } else {
             String hidden = base.substring(WHITEOUT.length());
             if (parent.find(hidden).isPresent()) {
@@ -311,7 +311,7 @@ public final class TarExtractor {
         try {
             folder = root.makeFolders(path, (parent, name) -> { });
         } catch (java.nio.file.NotDirectoryException e) {
-            throw ApiException.badRequest("cannot unpack " + entryName + ": " + e.getFile() + " is not a directory");
+            throw EngineException.invalid("cannot unpack " + entryName + ": " + e.getFile() + " is not a directory");
         }
         folders.put(path, folder);
         if (folders.size() > FOLDERS_HELD) {
@@ -332,11 +332,11 @@ public final class TarExtractor {
     /** The entry's name relative to the root ("" for the root); 400 when it climbs out or is too long. */
     static String checkedName(String raw) {
         if (raw.length() > MAX_PATH) {
-            throw ApiException.badRequest("tar entry name of " + raw.length() + " characters is longer than " + MAX_PATH
+            throw EngineException.invalid("tar entry name of " + raw.length() + " characters is longer than " + MAX_PATH
                     + ": " + raw.substring(0, 80) + "…");
         }
         if (raw.indexOf('\0') >= 0) {
-            throw ApiException.badRequest("tar entry name contains a NUL byte: " + raw.replace('\0', '?'));
+            throw EngineException.invalid("tar entry name contains a NUL byte: " + raw.replace('\0', '?'));
         }
         List<String> kept = new ArrayList<>();
         for (String part : raw.split("/")) {
@@ -345,21 +345,16 @@ public final class TarExtractor {
             }
             if (part.equals("..")) {
                 if (kept.isEmpty()) {
-                    throw ApiException.badRequest("tar entry " + raw + " points outside the destination folder (..)");
+                    throw EngineException.invalid("tar entry " + raw + " points outside the destination folder (..)");
                 }
                 kept.removeLast();
             } else if (part.getBytes(StandardCharsets.UTF_8).length > MAX_NAME) {
-                throw ApiException.badRequest("tar entry " + raw.substring(0, Math.min(raw.length(), 80))
+                throw EngineException.invalid("tar entry " + raw.substring(0, Math.min(raw.length(), 80))
                         + "… has a component longer than " + MAX_NAME + " bytes");
             } else {
                 kept.add(part);
             }
         }
         return String.join("/", kept);
-    }
-
-    /** Deletes a file or a whole tree without following links; overlay work folders are mode 000 but root may. */
-    public static void deleteTree(Path path) throws IOException {
-        Folder.deleteTree(path);
     }
 }

@@ -1,6 +1,6 @@
 package io.jmachine.engine.build;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.archive.Compression;
 import io.jmachine.engine.archive.TarExtractor;
 import io.jmachine.engine.fs.Folder;
@@ -51,13 +51,13 @@ public final class BuildContext implements AutoCloseable {
                 if (dockerfile.isEmpty() && (dockerfileName == null || dockerfileName.isEmpty())) {
                     dockerfile = readText(context, "dockerfile");
                 }
-                text = dockerfile.orElseThrow(() -> ApiException.badRequest("Cannot locate specified Dockerfile: " + name));
+                text = dockerfile.orElseThrow(() -> EngineException.invalid("Cannot locate specified Dockerfile: " + name));
                 ignore = readText(context, ".dockerignore").orElse("");
             }
             removeIgnored(root, DockerIgnore.parse(ignore));
             return new BuildContext(root, text);
         } catch (IOException | RuntimeException e) {
-            TarExtractor.deleteTree(root);
+            Folder.deleteTree(root);
             throw e;
         }
     }
@@ -91,7 +91,7 @@ public final class BuildContext implements AutoCloseable {
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                 // without exceptions nothing below an ignored folder can stay: drop it whole
                 if (!dir.equals(root) && !ignore.hasExceptions() && ignore.excludes(relative(root, dir))) {
-                    TarExtractor.deleteTree(dir);
+                    Folder.deleteTree(dir);
                     return FileVisitResult.SKIP_SUBTREE;
                 }
                 return FileVisitResult.CONTINUE;
@@ -128,6 +128,6 @@ public final class BuildContext implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        TarExtractor.deleteTree(root);
+        Folder.deleteTree(root);
     }
 }

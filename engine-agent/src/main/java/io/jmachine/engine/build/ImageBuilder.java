@@ -1,8 +1,8 @@
 package io.jmachine.engine.build;
 
+import io.jmachine.engine.fs.Folder;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jmachine.engine.api.ApiException;
-import io.jmachine.engine.archive.TarExtractor;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.container.ContainerFiles;
 import io.jmachine.engine.container.ContainerService;
 import io.jmachine.engine.image.Digest;
@@ -52,7 +52,7 @@ public final class ImageBuilder {
         this.runs = new RunStep(containers, new ContainerFiles(containers, images));
         this.temp = dataRoot.resolve("build/tmp");
         try {
-            TarExtractor.deleteTree(temp);
+            Folder.deleteTree(temp);
             Files.createDirectories(temp);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + temp, e);
@@ -86,8 +86,8 @@ public final class ImageBuilder {
             try {
                 ImageReference reference = ImageReference.parse(tag);
                 tags.add(reference.tag() == null && reference.digest() == null ? reference.withTag("latest") : reference);
-            } catch (ApiException e) {
-                throw ApiException.badRequest("invalid reference format: " + tag + " (" + e.getMessage() + ")");
+            } catch (EngineException e) {
+                throw EngineException.invalid("invalid reference format: " + tag + " (" + e.getMessage() + ")");
             }
         }
         BuildContext context = BuildContext.unpack(contextTar, temp, request.dockerfile());
@@ -97,7 +97,7 @@ public final class ImageBuilder {
             return new Prepared(request, context, dockerfile, tags);
         } catch (BuildException e) {
             context.close();
-            throw ApiException.badRequest(e.getMessage());
+            throw EngineException.invalid(e.getMessage());
         } catch (RuntimeException e) {
             context.close();
             throw e;
@@ -119,7 +119,7 @@ public final class ImageBuilder {
             return image;
         } catch (BuildException e) {
             output.error(e.getMessage(), e.code());
-        } catch (ApiException e) {
+        } catch (EngineException e) {
             output.error(e.getMessage(), 0);
         } catch (IOException | RuntimeException e) {
             LOG.warn("build failed", e);

@@ -1,6 +1,6 @@
 package io.jmachine.engine.build;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.image.Image;
 import io.jmachine.engine.image.ImageService;
 import io.jmachine.engine.registry.ProgressWriter;
@@ -38,7 +38,7 @@ public final class PullingBaseImages implements BaseImages {
         try {
             RegistryService.PreparedPull pull = registry.preparePull(reference, null, null, RegistryCredentials.ANONYMOUS);
             registry.pull(pull, new ProgressWriter(line -> output.progress(asMessage(line))));
-        } catch (ApiException | IOException | UncheckedIOException e) {
+        } catch (EngineException | IOException | UncheckedIOException e) {
             throw new BuildException("pull access denied for " + reference + ", repository does not exist or may require "
                     + "'docker login': " + e.getMessage(), e);
         }

@@ -1,6 +1,6 @@
 package io.jmachine.engine.build;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.container.AttachHub;
 import io.jmachine.engine.container.ContainerConfig;
 import io.jmachine.engine.container.ContainerFiles;
@@ -55,7 +55,7 @@ final class RunStep {
         ContainerRecord container;
         try {
             container = containers.create(new ContainerService.CreateRequest("", config, hostConfig(request)));
-        } catch (ApiException e) {
+        } catch (EngineException e) {
             throw new BuildException(e.getMessage(), e);
         }
         String shortId = container.id().substring(0, 12);
@@ -63,14 +63,14 @@ final class RunStep {
         try {
             output.stream(" ---> Running in " + shortId + "\n");
             CompletableFuture<Void> pumped = new CompletableFuture<>();
-            containers.attachHub().register(container.id(), new OutputSession(output, pumped));
+            containers.attach(container.id(), new OutputSession(output, pumped));
             int code;
             try {
-                containers.runner().start(container.id());
+                containers.start(container.id());
                 code = containers.waitFor(container.id(), "not-running").get();
                 // the exit may be seen before the last output is read: let the pump drain
                 pumped.get(30, TimeUnit.SECONDS);
-            } catch (ApiException e) {
+            } catch (EngineException e) {
                 throw new BuildException(e.getMessage(), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -1,8 +1,10 @@
 package io.jmachine.engine.container;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.network.ContainerEtcFiles;
 import io.jmachine.engine.network.EndpointConfig;
+import io.jmachine.engine.network.AttachRequest;
+import io.jmachine.engine.network.EndpointRequest;
 import io.jmachine.engine.network.NetworkAttachment;
 import io.jmachine.engine.network.NetworkMode;
 import io.jmachine.engine.network.NetworkRecord;
@@ -44,11 +46,11 @@ public final class CniContainerNetworking implements ContainerNetworking {
             String target = Links.parse(link).target();
             if (containers.find(target) == null) {
                 // a 400, as dockerd answers: on a 404 from create the docker CLI pulls the image and tries again
-                throw ApiException.badRequest("could not get container for " + target + ": No such container: " + target);
+                throw EngineException.invalid("could not get container for " + target + ": No such container: " + target);
             }
         }
-        List<NetworkService.EndpointRequest> requests = new ArrayList<>();
-        endpoints.forEach((name, config) -> requests.add(new NetworkService.EndpointRequest(name, config)));
+        List<EndpointRequest> requests = new ArrayList<>();
+        endpoints.forEach((name, config) -> requests.add(new EndpointRequest(name, config)));
         network.requests().request(containerId, requests);
     }
 
@@ -61,7 +63,7 @@ public final class CniContainerNetworking implements ContainerNetworking {
     public ContainerRecord.NetworkAttachment attach(String containerId, HostConfig hostConfig, String macAddress) {
         NetworkMode mode = NetworkMode.parse(hostConfig.networkMode());
         addDnsNames(containerId, mode);
-        NetworkAttachment attached = network.attach(containerId, new NetworkService.AttachRequest(
+        NetworkAttachment attached = network.attach(containerId, new AttachRequest(
                 mode, network.requests().read(containerId), hostConfig.dns(), macAddress));
         return view(hostConfig.networkMode(), attached);
     }
@@ -71,22 +73,22 @@ public final class CniContainerNetworking implements ContainerNetworking {
      * ID and its hostname.
      */
     private void addDnsNames(String containerId, NetworkMode mode) {
-        List<NetworkService.EndpointRequest> requests = network.requests().read(containerId);
+        List<EndpointRequest> requests = network.requests().read(containerId);
         if (mode instanceof NetworkMode.Bridge bridged) {
             NetworkRecord primary = network.networks().resolve(bridged.name());
             boolean requested = requests.stream().anyMatch(r -> network.networks().find(r.network())
                     .map(n -> n.id().equals(primary.id())).orElse(false));
             if (!requested && primary.userDefined()) {
-                network.requests().add(containerId, new NetworkService.EndpointRequest(primary.id(),
+                network.requests().add(containerId, new EndpointRequest(primary.id(),
                         EndpointConfig.NONE.withAliasesAdded(dnsNames(containerId))));
             }
         }
-        for (NetworkService.EndpointRequest request : requests) {
+        for (EndpointRequest request : requests) {
             Optional<NetworkRecord> on = network.networks().find(request.network());
             if (on.isPresent() && on.get().userDefined()) {
                 EndpointConfig named = request.config().withAliasesAdded(dnsNames(containerId));
                 if (named != request.config()) {
-                    network.requests().update(containerId, new NetworkService.EndpointRequest(request.network(), named));
+                    network.requests().update(containerId, new EndpointRequest(request.network(), named));
                 }
             }
         }
@@ -103,7 +105,7 @@ public final class CniContainerNetworking implements ContainerNetworking {
         Map<String, EndpointConfig> configs = new LinkedHashMap<>();
         NetworkMode mode = NetworkMode.parse(hostConfig.networkMode());
         configs.put(mode instanceof NetworkMode.Bridge bridged ? nameOf(bridged.name()) : mode.name(), EndpointConfig.NONE);
-        for (NetworkService.EndpointRequest request : network.requests().read(containerId)) {
+        for (EndpointRequest request : network.requests().read(containerId)) {
             configs.put(nameOf(request.network()), request.config());
         }
         return configs;
@@ -113,7 +115,7 @@ public final class CniContainerNetworking implements ContainerNetworking {
     private String nameOf(String idOrName) {
         try {
             return network.networks().find(idOrName).map(NetworkRecord::name).orElse(idOrName);
-        } catch (ApiException ambiguous) {
+        } catch (EngineException ambiguous) {
             return idOrName;
         }
     }
@@ -122,7 +124,7 @@ public final class CniContainerNetworking implements ContainerNetworking {
     public ContainerRecord.NetworkAttachment connect(String containerId, String networkName, EndpointConfig config, boolean running) {
         EndpointConfig named = network.networks().resolve(networkName).userDefined()
                 ? (config == null ? EndpointConfig.NONE : config).withAliasesAdded(dnsNames(containerId)) : config;
-        NetworkService.EndpointRequest request = new NetworkService.EndpointRequest(networkName, named);
+        EndpointRequest request = new EndpointRequest(networkName, named);
         if (!running) {
             network.requests().add(containerId, request);
             return null;
@@ -137,7 +139,7 @@ public final class CniContainerNetworking implements ContainerNetworking {
         if (!running) {
             if (!network.requests().remove(containerId, networkName)
                     && !network.networks().resolve(networkName).name().equals(containers.byId(containerId).hostConfig().networkMode())) {
-                throw new ApiException(403, "container " + containerId + " is not connected to network " + networkName);
+                throw EngineException.forbidden("container " + containerId + " is not connected to network " + networkName);
             }
             return null;
         }
@@ -177,13 +179,13 @@ public final class CniContainerNetworking implements ContainerNetworking {
     private String linkLine(Links.Link link) {
         ContainerRecord target = containers.find(link.target());
         if (target == null) {
-            throw ApiException.notFound("could not get container for " + link.target());
+            throw EngineException.notFound("could not get container for " + link.target());
         }
         ContainerRecord.NetworkAttachment attached = target.state().isAlive() ? target.network() : null;
         String address = attached == null ? null : attached.ipAddress() != null ? attached.ipAddress()
                 : attached.networks().stream().map(ContainerRecord.NetworkEndpoint::ipAddress).findFirst().orElse(null);
         if (address == null) {
-            throw ApiException.badRequest("Cannot link to a non running container: /" + target.name() + " AS " + link.alias());
+            throw EngineException.invalid("Cannot link to a non running container: /" + target.name() + " AS " + link.alias());
         }
         return address + "\t" + link.alias() + " " + target.shortId() + " " + target.name();
     }
@@ -194,7 +196,7 @@ public final class CniContainerNetworking implements ContainerNetworking {
         int equals = entry.indexOf('=');
         int split = equals > 0 && (separator < 0 || equals < separator) ? equals : separator;
         if (split <= 0 || split == entry.length() - 1) {
-            throw ApiException.badRequest("invalid IP address in add-host: \"" + entry + "\"");
+            throw EngineException.invalid("invalid IP address in add-host: \"" + entry + "\"");
         }
         String host = entry.substring(0, split);
         String address = entry.substring(split + 1);

@@ -1,6 +1,6 @@
 package io.jmachine.engine.container;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +26,7 @@ final class ContainerCreation {
             entrypoint = List.of();
         }
         if ((entrypoint == null || entrypoint.isEmpty()) && (cmd == null || cmd.isEmpty())) {
-            throw ApiException.badRequest("no command specified");
+            throw EngineException.invalid("no command specified");
         }
         Map<String, String> labels = new LinkedHashMap<>(image.labels() == null ? Map.of() : image.labels());
         labels.putAll(requested.labels());

@@ -1,6 +1,6 @@
 package io.jmachine.engine.container;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.archive.TarExtractor;
 import io.jmachine.engine.archive.TarWriter;
 import io.jmachine.engine.fs.Root;
@@ -84,15 +84,15 @@ public final class ContainerFiles {
             } catch (NoSuchFileException e) {
                 throw notFound(path, idOrName);
             } catch (NotDirectoryException e) {
-                throw ApiException.badRequest("extraction point is not a directory: " + path);
+                throw EngineException.invalid("extraction point is not a directory: " + path);
             }
             // dockerd 20.10 answers both as a server error (errdefs.System)
             Optional<Root.Mount> into = root.mountOf(path);
             if (into.isPresent() && into.get().readOnly()) {
-                throw new ApiException(500, "mounted volume is marked read-only");
+                throw EngineException.internal("mounted volume is marked read-only");
             }
             if (into.isEmpty() && record.hostConfig().readonlyRootfs()) {
-                throw new ApiException(500, "container rootfs is marked read-only");
+                throw EngineException.internal("container rootfs is marked read-only");
             }
             // every entry's folder is resolved in the container's root again: a link swapped in meanwhile stays inside it
             TarExtractor.extract(tar, root, path, new TarExtractor.Options(false, noOverwriteDirNonDir));
@@ -201,12 +201,12 @@ public final class ContainerFiles {
 
     private static void requirePath(String path) {
         if (path == null || path.isEmpty()) {
-            throw ApiException.badRequest("path is required");
+            throw EngineException.invalid("path is required");
         }
     }
 
-    private static ApiException notFound(String path, String container) {
-        return ApiException.notFound("Could not find the file " + path + " in container " + container);
+    private static EngineException notFound(String path, String container) {
+        return EngineException.notFound("Could not find the file " + path + " in container " + container);
     }
 
     private static PathStat statOf(Root.Located target, String requested) throws IOException {

@@ -1,6 +1,6 @@
 package io.jmachine.engine.container;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.security.SecureRandom;
 import java.util.List;
@@ -25,7 +25,7 @@ public final class ContainerNames {
         if (requested != null && !requested.isEmpty()) {
             String name = requested.startsWith("/") ? requested.substring(1) : requested;
             if (!VALID.matcher(name).matches()) {
-                throw ApiException.badRequest("Invalid container name (" + requested + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+                throw EngineException.invalid("Invalid container name (" + requested + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
             }
             return name;
         }
@@ -42,7 +42,7 @@ public final class ContainerNames {
 
     public static void validate(String name) {
         if (!VALID.matcher(name).matches()) {
-            throw ApiException.badRequest("Invalid container name (" + name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+            throw EngineException.invalid("Invalid container name (" + name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.jmachine.engine.container;
 
+import io.jmachine.engine.errors.EngineException;
+
 /**
  * What the container side needs of published ports (-p, -P): host ports that open before the container's
  * process starts and close when it ends.
@@ -11,7 +13,7 @@ public interface ContainerPorts {
 
     /**
      * Opens the container's host ports toward its address on its network, all or none. Throws an
-     * ApiException naming the port when one is taken, with nothing left open.
+     * EngineException naming the port when one is taken, with nothing left open.
      */
     void publish(ContainerRecord record);
 

@@ -1,11 +1,10 @@
 package io.jmachine.engine.container;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.events.EventBus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,14 +14,14 @@ import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Start, stop, kill, pause and the end of containers: the state machine over the runtime, the network and
- * the root filesystem, with Docker's restart policies. One lock per container orders its transitions.
+ * Start, the end and the restart of containers: the state machine over the runtime, the network and
+ * the root filesystem, with Docker's restart policies (stops and signals are {@link ContainerStops}). One lock per
+ * container orders its transitions.
  */
-public final class ContainerRunner {
+final class ContainerRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ContainerRunner.class);
 
@@ -79,20 +78,21 @@ public final class ContainerRunner {
         pendingRestarts.remove(id);
     }
 
-    /** Starts a created or exited container; 304 when it already runs. */
-    public void start(String idOrName) {
+    /** Starts a created or exited container; {@link StateChange#ALREADY} when it already runs. */
+    public StateChange start(String idOrName) {
         ContainerRecord record = store.resolve(idOrName);
         synchronized (lock(record.id())) {
             record = store.byId(record.id());
             if (record.state().status() == ContainerState.Status.paused) {
-                throw ApiException.conflict("cannot start a paused container, try unpause instead");
+                throw EngineException.conflict("cannot start a paused container, try unpause instead");
             }
             if (record.state().isAlive()) {
-                throw new ApiException(304, "container already started");
+                return StateChange.ALREADY;
             }
             stopping.remove(record.id());
             // a start by hand begins the count anew, as dockerd's ResetRestartManager
             launch(record.withRestartCount(0).withManuallyStopped(false));
+            return StateChange.CHANGED;
         }
     }
 
@@ -132,7 +132,7 @@ public final class ContainerRunner {
             if (record.hostConfig().autoRemove()) {
                 autoRemove.accept(id);
             }
-            throw new ApiException(400, "failed to create task for container: " + e.getMessage());
+            throw EngineException.invalid("failed to create task for container: " + e.getMessage());
         } catch (RuntimeException e) {
             cleanupAfterFailedStart(record, network);
             attachHub.containerEnded(id);
@@ -254,7 +254,7 @@ public final class ContainerRunner {
      * Under the container's lock: a restarting container stops restarting and reads as exited, as dockerd's
      * ExitOnNext leaves it; the caller then releases its waiters ({@link #released}).
      */
-    private ContainerRecord cancelRestart(ContainerRecord record, boolean byHand) {
+    ContainerRecord cancelRestart(ContainerRecord record, boolean byHand) {
         pendingRestarts.remove(record.id());
         stopping.put(record.id(), true);
         ContainerRecord stopped = record.withState(record.state().withStatus(ContainerState.Status.exited)).withManuallyStopped(byHand);
@@ -263,196 +263,13 @@ public final class ContainerRunner {
     }
 
     /** After {@link #cancelRestart}: who waits for the container to stop running learns its last exit code. */
-    private void released(ContainerRecord stopped) {
+    void released(ContainerRecord stopped) {
         signals.exited(stopped.id(), stopped.state().exitCode());
     }
 
-    /** Docker's stop: the stop signal, a grace period, then SIGKILL; 304 when it is not running. */
-    public void stop(String idOrName, Integer timeoutSeconds, String signal) {
-        stop(idOrName, timeoutSeconds, signal, true);
-    }
-
-    /**
-     * The host is shutting down (not just the engine): every running container gets its stop signal and, after its
-     * stop timeout, SIGKILL, all at once, as dockerd's shutdown does. They are not marked stopped by hand, so that
-     * restart policies bring them back when the engine starts again.
-     */
-    public void stopAllForHostShutdown() {
-        List<String> alive = store.all().stream().filter(r -> r.state().running()).map(ContainerRecord::id).toList();
-        LOG.info("the host is shutting down: stopping {} containers", alive.size());
-        try (var all = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            for (String id : alive) {
-                all.execute(() -> {
-                    try {
-                        stop(id, null, null, false);
-                    } catch (RuntimeException e) {
-                        LOG.warn("cannot stop container {} for the host's shutdown: {}", id, e.getMessage());
-                    }
-                });
-            }
-        }
-    }
-
-    private void stop(String idOrName, Integer timeoutSeconds, String signal, boolean byHand) {
-        ContainerRecord record = store.resolve(idOrName);
-        String id = record.id();
-        java.util.concurrent.CompletableFuture<Integer> exit;
-        synchronized (lock(id)) {
-            record = store.resolve(id);
-            if (record.state().restarting()) {
-                released(cancelRestart(record, byHand));
-                events.publish("container", "stop", id, record.eventAttributes());
-                return;
-            }
-            if (!record.state().running()) {
-                throw new ApiException(304, "container already stopped");
-            }
-            stopping.put(id, true);
-            store.save(record.withManuallyStopped(byHand));
-            exit = signals.nextExit(id);
-        }
-        int grace = timeoutSeconds != null ? timeoutSeconds
-                : record.config().stopTimeout() != null ? record.config().stopTimeout() : 10;
-        String stopSignal = signal != null && !signal.isEmpty() ? signal
-                : record.config().stopSignal() != null && !record.config().stopSignal().isEmpty() ? record.config().stopSignal() : "TERM";
-        try {
-            if (grace != 0) {
-                signal(record, stopSignal);
-            }
-            if (record.state().paused()) {
-                processes.resume(id);
-            }
-            if (grace < 0) {
-                exit.get();
-            } else {
-                try {
-                    exit.get(grace, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.TimeoutException e) {
-                    LOG.info("container {} did not stop within {} s of SIG{}; killing it", record.shortId(), grace, stopSignal);
-                    signal(record, "KILL");
-                    exit.get(30, TimeUnit.SECONDS);
-                }
-            }
-        } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            if (processes.isRunning(id)) {
-                throw new ApiException(500, "cannot stop container " + idOrName + ": " + e.getMessage());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException(500, "interrupted while stopping " + idOrName);
-        }
-        events.publish("container", "stop", id, record.eventAttributes());
-    }
-
-    /**
-     * Sends a signal and says so with dockerd's kill event. A process that ended meanwhile is no error: its exit
-     * is on its way to {@link #handleExit}.
-     */
-    private void signal(ContainerRecord record, String signal) throws IOException {
-        try {
-            processes.kill(record.id(), signal);
-        } catch (IOException e) {
-            if (processes.isRunning(record.id())) {
-                throw e;
-            }
-            LOG.debug("container {} ended before SIG{}: {}", record.shortId(), signal, e.getMessage());
-        }
-        Map<String, String> attributes = new java.util.HashMap<>(record.eventAttributes());
-        attributes.put("signal", String.valueOf(io.jmachine.engine.runtime.Signals.parse(signal)));
-        events.publish("container", "kill", record.id(), attributes);
-    }
-
-    /**
-     * Sends a signal; 409 when the container is not running, as dockerd. As dockerd 20.10, SIGKILL, the container's
-     * stop signal, or any signal when it names none, counts as a stop: no restart policy brings it back after, and a
-     * restarting container simply stops restarting.
-     */
-    public void kill(String idOrName, String signal) {
-        ContainerRecord record = store.resolve(idOrName);
-        String id = record.id();
-        String normalized = signal == null || signal.isEmpty() ? "KILL" : signal;
-        int number = io.jmachine.engine.runtime.Signals.parse(normalized);
-        java.util.concurrent.CompletableFuture<Integer> exit;
-        synchronized (lock(id)) {
-            record = store.resolve(id);
-            if (record.state().restarting()) {
-                released(cancelRestart(record, true));
-                return;
-            }
-            if (!record.state().running()) {
-                throw ApiException.conflict("Cannot kill container: " + idOrName + ": Container " + record.id() + " is not running");
-            }
-            String stopSignal = record.config().stopSignal();
-            if (number == io.jmachine.engine.runtime.Signals.SIGKILL || stopSignal == null || stopSignal.isEmpty()
-                    || io.jmachine.engine.runtime.Signals.parse(stopSignal) == number) {
-                stopping.put(id, true);
-                store.save(record.withManuallyStopped(true));
-            }
-            exit = signals.nextExit(id);
-        }
-        try {
-            signal(record, normalized);
-            if (number == io.jmachine.engine.runtime.Signals.SIGKILL) {
-                // dockerd answers a SIGKILL once the container is gone, so the next inspect shows it exited
-                exit.get(30, TimeUnit.SECONDS);
-            }
-        } catch (IOException e) {
-            throw new ApiException(500, "cannot kill container " + idOrName + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.warn("container {} did not end within 30 s of SIGKILL", record.shortId());
-        }
-    }
-
-    public void pause(String idOrName) {
-        ContainerRecord record = store.resolve(idOrName);
-        synchronized (lock(record.id())) {
-            record = store.byId(record.id());
-            if (record.state().status() != ContainerState.Status.running) {
-                throw ApiException.conflict(record.state().paused() ? "Container " + record.id() + " is already paused"
-                        : record.state().restarting() ? "Container " + record.id() + " is restarting, wait until the container is running"
-                        : "Container " + record.id() + " is not running");
-            }
-            try {
-                processes.pause(record.id());
-            } catch (IOException e) {
-                throw new ApiException(500, "cannot pause container " + idOrName + ": " + e.getMessage());
-            }
-            store.save(record.withState(record.state().withStatus(ContainerState.Status.paused)));
-        }
-        events.publish("container", "pause", record.id(), record.eventAttributes());
-    }
-
-    public void unpause(String idOrName) {
-        ContainerRecord record = store.resolve(idOrName);
-        synchronized (lock(record.id())) {
-            record = store.byId(record.id());
-            if (record.state().status() != ContainerState.Status.paused) {
-                throw ApiException.conflict("Container " + record.id() + " is not paused");
-            }
-            try {
-                processes.resume(record.id());
-            } catch (IOException e) {
-                throw new ApiException(500, "cannot unpause container " + idOrName + ": " + e.getMessage());
-            }
-            store.save(record.withState(record.state().withStatus(ContainerState.Status.running)));
-        }
-        events.publish("container", "unpause", record.id(), record.eventAttributes());
-    }
-
-    /** Docker's restart: stop (a restarting container just stops restarting), start, and the restart event. */
-    public void restart(String idOrName, Integer timeoutSeconds, String signal) {
-        try {
-            stop(idOrName, timeoutSeconds, signal);
-        } catch (ApiException e) {
-            if (e.status() != 304) {
-                throw e;
-            }
-        }
-        start(idOrName);
-        ContainerRecord record = store.resolve(idOrName);
-        events.publish("container", "restart", record.id(), record.eventAttributes());
+    /** Under the container's lock: its coming exit is a stop, which no restart policy undoes. */
+    void markStopping(String id) {
+        stopping.put(id, true);
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.jmachine.engine.container;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.events.EventBus;
 import io.jmachine.engine.network.EndpointConfig;
 import io.jmachine.engine.volume.MountPoint;
@@ -46,6 +46,10 @@ public final class ContainerService {
     private final EventBus events;
     private final ContainerRunner runner;
     private final AttachHub attachHub;
+    private final ContainerStops stops;
+    private final ContainerRemoval removal;
+    private final ContainerLinks links;
+    private final ContainerNetworkChanges networkChanges;
     private final ExitSignals signals = new ExitSignals();
     private final ContainerCleanup cleanup = new ContainerCleanup();
     private final ContainerNames names = new ContainerNames();
@@ -72,11 +76,15 @@ public final class ContainerService {
         this.clock = clock;
         this.attachHub = new AttachHub(processes);
         this.runner = new ContainerRunner(store, images, networking, volumes, ports, processes, events, signals, attachHub, cleanup, clock);
+        this.stops = new ContainerStops(store, processes, events, signals, runner);
+        this.removal = new ContainerRemoval(store, images, networking, volumes, ports, processes, events, runner, stops, signals, cleanup);
+        this.links = new ContainerLinks(store, runner);
+        this.networkChanges = new ContainerNetworkChanges(store, networking, ports, events, runner);
         runner.onAutoRemove(id -> {
             try {
                 // --rm: the client waits for "removed", not for the cleanup behind it; as dockerd, it takes
                 // the container's anonymous volumes with it
-                removeRecord(id, true, true);
+                removal.removeRecord(id, true, true);
             } catch (RuntimeException e) {
                 LOG.warn("cannot auto-remove container {}: {}", id, e.getMessage());
             }
@@ -88,7 +96,7 @@ public final class ContainerService {
         store.load();
         // removals and exits a crash interrupted: free what they still hold
         for (String orphan : store.orphanFolders()) {
-            forgetResources(orphan, null);
+            removal.forgetResources(orphan, null);
         }
         for (ContainerRecord record : store.all()) {
             if (record.state().isAlive() && processes.isRunning(record.id())) {
@@ -98,20 +106,80 @@ public final class ContainerService {
         runner.recover();
     }
 
-    public ContainerRunner runner() {
+    ContainerRunner runner() {
         return runner;
     }
 
-    public AttachHub attachHub() {
-        return attachHub;
-    }
-
-    public ContainerStore store() {
+    ContainerStore store() {
         return store;
     }
 
-    public ContainerProcesses processes() {
+    ContainerProcesses processes() {
         return processes;
+    }
+
+    public StateChange start(String idOrName) {
+        return runner.start(idOrName);
+    }
+
+    public StateChange stop(String idOrName, Integer timeoutSeconds, String signal) {
+        return stops.stop(idOrName, timeoutSeconds, signal);
+    }
+
+    public void restart(String idOrName, Integer timeoutSeconds, String signal) {
+        stops.restart(idOrName, timeoutSeconds, signal);
+    }
+
+    public void kill(String idOrName, String signal) {
+        stops.kill(idOrName, signal);
+    }
+
+    public void pause(String idOrName) {
+        stops.pause(idOrName);
+    }
+
+    public void unpause(String idOrName) {
+        stops.unpause(idOrName);
+    }
+
+    /** What a host's shutdown does: every running container stopped at once, restart policies left to bring them back. */
+    public void stopAllForHostShutdown() {
+        stops.stopAllForHostShutdown();
+    }
+
+    /** The container's record by its full ID, if it still exists. */
+    public java.util.Optional<ContainerRecord> find(String id) {
+        return java.util.Optional.ofNullable(store.byId(id));
+    }
+
+    /** The container's folder, where its hosts, hostname and resolv.conf files are. */
+    public java.nio.file.Path folder(String id) {
+        return store.folder(id);
+    }
+
+    public ContainerProcesses.LogSource logs(String id) {
+        return processes.logs(id);
+    }
+
+    public void resize(String id, int height, int width) throws java.io.IOException {
+        processes.resize(id, height, width);
+    }
+
+    public List<Integer> pids(String id) throws java.io.IOException {
+        return processes.pids(id);
+    }
+
+    public ContainerProcesses.Usage usage(String id) throws java.io.IOException {
+        return processes.usage(id);
+    }
+
+    /** A client's attach session gets the container's streams from now until it unregisters. */
+    public void attach(String id, AttachHub.Session session) {
+        attachHub.register(id, session);
+    }
+
+    public void detach(String id, AttachHub.Session session) {
+        attachHub.unregister(id, session);
     }
 
     public ContainerRecord create(CreateRequest request) {
@@ -121,7 +189,7 @@ public final class ContainerService {
     /** @param warnings gets what dockerd would warn about: settings this host cannot apply, discarded */
     public ContainerRecord create(CreateRequest request, List<String> warnings) {
         if (request.config() == null || request.config().image() == null || request.config().image().isEmpty()) {
-            throw ApiException.badRequest("config cannot be empty in order to create a container");
+            throw EngineException.invalid("config cannot be empty in order to create a container");
         }
         HostConfig hostConfig = CreateSettings.adapt(request.config(),
                 request.hostConfig() != null ? request.hostConfig() : HostConfig.defaults(), hostDefaults, warnings);
@@ -140,7 +208,7 @@ public final class ContainerService {
                 String name = names.choose(request.name(), taken -> store.byName(taken) != null);
                 ContainerRecord holder = store.byName(name);
                 if (holder != null) {
-                    throw ApiException.conflict("Conflict. The container name \"/" + name + "\" is already in use by container \""
+                    throw EngineException.conflict("Conflict. The container name \"/" + name + "\" is already in use by container \""
                             + holder.id() + "\". You have to remove (or rename) that container to be able to reuse that name.");
                 }
                 networking.configure(id, hostConfig, request.networks());
@@ -183,7 +251,7 @@ public final class ContainerService {
         synchronized (this) {
             ContainerRecord holder = store.byName(name);
             if (holder != null && !holder.id().equals(record.id())) {
-                throw ApiException.conflict("Conflict. The container name \"/" + name + "\" is already in use by container \""
+                throw EngineException.conflict("Conflict. The container name \"/" + name + "\" is already in use by container \""
                         + holder.id() + "\". You have to remove (or rename) that container to be able to reuse that name.");
             }
             synchronized (runner.lock(record.id())) {
@@ -202,150 +270,37 @@ public final class ContainerService {
      * monitor are freed, so that nothing of it is left when the client goes on.
      */
     public void remove(String idOrName, boolean force, boolean removeVolumes) {
-        String id = removeRecord(idOrName, force, removeVolumes);
-        if (id != null) {
-            cleanup.await(id);
-        }
-    }
-
-    /** Removes the record now and queues the freeing of its resources; returns the ID, or null if it was gone. */
-    private String removeRecord(String idOrName, boolean force, boolean removeVolumes) {
-        ContainerRecord record = store.resolve(idOrName);
-        String id = record.id();
-        if (record.state().isAlive()) {
-            if (!force) {
-                String procedure = "Stop the container before attempting removal or force remove";
-                throw ApiException.conflict("You cannot remove a " + record.state().status() + " container " + id + ". "
-                        + (record.state().paused() ? "Unpause and then " + procedure.toLowerCase(java.util.Locale.ROOT) : procedure));
-            }
-            // a restarting container stops restarting; a running one is killed and its exit handled before this returns
-            runner.kill(id, "KILL");
-        }
-        int lastExit;
-        synchronized (runner.lock(id)) {
-            record = store.byId(id);
-            if (record == null) {
-                return null;
-            }
-            if (record.state().isAlive() && processes.isRunning(id)) {
-                throw ApiException.conflict("cannot remove container \"/" + record.name() + "\": it did not stop; try again");
-            }
-            ports.unpublish(id);
-            store.deleteRecord(id);
-            lastExit = record.state().exitCode();
-            forgetResources(id, record.network());
-        }
-        volumes.removed(id, record.mountPoints(), removeVolumes);
-        runner.forget(id);
-        events.publish("container", "destroy", id, record.eventAttributes());
-        signals.removed(id, lastExit);
-        return id;
-    }
-
-    /** Queues the freeing of everything a removed container had; its record is already gone. */
-    private void forgetResources(String id, ContainerRecord.NetworkAttachment network) {
-        cleanup.after(id, "release", () -> processes.release(id));
-        if (network != null) {
-            cleanup.after(id, "network detach", () -> networking.detach(id, network));
-        }
-        cleanup.after(id, "network requests removal", () -> networking.forget(id));
-        cleanup.after(id, "root filesystem removal", () -> images.removeRootfs(id));
-        cleanup.after(id, "folder removal", () -> store.deleteFolder(id));
+        removal.remove(idOrName, force, removeVolumes);
     }
 
     /** Its legacy link names, "/parent/alias" per container linking to it, which `docker ps` lists beside its name. */
     public List<String> linkNames(ContainerRecord record) {
-        return LegacyLinks.namesOf(record, store.all(), store);
+        return links.namesOf(record);
     }
 
     /** The container a parent's link of that alias points to ("/parent/alias" as a name); 404 when there is none. */
     public ContainerRecord resolveLink(String parentIdOrName, String alias) {
-        ContainerRecord parent = store.find(parentIdOrName);
-        String target = parent == null ? null : parent.hostConfig().links() == null ? null : parent.hostConfig().links().stream()
-                .map(Links::parse).filter(link -> link.alias().equals(alias)).map(Links.Link::target).findFirst().orElse(null);
-        ContainerRecord child = target == null ? null : store.find(target);
-        if (child == null) {
-            throw ApiException.notFound("No such container: " + parentIdOrName + "/" + alias);
-        }
-        return child;
+        return links.resolve(parentIdOrName, alias);
     }
 
-    /**
-     * DELETE /containers/{parent}/{alias}?link=1, dockerd's rmLink: the parent's link of that alias goes; both
-     * containers stay. A running parent's /etc/hosts keeps the line until its next start.
-     */
+    /** DELETE /containers/{parent}/{alias}?link=1: the parent's link of that alias goes; both containers stay. */
     public void removeLink(String parentIdOrName, String alias) {
-        resolveLink(parentIdOrName, alias);
-        ContainerRecord parent = store.resolve(parentIdOrName);
-        synchronized (runner.lock(parent.id())) {
-            parent = store.byId(parent.id());
-            store.save(parent.withHostConfig(parent.hostConfig().withLinks(LegacyLinks.without(parent, alias))));
-        }
+        links.remove(parentIdOrName, alias);
+    }
+
+    /** network connect: at once when the container runs, from its next start either way. */
+    public void connectNetwork(String idOrName, String network, EndpointConfig config) {
+        networkChanges.connect(idOrName, network, config);
+    }
+
+    /** network disconnect, the reverse of {@link #connectNetwork}. */
+    public void disconnectNetwork(String idOrName, String network) {
+        networkChanges.disconnect(idOrName, network);
     }
 
     /** What the container asked for per network (NetworkingConfig, network connect), for inspect and ps. */
     public Map<String, EndpointConfig> endpointConfigs(ContainerRecord record) {
         return networking.endpointConfigs(record.id(), record.hostConfig());
-    }
-
-    /**
-     * network connect: at once when the container runs, from its next start either way. Its published ports follow
-     * its way out, which the new network may now be.
-     */
-    public void connectNetwork(String idOrName, String network, EndpointConfig config) {
-        ContainerRecord record = store.resolve(idOrName);
-        synchronized (runner.lock(record.id())) {
-            record = store.byId(record.id());
-            boolean running = record.state().isAlive() && record.network() != null;
-            ContainerRecord.NetworkAttachment attached = networking.connect(record.id(), network, config, running);
-            if (attached != null) {
-                ContainerRecord connected = record.withNetwork(attached);
-                store.save(connected);
-                try {
-                    ports.moved(connected);
-                } catch (RuntimeException e) {
-                    // dockerd fails the connect when the ports cannot follow (a host port taken meanwhile): so do we
-                    try {
-                        store.save(record.withNetwork(networking.disconnect(record.id(), network, true)));
-                    } catch (RuntimeException undo) {
-                        e.addSuppressed(undo);
-                    }
-                    throw e;
-                }
-                record = connected;
-            }
-        }
-        publishNetworkEvent("connect", record, network);
-    }
-
-    /** network disconnect, the reverse of {@link #connectNetwork}. */
-    public void disconnectNetwork(String idOrName, String network) {
-        ContainerRecord record = store.resolve(idOrName);
-        ContainerRecord before;
-        synchronized (runner.lock(record.id())) {
-            record = store.byId(record.id());
-            before = record;
-            boolean running = record.state().isAlive() && record.network() != null;
-            ContainerRecord.NetworkAttachment attached = networking.disconnect(record.id(), network, running);
-            if (attached != null) {
-                ContainerRecord disconnected = record.withNetwork(attached);
-                store.save(disconnected);
-                ports.moved(disconnected);
-            }
-        }
-        publishNetworkEvent("disconnect", before, network);
-    }
-
-    /** With the network's ID and name as dockerd sends them, when the container is on it now (or was). */
-    private void publishNetworkEvent(String action, ContainerRecord record, String network) {
-        java.util.Optional<ContainerRecord.NetworkEndpoint> endpoint = record.network() == null ? java.util.Optional.empty()
-                : record.network().networks().stream().filter(e -> e.name().equals(network) || network.equals(e.networkId())
-                        || e.networkId() != null && network.length() >= 12 && e.networkId().startsWith(network)).findFirst();
-        if (endpoint.isPresent()) {
-            events.publish("network", action, endpoint.get().networkId(), AttachmentEvents.networkAttributes(record, endpoint.get()));
-        } else {
-            events.publish("network", action, network, Map.of("container", record.id(), "name", network, "type", "bridge"));
-        }
     }
 
     /** attach: a client attached to the container's streams. */
@@ -415,12 +370,12 @@ public final class ContainerService {
                     return signals.nextExit(id);
                 }
             }
-            default -> throw ApiException.badRequest("invalid condition: \"" + condition + "\"");
+            default -> throw EngineException.invalid("invalid condition: \"" + condition + "\"");
         }
     }
 
     /** container prune: every stopped container the (checked) label, label! and until filters select; returns the removed IDs. */
-    public List<String> prune(io.jmachine.engine.api.Filters filters) {
+    public List<String> prune(io.jmachine.engine.filters.Filters filters) {
         Instant until = filters.time("until", clock.instant()).orElse(Instant.MAX);
         List<String> removed = new ArrayList<>();
         for (ContainerRecord record : store.all()) {

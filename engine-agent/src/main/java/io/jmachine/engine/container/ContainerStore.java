@@ -1,7 +1,8 @@
 package io.jmachine.engine.container;
 
+import io.jmachine.engine.fs.Folder;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,13 +116,7 @@ public final class ContainerStore {
     public void deleteFolder(String id) {
         Path dir = folder(id);
         try {
-            if (Files.exists(dir)) {
-                try (var walk = Files.walk(dir)) {
-                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
+            Folder.deleteTree(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete the folder of container " + id + " (" + dir + ")", e);
         }
@@ -139,7 +134,7 @@ public final class ContainerStore {
     public ContainerRecord resolve(String idOrName) {
         ContainerRecord found = find(idOrName);
         if (found == null) {
-            throw ApiException.notFound("No such container: " + idOrName);
+            throw EngineException.notFound("No such container: " + idOrName);
         }
         return found;
     }
@@ -165,7 +160,7 @@ public final class ContainerStore {
             }
         }
         if (prefixed.size() > 1) {
-            throw ApiException.badRequest("multiple containers found with provided prefix: " + idOrName);
+            throw EngineException.invalid("multiple containers found with provided prefix: " + idOrName);
         }
         return prefixed.isEmpty() ? null : prefixed.get(0);
     }

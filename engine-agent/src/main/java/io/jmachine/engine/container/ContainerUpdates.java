@@ -2,7 +2,7 @@ package io.jmachine.engine.container;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.events.EventBus;
 import io.jmachine.engine.runtime.ResourceUpdate;
 import io.jmachine.engine.runtime.cgroup.CgroupFeatures;
@@ -49,7 +49,7 @@ public final class ContainerUpdates {
                 try {
                     containers.processes().updateResources(id, runtimeResources(change, updated));
                 } catch (IOException e) {
-                    throw new ApiException(500, "Cannot update container " + id + ": " + e.getMessage());
+                    throw EngineException.internal("Cannot update container " + id + ": " + e.getMessage());
                 }
             }
             record = record.withHostConfig(updated);
@@ -136,8 +136,8 @@ public final class ContainerUpdates {
         return stored.memorySwap() == 0 && stored.memory() > 0 ? 2 * stored.memory() : stored.memorySwap();
     }
 
-    private static ApiException conflict(ContainerRecord record, String why) {
-        return ApiException.conflict("Cannot update container " + record.id() + ": " + why);
+    private static EngineException conflict(ContainerRecord record, String why) {
+        return EngineException.conflict("Cannot update container " + record.id() + ": " + why);
     }
 
     /**

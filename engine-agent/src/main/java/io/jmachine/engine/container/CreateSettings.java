@@ -1,6 +1,6 @@
 package io.jmachine.engine.container;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.runtime.spec.DockerDefaults;
 import io.jmachine.engine.runtime.spec.OciSpecFactory;
 
@@ -52,7 +52,7 @@ final class CreateSettings {
 
     /**
      * @param warnings gets dockerd's warnings for what was discarded
-     * @throws ApiException 400 naming the first field the engine cannot honour
+     * @throws EngineException INVALID, naming the first field the engine cannot honour
      */
     static HostConfig adapt(ContainerConfig config, HostConfig host, HostDefaults defaults, List<String> warnings) {
         checkLogConfig(host.logConfig());
@@ -60,16 +60,16 @@ final class CreateSettings {
         ContainerResources resources = adaptResources(host.resources(), defaults, warnings);
         String runtime = host.runtime().isEmpty() ? defaults.runtime() : host.runtime();
         if (!runtime.equals(defaults.runtime())) {
-            throw ApiException.badRequest("Unknown runtime specified " + runtime);
+            throw EngineException.invalid("Unknown runtime specified " + runtime);
         }
         if (!Set.of("", "host", "private").contains(host.cgroupnsMode())) {
-            throw ApiException.badRequest("invalid cgroup namespace mode: " + host.cgroupnsMode());
+            throw EngineException.invalid("invalid cgroup namespace mode: " + host.cgroupnsMode());
         }
         if (host.shmSize() < 0) {
-            throw ApiException.badRequest("SHM size can not be less than 0");
+            throw EngineException.invalid("SHM size can not be less than 0");
         }
         if (host.oomScoreAdj() < -1000 || host.oomScoreAdj() > 1000) {
-            throw ApiException.badRequest("Invalid value " + host.oomScoreAdj() + ", range for oom score adj is [-1000, 1000]");
+            throw EngineException.invalid("Invalid value " + host.oomScoreAdj() + ", range for oom score adj is [-1000, 1000]");
         }
         if (!config.macAddress().isEmpty()) {
             checkMacAddress(config.macAddress());
@@ -91,10 +91,10 @@ final class CreateSettings {
         String driver = log.type();
         if (!LOG_DRIVERS.contains(driver)) {
             if (OTHER_DOCKER_LOG_DRIVERS.contains(driver)) {
-                throw ApiException.badRequest("log driver '" + driver + "' (HostConfig.LogConfig.Type) is not supported by jmachine-engine:"
+                throw EngineException.invalid("log driver '" + driver + "' (HostConfig.LogConfig.Type) is not supported by jmachine-engine:"
                         + " use json-file, local or none");
             }
-            throw ApiException.badRequest("error looking up logging plugin " + driver + ": plugin \"" + driver + "\" not found");
+            throw EngineException.invalid("error looking up logging plugin " + driver + ": plugin \"" + driver + "\" not found");
         }
         if (driver.equals("none")) {
             return;
@@ -103,26 +103,26 @@ final class CreateSettings {
             String key = option.getKey();
             boolean known = driver.equals("local") ? LOG_OPTIONS.contains(key) : JSON_FILE_OPTIONS.contains(key);
             if (!known) {
-                throw ApiException.badRequest("unknown log opt '" + key + "' for " + driver + " log driver");
+                throw EngineException.invalid("unknown log opt '" + key + "' for " + driver + " log driver");
             }
             if (!LOG_OPTIONS.contains(key)) {
-                throw ApiException.badRequest("log opt '" + key + "' of the " + driver + " log driver is not supported by jmachine-engine"
+                throw EngineException.invalid("log opt '" + key + "' of the " + driver + " log driver is not supported by jmachine-engine"
                         + " (it applies max-size, max-file and compress)");
             }
         }
         String maxSize = log.config().get("max-size");
         if (maxSize != null && log.maxSizeBytes() <= 0) {
-            throw ApiException.badRequest("invalid max-size '" + maxSize + "' for the " + driver + " log driver: use e.g. 10m");
+            throw EngineException.invalid("invalid max-size '" + maxSize + "' for the " + driver + " log driver: use e.g. 10m");
         }
     }
 
     private static void refuseUnsupported(HostConfig host) {
         if (host.storageOpt() != null && !host.storageOpt().isEmpty()) {
             // dockerd's words on any host where the engine runs (its overlay has no quota)
-            throw ApiException.badRequest("--storage-opt is supported only for overlay over xfs with 'pquota' mount option");
+            throw EngineException.invalid("--storage-opt is supported only for overlay over xfs with 'pquota' mount option");
         }
         if (!host.volumeDriver().isEmpty() && !host.volumeDriver().equals(io.jmachine.engine.volume.Volume.LOCAL_DRIVER)) {
-            throw ApiException.badRequest("volume driver '" + host.volumeDriver() + "' (HostConfig.VolumeDriver) is not supported:"
+            throw EngineException.invalid("volume driver '" + host.volumeDriver() + "' (HostConfig.VolumeDriver) is not supported:"
                     + " jmachine-engine has only the local driver");
         }
         if (!host.cgroup().isEmpty()) {
@@ -141,7 +141,7 @@ final class CreateSettings {
             throw unsupported("HostConfig.UsernsMode", host.usernsMode());
         }
         if (!Set.of("", "default").contains(host.isolation())) {
-            throw ApiException.badRequest("Invalid isolation: \"" + host.isolation() + "\" - linux only supports 'default'");
+            throw EngineException.invalid("Invalid isolation: \"" + host.isolation() + "\" - linux only supports 'default'");
         }
         ContainerResources r = host.resources();
         if (!r.cgroupParent().isEmpty()) {
@@ -149,24 +149,24 @@ final class CreateSettings {
         }
         if (r.blkioWeight() != 0 || !isEmpty(r.blkioWeightDevice()) || !isEmpty(r.blkioDeviceReadBps())
                 || !isEmpty(r.blkioDeviceWriteBps()) || !isEmpty(r.blkioDeviceReadIOps()) || !isEmpty(r.blkioDeviceWriteIOps())) {
-            throw ApiException.badRequest("block I/O limits (HostConfig.BlkioWeight, BlkioWeightDevice, BlkioDevice*) are not supported"
+            throw EngineException.invalid("block I/O limits (HostConfig.BlkioWeight, BlkioWeightDevice, BlkioDevice*) are not supported"
                     + " by jmachine-engine");
         }
         if (r.cpuRealtimePeriod() != 0 || r.cpuRealtimeRuntime() != 0) {
-            throw ApiException.badRequest("Your kernel does not support CPU real-time scheduler"
+            throw EngineException.invalid("Your kernel does not support CPU real-time scheduler"
                     + " (HostConfig.CpuRealtimePeriod and CpuRealtimeRuntime are not supported by jmachine-engine)");
         }
         if (!isEmpty(r.deviceRequests())) {
-            throw ApiException.badRequest("device requests (HostConfig.DeviceRequests, e.g. --gpus) are not supported by jmachine-engine");
+            throw EngineException.invalid("device requests (HostConfig.DeviceRequests, e.g. --gpus) are not supported by jmachine-engine");
         }
         if (r.cpuCount() != 0 || r.cpuPercent() != 0) {
-            throw ApiException.badRequest("HostConfig.CpuCount and CpuPercent are Windows options: use NanoCpus (--cpus) on Linux");
+            throw EngineException.invalid("HostConfig.CpuCount and CpuPercent are Windows options: use NanoCpus (--cpus) on Linux");
         }
         if (r.ioMaximumIops() != 0) {
-            throw ApiException.badRequest("Invalid QoS settings: linux does not support configuration of maximum IOPs");
+            throw EngineException.invalid("Invalid QoS settings: linux does not support configuration of maximum IOPs");
         }
         if (r.ioMaximumBandwidth() != 0) {
-            throw ApiException.badRequest("Invalid QoS settings: linux does not support configuration of maximum bandwidth");
+            throw EngineException.invalid("Invalid QoS settings: linux does not support configuration of maximum bandwidth");
         }
         for (String rule : r.deviceCgroupRules() == null ? List.<String>of() : r.deviceCgroupRules()) {
             OciSpecFactory.deviceRule(rule);
@@ -181,7 +181,7 @@ final class CreateSettings {
             swappiness = null;
         }
         if (swappiness != null && (swappiness < 0 || swappiness > 100)) {
-            throw ApiException.badRequest("Invalid value: " + swappiness + ", valid memory swappiness range is 0-100");
+            throw EngineException.invalid("Invalid value: " + swappiness + ", valid memory swappiness range is 0-100");
         }
         Boolean oomKillDisable = r.oomKillDisable();
         if (Boolean.TRUE.equals(oomKillDisable) && defaults.cgroupV2()) {
@@ -208,12 +208,12 @@ final class CreateSettings {
     /** Go's net.ParseMAC for the 48-bit form Docker uses. */
     private static void checkMacAddress(String mac) {
         if (!MAC_ADDRESS.matcher(mac).matches()) {
-            throw ApiException.badRequest("invalid MAC address " + mac + " (Config.MacAddress): use six hex pairs, e.g. 02:42:ac:11:00:0a");
+            throw EngineException.invalid("invalid MAC address " + mac + " (Config.MacAddress): use six hex pairs, e.g. 02:42:ac:11:00:0a");
         }
     }
 
-    private static ApiException unsupported(String field, String value) {
-        return ApiException.badRequest(field + " '" + value + "' is not supported by jmachine-engine");
+    private static EngineException unsupported(String field, String value) {
+        return EngineException.invalid(field + " '" + value + "' is not supported by jmachine-engine");
     }
 
     private static boolean isEmpty(List<?> list) {

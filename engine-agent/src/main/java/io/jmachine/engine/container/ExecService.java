@@ -1,6 +1,6 @@
 package io.jmachine.engine.container;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.events.EventBus;
 
 import java.security.SecureRandom;
@@ -83,7 +83,7 @@ public final class ExecService {
         ContainerRecord record = store.resolve(containerIdOrName);
         refuseUnlessRunning(record);
         if (config.cmd() == null || config.cmd().isEmpty()) {
-            throw ApiException.badRequest("No exec command specified");
+            throw EngineException.invalid("No exec command specified");
         }
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
@@ -97,13 +97,13 @@ public final class ExecService {
     private static void refuseUnlessRunning(ContainerRecord record) {
         ContainerState state = record.state();
         if (state.restarting()) {
-            throw ApiException.conflict("Container " + record.id() + " is restarting, wait until the container is running");
+            throw EngineException.conflict("Container " + record.id() + " is restarting, wait until the container is running");
         }
         if (!state.running()) {
-            throw ApiException.conflict("Container " + record.id() + " is not running");
+            throw EngineException.conflict("Container " + record.id() + " is not running");
         }
         if (state.paused()) {
-            throw ApiException.conflict("Container " + record.id() + " is paused, unpause the container before exec");
+            throw EngineException.conflict("Container " + record.id() + " is paused, unpause the container before exec");
         }
     }
 
@@ -115,7 +115,7 @@ public final class ExecService {
         ExecInstance instance = get(id);
         ContainerRecord record = store.byId(instance.containerId());
         if (record == null) {
-            throw ApiException.notFound("No such container: " + instance.containerId());
+            throw EngineException.notFound("No such container: " + instance.containerId());
         }
         refuseUnlessRunning(record);
         return instance;
@@ -142,7 +142,7 @@ public final class ExecService {
     public ExecInstance get(String id) {
         ExecInstance instance = instances.get(id);
         if (instance == null) {
-            throw ApiException.notFound("No such exec instance: " + id);
+            throw EngineException.notFound("No such exec instance: " + id);
         }
         return instance;
     }
@@ -155,7 +155,7 @@ public final class ExecService {
         refuseUnlessRunning(record);
         synchronized (instance) {
             if (instance.started) {
-                throw ApiException.conflict(instance.running() || instance.exitCode().isEmpty()
+                throw EngineException.conflict(instance.running() || instance.exitCode().isEmpty()
                         ? "Error: Exec command " + id + " is already running" : "Error: Exec command " + id + " has already run");
             }
             instance.started = true;
@@ -172,7 +172,7 @@ public final class ExecService {
             // dockerd 20.10 reads 127 or 126 from the runtime's message, then overwrites either with 126 on its way out
             instance.failedExitCode = 126;
             String message = "OCI runtime exec failed: " + e.getMessage();
-            throw new ApiException(isInvalidConfig(message) ? 400 : 500, message);
+            throw new EngineException(isInvalidConfig(message) ? EngineException.Kind.INVALID : EngineException.Kind.INTERNAL, message);
         }
         return instance;
     }

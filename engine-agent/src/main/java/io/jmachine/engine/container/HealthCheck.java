@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,13 +76,13 @@ public record HealthCheck(List<String> test, Duration interval, Duration timeout
         requireMinimum(timeout, "Timeout");
         requireMinimum(startPeriod, "StartPeriod");
         if (retries < 0) {
-            throw ApiException.badRequest("Retries in Healthcheck cannot be negative");
+            throw EngineException.invalid("Retries in Healthcheck cannot be negative");
         }
     }
 
     private static void requireMinimum(Duration value, String field) {
         if (!value.isZero() && value.compareTo(MINIMUM) < 0) {
-            throw ApiException.badRequest(field + " in Healthcheck cannot be less than 1ms");
+            throw EngineException.invalid(field + " in Healthcheck cannot be less than 1ms");
         }
     }
 

@@ -1,6 +1,6 @@
 package io.jmachine.engine.container;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -36,7 +36,7 @@ final class LegacyLinks {
         List<String> links = parent.hostConfig().links() == null ? List.of() : parent.hostConfig().links();
         List<String> rest = links.stream().filter(entry -> !Links.parse(entry).alias().equals(alias)).toList();
         if (rest.size() == links.size()) {
-            throw ApiException.notFound("No such container: " + parent.name() + "/" + alias);
+            throw EngineException.notFound("No such container: " + parent.name() + "/" + alias);
         }
         return rest;
     }

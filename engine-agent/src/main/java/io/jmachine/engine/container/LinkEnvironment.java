@@ -1,6 +1,6 @@
 package io.jmachine.engine.container;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,7 +24,7 @@ final class LinkEnvironment {
     /**
      * Every link's variables; links are read as dockerd does at start: from containers that run, on the default bridge.
      *
-     * @throws ApiException 409 when a linked container does not run
+     * @throws EngineException CONFLICT, when a linked container does not run
      */
     static List<String> of(ContainerRecord container, java.util.function.Function<String, ContainerRecord> find) {
         List<String> env = new ArrayList<>();
@@ -35,7 +35,7 @@ final class LinkEnvironment {
             Links.Link link = Links.parse(raw);
             ContainerRecord child = find.apply(link.target());
             if (child == null || !child.state().isAlive()) {
-                throw ApiException.conflict("Cannot link to a non running container: /" + link.target() + " AS /" + container.name()
+                throw EngineException.conflict("Cannot link to a non running container: /" + link.target() + " AS /" + container.name()
                         + "/" + link.alias());
             }
             String ip = child.network() == null ? "" : child.network().ipAddress();

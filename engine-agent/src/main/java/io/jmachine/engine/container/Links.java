@@ -1,6 +1,6 @@
 package io.jmachine.engine.container;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 /** HostConfig.Links entries: "name:alias" from the CLI, or dockerd's stored "/name:/container/alias". */
 final class Links {
@@ -19,7 +19,7 @@ final class Links {
         int slash = alias.lastIndexOf('/');
         alias = slash < 0 ? alias : alias.substring(slash + 1);
         if (target.isEmpty() || alias.isEmpty()) {
-            throw ApiException.badRequest("invalid link " + link + ": use name:alias");
+            throw EngineException.invalid("invalid link " + link + ": use name:alias");
         }
         return new Link(target, alias);
     }

@@ -1,5 +1,6 @@
 package io.jmachine.engine.container;
 
+import io.jmachine.engine.fs.Folder;
 import io.jmachine.engine.monitor.AttachStream;
 import io.jmachine.engine.monitor.ContainerLog;
 import io.jmachine.engine.monitor.ContainerMonitor;
@@ -165,13 +166,7 @@ public final class MonitoredProcesses implements ContainerProcesses {
     public void release(String id) {
         monitor.cleanup(id);
         try {
-            if (Files.exists(bundle(id))) {
-                try (var walk = Files.walk(bundle(id))) {
-                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
+            Folder.deleteTree(bundle(id));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot remove the bundle of container " + id, e);
         }

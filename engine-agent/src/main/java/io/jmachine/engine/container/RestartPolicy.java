@@ -1,6 +1,6 @@
 package io.jmachine.engine.container;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -20,16 +20,16 @@ final class RestartPolicy {
         String name = policy.name();
         switch (name) {
             case "", "no", "always", "unless-stopped", "on-failure" -> { }
-            default -> throw ApiException.badRequest("invalid restart policy '" + name + "'");
+            default -> throw EngineException.invalid("invalid restart policy '" + name + "'");
         }
         if (policy.maximumRetryCount() < 0) {
-            throw ApiException.badRequest("invalid restart policy: maximum retry count cannot be negative");
+            throw EngineException.invalid("invalid restart policy: maximum retry count cannot be negative");
         }
         if (policy.maximumRetryCount() > 0 && !name.equals("on-failure")) {
-            throw ApiException.badRequest("invalid restart policy: maximum retry count can only be used with 'on-failure'");
+            throw EngineException.invalid("invalid restart policy: maximum retry count can only be used with 'on-failure'");
         }
         if (autoRemove && !name.isEmpty() && !name.equals("no")) {
-            throw ApiException.badRequest("Conflicting options: AutoRemove and restart policy '" + name + "'");
+            throw EngineException.invalid("Conflicting options: AutoRemove and restart policy '" + name + "'");
         }
     }
 

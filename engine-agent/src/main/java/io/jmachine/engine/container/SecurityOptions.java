@@ -1,6 +1,6 @@
 package io.jmachine.engine.container;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.runtime.spec.SeccompMode;
 import io.jmachine.engine.runtime.spec.SeccompProfile;
 
@@ -22,7 +22,7 @@ record SecurityOptions(boolean noNewPrivileges, SeccompMode seccomp) {
     private static final Set<String> FALSE = Set.of("0", "f", "F", "FALSE", "false", "False");
 
     /**
-     * @throws ApiException 400 for what dockerd refuses (an option without a value, an unknown key, a bad boolean) and
+     * @throws EngineException INVALID, for what dockerd refuses (an option without a value, an unknown key, a bad boolean) and
      *                      for a seccomp profile that cannot be used, naming the problem
      */
     static SecurityOptions parse(List<String> securityOpt) {
@@ -39,7 +39,7 @@ record SecurityOptions(boolean noNewPrivileges, SeccompMode seccomp) {
             }
             int separator = opt.indexOf('=') >= 0 ? opt.indexOf('=') : opt.indexOf(':');
             if (separator < 0) {
-                throw ApiException.badRequest("invalid --security-opt 1: \"" + opt + "\"");
+                throw EngineException.invalid("invalid --security-opt 1: \"" + opt + "\"");
             }
             String key = opt.substring(0, separator);
             String value = opt.substring(separator + 1);
@@ -50,11 +50,11 @@ record SecurityOptions(boolean noNewPrivileges, SeccompMode seccomp) {
                 case "seccomp" -> seccomp = seccomp(value);
                 case "no-new-privileges" -> {
                     if (!TRUE.contains(value) && !FALSE.contains(value)) {
-                        throw ApiException.badRequest("invalid --security-opt 2: \"" + opt + "\"");
+                        throw EngineException.invalid("invalid --security-opt 2: \"" + opt + "\"");
                     }
                     noNewPrivileges = TRUE.contains(value);
                 }
-                default -> throw ApiException.badRequest("invalid --security-opt 2: \"" + opt + "\"");
+                default -> throw EngineException.invalid("invalid --security-opt 2: \"" + opt + "\"");
             }
         }
         return new SecurityOptions(noNewPrivileges, seccomp);
@@ -69,7 +69,7 @@ record SecurityOptions(boolean noNewPrivileges, SeccompMode seccomp) {
                 try {
                     yield new SeccompMode.Profile(SeccompProfile.parse(value));
                 } catch (IllegalArgumentException e) {
-                    throw ApiException.badRequest(e.getMessage());
+                    throw EngineException.invalid(e.getMessage());
                 }
             }
         };

@@ -2,7 +2,7 @@ package io.jmachine.engine.container;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.runtime.cgroup.CgroupFeatures;
 import io.jmachine.engine.runtime.cgroup.CpuList;
 
@@ -66,27 +66,27 @@ public record UpdateConfig(
         long percent = cpuPercent;
         int weight = blkioWeight;
         if (memory != 0 && memory < MIN_MEMORY) {
-            throw ApiException.badRequest("Minimum memory limit allowed is 6MB");
+            throw EngineException.invalid("Minimum memory limit allowed is 6MB");
         }
         if (memory > 0 && swap != -1 && !host.swapLimit()) {
             warnings.add("Your kernel does not support swap limit capabilities or the cgroup is not mounted. Memory limited without swap.");
             swap = -1;
         }
         if (memory > 0 && swap > 0 && swap < memory) {
-            throw ApiException.badRequest("Minimum memoryswap limit should be larger than memory limit, see usage");
+            throw EngineException.invalid("Minimum memoryswap limit should be larger than memory limit, see usage");
         }
         if (swappiness != null && !host.memorySwappiness()) {
             warnings.add("Your kernel does not support memory swappiness capabilities or the cgroup is not mounted. Memory swappiness discarded.");
             swappiness = null;
         }
         if (swappiness != null && (swappiness < 0 || swappiness > 100)) {
-            throw ApiException.badRequest("Invalid value: " + swappiness + ", valid memory swappiness range is 0-100");
+            throw EngineException.invalid("Invalid value: " + swappiness + ", valid memory swappiness range is 0-100");
         }
         if (memoryReservation > 0 && memoryReservation < MIN_MEMORY) {
-            throw ApiException.badRequest("Minimum memory reservation allowed is 6MB");
+            throw EngineException.invalid("Minimum memory reservation allowed is 6MB");
         }
         if (memory > 0 && memoryReservation > 0 && memory < memoryReservation) {
-            throw ApiException.badRequest("Minimum memory limit can not be less than memory reservation limit, see usage");
+            throw EngineException.invalid("Minimum memory limit can not be less than memory reservation limit, see usage");
         }
         if (kernel > 0) {
             warnings.add("Specifying a kernel memory limit is deprecated and will be removed in a future release.");
@@ -96,7 +96,7 @@ public record UpdateConfig(
             kernel = 0;
         }
         if (kernel > 0 && kernel < MIN_MEMORY) {
-            throw ApiException.badRequest("Minimum kernel memory limit allowed is 6MB");
+            throw EngineException.invalid("Minimum kernel memory limit allowed is 6MB");
         }
         if (oomOff != null && !host.oomKillDisable()) {
             if (oomOff) {
@@ -119,17 +119,17 @@ public record UpdateConfig(
             weight = 0;
         }
         if (weight > 0 && (weight < 10 || weight > 1000)) {
-            throw ApiException.badRequest("Range of blkio weight is from 10 to 1000");
+            throw EngineException.invalid("Range of blkio weight is from 10 to 1000");
         }
         if (ioMaximumBandwidth != 0 || ioMaximumIops != 0) {
-            throw ApiException.badRequest("Invalid QoS settings: linux does not support Maximum IO Bandwidth or Maximum IO IOps");
+            throw EngineException.invalid("Invalid QoS settings: linux does not support Maximum IO Bandwidth or Maximum IO IOps");
         }
         // what dockerd would apply and the engine cannot keep: refused by name rather than dropped
         if (weight > 0) {
-            throw ApiException.badRequest("BlkioWeight cannot be updated: jmachine-engine does not give containers a block I/O weight");
+            throw EngineException.invalid("BlkioWeight cannot be updated: jmachine-engine does not give containers a block I/O weight");
         }
         if (cpuRealtimePeriod != 0 || cpuRealtimeRuntime != 0) {
-            throw ApiException.badRequest("CpuRealtimePeriod and CpuRealtimeRuntime cannot be updated: jmachine-engine does not give "
+            throw EngineException.invalid("CpuRealtimePeriod and CpuRealtimeRuntime cannot be updated: jmachine-engine does not give "
                     + "containers a real-time CPU budget");
         }
         UpdateConfig verified = new UpdateConfig(cpuShares, memory, nanoCpus, weight, cpuPeriod, cpuQuota, cpuRealtimePeriod,
@@ -143,35 +143,35 @@ public record UpdateConfig(
         switch (name) {
             case "always", "unless-stopped", "no" -> {
                 if (restartPolicy.maximumRetryCount() != 0) {
-                    throw ApiException.badRequest("maximum retry count cannot be used with restart policy '" + name + "'");
+                    throw EngineException.invalid("maximum retry count cannot be used with restart policy '" + name + "'");
                 }
             }
             case "on-failure" -> {
                 if (restartPolicy.maximumRetryCount() < 0) {
-                    throw ApiException.badRequest("maximum retry count cannot be negative");
+                    throw EngineException.invalid("maximum retry count cannot be negative");
                 }
             }
             case "" -> { }
-            default -> throw ApiException.badRequest("invalid restart policy '" + name + "'");
+            default -> throw EngineException.invalid("invalid restart policy '" + name + "'");
         }
     }
 
     private void verifyCpu(int onlineCpus) {
         if (nanoCpus > 0 && cpuPeriod > 0) {
-            throw ApiException.badRequest("Conflicting options: Nano CPUs and CPU Period cannot both be set");
+            throw EngineException.invalid("Conflicting options: Nano CPUs and CPU Period cannot both be set");
         }
         if (nanoCpus > 0 && cpuQuota > 0) {
-            throw ApiException.badRequest("Conflicting options: Nano CPUs and CPU Quota cannot both be set");
+            throw EngineException.invalid("Conflicting options: Nano CPUs and CPU Quota cannot both be set");
         }
         if (nanoCpus < 0 || nanoCpus > onlineCpus * 1_000_000_000L) {
-            throw ApiException.badRequest("Range of CPUs is from 0.01 to " + onlineCpus + ".00, as there are only " + onlineCpus
+            throw EngineException.invalid("Range of CPUs is from 0.01 to " + onlineCpus + ".00, as there are only " + onlineCpus
                     + " CPUs available");
         }
         if (cpuPeriod != 0 && (cpuPeriod < 1000 || cpuPeriod > 1_000_000)) {
-            throw ApiException.badRequest("CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)");
+            throw EngineException.invalid("CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)");
         }
         if (cpuQuota > 0 && cpuQuota < 1000) {
-            throw ApiException.badRequest("CPU cfs quota can not be less than 1ms (i.e. 1000)");
+            throw EngineException.invalid("CPU cfs quota can not be less than 1ms (i.e. 1000)");
         }
     }
 
@@ -183,10 +183,10 @@ public record UpdateConfig(
         try {
             wanted = CpuList.parse(requested);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("Invalid value " + requested + " for cpuset " + kind + ": " + e.getMessage());
+            throw EngineException.invalid("Invalid value " + requested + " for cpuset " + kind + ": " + e.getMessage());
         }
         if (!available.containsAll(wanted)) {
-            throw ApiException.badRequest("Requested " + what + " are not available - requested " + requested + ", available: "
+            throw EngineException.invalid("Requested " + what + " are not available - requested " + requested + ", available: "
                     + available.text());
         }
     }

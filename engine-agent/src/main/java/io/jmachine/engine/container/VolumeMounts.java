@@ -1,7 +1,7 @@
 package io.jmachine.engine.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.fs.Root;
 import io.jmachine.engine.volume.MountParser;
 import io.jmachine.engine.volume.MountPoint;
@@ -73,7 +73,7 @@ public final class VolumeMounts implements ContainerVolumes {
             for (MountRequest request : requests) {
                 String destination = request.mount().destination();
                 if (!userDestinations.add(destination)) {
-                    throw ApiException.badRequest("Duplicate mount point: " + destination);
+                    throw EngineException.invalid("Duplicate mount point: " + destination);
                 }
                 byDestination.put(destination, resolve(request, containerId));
             }

@@ -1,6 +1,6 @@
 package io.jmachine.engine.health;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.container.ContainerHealth;
 import io.jmachine.engine.container.ContainerProcesses;
 import io.jmachine.engine.container.ExecService;
@@ -37,13 +37,13 @@ public final class ExecProbe implements Probe {
         try {
             instance = execs.create(containerId, new ExecService.ExecConfig(command, List.of(), "", "", false, false, true, true,
                     false, null));
-        } catch (ApiException e) {
+        } catch (EngineException e) {
             return new ContainerHealth.Result(start, clock.instant(), -1, e.getMessage());
         }
         try {
             execs.start(instance.id());
             return await(instance.process(), start, timeout);
-        } catch (ApiException e) {
+        } catch (EngineException e) {
             return new ContainerHealth.Result(start, clock.instant(), -1, e.getMessage());
         } finally {
             // kills a probe past its timeout too

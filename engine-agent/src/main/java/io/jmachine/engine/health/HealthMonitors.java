@@ -35,7 +35,7 @@ public final class HealthMonitors implements AutoCloseable {
     /** Follows container starts and ends from now on, and watches the containers that already run. */
     public void open() {
         events.subscribe(listener, 0);
-        for (ContainerRecord record : containers.store().all()) {
+        for (ContainerRecord record : containers.list(true)) {
             if (record.state().running()) {
                 start(record.id());
             }
@@ -55,7 +55,7 @@ public final class HealthMonitors implements AutoCloseable {
 
     /** Watches the container's current run if it has a health check; does nothing if that run is watched already. */
     public void start(String id) {
-        ContainerRecord record = containers.store().byId(id);
+        ContainerRecord record = containers.find(id).orElse(null);
         if (record == null || !record.state().running()) {
             return;
         }

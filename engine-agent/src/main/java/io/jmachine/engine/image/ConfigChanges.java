@@ -2,7 +2,7 @@ package io.jmachine.engine.image;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,7 +56,7 @@ public final class ConfigChanges {
                     for (String port : words(args)) {
                         String spec = port.contains("/") ? port.toLowerCase(Locale.ROOT) : port + "/tcp";
                         if (!spec.matches("[0-9]+(-[0-9]+)?/(tcp|udp|sctp)")) {
-                            throw ApiException.badRequest("invalid EXPOSE port " + port + " in change: " + change);
+                            throw EngineException.invalid("invalid EXPOSE port " + port + " in change: " + change);
                         }
                         config.exposedPorts.put(spec, Map.of());
                     }
@@ -74,7 +74,7 @@ public final class ConfigChanges {
                     }
                 }
                 case "STOPSIGNAL" -> config.stopSignal = required(change, args);
-                default -> throw ApiException.badRequest(instruction + " is not a valid change command");
+                default -> throw EngineException.invalid(instruction + " is not a valid change command");
             }
         }
         return config.build();
@@ -82,7 +82,7 @@ public final class ConfigChanges {
 
     private static String required(String change, String args) {
         if (args.isEmpty()) {
-            throw ApiException.badRequest("change " + change.strip() + " needs an argument");
+            throw EngineException.invalid("change " + change.strip() + " needs an argument");
         }
         return words(args).getFirst();
     }
@@ -103,7 +103,7 @@ public final class ConfigChanges {
         try {
             return JSON.readValue(args, new TypeReference<List<String>>() { });
         } catch (java.io.IOException e) {
-            throw ApiException.badRequest("invalid JSON array in change " + change + ": " + e.getMessage());
+            throw EngineException.invalid("invalid JSON array in change " + change + ": " + e.getMessage());
         }
     }
 
@@ -112,12 +112,12 @@ public final class ConfigChanges {
         Map<String, String> pairs = new LinkedHashMap<>();
         List<String> words = words(args);
         if (words.isEmpty()) {
-            throw ApiException.badRequest("change " + change.strip() + " needs key=value");
+            throw EngineException.invalid("change " + change.strip() + " needs key=value");
         }
         if (!words.getFirst().contains("=")) {
             int space = args.indexOf(' ');
             if (space < 0) {
-                throw ApiException.badRequest("change " + change.strip() + " needs key=value or key value");
+                throw EngineException.invalid("change " + change.strip() + " needs key=value or key value");
             }
             pairs.put(words.getFirst(), args.substring(space + 1).strip());
             return pairs;
@@ -125,7 +125,7 @@ public final class ConfigChanges {
         for (String word : words) {
             int equals = word.indexOf('=');
             if (equals <= 0) {
-                throw ApiException.badRequest("change " + change.strip() + ": " + word + " is not key=value");
+                throw EngineException.invalid("change " + change.strip() + ": " + word + " is not key=value");
             }
             pairs.put(word.substring(0, equals), word.substring(equals + 1));
         }

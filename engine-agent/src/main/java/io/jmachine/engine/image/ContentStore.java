@@ -1,6 +1,6 @@
 package io.jmachine.engine.image;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,7 +68,7 @@ public final class ContentStore {
             }
             Digest actual = new Digest(HexFormat.of().formatHex(sha.digest()));
             if (expected != null && !expected.equals(actual)) {
-                throw ApiException.badRequest("content digest mismatch: expected " + expected + ", got " + actual);
+                throw EngineException.invalid("content digest mismatch: expected " + expected + ", got " + actual);
             }
             if (!contains(actual)) {
                 Files.move(file, path(actual), StandardCopyOption.ATOMIC_MOVE);

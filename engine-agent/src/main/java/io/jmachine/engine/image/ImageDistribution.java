@@ -1,6 +1,6 @@
 package io.jmachine.engine.image;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,7 +81,7 @@ public final class ImageDistribution {
         try {
             config = service.json().readValue(rawConfig, ImageConfig.class);
         } catch (IOException e) {
-            throw ApiException.badRequest("invalid image config from the registry: " + e.getMessage());
+            throw EngineException.invalid("invalid image config from the registry: " + e.getMessage());
         }
         service.lock().lock();
         try {

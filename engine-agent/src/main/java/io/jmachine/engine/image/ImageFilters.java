@@ -1,7 +1,7 @@
 package io.jmachine.engine.image;
 
-import io.jmachine.engine.api.FilterRules;
-import io.jmachine.engine.api.Filters;
+import io.jmachine.engine.filters.FilterRules;
+import io.jmachine.engine.filters.Filters;
 
 import java.time.Instant;
 import java.util.List;

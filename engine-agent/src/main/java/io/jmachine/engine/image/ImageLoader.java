@@ -1,10 +1,11 @@
 package io.jmachine.engine.image;
 
+import io.jmachine.engine.archive.Compression;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.archive.TarExtractor;
 import io.jmachine.engine.fs.Root;
 import io.jmachine.engine.fs.Stat;
@@ -51,11 +52,11 @@ final class ImageLoader {
             } else if (isFile(dir, "repositories") || hasLegacyImages(dir)) {
                 loadLegacy(dir);
             } else {
-                throw ApiException.badRequest("this is not an image archive: it has no manifest.json, index.json or <id>/json "
+                throw EngineException.invalid("this is not an image archive: it has no manifest.json, index.json or <id>/json "
                         + "(make it with docker save)");
             }
             if (loaded.isEmpty()) {
-                throw ApiException.badRequest("the archive holds no image");
+                throw EngineException.invalid("the archive holds no image");
             }
             return loaded;
         } finally {
@@ -65,7 +66,7 @@ final class ImageLoader {
     }
 
     private static Root unpack(InputStream tar, Path temp) throws IOException {
-        TarExtractor.extract(ImageService.decompressed(tar), temp, TarExtractor.Options.PLAIN);
+        TarExtractor.extract(Compression.plainOrRefused(tar), temp, TarExtractor.Options.PLAIN);
         return Root.open(temp);
     }
 
@@ -96,7 +97,7 @@ final class ImageLoader {
             String name = nameOf(annotations, inheritedName);
             byte[] content = bytes(dir, blob(dir, descriptor));
             if (!Digest.of(content).toString().equals(descriptor.path("digest").asText())) {
-                throw ApiException.badRequest("blob " + descriptor.path("digest").asText() + " does not match its digest");
+                throw EngineException.invalid("blob " + descriptor.path("digest").asText() + " does not match its digest");
             }
             JsonNode node = json.readTree(content);
             String mediaType = descriptor.path("mediaType").asText(node.path("mediaType").asText());
@@ -108,7 +109,7 @@ final class ImageLoader {
             for (JsonNode layer : node.path("layers")) {
                 String layerType = layer.path("mediaType").asText();
                 if (layerType.contains("zstd")) {
-                    throw ApiException.badRequest("layer " + layer.path("digest").asText() + " is zstd-compressed, which this engine "
+                    throw EngineException.invalid("layer " + layer.path("digest").asText() + " is zstd-compressed, which this engine "
                             + "cannot read yet: save the image uncompressed or gzip-compressed");
                 }
                 layers.add(blob(dir, layer));
@@ -155,7 +156,7 @@ final class ImageLoader {
             List<String> chain = new ArrayList<>();
             for (String id = top.getKey(); id != null && !id.isEmpty(); id = v1.get(id).path("parent").asText("")) {
                 if (!v1.containsKey(id) || chain.contains(id)) {
-                    throw ApiException.badRequest("legacy image " + id + " is missing from the archive (or its parents loop)");
+                    throw EngineException.invalid("legacy image " + id + " is missing from the archive (or its parents loop)");
                 }
                 chain.addFirst(id);
             }
@@ -205,10 +206,10 @@ final class ImageLoader {
         try {
             config = json.readValue(rawConfig, ImageConfig.class);
         } catch (IOException e) {
-            throw ApiException.badRequest("invalid image config in the archive: " + e.getMessage());
+            throw EngineException.invalid("invalid image config in the archive: " + e.getMessage());
         }
         if (config.diffIds().size() != layerFiles.size()) {
-            throw ApiException.badRequest("the image config lists " + config.diffIds().size() + " layers but the archive has "
+            throw EngineException.invalid("the image config lists " + config.diffIds().size() + " layers but the archive has "
                     + layerFiles.size());
         }
         Layer parent = null;
@@ -217,7 +218,7 @@ final class ImageLoader {
                 parent = service.addLayer(in, parent);
             }
             if (!parent.diffId().equals(config.diffIds().get(i))) {
-                throw ApiException.badRequest("layer " + (i + 1) + " of the archive has diff ID " + parent.diffId()
+                throw EngineException.invalid("layer " + (i + 1) + " of the archive has diff ID " + parent.diffId()
                         + " but the image config expects " + config.diffIds().get(i));
             }
         }
@@ -240,14 +241,14 @@ final class ImageLoader {
         try {
             return json.readTree(bytes(dir, file(dir, name)));
         } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw ApiException.badRequest("invalid JSON in " + name + " of the archive: " + e.getOriginalMessage());
+            throw EngineException.invalid("invalid JSON in " + name + " of the archive: " + e.getOriginalMessage());
         }
     }
 
     /** A file the archive's own JSON names, checked to be a regular file inside the unpacked archive. */
     private static String file(Root dir, String name) throws IOException {
         if (!isFile(dir, name)) {
-            throw ApiException.badRequest("the archive names " + name + ", which it does not contain");
+            throw EngineException.invalid("the archive names " + name + ", which it does not contain");
         }
         return name;
     }
@@ -270,7 +271,7 @@ final class ImageLoader {
         String digest = descriptor.path("digest").asText();
         int colon = digest.indexOf(':');
         if (colon <= 0) {
-            throw ApiException.badRequest("invalid descriptor digest " + digest + " in the archive");
+            throw EngineException.invalid("invalid descriptor digest " + digest + " in the archive");
         }
         return file(dir, "blobs/" + digest.substring(0, colon) + "/" + digest.substring(colon + 1));
     }

@@ -1,6 +1,6 @@
 package io.jmachine.engine.image;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.util.regex.Pattern;
 
@@ -90,8 +90,8 @@ public record ImageReference(String domain, String path, String tag, String dige
         return new ImageReference(domain, path, tag, digest);
     }
 
-    private static ApiException invalid(String text, String why) {
-        return ApiException.badRequest("invalid reference format: " + text + ": " + why);
+    private static EngineException invalid(String text, String why) {
+        return EngineException.invalid("invalid reference format: " + text + ": " + why);
     }
 
     public ImageReference withTag(String newTag) {
@@ -128,5 +128,17 @@ public record ImageReference(String domain, String path, String tag, String dige
 
     private String suffix() {
         return (tag != null ? ":" + tag : "") + (digest != null ? "@" + digest : "");
+    }
+
+    /** repo may carry its own tag; an explicit tag wins; neither means "latest". Null when repo is empty. */
+    static ImageReference ofRepoAndTag(String repo, String tag) {
+        if (repo == null || repo.isEmpty()) {
+            return null;
+        }
+        if (repo.matches("(sha256:)?[0-9a-f]{64}")) {
+            throw EngineException.invalid("invalid repository name (" + repo + "), cannot specify 64-byte hexadecimal strings");
+        }
+        ImageReference reference = parse(repo);
+        return tag == null || tag.isEmpty() ? reference : reference.withTag(tag);
     }
 }

@@ -1,6 +1,6 @@
 package io.jmachine.engine.image;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -17,8 +17,8 @@ import java.util.Set;
 final class ImageRemoval {
 
     private record Conflict(Digest imageId, boolean hard, boolean used, String message) {
-        ApiException exception() {
-            return ApiException.conflict("conflict: unable to delete " + imageId.shortHex() + " ("
+        EngineException exception() {
+            return EngineException.conflict("conflict: unable to delete " + imageId.shortHex() + " ("
                     + (hard ? "cannot be forced" : "must be forced") + ") - " + message);
         }
     }
@@ -50,7 +50,7 @@ final class ImageRemoval {
                 Optional<ImageUsage.ContainerUse> user = usage.containersUsing(id).stream().findFirst();
                 if (user.isPresent()) {
                     // untagging would leave a dangling image in use: make the user say so
-                    throw ApiException.conflict("conflict: unable to remove repository reference \"" + name + "\" (must force) - container "
+                    throw EngineException.conflict("conflict: unable to remove repository reference \"" + name + "\" (must force) - container "
                             + shortId(user.get().containerId()) + " is using its referenced image " + id.shortHex());
                 }
             }
@@ -142,7 +142,7 @@ final class ImageRemoval {
                         deleted.addAll(remove(reference.toString(), false, true));
                     }
                 }
-            } catch (ApiException conflict) {
+            } catch (EngineException conflict) {
                 // in use after all: prune leaves it, as dockerd does
             }
         }

@@ -1,7 +1,7 @@
 package io.jmachine.engine.image;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -46,7 +46,7 @@ public final class ImageSaver {
 
     Plan plan(List<String> names) {
         if (names.isEmpty()) {
-            throw ApiException.badRequest("no images to save: name at least one");
+            throw EngineException.invalid("no images to save: name at least one");
         }
         Map<Digest, List<ImageReference>> images = new LinkedHashMap<>();
         for (String name : names) {
@@ -83,7 +83,7 @@ public final class ImageSaver {
     private static ImageReference parseOrNull(String name) {
         try {
             return ImageReference.parseName(name, true);
-        } catch (ApiException notAName) {
+        } catch (EngineException notAName) {
             return null;
         }
     }
@@ -102,7 +102,7 @@ public final class ImageSaver {
         List<Map<String, Object>> dockerManifests = new ArrayList<>();
         Map<String, Map<String, String>> repositories = new TreeMap<>();
         for (Map.Entry<Digest, List<ImageReference>> entry : plan.images().entrySet()) {
-            Image image = service.images().get(entry.getKey()).orElseThrow(() -> ApiException.notFound("No such image: " + entry.getKey()));
+            Image image = service.images().get(entry.getKey()).orElseThrow(() -> EngineException.notFound("No such image: " + entry.getKey()));
             byte[] config = service.images().rawConfig(image.id());
             blob(tar, image.id(), config, written, time);
             List<Map<String, Object>> layerDescriptors = new ArrayList<>();

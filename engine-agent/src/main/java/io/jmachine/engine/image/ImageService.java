@@ -1,23 +1,18 @@
 package io.jmachine.engine.image;
 
+import io.jmachine.engine.archive.Compression;
+import io.jmachine.engine.fs.Folder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.jmachine.engine.EngineVersion;
-import io.jmachine.engine.api.ApiException;
-import io.jmachine.engine.archive.Compression;
-import io.jmachine.engine.archive.TarExtractor;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.archive.TarWriter;
-import org.apache.commons.compress.compressors.CompressorException;
-import org.apache.commons.compress.compressors.CompressorStreamFactory;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -43,6 +38,7 @@ public final class ImageService {
     private final RootfsStore rootfs;
     private final Path temp;
     private final ReentrantLock lock = new ReentrantLock();
+    private final ImageCommits commits = new ImageCommits(this);
 
     private ImageService(ObjectMapper json, Path dataRoot) {
         this.json = json;
@@ -53,7 +49,7 @@ public final class ImageService {
         this.rootfs = new RootfsStore(layers);
         this.temp = dataRoot.resolve("image/tmp");
         try {
-            TarExtractor.deleteTree(temp);
+            Folder.deleteTree(temp);
             Files.createDirectories(temp);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + temp, e);
@@ -69,7 +65,7 @@ public final class ImageService {
 
     /** A tag, digest reference, full ID or unique ID prefix to its image; 404 "No such image: X" otherwise. */
     public Image resolve(String nameOrId) {
-        return find(nameOrId).orElseThrow(() -> ApiException.notFound("No such image: " + nameOrId));
+        return find(nameOrId).orElseThrow(() -> EngineException.notFound("No such image: " + nameOrId));
     }
 
     public Optional<Image> find(String nameOrId) {
@@ -85,7 +81,7 @@ public final class ImageService {
                 if (byReference.isPresent()) {
                     return byReference;
                 }
-            } catch (ApiException notAReference) {
+            } catch (EngineException notAReference) {
                 // maybe an ID prefix with characters a name may not have; tried next
             }
         }
@@ -109,98 +105,42 @@ public final class ImageService {
      * {@code repo[:tag]} when repo is given. {@code message} defaults to "Imported from -".
      */
     public Image importImage(InputStream tar, String repo, String tag, List<String> changes, String message) throws IOException {
-        ImageReference reference = reference(repo, tag);
-        ImageConfig.RunConfig runConfig = ConfigChanges.apply(ImageConfig.RunConfig.EMPTY, changes == null ? List.of() : changes);
-        String comment = message == null || message.isEmpty() ? "Imported from -" : message;
-        return changeOrUndo(() -> {
-            Layer layer = addLayer(tar, null);
-            String created = Rfc3339.format(Instant.now());
-            ImageConfig config = new ImageConfig(goArch(), "linux", null, created, null, comment, null,
-                    EngineVersion.DOCKER_COMPATIBLE, runConfig, new ImageConfig.RootFs("layers", List.of(layer.diffId())),
-                    List.of(new ImageConfig.History(created, null, null, comment, null)));
-            return addImage(config, reference);
-        });
+        return commits.importImage(tar, repo, tag, changes, message);
+    }
+
+    /** {@code docker commit}: the container's upper folder becomes a layer of a new image. */
+    public Image commit(CommitRequest request) throws IOException {
+        return commits.commit(request);
+    }
+
+    /** A build step that changes only the config (ENV, LABEL, CMD…). */
+    public Image commitConfig(Digest parentId, ImageConfig.RunConfig runConfig, String createdBy) throws IOException {
+        return commits.commitConfig(parentId, runConfig, createdBy);
+    }
+
+    /** A build step served by a {@code --cache-from} image, restored as dockerd restores it. */
+    public Image restoreCachedStep(Digest parentId, Image source, int index, ImageConfig.RunConfig runConfig) throws IOException {
+        return commits.restoreCachedStep(parentId, source, index, runConfig);
     }
 
     /** {@code docker tag}: points {@code repo[:tag]} at the image {@code source} names. */
     public void tag(String source, String repo, String tag) throws IOException {
         if (repo == null || repo.isEmpty()) {
-            throw ApiException.badRequest("repository name must have at least one component");
+            throw EngineException.invalid("repository name must have at least one component");
         }
         lock.lock();
         try {
             Image image = resolve(source);
-            references.put(reference(repo, tag), image.id());
+            references.put(ImageReference.ofRepoAndTag(repo, tag), image.id());
         } finally {
             lock.unlock();
         }
     }
 
-    /** repo may carry its own tag; an explicit tag wins; neither means "latest". Null when repo is empty. */
-    static ImageReference reference(String repo, String tag) {
-        if (repo == null || repo.isEmpty()) {
-            return null;
-        }
-        if (repo.matches("(sha256:)?[0-9a-f]{64}")) {
-            throw ApiException.badRequest("invalid repository name (" + repo + "), cannot specify 64-byte hexadecimal strings");
-        }
-        ImageReference reference = ImageReference.parse(repo);
-        return tag == null || tag.isEmpty() ? reference : reference.withTag(tag);
-    }
-
-    // ---- commit ----
-
-    /** {@code docker commit}: the container's upper folder becomes a layer (whiteouts back in .wh. form) of a new image. */
-    public Image commit(CommitRequest request) throws IOException {
-        ImageReference reference = reference(request.repo(), request.tag());
-        return changeOrUndo(() -> {
-            ContainerRootfs container = rootfs.find(request.containerId()).orElseThrow(() -> RootfsStore.noRootfs(request.containerId()));
-            Image parent = images.get(container.imageId()).orElseThrow(() -> ApiException.conflict("cannot commit container "
-                    + request.containerId() + ": its image " + container.imageId() + " was removed"));
-            Path tar = content.newTempFile();
-            try (OutputStream out = Files.newOutputStream(tar); TarWriter writer = new TarWriter(out, TarWriter.Markers.OVERLAY_TO_OCI_WHITEOUTS)) {
-                writer.writeContents(container.upper());
-                writer.finish();
-            } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(tar); // adopt deletes it otherwise
-                throw e;
-            }
-            Digest diffId = content.adopt(tar);
-            boolean empty = diffId.equals(Digest.EMPTY_TAR);
-            if (!empty) {
-                layers.register(diffId, topLayer(parent), () -> content.open(diffId));
-            }
-            ImageConfig.RunConfig base = request.containerConfig() != null ? request.containerConfig() : parent.config().config();
-            String created = Rfc3339.format(Instant.now());
-            ImageConfig config = parent.config()
-                    .withParent(parent.id().toString())
-                    .withConfig(ConfigChanges.apply(base, request.changes()))
-                    .withLayer(diffId, new ImageConfig.History(created, request.createdBy(), emptyToNull(request.author()),
-                            emptyToNull(request.comment()), empty ? Boolean.TRUE : null));
-            return addImage(config, reference);
-        });
-    }
-
-    /** Stores the config and points {@code reference} (when given) at it; an image that cannot be tagged is not kept. */
-    private Image addImage(ImageConfig config, ImageReference reference) throws IOException {
-        boolean existed = images.get(Digest.of(json.writeValueAsBytes(config))).isPresent();
-        Image image = images.put(config);
-        if (reference != null) {
-            try {
-                references.put(reference, image.id());
-            } catch (IOException | RuntimeException e) {
-                if (!existed) {
-                    images.delete(image.id());
-                }
-                throw e;
-            }
-        }
-        return image;
-    }
 
     /** A store change, run under the lock. */
     @FunctionalInterface
-    private interface Change<T> {
+    interface Change<T> {
         T run() throws IOException;
     }
 
@@ -208,7 +148,7 @@ public final class ImageService {
      * Runs {@code change} under the lock; if it fails (a full disk, a bad layer), the blobs and layers it stored
      * that no image uses are deleted again, so a failed import, commit or load gives its space back.
      */
-    private <T> T changeOrUndo(Change<T> change) throws IOException {
+    <T> T changeOrUndo(Change<T> change) throws IOException {
         lock.lock();
         try {
             return change.run();
@@ -219,52 +159,6 @@ public final class ImageService {
                 e.addSuppressed(cleanup);
             }
             throw e;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * A build step that changes only the config (ENV, LABEL, CMD…): a child of {@code parentId} with the same
-     * layers and an empty-layer history entry; with no parent ({@code FROM scratch}), a first image without layers.
-     */
-    public Image commitConfig(Digest parentId, ImageConfig.RunConfig runConfig, String createdBy) throws IOException {
-        lock.lock();
-        try {
-            String created = Rfc3339.format(Instant.now());
-            ImageConfig.History entry = new ImageConfig.History(created, createdBy, null, null, Boolean.TRUE);
-            ImageConfig base = parentId == null
-                    ? new ImageConfig(goArch(), "linux", null, created, null, null, null, EngineVersion.DOCKER_COMPATIBLE,
-                    runConfig, new ImageConfig.RootFs("layers", List.of()), List.of())
-                    : resolve(parentId.toString()).config().withParent(parentId.toString());
-            return images.put(base.withConfig(runConfig).withLayer(Digest.EMPTY_TAR, entry));
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * A build step served by a {@code --cache-from} image, restored as dockerd restores it: the image {@code parentId}
-     * (null: scratch) plus {@code source}'s history entry {@code index} and the layer that entry made (the source
-     * stands on the same layers below it), with the step's config.
-     */
-    public Image restoreCachedStep(Digest parentId, Image source, int index, ImageConfig.RunConfig runConfig) throws IOException {
-        lock.lock();
-        try {
-            ImageConfig.History entry = source.config().history().get(index);
-            Image parent = parentId == null ? null : resolve(parentId.toString());
-            Digest diffId = Digest.EMPTY_TAR;
-            if (!entry.isEmptyLayer()) {
-                long layersBefore = source.config().history().subList(0, index).stream().filter(h -> !h.isEmptyLayer()).count();
-                diffId = source.config().diffIds().get((int) layersBefore);
-                Digest layer = diffId;
-                layers.register(layer, parent == null ? null : topLayer(parent), () -> content.open(layer));
-            }
-            ImageConfig base = parent == null
-                    ? new ImageConfig(source.config().architecture(), source.config().os(), null, entry.created(), null, null, null,
-                    EngineVersion.DOCKER_COMPATIBLE, runConfig, new ImageConfig.RootFs("layers", List.of()), List.of())
-                    : parent.config().withParent(parentId.toString());
-            return images.put(base.withConfig(runConfig).withLayer(diffId, entry));
         } finally {
             lock.unlock();
         }
@@ -428,6 +322,10 @@ public final class ImageService {
         return references;
     }
 
+    RootfsStore rootfsStore() {
+        return rootfs;
+    }
+
     LayerStore layers() {
         return layers;
     }
@@ -446,7 +344,7 @@ public final class ImageService {
 
     /** Adds a layer tar (plain or compressed) on top of {@code parent}; the blob is kept for docker save. */
     Layer addLayer(InputStream tar, Layer parent) throws IOException {
-        Digest diffId = content.put(decompressed(tar), null);
+        Digest diffId = content.put(Compression.plainOrRefused(tar), null);
         return layers.register(diffId, parent, () -> content.open(diffId));
     }
 
@@ -475,21 +373,6 @@ public final class ImageService {
         return layers.retainOnly(chains);
     }
 
-    /** Gzip, bzip2 and xz are unpacked; another compression is refused; anything else is read as a plain tar. */
-    static InputStream decompressed(InputStream in) throws IOException {
-        BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
-        if (Compression.detect(buffered).isPresent()) {
-            return Compression.decompressed(buffered);
-        }
-        try {
-            String format = CompressorStreamFactory.detect(buffered);
-            throw ApiException.badRequest("archives compressed with " + format + " are not supported: use a plain, gzip-, bzip2- or "
-                    + "xz-compressed tar");
-        } catch (CompressorException notCompressed) {
-            return buffered;
-        }
-    }
-
     static String goArch() {
         String arch = System.getProperty("os.arch");
         return switch (arch) {
@@ -499,13 +382,9 @@ public final class ImageService {
         };
     }
 
-    private static String emptyToNull(String text) {
-        return text == null || text.isEmpty() ? null : text;
-    }
-
     static void deleteQuietly(Path dir) {
         try {
-            TarExtractor.deleteTree(dir);
+            Folder.deleteTree(dir);
         } catch (IOException ignored) {
             // the temp folder is emptied at the next start
         }

@@ -1,7 +1,7 @@
 package io.jmachine.engine.image;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,7 +44,7 @@ public final class ImageStore {
         try {
             config = json.readValue(rawConfig, ImageConfig.class);
         } catch (IOException e) {
-            throw ApiException.badRequest("invalid image config: " + e.getMessage());
+            throw EngineException.invalid("invalid image config: " + e.getMessage());
         }
         Digest id = configs.put(rawConfig, null);
         Image image = new Image(id, config, rawConfig.length);
@@ -78,7 +78,7 @@ public final class ImageStore {
             }
         }
         if (found.size() > 1) {
-            throw ApiException.badRequest("multiple IDs found with provided prefix: " + hexPrefix);
+            throw EngineException.invalid("multiple IDs found with provided prefix: " + hexPrefix);
         }
         return found.stream().findFirst();
     }

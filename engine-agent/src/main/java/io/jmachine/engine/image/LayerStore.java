@@ -1,5 +1,6 @@
 package io.jmachine.engine.image;
 
+import io.jmachine.engine.fs.Folder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jmachine.engine.archive.TarExtractor;
 
@@ -48,7 +49,7 @@ public final class LayerStore {
             try (Stream<Path> entries = Files.list(root)) {
                 for (Path entry : (Iterable<Path>) entries::iterator) {
                     if (entry.getFileName().toString().startsWith(TEMP_PREFIX)) {
-                        TarExtractor.deleteTree(entry); // an unpack a crash interrupted
+                        Folder.deleteTree(entry); // an unpack a crash interrupted
                     }
                 }
             }
@@ -92,7 +93,7 @@ public final class LayerStore {
 
         /** Deletes what is left of it (nothing after it was registered). */
         public void discard() throws IOException {
-            TarExtractor.deleteTree(dir);
+            Folder.deleteTree(dir);
         }
     }
 
@@ -120,7 +121,7 @@ public final class LayerStore {
             }
             Files.write(temp.resolve(RECORD), json.writeValueAsBytes(layer));
             Path target = dir(chainId);
-            TarExtractor.deleteTree(target); // a folder without layer.json is a leftover, never a layer
+            Folder.deleteTree(target); // a folder without layer.json is a leftover, never a layer
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             Path link = root.resolve(LINKS).resolve(layer.link());
             Files.deleteIfExists(link);
@@ -188,7 +189,7 @@ public final class LayerStore {
             if (!keep.contains(layer.chainId())) {
                 Files.deleteIfExists(root.resolve(LINKS).resolve(layer.link()));
                 Files.delete(dir(layer.chainId()).resolve(RECORD)); // first: a half-deleted folder is then a leftover
-                TarExtractor.deleteTree(dir(layer.chainId()));
+                Folder.deleteTree(dir(layer.chainId()));
                 removed.add(layer.chainId());
             }
         }

@@ -1,10 +1,10 @@
 package io.jmachine.engine.image;
 
+import io.jmachine.engine.fs.Folder;
 import io.jmachine.engine.linux.AtomicFiles;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.archive.LinuxFiles;
-import io.jmachine.engine.archive.TarExtractor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,7 +121,7 @@ final class RootfsStore {
     void remove(String containerId) throws IOException {
         Path dir = dir(containerId);
         unmount(containerId);
-        TarExtractor.deleteTree(dir);
+        Folder.deleteTree(dir);
     }
 
     Optional<ContainerRootfs> find(String containerId) throws IOException {
@@ -196,7 +196,7 @@ final class RootfsStore {
         }
     }
 
-    static ApiException noRootfs(String containerId) {
-        return ApiException.conflict("container " + containerId + " has no root file system: start it first");
+    static EngineException noRootfs(String containerId) {
+        return EngineException.conflict("container " + containerId + " has no root file system: start it first");
     }
 }

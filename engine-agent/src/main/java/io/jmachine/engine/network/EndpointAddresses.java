@@ -1,6 +1,6 @@
 package io.jmachine.engine.network;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -26,7 +26,7 @@ final class EndpointAddresses {
     /** 400 for what can never work on this network; checked at create and connect, before anything is made. */
     static void validate(NetworkRecord network, EndpointConfig config) {
         if (!network.userDefined() && !config.aliasList().isEmpty()) {
-            throw ApiException.badRequest(ALIAS_ON_PREDEFINED);
+            throw EngineException.invalid(ALIAS_ON_PREDEFINED);
         }
         EndpointConfig.Ipam ipam = config.ipam();
         if (ipam == null) {
@@ -34,38 +34,38 @@ final class EndpointAddresses {
         }
         for (String ip : ipam.linkLocalIpList()) {
             if (!isLiteral(ip)) {
-                throw ApiException.badRequest("Invalid link-local IP address: " + ipam.linkLocalIpList());
+                throw EngineException.invalid("Invalid link-local IP address: " + ipam.linkLocalIpList());
             }
         }
         if (!ipam.hasIpv4() && !ipam.hasIpv6()) {
             return;
         }
         if (!network.userDefined()) {
-            throw ApiException.badRequest(IP_ON_PREDEFINED);
+            throw EngineException.invalid(IP_ON_PREDEFINED);
         }
         if (ipam.hasIpv4()) {
             try {
                 Ipv4Subnet.parseAddress(ipam.ipv4Address());
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("invalid IPv4 address: " + ipam.ipv4Address());
+                throw EngineException.invalid("invalid IPv4 address: " + ipam.ipv4Address());
             }
             if (!network.ipamCustom()) {
-                throw ApiException.badRequest(IP_WITHOUT_SUBNET);
+                throw EngineException.invalid(IP_WITHOUT_SUBNET);
             }
             if (!network.ipv4Subnet().contains(ipam.ipv4Address())) {
-                throw ApiException.badRequest("Invalid address " + ipam.ipv4Address() + ": It does not belong to any of this network's subnets");
+                throw EngineException.invalid("Invalid address " + ipam.ipv4Address() + ": It does not belong to any of this network's subnets");
             }
         }
         if (ipam.hasIpv6()) {
             if (!ipam.ipv6Address().contains(":") || !isLiteral(ipam.ipv6Address())) {
-                throw ApiException.badRequest("invalid IPv6 address: " + ipam.ipv6Address());
+                throw EngineException.invalid("invalid IPv6 address: " + ipam.ipv6Address());
             }
             if (network.ipamConfig().stream().noneMatch(IpamPool::ipv6)) {
-                throw ApiException.badRequest(IP_WITHOUT_SUBNET);
+                throw EngineException.invalid(IP_WITHOUT_SUBNET);
             }
             // without EnableIPv6 dockerd keeps the request and gives no IPv6 address either
             if (network.enableIpv6()) {
-                throw ApiException.badRequest("IPv6Address " + ipam.ipv6Address() + " cannot be given on " + network.name()
+                throw EngineException.invalid("IPv6Address " + ipam.ipv6Address() + " cannot be given on " + network.name()
                         + ": jmachine-engine gives containers IPv4 addresses only (EnableIPv6 and IPv6 subnets are kept and "
                         + "shown, not used); leave out --ip6");
             }
@@ -89,7 +89,7 @@ final class EndpointAddresses {
         boolean reserved = address == subnet.network() || address == broadcast || ip.equals(network.gateway())
                 || network.ipv4Pool().map(p -> p.auxiliaryAddresses().containsValue(ip)).orElse(false);
         if (reserved) {
-            throw ApiException.conflict("Address already in use: " + ip + " is reserved on network " + network.name()
+            throw EngineException.conflict("Address already in use: " + ip + " is reserved on network " + network.name()
                     + " (its gateway, network, broadcast or an auxiliary address)");
         }
         for (AttachmentStore.Stored stored : attached) {
@@ -99,7 +99,7 @@ final class EndpointAddresses {
             boolean holds = stored.endpoints().stream().map(AttachmentStore.StoredEndpoint::endpoint)
                     .anyMatch(e -> network.id().equals(e.networkId()) && ip.equals(e.ipAddress()));
             if (holds) {
-                throw ApiException.conflict("Address already in use: container " + stored.containerId().substring(0, 12)
+                throw EngineException.conflict("Address already in use: container " + stored.containerId().substring(0, 12)
                         + " has " + ip + " on network " + network.name());
             }
         }
@@ -109,7 +109,7 @@ final class EndpointAddresses {
     static RuntimeException explain(CniException failure, NetworkRecord network, String ip) {
         String message = failure.getMessage() == null ? "" : failure.getMessage();
         if (message.contains("not available") || message.contains("already")) {
-            return ApiException.conflict("Address already in use: " + ip + " on network " + network.name() + " (" + message + ")");
+            return EngineException.conflict("Address already in use: " + ip + " on network " + network.name() + " (" + message + ")");
         }
         return failure;
     }

@@ -3,7 +3,7 @@ package io.jmachine.engine.network;
 import io.jmachine.engine.linux.AtomicFiles;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,35 +32,35 @@ public final class EndpointRequests {
      * Remembers the networks a container asked for at create (checking that they exist: Docker's 404), so
      * that each start attaches it to them again.
      */
-    public void request(String containerId, List<NetworkService.EndpointRequest> endpoints) {
-        List<NetworkService.EndpointRequest> resolved = new ArrayList<>();
-        for (NetworkService.EndpointRequest endpoint : endpoints) {
+    public void request(String containerId, List<EndpointRequest> endpoints) {
+        List<EndpointRequest> resolved = new ArrayList<>();
+        for (EndpointRequest endpoint : endpoints) {
             NetworkRecord network = registry.resolve(endpoint.network());
             EndpointAddresses.validate(network, endpoint.config());
             // by ID: a name may later be shared by a second network (made without CheckDuplicate)
-            resolved.add(new NetworkService.EndpointRequest(network.id(), endpoint.config()));
+            resolved.add(new EndpointRequest(network.id(), endpoint.config()));
         }
         write(containerId, resolved);
     }
 
     /** Adds a bridge network to a (stopped or running) container's requests; the live endpoint is NetworkService.connect's. */
-    public void add(String containerId, NetworkService.EndpointRequest request) {
+    public void add(String containerId, EndpointRequest request) {
         NetworkRecord network = registry.resolve(request.network());
         if (!network.bridged()) {
-            throw ApiException.badRequest("container cannot be connected to network " + network.name()
+            throw EngineException.invalid("container cannot be connected to network " + network.name()
                     + ": a container joins host or none only as its network mode");
         }
         EndpointAddresses.validate(network, request.config());
-        List<NetworkService.EndpointRequest> current = new ArrayList<>(read(containerId));
+        List<EndpointRequest> current = new ArrayList<>(read(containerId));
         current.removeIf(r -> sameNetwork(r, network));
-        current.add(new NetworkService.EndpointRequest(network.id(), request.config()));
+        current.add(new EndpointRequest(network.id(), request.config()));
         write(containerId, current);
     }
 
     /** Removes a network from the container's requests; false if it had not asked for it. */
     public boolean remove(String containerId, String networkIdOrName) {
         NetworkRecord network = registry.resolve(networkIdOrName);
-        List<NetworkService.EndpointRequest> current = new ArrayList<>(read(containerId));
+        List<EndpointRequest> current = new ArrayList<>(read(containerId));
         boolean removed = current.removeIf(r -> sameNetwork(r, network));
         write(containerId, current);
         return removed;
@@ -75,24 +75,24 @@ public final class EndpointRequests {
         }
     }
 
-    private boolean sameNetwork(NetworkService.EndpointRequest request, NetworkRecord network) {
+    private boolean sameNetwork(EndpointRequest request, NetworkRecord network) {
         return request.network().equals(network.name()) || request.network().equals(network.id())
                 || registry.find(request.network()).map(n -> n.id().equals(network.id())).orElse(false);
     }
 
     /** Replaces what the container asked for on a network it has asked for (dockerd adds names to the aliases at start). */
-    public void update(String containerId, NetworkService.EndpointRequest request) {
+    public void update(String containerId, EndpointRequest request) {
         NetworkRecord network = registry.resolve(request.network());
-        List<NetworkService.EndpointRequest> current = new ArrayList<>(read(containerId));
+        List<EndpointRequest> current = new ArrayList<>(read(containerId));
         current.replaceAll(r -> sameNetwork(r, network) ? request : r);
         write(containerId, current);
     }
 
     /** The networks the container asked for, in order, with their aliases. */
-    public List<NetworkService.EndpointRequest> read(String containerId) {
+    public List<EndpointRequest> read(String containerId) {
         Path file = fileFor(containerId);
         try {
-            return List.of(mapper.readValue(file.toFile(), NetworkService.EndpointRequest[].class));
+            return List.of(mapper.readValue(file.toFile(), EndpointRequest[].class));
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             return List.of();
         } catch (IOException e) {
@@ -100,11 +100,11 @@ public final class EndpointRequests {
         }
     }
 
-    private void write(String containerId, List<NetworkService.EndpointRequest> requests) {
+    private void write(String containerId, List<EndpointRequest> requests) {
         Path file = fileFor(containerId);
         try {
             Files.createDirectories(dir);
-            AtomicFiles.write(file, mapper.writeValueAsBytes(requests.toArray(NetworkService.EndpointRequest[]::new)));
+            AtomicFiles.write(file, mapper.writeValueAsBytes(requests.toArray(EndpointRequest[]::new)));
         } catch (IOException e) {
             throw new NetworkException("cannot write " + file + ": " + e.getMessage(), e);
         }

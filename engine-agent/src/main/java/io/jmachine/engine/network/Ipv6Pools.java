@@ -1,6 +1,6 @@
 package io.jmachine.engine.network;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -20,7 +20,7 @@ final class Ipv6Pools {
     static void validate(List<IpamPool> pools, boolean enableIpv6) {
         for (IpamPool pool : pools) {
             if (pool.subnet() == null) {
-                throw ApiException.badRequest("an IPv6 IPAM entry needs its Subnet");
+                throw EngineException.invalid("an IPv6 IPAM entry needs its Subnet");
             }
             cidr(pool.subnet(), "subnet");
             if (pool.ipRange() != null) {
@@ -32,7 +32,7 @@ final class Ipv6Pools {
             pool.auxiliaryAddresses().values().forEach(a -> address(a, "auxiliary address"));
         }
         if (enableIpv6 && pools.isEmpty()) {
-            throw ApiException.badRequest("could not find an available, non-overlapping IPv6 address pool among the defaults "
+            throw EngineException.invalid("could not find an available, non-overlapping IPv6 address pool among the defaults "
                     + "to assign to the network: give an IPv6 subnet (--subnet) with --ipv6");
         }
     }
@@ -40,30 +40,30 @@ final class Ipv6Pools {
     private static void cidr(String cidr, String what) {
         int slash = cidr.indexOf('/');
         if (slash < 0) {
-            throw ApiException.badRequest("invalid IPv6 " + what + " " + cidr + ": use CIDR form, e.g. fd00:1:2::/64");
+            throw EngineException.invalid("invalid IPv6 " + what + " " + cidr + ": use CIDR form, e.g. fd00:1:2::/64");
         }
         address(cidr.substring(0, slash), what);
         try {
             int length = Integer.parseInt(cidr.substring(slash + 1));
             if (length < 0 || length > 128) {
-                throw ApiException.badRequest("invalid IPv6 " + what + " " + cidr + ": the prefix length must be 0 to 128");
+                throw EngineException.invalid("invalid IPv6 " + what + " " + cidr + ": the prefix length must be 0 to 128");
             }
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("invalid IPv6 " + what + " " + cidr + ": the prefix length is not a number");
+            throw EngineException.invalid("invalid IPv6 " + what + " " + cidr + ": the prefix length is not a number");
         }
     }
 
     private static void address(String address, String what) {
         if (!address.contains(":") || address.contains("[") || address.contains("]")) {
-            throw ApiException.badRequest("invalid IPv6 " + what + " " + address);
+            throw EngineException.invalid("invalid IPv6 " + what + " " + address);
         }
         try {
             // in brackets, a literal is parsed and never looked up
             if (!(InetAddress.getByName("[" + address + "]") instanceof Inet6Address)) {
-                throw ApiException.badRequest("invalid IPv6 " + what + " " + address);
+                throw EngineException.invalid("invalid IPv6 " + what + " " + address);
             }
         } catch (UnknownHostException e) {
-            throw ApiException.badRequest("invalid IPv6 " + what + " " + address);
+            throw EngineException.invalid("invalid IPv6 " + what + " " + address);
         }
     }
 }

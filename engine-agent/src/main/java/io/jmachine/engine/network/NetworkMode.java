@@ -1,6 +1,6 @@
 package io.jmachine.engine.network;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 /**
  * Where a container's network lives: Docker's {@code HostConfig.NetworkMode}. Sealed so that the later
@@ -51,7 +51,7 @@ public sealed interface NetworkMode {
             case "host" -> new Host();
             default -> {
                 if (mode.startsWith("container:")) {
-                    throw ApiException.badRequest("network mode " + mode + " is not supported yet: use bridge, none or host");
+                    throw EngineException.invalid("network mode " + mode + " is not supported yet: use bridge, none or host");
                 }
                 // a user-defined network's name or ID: the registry resolves it, with Docker's 404 if there is none
                 yield new Bridge(mode);

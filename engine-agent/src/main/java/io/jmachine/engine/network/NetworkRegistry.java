@@ -1,20 +1,18 @@
 package io.jmachine.engine.network;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.fs.Folder;
+import io.jmachine.engine.errors.EngineException;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The engine's networks: the three built-in ones and the user-defined bridge networks, durable under the
@@ -50,7 +48,7 @@ public final class NetworkRegistry {
         IpamPool ipv4() {
             List<IpamPool> pools = ipam.stream().filter(p -> !p.ipv6()).toList();
             if (pools.size() > 1) {
-                throw ApiException.badRequest("a network of jmachine-engine has one IPv4 subnet; " + pools.size()
+                throw EngineException.invalid("a network of jmachine-engine has one IPv4 subnet; " + pools.size()
                         + " IPv4 entries were given in IPAM.Config");
             }
             return pools.isEmpty() ? new IpamPool(null, null, null, null) : pools.getFirst();
@@ -129,21 +127,21 @@ public final class NetworkRegistry {
         }
         List<NetworkRecord> named = store.all().stream().filter(n -> n.name().equals(idOrName)).toList();
         if (named.size() > 1) {
-            throw ApiException.badRequest("network " + idOrName + " is ambiguous (" + named.size() + " matches found based on name)");
+            throw EngineException.invalid("network " + idOrName + " is ambiguous (" + named.size() + " matches found based on name)");
         }
         if (named.size() == 1) {
             return Optional.of(named.getFirst());
         }
         List<NetworkRecord> prefixed = store.all().stream().filter(n -> n.id().startsWith(idOrName)).toList();
         if (prefixed.size() > 1) {
-            throw ApiException.badRequest("network " + idOrName + " is ambiguous (" + prefixed.size() + " matches found on ID prefix)");
+            throw EngineException.invalid("network " + idOrName + " is ambiguous (" + prefixed.size() + " matches found on ID prefix)");
         }
         return prefixed.stream().findFirst();
     }
 
     /** The network, or Docker's 404. */
     public NetworkRecord resolve(String idOrName) {
-        return find(idOrName).orElseThrow(() -> ApiException.notFound("network " + idOrName + " not found"));
+        return find(idOrName).orElseThrow(() -> EngineException.notFound("network " + idOrName + " not found"));
     }
 
     /** Makes a user-defined bridge network: its record first, then its bridge, so a crash leaves no stray bridge. */
@@ -151,20 +149,20 @@ public final class NetworkRegistry {
         String name = request.name();
         // dockerd 20.10's only rule: not blank ("test 01" is a name)
         if (name == null || name.isBlank()) {
-            throw ApiException.badRequest("invalid name: " + (name == null ? "" : name) + ": a network needs a name");
+            throw EngineException.invalid("invalid name: " + (name == null ? "" : name) + ": a network needs a name");
         }
         if (NetworkRecord.PREDEFINED.contains(name)) {
-            throw new ApiException(403, "operation is not permitted on predefined " + name + " network");
+            throw EngineException.forbidden("operation is not permitted on predefined " + name + " network");
         }
         if (request.checkDuplicate() && byName(name).isPresent()) {
-            throw ApiException.conflict("network with name " + name + " already exists");
+            throw EngineException.conflict("network with name " + name + " already exists");
         }
         String driver = request.driver() == null || request.driver().isEmpty() ? NetworkRecord.DRIVER_BRIDGE : request.driver();
         if (driver.equals(NetworkRecord.DRIVER_HOST) || driver.equals(NetworkRecord.DRIVER_NULL)) {
-            throw new ApiException(403, "only one instance of \"" + driver + "\" network is allowed");
+            throw EngineException.forbidden("only one instance of \"" + driver + "\" network is allowed");
         }
         if (!driver.equals(NetworkRecord.DRIVER_BRIDGE)) {
-            throw ApiException.notFound("plugin \"" + driver + "\" not found");
+            throw EngineException.notFound("plugin \"" + driver + "\" not found");
         }
         String id = newId();
         IpamPool ipv4 = request.ipv4();
@@ -179,10 +177,10 @@ public final class NetworkRegistry {
         shown.addAll(ipv6);
         String bridgeName = request.options().getOrDefault(OPTION_BRIDGE_NAME, "br-" + id.substring(0, 12));
         if (!INTERFACE_NAME.matcher(bridgeName).matches()) {
-            throw ApiException.badRequest("invalid bridge name " + bridgeName + ": use 1 to 15 letters, digits, '_', '.' or '-'");
+            throw EngineException.invalid("invalid bridge name " + bridgeName + ": use 1 to 15 letters, digits, '_', '.' or '-'");
         }
         if (store.all().stream().anyMatch(n -> bridgeName.equals(n.bridgeName()))) {
-            throw ApiException.conflict("bridge name " + bridgeName + " is already used by another network");
+            throw EngineException.conflict("bridge name " + bridgeName + " is already used by another network");
         }
         int mtu = mtuOf(request.options());
         NetworkRecord record = new NetworkRecord(id, name, driver, clock.instant(), subnet.toString(), gateway, bridgeName, id,
@@ -214,7 +212,7 @@ public final class NetworkRegistry {
     /** Deletes a user network's bridge, leases and record. Refuses the built-in ones as Docker does. */
     public synchronized void remove(NetworkRecord network) {
         if (network.predefined()) {
-            throw new ApiException(403, network.name() + " is a pre-defined network and cannot be removed");
+            throw EngineException.forbidden(network.name() + " is a pre-defined network and cannot be removed");
         }
         LinuxBridge.remove(network.bridgeName());
         deleteTree(settings.ipamDataDir().resolve(network.cniName()));
@@ -248,17 +246,17 @@ public final class NetworkRegistry {
             try {
                 wanted = Ipv4Subnet.parse(pool.subnet());
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("invalid subnet " + pool.subnet() + ": " + e.getMessage());
+                throw EngineException.invalid("invalid subnet " + pool.subnet() + ": " + e.getMessage());
             }
             if (taken.stream().anyMatch(wanted::overlaps)) {
-                throw new ApiException(403, "Pool overlaps with other one on this address space");
+                throw EngineException.forbidden("Pool overlaps with other one on this address space");
             }
             return wanted;
         }
         if (pool.ipRange() != null || pool.gateway() != null || !pool.auxiliaryAddresses().isEmpty()) {
-            throw ApiException.badRequest("IPAM config with an IPRange, a Gateway or AuxiliaryAddresses needs its Subnet");
+            throw EngineException.invalid("IPAM config with an IPRange, a Gateway or AuxiliaryAddresses needs its Subnet");
         }
-        return this.pool.allocate(taken, hostRoutes.get()).orElseThrow(() -> ApiException.badRequest(
+        return this.pool.allocate(taken, hostRoutes.get()).orElseThrow(() -> EngineException.invalid(
                 "could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network: "
                         + "give one with --subnet"));
     }
@@ -270,22 +268,22 @@ public final class NetworkRegistry {
             try {
                 range = AllocationRanges.Cidr.parse(pool.ipRange());
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("invalid IPRange " + pool.ipRange() + ": " + e.getMessage());
+                throw EngineException.invalid("invalid IPRange " + pool.ipRange() + ": " + e.getMessage());
             }
             if (!range.within(subnet)) {
-                throw ApiException.badRequest("invalid IPRange " + pool.ipRange() + ": it is not within the subnet " + subnet);
+                throw EngineException.invalid("invalid IPRange " + pool.ipRange() + ": it is not within the subnet " + subnet);
             }
         }
         pool.auxiliaryAddresses().forEach((host, address) -> {
             if (!inSubnet(subnet, address)) {
-                throw new ApiException(403, "auxiliary address: (" + host + ":" + address + ") must belong to the master pool: " + subnet);
+                throw EngineException.forbidden("auxiliary address: (" + host + ":" + address + ") must belong to the master pool: " + subnet);
             }
         });
         if (pool.gateway() == null) {
             return pool.ipRange() == null ? subnet.gateway() : AllocationRanges.firstUsable(subnet, pool.ipRange());
         }
         if (!inSubnet(subnet, pool.gateway())) {
-            throw ApiException.badRequest("no matching subnet for gateway " + pool.gateway());
+            throw EngineException.invalid("no matching subnet for gateway " + pool.gateway());
         }
         return pool.gateway();
     }
@@ -294,7 +292,7 @@ public final class NetworkRegistry {
         try {
             return subnet.contains(address);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("invalid IPv4 address " + address);
+            throw EngineException.invalid("invalid IPv4 address " + address);
         }
     }
 
@@ -306,11 +304,11 @@ public final class NetworkRegistry {
         try {
             int value = Integer.parseInt(mtu);
             if (value < 576 || value > 65535) {
-                throw ApiException.badRequest("invalid MTU " + mtu + ": use 576 to 65535");
+                throw EngineException.invalid("invalid MTU " + mtu + ": use 576 to 65535");
             }
             return value;
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("invalid MTU " + mtu);
+            throw EngineException.invalid("invalid MTU " + mtu);
         }
     }
 
@@ -321,13 +319,8 @@ public final class NetworkRegistry {
     }
 
     private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        try {
+            Folder.deleteTree(dir);
         } catch (IOException e) {
             throw new NetworkException("cannot delete the leases in " + dir + ": " + e.getMessage(), e);
         }

@@ -1,17 +1,14 @@
 package io.jmachine.engine.network;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -30,38 +27,6 @@ public final class NetworkService implements AutoCloseable {
 
     private static final String LOOPBACK = "lo";
 
-    /** What a container asks for: where eth0 goes, the networks (with aliases) it is on, its own --dns servers. */
-    public record AttachRequest(NetworkMode mode, List<EndpointRequest> endpoints, List<String> dnsServers, String macAddress) {
-        public AttachRequest {
-            endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
-            dnsServers = dnsServers == null ? List.of() : List.copyOf(dnsServers);
-            macAddress = macAddress == null || macAddress.isEmpty() ? null : macAddress;
-        }
-
-        public AttachRequest(NetworkMode mode, List<EndpointRequest> endpoints, List<String> dnsServers) {
-            this(mode, endpoints, dnsServers, null);
-        }
-    }
-
-    /** A network (name or ID) and what the container asked for there (its aliases, address, links). */
-    public record EndpointRequest(String network, EndpointConfig config) {
-        public EndpointRequest {
-            config = config == null ? EndpointConfig.NONE : config;
-        }
-
-        /** Also the stored form of engines before EndpointConfig, which kept only the aliases. */
-        @com.fasterxml.jackson.annotation.JsonCreator
-        static EndpointRequest read(@com.fasterxml.jackson.annotation.JsonProperty("network") String network,
-                                    @com.fasterxml.jackson.annotation.JsonProperty("config") EndpointConfig config,
-                                    @com.fasterxml.jackson.annotation.JsonProperty("aliases") List<String> aliases) {
-            return new EndpointRequest(network, config != null ? config : EndpointConfig.withAliasesOnly(aliases));
-        }
-
-        public List<String> aliases() {
-            return config.aliasList();
-        }
-    }
-
     private final NetworkNamespaces namespaces;
     private final NetworkRegistry registry;
     private final CniInvoker cni;
@@ -69,7 +34,8 @@ public final class NetworkService implements AutoCloseable {
     private final EmbeddedDns dns;
     private final EndpointRequests requests;
     private final ObjectMapper mapper;
-    private final SecureRandom random = new SecureRandom();
+    private final CniEndpoints endpoints;
+    private final UserNetworks userNetworks;
 
     NetworkService(NetworkNamespaces namespaces, NetworkRegistry registry, CniInvoker cni, AttachmentStore store, EmbeddedDns dns,
                    ObjectMapper mapper) {
@@ -79,6 +45,8 @@ public final class NetworkService implements AutoCloseable {
         this.store = store;
         this.dns = dns;
         this.mapper = mapper;
+        this.endpoints = new CniEndpoints(registry, cni, store, namespaces, mapper);
+        this.userNetworks = new UserNetworks(registry, dns, this);
         this.requests = new EndpointRequests(store.directory().resolveSibling("requests"), registry, mapper);
     }
 
@@ -170,28 +138,28 @@ public final class NetworkService implements AutoCloseable {
      */
     public NetworkAttachment connect(String containerId, EndpointRequest request) {
         AttachmentStore.Stored stored = store.read(containerId)
-                .orElseThrow(() -> ApiException.conflict("container " + containerId + " is not running"));
+                .orElseThrow(() -> EngineException.conflict("container " + containerId + " is not running"));
         NetworkAttachment current = stored.attachment();
         if (!(current.mode() instanceof NetworkMode.Bridge)) {
-            throw new ApiException(400, "container sharing network namespace with host or in network mode none cannot be "
+            throw EngineException.invalid("container sharing network namespace with host or in network mode none cannot be "
                     + "connected to another network");
         }
         NetworkRecord network = bridgeNetwork(request.network());
         if (current.endpointOn(network.id()).isPresent()) {
-            throw new ApiException(403, "endpoint with name " + containerId.substring(0, 12) + " already exists in network "
+            throw EngineException.forbidden("endpoint with name " + containerId.substring(0, 12) + " already exists in network "
                     + network.name());
         }
         Set<String> used = new HashSet<>();
         stored.endpoints().forEach(e -> used.add(e.endpoint().ifName()));
         String ifName = nextInterface(used);
         try {
-            addEndpoint(stored, network, ifName, request.config(), false);
+            endpoints.add(stored, network, ifName, request.config(), false);
         } catch (RuntimeException failure) {
             // undo this endpoint only: the container keeps the networks it had
             AttachmentStore.Stored now = store.read(containerId).orElse(stored);
             now.endpoints().stream().filter(e -> ifName.equals(e.endpoint().ifName())).findFirst().ifPresent(half -> {
                 try {
-                    removeEndpoint(now, half);
+                    endpoints.remove(now, half);
                     List<AttachmentStore.StoredEndpoint> rest = new ArrayList<>(now.endpoints());
                     rest.remove(half);
                     store.write(now.withEndpoints(rest));
@@ -211,9 +179,9 @@ public final class NetworkService implements AutoCloseable {
         Optional<AttachmentStore.StoredEndpoint> endpoint = stored == null ? Optional.empty()
                 : stored.endpoints().stream().filter(e -> network.id().equals(e.endpoint().networkId())).findFirst();
         if (endpoint.isEmpty()) {
-            throw new ApiException(403, "container " + containerId + " is not connected to network " + network.name());
+            throw EngineException.forbidden("container " + containerId + " is not connected to network " + network.name());
         }
-        removeEndpoint(stored, endpoint.get());
+        endpoints.remove(stored, endpoint.get());
         List<AttachmentStore.StoredEndpoint> rest = new ArrayList<>(stored.endpoints());
         rest.remove(endpoint.get());
         AttachmentStore.Stored updated = stored.withEndpoints(rest);
@@ -232,7 +200,7 @@ public final class NetworkService implements AutoCloseable {
         boolean netnsExists = namespaces.exists(containerId);
         if (stored.isPresent()) {
             for (AttachmentStore.StoredEndpoint endpoint : stored.get().endpoints().reversed()) {
-                removeEndpoint(stored.get(), endpoint);
+                endpoints.remove(stored.get(), endpoint);
             }
         } else if (netnsExists) {
             // no record but a namespace: we cannot know whether it was bridged, and DEL is harmless if not
@@ -275,50 +243,17 @@ public final class NetworkService implements AutoCloseable {
 
     /** Makes a user-defined network and starts its DNS server. */
     public NetworkRecord createNetwork(NetworkRegistry.CreateRequest request) {
-        NetworkRecord network = registry.create(request);
-        try {
-            dns.start(network);
-        } catch (RuntimeException e) {
-            try {
-                registry.remove(network);
-            } catch (RuntimeException cleanup) {
-                e.addSuppressed(cleanup);
-            }
-            throw e;
-        }
-        return network;
+        return userNetworks.create(request);
     }
 
     /** Removes a user network: refused (Docker's words) while a container is on it, and for the built-in ones. */
     public void removeNetwork(String idOrName) {
-        NetworkRecord network = registry.resolve(idOrName);
-        if (network.predefined()) {
-            throw new ApiException(403, network.name() + " is a pre-defined network and cannot be removed");
-        }
-        synchronized (this) {
-            if (!attachmentsOn(network.id()).isEmpty()) {
-                throw new ApiException(403, "error while removing network: network " + network.name() + " id " + network.id()
-                        + " has active endpoints");
-            }
-            dns.stop(network.id());
-            registry.remove(network);
-        }
+        userNetworks.remove(idOrName);
     }
 
     /** network prune: the user networks no container is on that {@code wanted} selects; returns their names. */
     public List<String> pruneNetworks(Predicate<NetworkRecord> wanted) {
-        List<String> removed = new ArrayList<>();
-        for (NetworkRecord network : registry.all()) {
-            if (network.userDefined() && wanted.test(network) && attachmentsOn(network.id()).isEmpty()) {
-                try {
-                    removeNetwork(network.id());
-                    removed.add(network.name());
-                } catch (ApiException e) {
-                    // a container joined it meanwhile: it is in use, so not pruned
-                }
-            }
-        }
-        return removed;
+        return userNetworks.prune(wanted);
     }
 
     /**
@@ -367,7 +302,7 @@ public final class NetworkService implements AutoCloseable {
         Path netns = netnsWithLoopback(containerId, mode, request.dnsServers());
         for (int i = 0; i < networks.size(); i++) {
             // the MAC address asked for is the network mode's interface's, as dockerd gives it
-            addEndpoint(store.read(containerId).orElseThrow(), networks.get(i), "eth" + i, configs.get(i), i == 0,
+            endpoints.add(store.read(containerId).orElseThrow(), networks.get(i), "eth" + i, configs.get(i), i == 0,
                     i == 0 ? request.macAddress() : null);
         }
         NetworkAttachment attachment = routeOut(store.read(containerId).orElseThrow());
@@ -381,63 +316,6 @@ public final class NetworkService implements AutoCloseable {
         return request.endpoints().stream()
                 .filter(e -> registry.find(e.network()).map(n -> n.id().equals(network.id())).orElse(false))
                 .findFirst().map(EndpointRequest::config).orElse(EndpointConfig.NONE);
-    }
-
-    /** Records the endpoint's intent (its chain), runs ADD, records what the plugin did. */
-    private void addEndpoint(AttachmentStore.Stored stored, NetworkRecord network, String ifName, EndpointConfig config,
-                             boolean first) {
-        addEndpoint(stored, network, ifName, config, first, null);
-    }
-
-    /** @param macAddress the interface's, or null for the bridge plugin's choice */
-    private void addEndpoint(AttachmentStore.Stored stored, NetworkRecord network, String ifName, EndpointConfig config,
-                             boolean first, String macAddress) {
-        List<String> aliases = config.aliasList();
-        String requestedIp = EndpointAddresses.requestedIpv4(network, config);
-        if (requestedIp != null) {
-            EndpointAddresses.refuseTaken(network, requestedIp, stored.containerId(), store.all());
-        }
-        BridgeNetwork bridge = registry.bridgeOf(network);
-        CniNetworkList list = macAddress == null ? bridge.configuration(first, requestedIp)
-                : withMac(bridge.configuration(first, requestedIp), macAddress);
-        JsonNode listJson = list.toJson(mapper);
-        String endpointId = newEndpointId();
-        NetworkAttachment.Endpoint intended = new NetworkAttachment.Endpoint(network.id(), network.name(), endpointId, ifName,
-                null, 0, null, null, network.bridgeName(), aliases, config.linkList());
-        List<AttachmentStore.StoredEndpoint> endpoints = new ArrayList<>(stored.endpoints());
-        endpoints.add(new AttachmentStore.StoredEndpoint(intended, listJson, null));
-        store.write(stored.withEndpoints(endpoints));
-        Path netns = Path.of(stored.netns());
-        CniResult result;
-        try {
-            result = bridge.connect(list, stored.containerId(), netns, ifName);
-        } catch (CniException e) {
-            throw requestedIp == null ? e : EndpointAddresses.explain(e, network, requestedIp);
-        }
-        EndpointAddresses.addLinkLocal(netns, ifName, config.linkLocalIps());
-        CniResult.IpConfig ip = result.ipv4On(ifName).orElseThrow(() -> new NetworkException(
-                "the bridge plugin gave container " + stored.containerId() + " no IPv4 address on " + network.name() + ": " + result.raw()));
-        String mac = result.sandboxInterface(ifName).map(CniResult.Interface::mac).orElse(null);
-        NetworkAttachment.Endpoint made = new NetworkAttachment.Endpoint(network.id(), network.name(), endpointId, ifName,
-                ip.ip(), ip.prefixLength(), ip.gateway() == null ? network.gateway() : ip.gateway(), mac, network.bridgeName(), aliases,
-                config.linkList());
-        endpoints.set(endpoints.size() - 1, new AttachmentStore.StoredEndpoint(made, listJson, result.raw()));
-        store.write(stored.withEndpoints(endpoints));
-    }
-
-    /** The bridge plugin takes a MAC address as args.cni.mac (containernetworking/plugins 1.1). */
-    private static CniNetworkList withMac(CniNetworkList list, String macAddress) {
-        List<ObjectNode> plugins = new ArrayList<>();
-        for (ObjectNode plugin : list.plugins()) {
-            ObjectNode copy = plugin.deepCopy();
-            if (copy.path("type").asText().equals("bridge")) {
-                ObjectNode args = copy.has("args") ? (ObjectNode) copy.get("args") : copy.putObject("args");
-                ObjectNode cniArgs = args.has("cni") ? (ObjectNode) args.get("cni") : args.putObject("cni");
-                cniArgs.put("mac", macAddress);
-            }
-            plugins.add(copy);
-        }
-        return new CniNetworkList(list.cniVersion(), list.name(), plugins);
     }
 
     /**
@@ -461,22 +339,10 @@ public final class NetworkService implements AutoCloseable {
         return attachment;
     }
 
-    private void removeEndpoint(AttachmentStore.Stored stored, AttachmentStore.StoredEndpoint endpoint) {
-        CniNetworkList list = endpoint.cniConfig() == null ? bridge().configuration() : listOf(endpoint.cniConfig());
-        Path netns = stored.netns() == null ? namespaces.pathFor(stored.containerId()) : Path.of(stored.netns());
-        BridgeNetwork.disconnect(cni, list, stored.containerId(), netns, endpoint.endpoint().ifName(), endpoint.cniResult());
-    }
-
-    private CniNetworkList listOf(JsonNode json) {
-        List<ObjectNode> plugins = new ArrayList<>();
-        json.path("plugins").forEach(p -> plugins.add((ObjectNode) p));
-        return new CniNetworkList(json.path("cniVersion").asText(CniNetworkList.CNI_VERSION), json.path("name").asText(), plugins);
-    }
-
     NetworkRecord bridgeNetwork(String idOrName) {
         NetworkRecord network = registry.resolve(idOrName);
         if (!network.bridged()) {
-            throw ApiException.badRequest("container cannot be connected to network " + network.name()
+            throw EngineException.invalid("container cannot be connected to network " + network.name()
                     + ": a container joins host or none only as its network mode");
         }
         return network;
@@ -513,12 +379,6 @@ public final class NetworkService implements AutoCloseable {
             }
             throw failure;
         }
-    }
-
-    private String newEndpointId() {
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 
     /** Stops the DNS servers; networks, bridges and attachments stay for the next start. */

@@ -1,13 +1,13 @@
 package io.jmachine.engine.ports;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 /** A port inside the container, as Docker keys it: {@code 80/tcp}. */
 public record ContainerPort(int port, Protocol protocol) implements Comparable<ContainerPort> {
 
     public ContainerPort {
         if (port < 1 || port > 65535) {
-            throw ApiException.badRequest("invalid port " + port + ": a container port is 1 to 65535");
+            throw EngineException.invalid("invalid port " + port + ": a container port is 1 to 65535");
         }
     }
 

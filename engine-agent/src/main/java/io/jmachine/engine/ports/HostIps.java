@@ -1,6 +1,6 @@
 package io.jmachine.engine.ports;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -49,8 +49,8 @@ final class HostIps {
         return ip.contains(":") ? "[" + ip + "]:" + port : ip + ":" + port;
     }
 
-    private static ApiException invalid(String hostIp) {
-        return ApiException.badRequest("invalid IP address in port binding: " + hostIp + " (use an IP literal such as 127.0.0.1, "
+    private static EngineException invalid(String hostIp) {
+        return EngineException.invalid("invalid IP address in port binding: " + hostIp + " (use an IP literal such as 127.0.0.1, "
                 + "or leave it empty for every address)");
     }
 }

@@ -1,6 +1,6 @@
 package io.jmachine.engine.ports;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +21,7 @@ final class PortAllocator {
      * The host ports to try for {@code request}, in order: the fixed port, or the range's ports not held
      * here; for "any port" a single 0, which lets the kernel choose a free one.
      *
-     * @throws ApiException 500 "port is already allocated" when nothing is left to try
+     * @throws EngineException INTERNAL, "port is already allocated" when nothing is left to try
      */
     synchronized List<Integer> candidates(PortRequest request) {
         if (request.anyPort()) {
@@ -31,7 +31,7 @@ final class PortAllocator {
                 .filter(port -> holder(request.target().protocol(), request.hostIp(), port) == null)
                 .boxed().toList();
         if (free.isEmpty()) {
-            throw new ApiException(500, "Bind for " + request.hostSide() + " failed: port is already allocated");
+            throw EngineException.internal("Bind for " + request.hostSide() + " failed: port is already allocated");
         }
         return free;
     }
@@ -40,7 +40,7 @@ final class PortAllocator {
     synchronized void hold(String owner, Protocol protocol, String hostIp, int port) {
         Held other = holder(protocol, hostIp, port);
         if (other != null) {
-            throw new ApiException(500, "Bind for " + HostIps.withPort(hostIp, String.valueOf(port))
+            throw EngineException.internal("Bind for " + HostIps.withPort(hostIp, String.valueOf(port))
                     + " failed: port is already allocated");
         }
         held.add(new Held(owner, protocol, hostIp, port));

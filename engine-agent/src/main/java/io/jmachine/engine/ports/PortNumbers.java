@@ -1,6 +1,6 @@
 package io.jmachine.engine.ports;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 /** Port numbers and ranges as clients write them, with Docker's 400s for bad ones. */
 final class PortNumbers {
@@ -17,6 +17,6 @@ final class PortNumbers {
         } catch (NumberFormatException e) {
             // reported below with the whole specification
         }
-        throw ApiException.badRequest("invalid " + what + " in \"" + spec + "\": use a number from 1 to 65535");
+        throw EngineException.invalid("invalid " + what + " in \"" + spec + "\": use a number from 1 to 65535");
     }
 }

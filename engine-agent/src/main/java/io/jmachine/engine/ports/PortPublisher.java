@@ -1,7 +1,7 @@
 package io.jmachine.engine.ports;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +52,7 @@ public final class PortPublisher implements AutoCloseable {
      * Opens every requested host port, forwarding to {@code containerIp}; all or none.
      *
      * @param endpoint the container's name, for Docker's error wording
-     * @throws ApiException 500 with "port is already allocated" (another container holds it) or "address
+     * @throws EngineException INTERNAL, with "port is already allocated" (another container holds it) or "address
      *                      already in use" (another process does); nothing stays open then
      */
     public synchronized List<PublishedPort> publish(String containerId, String endpoint, String containerIp,
@@ -70,9 +70,9 @@ public final class PortPublisher implements AutoCloseable {
                 LOG.info("container {} publishes {}", shortId(containerId), ports);
             }
             return ports;
-        } catch (ApiException e) {
+        } catch (EngineException e) {
             closeAll(containerId, opened);
-            throw new ApiException(e.status(), "driver failed programming external connectivity on endpoint " + endpoint
+            throw new EngineException(e.kind(), "driver failed programming external connectivity on endpoint " + endpoint
                     + " (" + shortId(containerId) + "): " + e.getMessage());
         } catch (RuntimeException e) {
             closeAll(containerId, opened);
@@ -193,7 +193,7 @@ public final class PortPublisher implements AutoCloseable {
                 boolean tryNext = e.inUse() && i + 1 < candidates.size();
                 if (!tryNext) {
                     String family = request.hostIp().contains(":") ? "6" : "4";
-                    throw new ApiException(500, "Error starting userland proxy: listen " + target.protocol().wire() + family + " "
+                    throw EngineException.internal("Error starting userland proxy: listen " + target.protocol().wire() + family + " "
                             + HostIps.withPort(request.hostIp(), String.valueOf(candidates.get(i))) + ": bind: " + e.getMessage());
                 }
             }

@@ -1,6 +1,6 @@
 package io.jmachine.engine.ports;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 /**
  * One host port asked for: where on the host ({@code hostIp}, 0.0.0.0 for every address) and which port,
@@ -10,7 +10,7 @@ public record PortRequest(ContainerPort target, String hostIp, int firstHostPort
 
     public PortRequest {
         if (firstHostPort > lastHostPort || (firstHostPort == 0) != (lastHostPort == 0)) {
-            throw ApiException.badRequest("invalid host port range " + firstHostPort + "-" + lastHostPort + " for " + target);
+            throw EngineException.invalid("invalid host port range " + firstHostPort + "-" + lastHostPort + " for " + target);
         }
     }
 

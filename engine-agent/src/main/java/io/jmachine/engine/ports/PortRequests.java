@@ -1,6 +1,6 @@
 package io.jmachine.engine.ports;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,7 +23,7 @@ public final class PortRequests {
      * Every host port the container asks for, ordered by container port. {@code -P} adds each exposed port
      * that has no binding of its own, on any free port of every address.
      *
-     * @throws ApiException 400 for a malformed key, address or port
+     * @throws EngineException INVALID, for a malformed key, address or port
      */
     public static List<PortRequest> of(Map<String, List<Binding>> bindings, Collection<String> exposed, boolean publishAll) {
         List<PortRequest> requests = new ArrayList<>();
@@ -73,7 +73,7 @@ public final class PortRequests {
             return new PortRequest(target, hostIp, 0, 0);
         }
         if (first == 0 || last < first) {
-            throw ApiException.badRequest("invalid host port range in \"" + spec + "\": use START-END with START <= END");
+            throw EngineException.invalid("invalid host port range in \"" + spec + "\": use START-END with START <= END");
         }
         return new PortRequest(target, hostIp, first, last);
     }

@@ -1,6 +1,6 @@
 package io.jmachine.engine.ports;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.util.Locale;
 
@@ -14,8 +14,8 @@ public enum Protocol {
         return switch (name) {
             case "tcp" -> TCP;
             case "udp" -> UDP;
-            case "sctp" -> throw ApiException.badRequest("invalid port protocol sctp: this engine publishes tcp and udp ports only");
-            default -> throw ApiException.badRequest("invalid proto: " + text);
+            case "sctp" -> throw EngineException.invalid("invalid port protocol sctp: this engine publishes tcp and udp ports only");
+            default -> throw EngineException.invalid("invalid proto: " + text);
         };
     }
 

@@ -1,17 +1,14 @@
 package io.jmachine.engine.ports;
 
+import io.jmachine.engine.linux.AtomicFiles;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -36,19 +33,9 @@ final class PublishedPortStore {
     }
 
     void write(String containerId, List<PublishedPort> ports) {
-        Path target = file(containerId);
-        Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
         try {
             Files.createDirectories(dir);
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer content = ByteBuffer.wrap(mapper.writeValueAsBytes(ports));
-                while (content.hasRemaining()) {
-                    channel.write(content);
-                }
-                channel.force(true);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.write(file(containerId), mapper.writeValueAsBytes(ports));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record the published ports of container " + containerId + " in " + dir, e);
         }

@@ -69,8 +69,7 @@ final class ImagePuller {
             throws IOException, InterruptedException {
         Manifest manifest = Manifest.parse(top.body(), top.contentType(), connections.json());
         if (manifest instanceof Manifest.Index index) {
-            Descriptor chosen = index.select(platform).orElseThrow(() -> new RegistryException(404,
-                    "no matching manifest for " + platform + " in the manifest list entries (it has " + index.platforms() + ")"));
+            Descriptor chosen = index.select(platform).orElseThrow(() -> RegistryException.notFound(                    "no matching manifest for " + platform + " in the manifest list entries (it has " + index.platforms() + ")"));
             RegistryClient.FetchedManifest child = client.manifest(chosen.digest().toString(), reference.familiar());
             manifest = Manifest.parse(child.body(), child.contentType(), connections.json());
             if (!(manifest instanceof Manifest.ImageManifest)) {

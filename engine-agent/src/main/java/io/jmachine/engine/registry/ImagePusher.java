@@ -1,6 +1,6 @@
 package io.jmachine.engine.registry;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.image.Digest;
 import io.jmachine.engine.image.Image;
 import io.jmachine.engine.image.ImageDistribution;
@@ -65,7 +65,7 @@ final class ImagePusher {
         String wantedTag = tag != null && !tag.isEmpty() ? tag : named.tag();
         List<ImageReference> tags = wantedTag != null ? List.of(repository.withTag(wantedTag)) : store.tagsOf(repository.name());
         if (tags.isEmpty() || store.imageId(tags.getFirst()).isEmpty()) {
-            throw ApiException.notFound("An image does not exist locally with the tag: " + repository.familiarName()
+            throw EngineException.notFound("An image does not exist locally with the tag: " + repository.familiarName()
                     + (wantedTag != null ? ":" + wantedTag : ""));
         }
         Set<String> scopes = new LinkedHashSet<>(RegistryClient.scopes(repository.path(), true));

@@ -1,6 +1,6 @@
 package io.jmachine.engine.registry;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.util.Locale;
 
@@ -31,7 +31,7 @@ public record Platform(String os, String architecture, String variant) {
                     ? new Platform(parts[0], host.architecture(), null) : new Platform(host.os(), normalizeArch(parts[0]), null);
             case 2 -> new Platform(parts[0], normalizeArch(parts[1]), null);
             case 3 -> new Platform(parts[0], normalizeArch(parts[1]), parts[2]);
-            default -> throw ApiException.badRequest("invalid platform " + text + ": use os[/arch[/variant]], e.g. linux/amd64");
+            default -> throw EngineException.invalid("invalid platform " + text + ": use os[/arch[/variant]], e.g. linux/amd64");
         };
     }
 

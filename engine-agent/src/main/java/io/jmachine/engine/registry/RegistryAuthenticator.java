@@ -106,7 +106,7 @@ final class RegistryAuthenticator {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         }
         if (response.statusCode() == 401 || response.statusCode() == 403) {
-            throw new RegistryException(401, "unauthorized: the token server " + realm + " refused "
+            throw RegistryException.unauthorized("unauthorized: the token server " + realm + " refused "
                     + (credentials.hasPassword() ? "the user " + credentials.username() : "anonymous access")
                     + " (" + response.statusCode() + "); check the credentials (docker login)");
         }

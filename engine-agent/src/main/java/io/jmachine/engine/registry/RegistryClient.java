@@ -2,6 +2,7 @@ package io.jmachine.engine.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.image.Digest;
 
 import java.io.IOException;
@@ -59,7 +60,7 @@ final class RegistryClient {
                 HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() == 404) {
             String why = errorOf(response);
-            throw new RegistryException(404, "manifest for " + shownName + " not found: " + why);
+            throw RegistryException.notFound("manifest for " + shownName + " not found: " + why);
         }
         check(response, "fetching the manifest of " + shownName);
         byte[] body;
@@ -171,7 +172,7 @@ final class RegistryClient {
                 HttpResponse.BodyHandlers.ofInputStream());
         response.body().close();
         if (response.statusCode() == 401) {
-            throw new RegistryException(401, "login attempt to " + base.resolve("/v2/") + " failed with status: 401 Unauthorized");
+            throw RegistryException.unauthorized("login attempt to " + base.resolve("/v2/") + " failed with status: 401 Unauthorized");
         }
         if (response.statusCode() / 100 != 2) {
             throw RegistryException.failed("login attempt to " + base.resolve("/v2/") + " failed with status: " + response.statusCode());
@@ -214,10 +215,10 @@ final class RegistryClient {
         }
         String why = errorOf(response);
         if (status == 401 || status == 403) {
-            throw new RegistryException(401, what + " at " + base + " was refused: " + why
+            throw RegistryException.unauthorized(what + " at " + base + " was refused: " + why
                     + " (the repository may not exist, or it may need docker login)");
         }
-        throw new RegistryException(status == 404 ? 404 : 500, what + " at " + base + " failed: " + why);
+        throw new RegistryException(status == 404 ? EngineException.Kind.NOT_FOUND : EngineException.Kind.INTERNAL, what + " at " + base + " failed: " + why);
     }
 
     /** The registry's error body ({"errors":[{"code","message"}]}) as dockerd shows it: "manifest unknown: manifest unknown". */

@@ -1,8 +1,8 @@
 package io.jmachine.engine.registry;
 
+import io.jmachine.engine.fs.Folder;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jmachine.engine.api.ApiException;
-import io.jmachine.engine.archive.TarExtractor;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.image.ImageDistribution;
 import io.jmachine.engine.image.ImageReference;
 
@@ -55,7 +55,7 @@ public final class RegistryService {
         this.connections = new RegistryConnections(hosts, json);
         Path work = stateDir.resolve("tmp");
         try {
-            TarExtractor.deleteTree(work); // gzipped layers of pushes a crash interrupted
+            Folder.deleteTree(work); // gzipped layers of pushes a crash interrupted
             Files.createDirectories(work);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + work, e);
@@ -114,7 +114,7 @@ public final class RegistryService {
      */
     public void login(RegistryCredentials credentials, String serverAddress) throws IOException {
         if (!credentials.hasPassword() && credentials.identityToken() == null && credentials.registryToken() == null) {
-            throw ApiException.badRequest("login needs a username and password");
+            throw EngineException.invalid("login needs a username and password");
         }
         String domain = RegistryHosts.domainOf(serverAddress);
         RegistryClient client = connections.client(connections.hosts().base(domain), "", credentials, List.of());
@@ -131,7 +131,7 @@ public final class RegistryService {
      */
     public Object inspectDistribution(String name, RegistryCredentials credentials) throws IOException {
         if (name.matches("(sha256:)?[0-9a-f]{64}")) {
-            throw new ApiException(500, "no manifest found for full image ID");
+            throw EngineException.internal("no manifest found for full image ID");
         }
         ImageReference reference = ImageReference.parseName(name, true);
         if (reference.tag() == null && reference.digest() == null) {

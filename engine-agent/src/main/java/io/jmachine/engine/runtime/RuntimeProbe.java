@@ -1,5 +1,6 @@
 package io.jmachine.engine.runtime;
 
+import io.jmachine.engine.fs.Folder;
 import io.jmachine.engine.runtime.spec.ContainerSpec;
 import io.jmachine.engine.runtime.spec.MountSpec;
 import io.jmachine.engine.runtime.spec.OciBundle;
@@ -10,12 +11,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 
 /**
  * Whether a runtime can run this engine's containers on this host, found by running one: a container with the
@@ -70,13 +69,8 @@ public final class RuntimeProbe {
     }
 
     private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        try {
+            Folder.deleteTree(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove the runtime probe's bundle " + dir + ": " + e.getMessage(), e);
         }

@@ -1,6 +1,6 @@
 package io.jmachine.engine.runtime;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.runtime.cgroup.CgroupLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,12 +53,12 @@ public final class RuntimeSelector {
 
     /**
      * @param explicitName a runtime name or absolute path, or null/blank to choose
-     * @throws ApiException 400 {@code unknown or invalid runtime name: X} when the named one is not installed
+     * @throws EngineException INVALID, {@code unknown or invalid runtime name: X} when the named one is not installed
      */
     public OciRuntime select(String explicitName) {
         if (explicitName != null && !explicitName.isBlank()) {
             Path binary = find(explicitName.trim())
-                    .orElseThrow(() -> ApiException.badRequest("unknown or invalid runtime name: " + explicitName.trim()));
+                    .orElseThrow(() -> EngineException.invalid("unknown or invalid runtime name: " + explicitName.trim()));
             return OciRuntime.underExecRoot(execRoot, binary.getFileName().toString(), binary);
         }
         Optional<OciRuntime> crun = find("crun").map(b -> OciRuntime.underExecRoot(execRoot, "crun", b));

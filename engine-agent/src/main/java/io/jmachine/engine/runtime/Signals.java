@@ -1,6 +1,6 @@
 package io.jmachine.engine.runtime;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.util.Locale;
 import java.util.Map;
@@ -30,7 +30,7 @@ public final class Signals {
      * The number of a signal given as a number ({@code 9}), a name with or without SIG ({@code KILL},
      * {@code sigterm}) or a real-time offset ({@code RTMIN+3}).
      *
-     * @throws ApiException 400 {@code Invalid signal: X}, as Docker says
+     * @throws EngineException INVALID, {@code Invalid signal: X}, as Docker says
      */
     public static int parse(String signal) {
         String text = signal == null ? "" : signal.trim().toUpperCase(Locale.ROOT);
@@ -48,7 +48,7 @@ public final class Signals {
             number = SIGRTMAX + offset(text.substring(5));
         }
         if (number == null || number < 1 || number > SIGRTMAX) {
-            throw ApiException.badRequest("Invalid signal: " + signal);
+            throw EngineException.invalid("Invalid signal: " + signal);
         }
         return number;
     }

@@ -5,7 +5,7 @@ import io.jmachine.engine.fs.CleanPath;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,8 +93,8 @@ public final class MountParser {
             boolean anonymous = source.isEmpty();
             return MountRequest.of(new MountPoint(MountPoint.Type.VOLUME, source, "", CleanPath.clean(target), "",
                     mode.isEmpty() ? DEFAULT_VOLUME_MODE : mode, !readOnly, "", anonymous, !noCopy, false, List.of()));
-        } catch (ApiException e) {
-            throw ApiException.badRequest(invalidSpec(raw).getMessage() + ": " + e.getMessage());
+        } catch (EngineException e) {
+            throw EngineException.invalid(invalidSpec(raw).getMessage() + ": " + e.getMessage());
         }
     }
 
@@ -102,8 +102,8 @@ public final class MountParser {
     public MountRequest anonymousVolume(String destination) {
         try {
             validateTarget("volume", destination);
-        } catch (ApiException e) {
-            throw ApiException.badRequest(invalidSpec(destination).getMessage() + ": " + e.getMessage());
+        } catch (EngineException e) {
+            throw EngineException.invalid(invalidSpec(destination).getMessage() + ": " + e.getMessage());
         }
         return MountRequest.of(new MountPoint(MountPoint.Type.VOLUME, "", "", CleanPath.clean(destination), "", "", true, "", true, true, false,
                 List.of()));
@@ -115,7 +115,7 @@ public final class MountParser {
         try {
             mount = json.treeToValue(node, DockerMount.class);
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("invalid mount config: " + e.getOriginalMessage());
+            throw EngineException.invalid("invalid mount config: " + e.getOriginalMessage());
         }
         String type = mount.type() == null ? "" : mount.type();
         String source = mount.source() == null ? "" : mount.source();
@@ -212,7 +212,7 @@ public final class MountParser {
     /** A --volumes-from entry: {@code CONTAINER[:MODE]}, where the mode may not carry propagation or nocopy. */
     public VolumesFrom parseVolumesFrom(String spec) {
         if (spec == null || spec.isEmpty()) {
-            throw ApiException.badRequest("volumes-from specification cannot be an empty string");
+            throw EngineException.invalid("volumes-from specification cannot be an empty string");
         }
         int colon = spec.indexOf(':');
         String container = colon < 0 ? spec : spec.substring(0, colon);
@@ -277,15 +277,15 @@ public final class MountParser {
         return String.valueOf(bytes);
     }
 
-    private static ApiException invalidSpec(String raw) {
-        return ApiException.badRequest("invalid volume specification: '" + raw + "'");
+    private static EngineException invalidSpec(String raw) {
+        return EngineException.invalid("invalid volume specification: '" + raw + "'");
     }
 
-    private static ApiException invalidMode(String mode) {
-        return ApiException.badRequest("invalid mode: " + mode);
+    private static EngineException invalidMode(String mode) {
+        return EngineException.invalid("invalid mode: " + mode);
     }
 
-    private static ApiException mountConfig(String type, String problem) {
-        return ApiException.badRequest("invalid mount config for type \"" + type + "\": " + problem);
+    private static EngineException mountConfig(String type, String problem) {
+        return EngineException.invalid("invalid mount config for type \"" + type + "\": " + problem);
     }
 }

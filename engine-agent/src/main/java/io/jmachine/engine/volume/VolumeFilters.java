@@ -1,7 +1,7 @@
 package io.jmachine.engine.volume;
 
-import io.jmachine.engine.api.FilterRules;
-import io.jmachine.engine.api.Filters;
+import io.jmachine.engine.filters.FilterRules;
+import io.jmachine.engine.filters.Filters;
 
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;

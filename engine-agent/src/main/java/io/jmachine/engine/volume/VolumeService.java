@@ -1,7 +1,7 @@
 package io.jmachine.engine.volume;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.events.EventBus;
 
 import java.io.IOException;
@@ -74,7 +74,7 @@ public final class VolumeService {
             return existing.get();
         }
         if (options != null && !options.isEmpty()) {
-            throw ApiException.badRequest("create " + chosen + ": the local driver of this engine takes no options yet (got "
+            throw EngineException.invalid("create " + chosen + ": the local driver of this engine takes no options yet (got "
                     + String.join(", ", options.keySet()) + "); create the volume without -o/--opt");
         }
         Map<String, String> allLabels = new HashMap<>(labels == null ? Map.of() : labels);
@@ -110,7 +110,7 @@ public final class VolumeService {
 
     /** 404 "get NAME: no such volume" when there is none. */
     public Volume get(String name) {
-        return find(name).orElseThrow(() -> ApiException.notFound("get " + name + ": no such volume"));
+        return find(name).orElseThrow(() -> EngineException.notFound("get " + name + ": no such volume"));
     }
 
     public Optional<Volume> find(String name) {
@@ -140,12 +140,12 @@ public final class VolumeService {
             if (force) {
                 return;
             }
-            throw ApiException.notFound("get " + name + ": no such volume");
+            throw EngineException.notFound("get " + name + ": no such volume");
         }
         List<String> users = users(name);
         if (!users.isEmpty()) {
             // Go prints a []string as [a b]
-            throw ApiException.conflict("remove " + name + ": volume is in use - [" + String.join(" ", users) + "]");
+            throw EngineException.conflict("remove " + name + ": volume is in use - [" + String.join(" ", users) + "]");
         }
         delete(volume.get());
     }
@@ -215,7 +215,7 @@ public final class VolumeService {
 
     private static void checkName(String name) {
         if (!VALID_NAME.matcher(name).matches()) {
-            throw ApiException.badRequest("create " + name + ": \"" + name + "\" includes invalid characters for a local volume name, "
+            throw EngineException.invalid("create " + name + ": \"" + name + "\" includes invalid characters for a local volume name, "
                     + "only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path");
         }
     }
@@ -223,7 +223,7 @@ public final class VolumeService {
     /** A driver other than local is a plugin this engine does not have: 404 in dockerd's words. */
     private static void checkDriver(String name, String driver) {
         if (driver != null && !driver.isEmpty() && !driver.equals(Volume.LOCAL_DRIVER)) {
-            throw ApiException.notFound("create " + name + ": error looking up volume plugin " + driver + ": plugin \"" + driver
+            throw EngineException.notFound("create " + name + ": error looking up volume plugin " + driver + ": plugin \"" + driver
                     + "\" not found (this engine has only the \"local\" driver)");
         }
     }

@@ -1,9 +1,9 @@
 package io.jmachine.engine.volume;
 
+import io.jmachine.engine.fs.Folder;
 import io.jmachine.engine.linux.AtomicFiles;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jmachine.engine.archive.TarExtractor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +49,7 @@ final class VolumeStore {
                     Path file = dir.resolve(RECORD);
                     if (!Files.isRegularFile(file)) {
                         LOG.warn("removing {}: a volume folder without {} (left by a crash during create or remove)", dir, RECORD);
-                        TarExtractor.deleteTree(dir);
+                        Folder.deleteTree(dir);
                         continue;
                     }
                     try {
@@ -90,6 +90,6 @@ final class VolumeStore {
         Path dir = root.resolve(name);
         byName.remove(name);
         Files.deleteIfExists(dir.resolve(RECORD));
-        TarExtractor.deleteTree(dir);
+        Folder.deleteTree(dir);
     }
 }

@@ -1,5 +1,7 @@
 package io.jmachine.engine.api;
 
+import io.jmachine.engine.errors.EngineException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.ByteBuf;
@@ -52,7 +54,7 @@ class ApiRequestHandlerTest {
                 exchange.json(201, Map.of("Image", create.Image(), "Tty", create.Tty()));
             })
             .post("/conflict", exchange -> {
-                throw ApiException.conflict("container abc is not running");
+                throw EngineException.conflict("container abc is not running");
             });
 
     private FullHttpResponse exchange(String rawRequest) {

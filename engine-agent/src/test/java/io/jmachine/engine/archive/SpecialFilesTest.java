@@ -162,7 +162,7 @@ class SpecialFilesTest {
         Path root = Files.createDirectories(dir.resolve("a/root"));
         for (byte[] tar : List.of(new TarBuilder().charDevice("../console", 5, 1).build(),
                 new TarBuilder().charDevice("x/../../console", 5, 1).build())) {
-            org.junit.jupiter.api.Assertions.assertThrows(io.jmachine.engine.api.ApiException.class,
+            org.junit.jupiter.api.Assertions.assertThrows(io.jmachine.engine.errors.EngineException.class,
                     () -> TarExtractor.extract(new ByteArrayInputStream(tar), root, TarExtractor.Options.LAYER));
         }
         assertFalse(Files.exists(dir.resolve("a/console"), LinkOption.NOFOLLOW_LINKS));

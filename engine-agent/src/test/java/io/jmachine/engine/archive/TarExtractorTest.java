@@ -1,6 +1,6 @@
 package io.jmachine.engine.archive;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.testing.TarBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,9 +69,9 @@ class TarExtractorTest {
     void dotDotEscapesAreRefused() throws IOException {
         Path root = Files.createDirectories(dir.resolve("a/b/root"));
         for (String name : new String[] {"../evil", "x/../../evil", "/../evil", "./../../evil"}) {
-            ApiException e = assertThrows(ApiException.class,
+            EngineException e = assertThrows(EngineException.class,
                     () -> extract(new TarBuilder().file(name, "x").build(), root, TarExtractor.Options.PLAIN), name);
-            assertEquals(400, e.status());
+            assertEquals(EngineException.Kind.INVALID, e.kind());
             assertTrue(e.getMessage().contains("outside the destination"), e.getMessage());
         }
         assertFalse(Files.exists(dir.resolve("a/b/evil")));
@@ -115,13 +115,13 @@ class TarExtractorTest {
     void hardLinksMustPointInsideTheRoot() throws IOException {
         Path root = root();
         Files.writeString(outside().resolve("secret"), "s");
-        ApiException escape = assertThrows(ApiException.class, () -> extract(
+        EngineException escape = assertThrows(EngineException.class, () -> extract(
                 new TarBuilder().hardlink("stolen", "../outside/secret").build(), root, TarExtractor.Options.PLAIN));
-        assertEquals(400, escape.status());
+        assertEquals(EngineException.Kind.INVALID, escape.kind());
         // through a symlink that points out: resolved inside the root, where there is no such file
-        ApiException viaLink = assertThrows(ApiException.class, () -> extract(new TarBuilder()
+        EngineException viaLink = assertThrows(EngineException.class, () -> extract(new TarBuilder()
                 .symlink("out", dir.resolve("outside").toString()).hardlink("stolen", "out/secret").build(), root, TarExtractor.Options.PLAIN));
-        assertEquals(400, viaLink.status());
+        assertEquals(EngineException.Kind.INVALID, viaLink.kind());
         assertFalse(Files.exists(root.resolve("stolen")));
     }
 
@@ -132,12 +132,12 @@ class TarExtractorTest {
         extract(new TarBuilder().file(deep, "deep").build(), root, TarExtractor.Options.PLAIN);
         assertEquals("deep", Files.readString(root.resolve(deep)));
 
-        ApiException longComponent = assertThrows(ApiException.class,
+        EngineException longComponent = assertThrows(EngineException.class,
                 () -> extract(new TarBuilder().file("x".repeat(300), "x").build(), root, TarExtractor.Options.PLAIN));
-        assertEquals(400, longComponent.status());
-        ApiException longPath = assertThrows(ApiException.class,
+        assertEquals(EngineException.Kind.INVALID, longComponent.kind());
+        EngineException longPath = assertThrows(EngineException.class,
                 () -> extract(new TarBuilder().file("y/".repeat(5000) + "f", "x").build(), root, TarExtractor.Options.PLAIN));
-        assertEquals(400, longPath.status());
+        assertEquals(EngineException.Kind.INVALID, longPath.kind());
         assertTrue(longPath.getMessage().contains("longer than 4096"), longPath.getMessage());
     }
 
@@ -146,8 +146,8 @@ class TarExtractorTest {
         Path root = root();
         byte[] garbage = new byte[2048];
         java.util.Arrays.fill(garbage, (byte) 'x');
-        ApiException e = assertThrows(ApiException.class, () -> extract(garbage, root, TarExtractor.Options.PLAIN));
-        assertEquals(400, e.status());
+        EngineException e = assertThrows(EngineException.class, () -> extract(garbage, root, TarExtractor.Options.PLAIN));
+        assertEquals(EngineException.Kind.INVALID, e.kind());
     }
 
     @Test
@@ -168,9 +168,9 @@ class TarExtractorTest {
         assertFalse(Files.exists(root.resolve("var/cache/.wh..wh..opq")));
         assertEquals("k", Files.readString(root.resolve("var/cache/kept")));
 
-        ApiException bare = assertThrows(ApiException.class,
+        EngineException bare = assertThrows(EngineException.class,
                 () -> extract(new TarBuilder().file("x/.wh.", "").build(), root, TarExtractor.Options.LAYER));
-        assertEquals(400, bare.status());
+        assertEquals(EngineException.Kind.INVALID, bare.kind());
     }
 
     @Test
@@ -191,9 +191,9 @@ class TarExtractorTest {
     void noOverwriteDirNonDirRefusesToReplaceAFolderByAFile() throws IOException {
         Path root = root();
         Files.createDirectories(root.resolve("data"));
-        ApiException e = assertThrows(ApiException.class, () -> extract(new TarBuilder().file("data", "x").build(), root,
+        EngineException e = assertThrows(EngineException.class, () -> extract(new TarBuilder().file("data", "x").build(), root,
                 new TarExtractor.Options(false, true)));
-        assertEquals(400, e.status());
+        assertEquals(EngineException.Kind.INVALID, e.kind());
         assertTrue(Files.isDirectory(root.resolve("data")));
     }
 }

@@ -1,6 +1,6 @@
 package io.jmachine.engine.container;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -48,8 +48,8 @@ class ContainerCreationTest {
     @Test
     void aContainerWithoutAnyCommandIsRefused() {
         ImageAccess.ImageDefaults bare = new ImageAccess.ImageDefaults(null, null, null, null, null, null, null, null, null, null);
-        ApiException e = assertThrows(ApiException.class, () -> ContainerCreation.merge(request(null, null, List.of()), bare, "h"));
-        assertEquals(400, e.status());
+        EngineException e = assertThrows(EngineException.class, () -> ContainerCreation.merge(request(null, null, List.of()), bare, "h"));
+        assertEquals(EngineException.Kind.INVALID, e.kind());
         assertEquals("no command specified", e.getMessage());
     }
 

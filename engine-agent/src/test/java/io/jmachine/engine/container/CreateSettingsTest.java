@@ -1,7 +1,7 @@
 package io.jmachine.engine.container;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -32,8 +32,8 @@ class CreateSettingsTest {
     }
 
     private static String refusal(String hostJson) {
-        ApiException e = assertThrows(ApiException.class, () -> adapt(hostJson, V2, new ArrayList<>()));
-        assertEquals(400, e.status());
+        EngineException e = assertThrows(EngineException.class, () -> adapt(hostJson, V2, new ArrayList<>()));
+        assertEquals(EngineException.Kind.INVALID, e.kind());
         return e.getMessage();
     }
 
@@ -148,7 +148,7 @@ class CreateSettingsTest {
 
     @Test
     void aBadMacAddressIsA400AndNetworkDisabledMeansNoNetwork() throws Exception {
-        ApiException e = assertThrows(ApiException.class, () -> CreateSettings.adapt(config("{\"Image\":\"i\",\"MacAddress\":\"nope\"}"),
+        EngineException e = assertThrows(EngineException.class, () -> CreateSettings.adapt(config("{\"Image\":\"i\",\"MacAddress\":\"nope\"}"),
                 host("{}"), V2, new ArrayList<>()));
         assertTrue(e.getMessage().startsWith("invalid MAC address nope (Config.MacAddress)"), e.getMessage());
         assertEquals("none", CreateSettings.adapt(config("{\"Image\":\"i\",\"NetworkDisabled\":true}"), host("{}"), V2, new ArrayList<>())

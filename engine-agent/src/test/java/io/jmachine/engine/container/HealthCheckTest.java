@@ -2,7 +2,7 @@ package io.jmachine.engine.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -75,11 +75,11 @@ class HealthCheckTest {
 
     @Test
     void aRequestBelowOneMillisecondOrWithNegativeRetriesIsRefused() throws Exception {
-        ApiException interval = assertThrows(ApiException.class, () -> HealthCheck.merge(json("{\"Interval\":5}"), null));
-        assertEquals(400, interval.status());
+        EngineException interval = assertThrows(EngineException.class, () -> HealthCheck.merge(json("{\"Interval\":5}"), null));
+        assertEquals(EngineException.Kind.INVALID, interval.kind());
         assertEquals("Interval in Healthcheck cannot be less than 1ms", interval.getMessage());
         assertEquals("Retries in Healthcheck cannot be negative",
-                assertThrows(ApiException.class, () -> HealthCheck.merge(json("{\"Retries\":-1}"), null)).getMessage());
+                assertThrows(EngineException.class, () -> HealthCheck.merge(json("{\"Retries\":-1}"), null)).getMessage());
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.jmachine.engine.container;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -61,9 +61,9 @@ class RestartPolicyTest {
 
     @Test
     void invalidPoliciesAreRefusedLikeDockerd() {
-        assertThrows(ApiException.class, () -> RestartPolicy.validate(new HostConfig.RestartPolicy("sometimes", 0), false));
-        assertThrows(ApiException.class, () -> RestartPolicy.validate(new HostConfig.RestartPolicy("always", 3), false));
-        assertThrows(ApiException.class, () -> RestartPolicy.validate(new HostConfig.RestartPolicy("always", 0), true));
+        assertThrows(EngineException.class, () -> RestartPolicy.validate(new HostConfig.RestartPolicy("sometimes", 0), false));
+        assertThrows(EngineException.class, () -> RestartPolicy.validate(new HostConfig.RestartPolicy("always", 3), false));
+        assertThrows(EngineException.class, () -> RestartPolicy.validate(new HostConfig.RestartPolicy("always", 0), true));
         RestartPolicy.validate(new HostConfig.RestartPolicy("on-failure", 3), false);
     }
 }

@@ -1,6 +1,6 @@
 package io.jmachine.engine.container;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.runtime.spec.SeccompMode;
 import io.jmachine.engine.runtime.spec.SeccompProfile;
 import org.junit.jupiter.api.Test;
@@ -16,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SecurityOptionsTest {
 
-    private static ApiException refused(String... opts) {
-        return assertThrows(ApiException.class, () -> SecurityOptions.parse(List.of(opts)));
+    private static EngineException refused(String... opts) {
+        return assertThrows(EngineException.class, () -> SecurityOptions.parse(List.of(opts)));
     }
 
     @Test
@@ -32,8 +32,8 @@ class SecurityOptionsTest {
             assertTrue(SecurityOptions.parse(List.of(opt)).noNewPrivileges(), opt);
         }
         assertFalse(SecurityOptions.parse(List.of("no-new-privileges", "no-new-privileges=false")).noNewPrivileges(), "the last one wins");
-        ApiException bad = refused("no-new-privileges=maybe");
-        assertEquals(400, bad.status());
+        EngineException bad = refused("no-new-privileges=maybe");
+        assertEquals(EngineException.Kind.INVALID, bad.kind());
         assertEquals("invalid --security-opt 2: \"no-new-privileges=maybe\"", bad.getMessage());
     }
 
@@ -42,7 +42,7 @@ class SecurityOptionsTest {
         assertEquals("invalid --security-opt 2: \"unknown=x\"", refused("unknown=x").getMessage());
         assertEquals("invalid --security-opt 2: \"writable-cgroups=true\"", refused("writable-cgroups=true").getMessage());
         assertEquals("invalid --security-opt 1: \"label\"", refused("label").getMessage());
-        assertEquals(400, refused("seccomp").status());
+        assertEquals(EngineException.Kind.INVALID, refused("seccomp").kind());
     }
 
     @Test
@@ -65,8 +65,8 @@ class SecurityOptionsTest {
 
     @Test
     void aProfileThatCannotBeParsedIsA400NamingTheProblem() {
-        ApiException both = refused("seccomp={\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"name\":\"mkdir\",\"names\":[\"rmdir\"],\"action\":\"SCMP_ACT_ERRNO\"}]}");
-        assertEquals(400, both.status());
+        EngineException both = refused("seccomp={\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"name\":\"mkdir\",\"names\":[\"rmdir\"],\"action\":\"SCMP_ACT_ERRNO\"}]}");
+        assertEquals(EngineException.Kind.INVALID, both.kind());
         assertEquals("both 'name' and 'names' are specified in the seccomp profile, use either 'name' or 'names'", both.getMessage());
         assertTrue(refused("seccomp={\"defaultAction\":").getMessage().startsWith("Decoding seccomp profile failed: "));
         assertTrue(refused("seccomp=default").getMessage().contains("the built-in profile is 'builtin'"));

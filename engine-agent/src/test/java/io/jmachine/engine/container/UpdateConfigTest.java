@@ -1,6 +1,6 @@
 package io.jmachine.engine.container;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.runtime.cgroup.CgroupFeatures;
 import io.jmachine.engine.runtime.cgroup.CpuList;
 import org.junit.jupiter.api.Test;
@@ -32,7 +32,7 @@ class UpdateConfigTest {
         assertEquals(0, v2.config().kernelMemory());
         assertEquals(2, v2.warnings().size());
         assertEquals("Minimum kernel memory limit allowed is 6MB",
-                assertThrows(ApiException.class, () -> of(0, 0, 1000, 0, null, null).verify(V1, 2)).getMessage());
+                assertThrows(EngineException.class, () -> of(0, 0, 1000, 0, null, null).verify(V1, 2)).getMessage());
     }
 
     @Test
@@ -40,11 +40,11 @@ class UpdateConfigTest {
         UpdateConfig.Verified v1 = of(0, 0, 0, 300, null, null).verify(V1, 2);
         assertEquals(0, v1.config().blkioWeight());
         assertEquals(List.of("Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded."), v1.warnings());
-        ApiException refused = assertThrows(ApiException.class, () -> of(0, 0, 0, 300, null, null).verify(V2, 2));
-        assertEquals(400, refused.status());
+        EngineException refused = assertThrows(EngineException.class, () -> of(0, 0, 0, 300, null, null).verify(V2, 2));
+        assertEquals(EngineException.Kind.INVALID, refused.kind());
         assertEquals("BlkioWeight cannot be updated: jmachine-engine does not give containers a block I/O weight", refused.getMessage());
         assertEquals("Range of blkio weight is from 10 to 1000",
-                assertThrows(ApiException.class, () -> of(0, 0, 0, 5, null, null).verify(V2, 2)).getMessage());
+                assertThrows(EngineException.class, () -> of(0, 0, 0, 5, null, null).verify(V2, 2)).getMessage());
     }
 
     @Test

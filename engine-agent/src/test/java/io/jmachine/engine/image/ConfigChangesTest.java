@@ -1,6 +1,6 @@
 package io.jmachine.engine.image;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -47,8 +47,8 @@ class ConfigChangesTest {
 
     @Test
     void unknownInstructionsAreA400() {
-        ApiException e = assertThrows(ApiException.class, () -> ConfigChanges.apply(ImageConfig.RunConfig.EMPTY, List.of("RUN rm -rf /")));
-        assertEquals(400, e.status());
+        EngineException e = assertThrows(EngineException.class, () -> ConfigChanges.apply(ImageConfig.RunConfig.EMPTY, List.of("RUN rm -rf /")));
+        assertEquals(EngineException.Kind.INVALID, e.kind());
         assertEquals("RUN is not a valid change command", e.getMessage());
     }
 }

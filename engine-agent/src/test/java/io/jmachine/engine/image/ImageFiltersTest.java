@@ -1,7 +1,7 @@
 package io.jmachine.engine.image;
 
-import io.jmachine.engine.api.ApiException;
-import io.jmachine.engine.api.Filters;
+import io.jmachine.engine.errors.EngineException;
+import io.jmachine.engine.filters.Filters;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -19,13 +19,13 @@ class ImageFiltersTest {
     }
 
     private static String refusedForList(Filters filters) {
-        return assertThrows(ApiException.class, () -> ImageFilters.forList(filters)).getMessage();
+        return assertThrows(EngineException.class, () -> ImageFilters.forList(filters)).getMessage();
     }
 
     @Test
     void danglingIsTrueOrFalseForListAndPrune() {
         assertTrue(refusedForList(filters("dangling", "bogus")).startsWith("invalid filter 'dangling=bogus'"));
-        assertTrue(assertThrows(ApiException.class, () -> ImageFilters.forPrune(filters("dangling", "bogus"))).getMessage()
+        assertTrue(assertThrows(EngineException.class, () -> ImageFilters.forPrune(filters("dangling", "bogus"))).getMessage()
                 .startsWith("invalid filter 'dangling=bogus'"));
         assertEquals(false, ImageFilters.forPrune(filters("dangling", "false")).dangling().orElseThrow());
     }
@@ -47,7 +47,7 @@ class ImageFiltersTest {
     @Test
     void eachEndpointRefusesTheKeysItDoesNotTake() {
         assertEquals("invalid filter 'colour'", refusedForList(filters("colour", "red")));
-        assertEquals("invalid filter 'reference'", assertThrows(ApiException.class,
+        assertEquals("invalid filter 'reference'", assertThrows(EngineException.class,
                 () -> ImageFilters.forPrune(filters("reference", "busybox"))).getMessage());
     }
 }

@@ -1,6 +1,6 @@
 package io.jmachine.engine.image;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,8 +43,8 @@ class ImageReferenceTest {
     @Test
     void malformedReferencesAreA400() {
         for (String bad : new String[] {"", "Busybox", "busy box", "busybox:", "a//b", "busybox:bad tag", "-x", "x@sha256:12"}) {
-            ApiException e = assertThrows(ApiException.class, () -> ImageReference.parse(bad), bad);
-            assertEquals(400, e.status(), bad);
+            EngineException e = assertThrows(EngineException.class, () -> ImageReference.parse(bad), bad);
+            assertEquals(EngineException.Kind.INVALID, e.kind(), bad);
         }
     }
 }

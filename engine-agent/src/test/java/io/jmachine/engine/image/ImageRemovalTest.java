@@ -1,6 +1,6 @@
 package io.jmachine.engine.image;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.testing.TarBuilder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,7 +63,7 @@ class ImageRemovalTest {
         Digest layer = image.chainIds().getFirst();
         assertEquals(List.of("Untagged: localhost/acc/busybox:1", "Deleted: " + image.id(), "Deleted: " + layer),
                 lines(images.remove("localhost/acc/busybox:1", false, true, usage)));
-        ApiException gone = assertThrows(ApiException.class, () -> images.resolve("localhost/acc/busybox:1"));
+        EngineException gone = assertThrows(EngineException.class, () -> images.resolve("localhost/acc/busybox:1"));
         assertEquals("No such image: localhost/acc/busybox:1", gone.getMessage());
         assertFalse(Files.exists(dataRoot.resolve("overlay2").resolve(layer.hex())));
         assertFalse(Files.exists(dataRoot.resolve("image/content/blobs/sha256").resolve(layer.hex())));
@@ -73,8 +73,8 @@ class ImageRemovalTest {
     void untaggingTheOnlyTagOfAnImageInUseMustBeForced() throws IOException {
         Image image = importTar("localhost/acc/app:1", "a");
         use(image, "c0ffee1234567890", false);
-        ApiException e = assertThrows(ApiException.class, () -> images.remove("localhost/acc/app:1", false, true, usage));
-        assertEquals(409, e.status());
+        EngineException e = assertThrows(EngineException.class, () -> images.remove("localhost/acc/app:1", false, true, usage));
+        assertEquals(EngineException.Kind.CONFLICT, e.kind());
         assertEquals("conflict: unable to remove repository reference \"localhost/acc/app:1\" (must force) - container c0ffee123456 "
                 + "is using its referenced image " + image.id().shortHex(), e.getMessage());
         // forced: a stopped container is only a soft conflict, so the image goes too (moby does the same;
@@ -88,8 +88,8 @@ class ImageRemovalTest {
         Image image = importTar("localhost/acc/app:1", "a");
         use(image, "abcdef0123456789", true);
         for (boolean force : new boolean[] {false, true}) {
-            ApiException e = assertThrows(ApiException.class, () -> images.remove(image.id().shortHex(), force, true, usage));
-            assertEquals(409, e.status());
+            EngineException e = assertThrows(EngineException.class, () -> images.remove(image.id().shortHex(), force, true, usage));
+            assertEquals(EngineException.Kind.CONFLICT, e.kind());
             assertEquals("conflict: unable to delete " + image.id().shortHex() + " (cannot be forced) - image is being used by running "
                     + "container abcdef012345", e.getMessage());
         }
@@ -99,7 +99,7 @@ class ImageRemovalTest {
     void aStoppedContainerIsASoftConflict() throws IOException {
         Image image = importTar(null, "a");
         use(image, "abcdef0123456789", false);
-        ApiException e = assertThrows(ApiException.class, () -> images.remove(image.id().toString(), false, true, usage));
+        EngineException e = assertThrows(EngineException.class, () -> images.remove(image.id().toString(), false, true, usage));
         assertEquals("conflict: unable to delete " + image.id().shortHex() + " (must be forced) - image is being used by stopped "
                 + "container abcdef012345", e.getMessage());
         List<String> forced = lines(images.remove(image.id().toString(), true, true, usage));
@@ -111,7 +111,7 @@ class ImageRemovalTest {
     void tagsInSeveralRepositoriesMustBeForcedById() throws IOException {
         Image image = importTar("localhost/one/app:1", "a");
         images.tag(image.id().toString(), "localhost/two/app", "1");
-        ApiException e = assertThrows(ApiException.class, () -> images.remove(image.id().hex(), false, true, usage));
+        EngineException e = assertThrows(EngineException.class, () -> images.remove(image.id().hex(), false, true, usage));
         assertEquals("conflict: unable to delete " + image.id().shortHex() + " (must be forced) - image is referenced in multiple "
                 + "repositories", e.getMessage());
     }

@@ -71,7 +71,7 @@ class ImageServiceIT {
     void anImportThatFailsAfterItStoredTheLayerTarKeepsNeitherTarNorLayer() throws Exception {
         // the tar is stored whole before the entry that climbs out of the layer refuses its unpacking
         byte[] tar = new TarBuilder().file("big", "x".repeat(1 << 20)).file("../evil", "x").build();
-        assertThrows(io.jmachine.engine.api.ApiException.class,
+        assertThrows(io.jmachine.engine.errors.EngineException.class,
                 () -> images.importImage(new ByteArrayInputStream(tar), "localhost/acc/bad:1", null, List.of(), null));
         try (var blobs = Files.list(dataRoot.resolve("image/content/blobs/sha256"));
              var layers = Files.list(dataRoot.resolve("overlay2"))) {

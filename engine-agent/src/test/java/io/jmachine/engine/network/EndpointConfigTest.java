@@ -36,10 +36,10 @@ class EndpointConfigTest {
 
     @Test
     void aRequestStoredByAnEngineThatKeptOnlyAliasesIsReadWithThem() throws Exception {
-        NetworkService.EndpointRequest old = MAPPER.readValue("{\"network\":\"web\",\"aliases\":[\"site\"]}", NetworkService.EndpointRequest.class);
+        EndpointRequest old = MAPPER.readValue("{\"network\":\"web\",\"aliases\":[\"site\"]}", EndpointRequest.class);
         assertEquals(List.of("site"), old.aliases());
-        NetworkService.EndpointRequest now = new NetworkService.EndpointRequest("web",
+        EndpointRequest now = new EndpointRequest("web",
                 new EndpointConfig(new EndpointConfig.Ipam("10.1.2.3", null, List.of("169.254.1.1")), List.of("db:sql"), List.of("a"), null));
-        assertEquals(now, MAPPER.readValue(MAPPER.writeValueAsBytes(now), NetworkService.EndpointRequest.class));
+        assertEquals(now, MAPPER.readValue(MAPPER.writeValueAsBytes(now), EndpointRequest.class));
     }
 }

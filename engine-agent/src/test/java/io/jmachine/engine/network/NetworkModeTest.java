@@ -1,6 +1,6 @@
 package io.jmachine.engine.network;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,6 +22,6 @@ class NetworkModeTest {
     @Test
     void anyOtherNameIsAUserNetworkForTheRegistryToResolve() {
         assertEquals(new NetworkMode.Bridge("mynet"), NetworkMode.parse("mynet"));
-        assertEquals(400, assertThrows(ApiException.class, () -> NetworkMode.parse("container:abc")).status());
+        assertEquals(EngineException.Kind.INVALID, assertThrows(EngineException.class, () -> NetworkMode.parse("container:abc")).kind());
     }
 }

@@ -1,6 +1,6 @@
 package io.jmachine.engine.ports;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -20,7 +20,7 @@ class PortAllocatorTest {
     @Test
     void aFixedPortHeldByAnotherContainerIsAlreadyAllocated() {
         allocator.hold("a", Protocol.TCP, "127.0.0.1", 18080);
-        ApiException e = assertThrows(ApiException.class,
+        EngineException e = assertThrows(EngineException.class,
                 () -> allocator.candidates(new PortRequest(WEB, "127.0.0.1", 18080, 18080)));
         assertEquals("Bind for 127.0.0.1:18080 failed: port is already allocated", e.getMessage());
     }
@@ -28,10 +28,10 @@ class PortAllocatorTest {
     @Test
     void everyAddressClashesWithOneAddressBothWays() {
         allocator.hold("a", Protocol.TCP, "0.0.0.0", 8080);
-        assertThrows(ApiException.class, () -> allocator.candidates(new PortRequest(WEB, "127.0.0.1", 8080, 8080)));
+        assertThrows(EngineException.class, () -> allocator.candidates(new PortRequest(WEB, "127.0.0.1", 8080, 8080)));
         allocator.releaseAll("a");
         allocator.hold("a", Protocol.TCP, "127.0.0.1", 8080);
-        assertThrows(ApiException.class, () -> allocator.hold("b", Protocol.TCP, "0.0.0.0", 8080));
+        assertThrows(EngineException.class, () -> allocator.hold("b", Protocol.TCP, "0.0.0.0", 8080));
     }
 
     @Test
@@ -40,7 +40,7 @@ class PortAllocatorTest {
         assertDoesNotThrow(() -> allocator.hold("b", Protocol.TCP, "127.0.0.2", 8080));
         assertDoesNotThrow(() -> allocator.hold("c", Protocol.UDP, "0.0.0.0", 8080));
         assertEquals(List.of(8080), allocator.candidates(new PortRequest(WEB, "127.0.0.3", 8080, 8080)));
-        assertThrows(ApiException.class, () -> allocator.candidates(new PortRequest(DNS, "127.0.0.3", 8080, 8080)));
+        assertThrows(EngineException.class, () -> allocator.candidates(new PortRequest(DNS, "127.0.0.3", 8080, 8080)));
     }
 
     @Test
@@ -49,7 +49,7 @@ class PortAllocatorTest {
         allocator.hold("a", Protocol.TCP, "0.0.0.0", 8001);
         assertEquals(List.of(8002), allocator.candidates(new PortRequest(WEB, "0.0.0.0", 8000, 8002)));
         allocator.hold("b", Protocol.TCP, "0.0.0.0", 8002);
-        ApiException e = assertThrows(ApiException.class, () -> allocator.candidates(new PortRequest(WEB, "0.0.0.0", 8000, 8002)));
+        EngineException e = assertThrows(EngineException.class, () -> allocator.candidates(new PortRequest(WEB, "0.0.0.0", 8000, 8002)));
         assertTrue(e.getMessage().contains("0.0.0.0:8000-8002") && e.getMessage().contains("already allocated"), e.getMessage());
     }
 

@@ -1,7 +1,7 @@
 package io.jmachine.engine.ports;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -152,7 +152,7 @@ class PortPublisherTest {
         ServerSocket foreign = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         cleanup.add(foreign);
         PortPublisher publisher = publisher();
-        ApiException e = assertThrows(ApiException.class, () -> publisher.publish(ID, "clash", "127.0.0.1",
+        EngineException e = assertThrows(EngineException.class, () -> publisher.publish(ID, "clash", "127.0.0.1",
                 List.of(tcp(target, "127.0.0.1", 0), tcp(target, "127.0.0.1", foreign.getLocalPort()))));
         assertTrue(e.getMessage().contains("address already in use"), e.getMessage());
         assertTrue(e.getMessage().contains("endpoint clash"), e.getMessage());
@@ -165,7 +165,7 @@ class PortPublisherTest {
         int target = digestServer();
         PortPublisher publisher = publisher();
         int hostPort = publisher.publish(ID, "web", "127.0.0.1", List.of(tcp(target, "0.0.0.0", 0))).get(0).hostPort();
-        ApiException e = assertThrows(ApiException.class,
+        EngineException e = assertThrows(EngineException.class,
                 () -> publisher.publish(OTHER, "clash", "127.0.0.1", List.of(tcp(target, "127.0.0.1", hostPort))));
         assertTrue(e.getMessage().contains("port is already allocated"), e.getMessage());
         publisher.unpublish(ID);

@@ -1,6 +1,6 @@
 package io.jmachine.engine.ports;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -64,21 +64,21 @@ class PortRequestsTest {
 
     @Test
     void badInputIsA400NamingWhatIsWrong() {
-        ApiException port = assertThrows(ApiException.class,
+        EngineException port = assertThrows(EngineException.class,
                 () -> PortRequests.of(bindings("80/tcp", new PortRequests.Binding("", "99999")), Set.of(), false));
-        assertEquals(400, port.status());
+        assertEquals(EngineException.Kind.INVALID, port.kind());
         assertTrue(port.getMessage().contains("host port"), port.getMessage());
-        assertEquals(400, assertThrows(ApiException.class,
-                () -> PortRequests.of(bindings("http/tcp", new PortRequests.Binding("", "80")), Set.of(), false)).status());
-        assertEquals(400, assertThrows(ApiException.class,
-                () -> PortRequests.of(bindings("80/tcp", new PortRequests.Binding("localhost", "80")), Set.of(), false)).status());
-        assertEquals(400, assertThrows(ApiException.class,
-                () -> PortRequests.of(bindings("80/tcp", new PortRequests.Binding("300.1.1.1", "80")), Set.of(), false)).status());
-        assertEquals(400, assertThrows(ApiException.class,
-                () -> PortRequests.of(bindings("80/tcp", new PortRequests.Binding("", "90-80")), Set.of(), false)).status());
-        assertEquals(400, assertThrows(ApiException.class,
-                () -> PortRequests.of(bindings("0/tcp", new PortRequests.Binding("", "80")), Set.of(), false)).status());
-        ApiException sctp = assertThrows(ApiException.class, () -> PortRequests.of(Map.of(), Set.of("80/sctp"), true));
+        assertEquals(EngineException.Kind.INVALID, assertThrows(EngineException.class,
+                () -> PortRequests.of(bindings("http/tcp", new PortRequests.Binding("", "80")), Set.of(), false)).kind());
+        assertEquals(EngineException.Kind.INVALID, assertThrows(EngineException.class,
+                () -> PortRequests.of(bindings("80/tcp", new PortRequests.Binding("localhost", "80")), Set.of(), false)).kind());
+        assertEquals(EngineException.Kind.INVALID, assertThrows(EngineException.class,
+                () -> PortRequests.of(bindings("80/tcp", new PortRequests.Binding("300.1.1.1", "80")), Set.of(), false)).kind());
+        assertEquals(EngineException.Kind.INVALID, assertThrows(EngineException.class,
+                () -> PortRequests.of(bindings("80/tcp", new PortRequests.Binding("", "90-80")), Set.of(), false)).kind());
+        assertEquals(EngineException.Kind.INVALID, assertThrows(EngineException.class,
+                () -> PortRequests.of(bindings("0/tcp", new PortRequests.Binding("", "80")), Set.of(), false)).kind());
+        EngineException sctp = assertThrows(EngineException.class, () -> PortRequests.of(Map.of(), Set.of("80/sctp"), true));
         assertTrue(sctp.getMessage().contains("sctp"), sctp.getMessage());
     }
 

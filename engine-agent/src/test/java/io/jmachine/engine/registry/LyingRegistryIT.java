@@ -188,7 +188,7 @@ class LyingRegistryIT {
         publish("acc/good", "1", List.of(base, top), Map.of());
 
         RegistryException anonymous = assertThrows(RegistryException.class, () -> pull("acc/good:1", RegistryCredentials.ANONYMOUS));
-        assertEquals(401, anonymous.status(), anonymous.getMessage());
+        assertEquals(io.jmachine.engine.errors.EngineException.Kind.UNAUTHORIZED, anonymous.kind(), anonymous.getMessage());
 
         List<String> lines = pull("acc/good:1", USER);
         assertTrue(lines.getLast().contains("Status: Downloaded newer image for " + registry + "/acc/good:1"), lines.toString());

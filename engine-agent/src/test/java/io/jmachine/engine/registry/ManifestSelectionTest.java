@@ -1,7 +1,7 @@
 package io.jmachine.engine.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.image.Digest;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +51,7 @@ class ManifestSelectionTest {
         Platform host = Platform.parse("");
         assertEquals("linux", host.os());
         assertFalse(host.architecture().equals("x86_64") || host.architecture().equals("aarch64"), host.toString());
-        assertThrows(ApiException.class, () -> Platform.parse("linux/amd64/v1/extra"));
+        assertThrows(EngineException.class, () -> Platform.parse("linux/amd64/v1/extra"));
     }
 
     @Test

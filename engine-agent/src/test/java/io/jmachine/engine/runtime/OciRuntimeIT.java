@@ -1,6 +1,6 @@
 package io.jmachine.engine.runtime;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.runtime.cgroup.CgroupLayout;
 import io.jmachine.engine.runtime.cgroup.CgroupStats;
 import io.jmachine.engine.runtime.spec.ContainerSpec;
@@ -311,7 +311,7 @@ class OciRuntimeIT {
         assertEquals(host.cgroups().unified() ? "crun" : "runc", selector.select(null).name());
         assertEquals("crun", selector.select("crun").name());
         assertEquals(work.resolve("exec/runtime/crun"), selector.select("/usr/bin/crun").root());
-        ApiException unknown = assertThrows(ApiException.class, () -> selector.select("kata"));
+        EngineException unknown = assertThrows(EngineException.class, () -> selector.select("kata"));
         assertEquals("unknown or invalid runtime name: kata", unknown.getMessage());
     }
 }

@@ -1,6 +1,6 @@
 package io.jmachine.engine.runtime;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,11 +21,11 @@ class SignalsTest {
 
     @Test
     void unknownSignalsAreA400() {
-        ApiException e = assertThrows(ApiException.class, () -> Signals.parse("FOO"));
-        assertEquals(400, e.status());
+        EngineException e = assertThrows(EngineException.class, () -> Signals.parse("FOO"));
+        assertEquals(EngineException.Kind.INVALID, e.kind());
         assertEquals("Invalid signal: FOO", e.getMessage());
-        assertThrows(ApiException.class, () -> Signals.parse("0"));
-        assertThrows(ApiException.class, () -> Signals.parse("65"));
-        assertThrows(ApiException.class, () -> Signals.parse("RTMIN+40"));
+        assertThrows(EngineException.class, () -> Signals.parse("0"));
+        assertThrows(EngineException.class, () -> Signals.parse("65"));
+        assertThrows(EngineException.class, () -> Signals.parse("RTMIN+40"));
     }
 }

@@ -2,7 +2,7 @@ package io.jmachine.engine.volume;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -161,8 +161,8 @@ class MountParserTest {
     }
 
     private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
-        ApiException e = assertThrows(ApiException.class, call);
-        assertEquals(400, e.status());
+        EngineException e = assertThrows(EngineException.class, call);
+        assertEquals(EngineException.Kind.INVALID, e.kind());
         assertEquals(expected, e.getMessage());
     }
 }

@@ -3,8 +3,8 @@ package io.jmachine.engine.volume;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.jmachine.engine.api.ApiException;
-import io.jmachine.engine.api.Filters;
+import io.jmachine.engine.errors.EngineException;
+import io.jmachine.engine.filters.Filters;
 import io.jmachine.engine.events.EventBus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,15 +75,15 @@ class VolumeServiceTest {
     @Test
     void badNamesDriversAndOptionsAreRefused() {
         VolumeService volumes = open();
-        ApiException name = assertThrows(ApiException.class, () -> volumes.create("a/b", "", null, null));
-        assertEquals(400, name.status());
+        EngineException name = assertThrows(EngineException.class, () -> volumes.create("a/b", "", null, null));
+        assertEquals(EngineException.Kind.INVALID, name.kind());
         assertTrue(name.getMessage().startsWith("create a/b: \"a/b\" includes invalid characters for a local volume name"), name.getMessage());
-        ApiException driver = assertThrows(ApiException.class, () -> volumes.create("xy", "nfs-plugin", null, null));
-        assertEquals(404, driver.status(), "a driver this engine lacks is a plugin not found, as in dockerd");
+        EngineException driver = assertThrows(EngineException.class, () -> volumes.create("xy", "nfs-plugin", null, null));
+        assertEquals(EngineException.Kind.NOT_FOUND, driver.kind(), "a driver this engine lacks is a plugin not found, as in dockerd");
         assertTrue(driver.getMessage().startsWith("create xy: error looking up volume plugin nfs-plugin: plugin \"nfs-plugin\" not found"),
                 driver.getMessage());
         assertFalse(Files.exists(dataRoot.resolve("volumes/xy")));
-        assertEquals(400, assertThrows(ApiException.class, () -> volumes.create("x", "", null, Map.of("type", "tmpfs"))).status());
+        assertEquals(EngineException.Kind.INVALID, assertThrows(EngineException.class, () -> volumes.create("x", "", null, Map.of("type", "tmpfs"))).kind());
         assertFalse(Files.exists(dataRoot.resolve("volumes/x")));
     }
 
@@ -92,16 +92,16 @@ class VolumeServiceTest {
         VolumeService volumes = open();
         volumes.create("data", "", null, null);
         users.put("data", List.of("c1", "c2"));
-        ApiException e = assertThrows(ApiException.class, () -> volumes.remove("data", true));
-        assertEquals(409, e.status());
+        EngineException e = assertThrows(EngineException.class, () -> volumes.remove("data", true));
+        assertEquals(EngineException.Kind.CONFLICT, e.kind());
         assertEquals("remove data: volume is in use - [c1 c2]", e.getMessage());
         assertFalse(volumes.removeIfUnused("data"));
 
         users.clear();
         volumes.remove("data", false);
         assertFalse(Files.exists(dataRoot.resolve("volumes/data")));
-        assertEquals("get data: no such volume", assertThrows(ApiException.class, () -> volumes.get("data")).getMessage());
-        assertEquals(404, assertThrows(ApiException.class, () -> volumes.remove("data", false)).status());
+        assertEquals("get data: no such volume", assertThrows(EngineException.class, () -> volumes.get("data")).getMessage());
+        assertEquals(EngineException.Kind.NOT_FOUND, assertThrows(EngineException.class, () -> volumes.remove("data", false)).kind());
         volumes.remove("data", true);
     }
 
@@ -110,7 +110,7 @@ class VolumeServiceTest {
         VolumeService volumes = open();
         Volume held = volumes.acquire("data", "", null, null, "c9");
         assertEquals(List.of("c9"), volumes.users("data"));
-        assertEquals(409, assertThrows(ApiException.class, () -> volumes.remove("data", false)).status());
+        assertEquals(EngineException.Kind.CONFLICT, assertThrows(EngineException.class, () -> volumes.remove("data", false)).kind());
         volumes.release("c9");
         assertTrue(volumes.removeIfUnused(held.name()));
     }
@@ -130,7 +130,7 @@ class VolumeServiceTest {
 
         assertEquals(List.of("named"), volumes.prune(VolumeFilters.forPrune(filters("all", "true"))).deleted());
         assertEquals(List.of(used.name()), volumes.list(VolumeFilters.forList(none())).stream().map(Volume::name).toList());
-        assertEquals(400, assertThrows(ApiException.class, () -> VolumeFilters.forPrune(filters("all", "maybe"))).status());
+        assertEquals(EngineException.Kind.INVALID, assertThrows(EngineException.class, () -> VolumeFilters.forPrune(filters("all", "maybe"))).kind());
     }
 
     @Test
@@ -145,7 +145,7 @@ class VolumeServiceTest {
         assertEquals(List.of("web-data"), names(volumes, filters("dangling", "true")));
         assertEquals(List.of("db-data"), names(volumes, filters("dangling", "false")));
         assertEquals(List.of("db-data", "web-data"), names(volumes, filters("driver", "local")));
-        assertEquals(400, assertThrows(ApiException.class, () -> VolumeFilters.forList(filters("colour", "red"))).status());
+        assertEquals(EngineException.Kind.INVALID, assertThrows(EngineException.class, () -> VolumeFilters.forList(filters("colour", "red"))).kind());
     }
 
     @Test

@@ -1,10 +1,10 @@
 package io.jmachine.engine.api.build;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.api.ApiExchange;
 import io.jmachine.engine.api.ApiRequest;
-import io.jmachine.engine.api.Filters;
+import io.jmachine.engine.filters.Filters;
 import io.jmachine.engine.api.ResponseStream;
 import io.jmachine.engine.api.Router;
 import io.jmachine.engine.build.BuildOutput;
@@ -43,22 +43,22 @@ public final class BuildRoutes {
         Filters filters;
         try {
             filters = Filters.parse(request.queryParam("filters"), exchange.jsonMapper());
-        } catch (ApiException e) {
-            throw new ApiException(500, "could not parse filters: " + e.getMessage());
+        } catch (EngineException e) {
+            throw EngineException.internal("could not parse filters: " + e.getMessage());
         }
         for (String key : filters.values().keySet()) {
             if (!PRUNE_FILTERS.contains(key)) {
-                throw ApiException.badRequest("failed to prune build cache: Invalid filter '" + key + "'");
+                throw EngineException.invalid("failed to prune build cache: Invalid filter '" + key + "'");
             }
         }
         String keepStorage = request.queryParam("keep-storage");
         if (keepStorage != null && !keepStorage.isEmpty() && !keepStorage.matches("-?[0-9]+")) {
-            throw new ApiException(500, "keep-storage is in bytes and expects an integer, got " + keepStorage);
+            throw EngineException.internal("keep-storage is in bytes and expects an integer, got " + keepStorage);
         }
         List<String> until = new java.util.ArrayList<>(filters.get("until"));
         until.addAll(filters.get("unused-for"));
         if (until.size() > 1 || filters.get("id").size() > 1) {
-            throw ApiException.badRequest("filters expect only one value");
+            throw EngineException.invalid("filters expect only one value");
         }
         boolean unknownProperty = filters.values().keySet().stream().anyMatch(key -> !List.of("until", "unused-for", "id").contains(key));
         ImageBuilder.CachePruneReport report = unknownProperty ? new ImageBuilder.CachePruneReport(List.of(), 0)
@@ -74,7 +74,7 @@ public final class BuildRoutes {
         try {
             return io.jmachine.engine.time.GoDuration.parse(text);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("\"until\" filter expects a duration (e.g., '24h'): " + e.getMessage());
+            throw EngineException.invalid("\"until\" filter expects a duration (e.g., '24h'): " + e.getMessage());
         }
     }
 
@@ -82,7 +82,7 @@ public final class BuildRoutes {
         ApiRequest request = exchange.request();
         String remote = request.queryParam("remote");
         if (remote != null && !remote.isEmpty() && !remote.equals("-")) {
-            throw ApiException.badRequest("building from a remote context (" + remote + ") is not supported: this engine fetches "
+            throw EngineException.invalid("building from a remote context (" + remote + ") is not supported: this engine fetches "
                     + "nothing from the network; send the context as a tar");
         }
         BuildRequest build = new BuildRequest(request.queryParams("t"), request.queryParam("dockerfile"),
@@ -115,7 +115,7 @@ public final class BuildRoutes {
         try {
             return exchange.jsonMapper().readValue(text, new TypeReference<List<String>>() { });
         } catch (IOException e) {
-            throw ApiException.badRequest("invalid " + param + " JSON: " + e.getMessage());
+            throw EngineException.invalid("invalid " + param + " JSON: " + e.getMessage());
         }
     }
 
@@ -127,7 +127,7 @@ public final class BuildRoutes {
         try {
             return exchange.jsonMapper().readValue(text, new TypeReference<java.util.LinkedHashMap<String, String>>() { });
         } catch (IOException e) {
-            throw ApiException.badRequest("invalid " + param + " JSON: " + e.getMessage());
+            throw EngineException.invalid("invalid " + param + " JSON: " + e.getMessage());
         }
     }
 }

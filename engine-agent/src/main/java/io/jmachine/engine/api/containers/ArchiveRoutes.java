@@ -1,7 +1,7 @@
 package io.jmachine.engine.api.containers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.api.ApiExchange;
 import io.jmachine.engine.api.ResponseStream;
 import io.jmachine.engine.api.Router;
@@ -76,7 +76,7 @@ public final class ArchiveRoutes {
         var request = ex.request();
         String container = request.queryParam("container");
         if (container == null || container.isEmpty()) {
-            throw ApiException.badRequest("container is required");
+            throw EngineException.invalid("container is required");
         }
         JsonNode body = ex.readJson(JsonNode.class);
         ImageConfig.RunConfig config = body == null || body.isNull() || body.isEmpty() ? null
@@ -89,7 +89,7 @@ public final class ArchiveRoutes {
     private static String path(ApiExchange ex) {
         String path = ex.request().queryParam("path");
         if (path == null || path.isEmpty()) {
-            throw ApiException.badRequest("path is required");
+            throw EngineException.invalid("path is required");
         }
         return path;
     }

@@ -2,17 +2,19 @@ package io.jmachine.engine.api.containers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.api.ApiExchange;
 import io.jmachine.engine.api.ApiRequest;
-import io.jmachine.engine.api.Filters;
+import io.jmachine.engine.filters.Filters;
 import io.jmachine.engine.api.HijackedStream;
 import io.jmachine.engine.api.ResponseStream;
 import io.jmachine.engine.api.Router;
 import io.jmachine.engine.container.ContainerConfig;
+import io.jmachine.engine.container.ContainerFilters;
 import io.jmachine.engine.container.ContainerProcesses;
 import io.jmachine.engine.container.ContainerRecord;
 import io.jmachine.engine.container.ContainerService;
+import io.jmachine.engine.container.StateChange;
 import io.jmachine.engine.container.HostConfig;
 import io.jmachine.engine.network.EndpointConfig;
 import io.jmachine.engine.ports.PortPublisher;
@@ -63,33 +65,33 @@ public final class ContainerRoutes {
         router.get("/containers/json", this::list);
         router.get("/containers/{id}/json", this::inspect);
         router.post("/containers/{id}/start", ex -> {
-            service.runner().start(id(ex));
-            ex.empty(204);
+            // dockerd answers a start that changes nothing with 304 and no body
+            ex.empty(service.start(id(ex)) == StateChange.ALREADY ? 304 : 204);
         });
         router.post("/containers/{id}/stop", ex -> {
-            service.runner().stop(id(ex), intParam(ex.request(), "t"), ex.request().queryParam("signal"));
-            ex.empty(204);
+            StateChange stop = service.stop(id(ex), intParam(ex.request(), "t"), ex.request().queryParam("signal"));
+            ex.empty(stop == StateChange.ALREADY ? 304 : 204);
         });
         router.post("/containers/{id}/restart", ex -> {
-            service.runner().restart(id(ex), intParam(ex.request(), "t"), ex.request().queryParam("signal"));
+            service.restart(id(ex), intParam(ex.request(), "t"), ex.request().queryParam("signal"));
             ex.empty(204);
         });
         router.post("/containers/{id}/kill", ex -> {
-            service.runner().kill(id(ex), ex.request().queryParam("signal"));
+            service.kill(id(ex), ex.request().queryParam("signal"));
             ex.empty(204);
         });
         router.post("/containers/{id}/pause", ex -> {
-            service.runner().pause(id(ex));
+            service.pause(id(ex));
             ex.empty(204);
         });
         router.post("/containers/{id}/unpause", ex -> {
-            service.runner().unpause(id(ex));
+            service.unpause(id(ex));
             ex.empty(204);
         });
         router.post("/containers/{id}/rename", ex -> {
             String name = ex.request().queryParam("name");
             if (name == null || name.isEmpty()) {
-                throw ApiException.badRequest("Neither old nor new names may be empty");
+                throw EngineException.invalid("Neither old nor new names may be empty");
             }
             service.rename(id(ex), name);
             ex.empty(204);
@@ -97,7 +99,7 @@ public final class ContainerRoutes {
         router.delete("/containers/{id}", ex -> {
             if (ex.request().queryFlag("link")) {
                 service.inspect(id(ex));
-                throw ApiException.conflict("Conflict, cannot remove the default link name of the container");
+                throw EngineException.conflict("Conflict, cannot remove the default link name of the container");
             }
             service.remove(id(ex), ex.request().queryFlag("force"), ex.request().queryFlag("v"));
             ex.empty(204);
@@ -119,9 +121,9 @@ public final class ContainerRoutes {
         router.post("/containers/{id}/resize", ex -> {
             ContainerRecord record = service.inspect(id(ex));
             if (!record.state().running()) {
-                throw ApiException.conflict("Container " + record.id() + " is not running");
+                throw EngineException.conflict("Container " + record.id() + " is not running");
             }
-            service.processes().resize(record.id(), intParam(ex.request(), "h"), intParam(ex.request(), "w"));
+            service.resize(record.id(), intParam(ex.request(), "h"), intParam(ex.request(), "w"));
             ex.empty(200);
         });
         router.post("/containers/prune", ex -> {
@@ -150,7 +152,7 @@ public final class ContainerRoutes {
         try {
             return Integer.valueOf(value);
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("invalid value for " + name + ": " + value);
+            throw EngineException.invalid("invalid value for " + name + ": " + value);
         }
     }
 
@@ -158,7 +160,7 @@ public final class ContainerRoutes {
         ObjectMapper json = ex.jsonMapper();
         JsonNode body = ex.readJson(JsonNode.class);
         if (body == null || !body.isObject()) {
-            throw ApiException.badRequest("config cannot be empty in order to create a container");
+            throw EngineException.invalid("config cannot be empty in order to create a container");
         }
         ContainerConfig config;
         HostConfig hostConfig;
@@ -175,7 +177,7 @@ public final class ContainerRoutes {
                     .collect(java.util.stream.Collectors.joining("."));
             // Jackson's hints about its own coercion settings mean nothing to an API client
             String why = e.getOriginalMessage().replaceFirst(" \\(but (could|might) if coercion .*\\)$", "");
-            throw ApiException.badRequest("invalid JSON" + (where.isEmpty() ? "" : " at " + where) + ": " + why);
+            throw EngineException.invalid("invalid JSON" + (where.isEmpty() ? "" : " at " + where) + ": " + why);
         }
         List<String> warnings = new ArrayList<>();
         Map<String, EndpointConfig> networks = new LinkedHashMap<>();
@@ -185,7 +187,7 @@ public final class ContainerRoutes {
                 networks.put(field.getKey(), endpoint == null ? EndpointConfig.NONE : endpoint);
             }
         } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
-            throw ApiException.badRequest("invalid JSON at NetworkingConfig.EndpointsConfig: " + e.getOriginalMessage());
+            throw EngineException.invalid("invalid JSON at NetworkingConfig.EndpointsConfig: " + e.getOriginalMessage());
         }
         ContainerRecord record = service.create(new ContainerService.CreateRequest(ex.request().queryParam("name"), config, hostConfig,
                 networks), warnings);
@@ -205,7 +207,7 @@ public final class ContainerRoutes {
                 continue;
             }
             if (!sameNetwork(endpoint.getKey(), networkMode)) {
-                throw ApiException.badRequest("NetworkingConfig.EndpointsConfig." + endpoint.getKey() + ".MacAddress: jmachine-engine"
+                throw EngineException.invalid("NetworkingConfig.EndpointsConfig." + endpoint.getKey() + ".MacAddress: jmachine-engine"
                         + " sets a MAC address only on the network of the container's network mode (" + networkMode + ")");
             }
             mac = requested;
@@ -216,6 +218,11 @@ public final class ContainerRoutes {
     private static boolean sameNetwork(String a, String b) {
         java.util.Set<String> defaults = java.util.Set.of("", "default", "bridge");
         return a.equals(b) || defaults.contains(a) && defaults.contains(b);
+    }
+
+    private static ContainerFilters.Port filterPort(Map<String, Object> port) {
+        return new ContainerFilters.Port(((Number) port.get("PrivatePort")).intValue(),
+                port.get("PublicPort") instanceof Number published ? published.intValue() : null, (String) port.get("Type"));
     }
 
     private void list(ApiExchange ex) {
@@ -229,7 +236,7 @@ public final class ContainerRoutes {
                     service.endpointConfigs(record), ex.request().version());
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> summaryPorts = (List<Map<String, Object>>) summary.get("Ports");
-            if (!filters.matches(record, summaryPorts)) {
+            if (!filters.matches(record, summaryPorts.stream().map(ContainerRoutes::filterPort).toList())) {
                 continue;
             }
             List<String> names = new ArrayList<>(List.of("/" + record.name()));
@@ -248,7 +255,7 @@ public final class ContainerRoutes {
 
     private void inspect(ApiExchange ex) {
         ContainerRecord record = service.inspect(id(ex));
-        Map<String, Object> view = ContainerViews.inspect(record, service.store().folder(record.id()), ports.published(record.id()),
+        Map<String, Object> view = ContainerViews.inspect(record, service.folder(record.id()), ports.published(record.id()),
                 service.endpointConfigs(record), graphDriverData.apply(record), ex.request().version());
         if (ex.request().queryFlag("size")) {
             // inspect --size shows both, zero or not
@@ -288,7 +295,7 @@ public final class ContainerRoutes {
         HijackedStream client = ex.hijack(!tty);
         service.attached(record);
         if (request.queryFlag("logs")) {
-            LogStreaming.replay(service.processes().logs(record.id()), client, tty, wantStdout, wantStderr);
+            LogStreaming.replay(service.logs(record.id()), client, tty, wantStdout, wantStderr);
         }
         if (!request.queryFlag("stream")) {
             client.close();
@@ -296,8 +303,8 @@ public final class ContainerRoutes {
         }
         AttachSession session = new AttachSession(client, wantStdin && record.config().openStdin(), wantStdout, wantStderr,
                 record.config().stdinOnce(), detachKeys);
-        client.onClose(() -> service.attachHub().unregister(record.id(), session));
-        service.attachHub().register(record.id(), session);
+        client.onClose(() -> service.detach(record.id(), session));
+        service.attach(record.id(), session);
     }
 
     private void logs(ApiExchange ex) throws Exception {
@@ -306,14 +313,14 @@ public final class ContainerRoutes {
         boolean stdout = request.queryFlag("stdout");
         boolean stderr = request.queryFlag("stderr");
         if (!stdout && !stderr) {
-            throw ApiException.badRequest("Bad parameters: you must choose at least one stream");
+            throw EngineException.invalid("Bad parameters: you must choose at least one stream");
         }
         if (!record.hostConfig().logConfig().keepsLogs()) {
-            throw new ApiException(501, "configured logging driver does not support reading");
+            throw EngineException.notImplemented("configured logging driver does not support reading");
         }
         boolean tty = record.config().tty();
         String contentType = !tty && request.version().atLeast(1, 42) ? HijackedStream.MULTIPLEXED : HijackedStream.RAW;
-        ContainerProcesses.LogSource source = service.processes().logs(record.id());
+        ContainerProcesses.LogSource source = service.logs(record.id());
         try (ResponseStream out = ex.startStream(200, contentType)) {
             LogStreaming.stream(source, out, new LogStreaming.Options(tty, stdout, stderr, request.queryFlag("timestamps"),
                     LogStreaming.tail(request.queryParam("tail")), LogStreaming.time(request.queryParam("since")),

@@ -1,6 +1,6 @@
 package io.jmachine.engine.api.containers;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Locale;
@@ -26,7 +26,7 @@ final class DetachKeys {
         try {
             return new DetachKeys(toBytes(text));
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("Invalid detach keys (" + text + ") provided");
+            throw EngineException.invalid("Invalid detach keys (" + text + ") provided");
         }
     }
 

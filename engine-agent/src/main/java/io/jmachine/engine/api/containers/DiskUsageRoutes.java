@@ -2,7 +2,7 @@ package io.jmachine.engine.api.containers;
 
 import io.jmachine.engine.api.ApiExchange;
 import io.jmachine.engine.api.ApiVersion;
-import io.jmachine.engine.api.Filters;
+import io.jmachine.engine.filters.Filters;
 import io.jmachine.engine.api.volumes.VolumeRoutes;
 import io.jmachine.engine.api.Router;
 import io.jmachine.engine.container.ContainerRecord;

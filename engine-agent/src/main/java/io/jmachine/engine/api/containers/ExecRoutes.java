@@ -2,7 +2,7 @@ package io.jmachine.engine.api.containers;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.api.ApiExchange;
 import io.jmachine.engine.api.HijackedStream;
 import io.jmachine.engine.api.Router;
@@ -49,7 +49,7 @@ public final class ExecRoutes {
         router.post("/exec/{id}/resize", ex -> {
             ExecService.ExecInstance instance = execs.get(ex.request().pathParam("id"));
             if (instance.process() == null) {
-                throw ApiException.conflict("exec " + instance.id() + " is not running");
+                throw EngineException.conflict("exec " + instance.id() + " is not running");
             }
             instance.process().resize(Integer.parseInt(ex.request().queryParam("h")), Integer.parseInt(ex.request().queryParam("w")));
             ex.empty(200);
@@ -60,14 +60,14 @@ public final class ExecRoutes {
     private void create(ApiExchange ex) {
         ExecCreateBody body = ex.readJson(ExecCreateBody.class);
         if (body == null) {
-            throw ApiException.badRequest("exec configuration cannot be empty");
+            throw EngineException.invalid("exec configuration cannot be empty");
         }
         if (body.detachKeys() != null && !body.detachKeys().isEmpty()) {
             try {
                 DetachKeys.toBytes(body.detachKeys());
             } catch (IllegalArgumentException e) {
                 // dockerd answers this one with a 500
-                throw new ApiException(500, "Invalid escape keys (" + body.detachKeys() + ") provided");
+                throw EngineException.internal("Invalid escape keys (" + body.detachKeys() + ") provided");
             }
         }
         ExecService.ExecInstance instance = execs.create(ex.request().pathParam("id"), new ExecService.ExecConfig(body.cmd(),
@@ -93,7 +93,7 @@ public final class ExecRoutes {
         HijackedStream client = ex.hijack(!rawOutput);
         try {
             execs.start(id);
-        } catch (ApiException e) {
+        } catch (EngineException e) {
             // as dockerd: once upgraded, a failure goes down the stream; `docker exec` then reads the exit code (126)
             client.write(HijackedStream.Stream.STDOUT, (e.getMessage() + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             client.close();

@@ -1,6 +1,6 @@
 package io.jmachine.engine.api.containers;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.api.HijackedStream;
 import io.jmachine.engine.api.ResponseStream;
 import io.jmachine.engine.container.ContainerProcesses;
@@ -87,7 +87,7 @@ final class LogStreaming {
             int n = Integer.parseInt(value);
             return n < 0 ? -1 : n;
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("invalid value for tail: " + value);
+            throw EngineException.invalid("invalid value for tail: " + value);
         }
     }
 
@@ -102,7 +102,7 @@ final class LogStreaming {
             long nanos = seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).longValue();
             return Instant.ofEpochSecond(whole, nanos);
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("invalid time value: " + value);
+            throw EngineException.invalid("invalid time value: " + value);
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.jmachine.engine.api.containers;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.container.ContainerRecord;
 import io.jmachine.engine.ports.ContainerPort;
 import io.jmachine.engine.ports.PublishedPort;
@@ -86,7 +86,7 @@ final class PortViews {
             for (String key : exposed.keySet()) {
                 try {
                     ports.add(ContainerPort.parse(key));
-                } catch (ApiException e) {
+                } catch (EngineException e) {
                     // records from before create checked ports: show what can be shown
                 }
             }

@@ -1,6 +1,6 @@
 package io.jmachine.engine.api.containers;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.api.ApiExchange;
 import io.jmachine.engine.api.ResponseStream;
 import io.jmachine.engine.api.Router;
@@ -41,20 +41,20 @@ public final class ProcessRoutes {
     /** dockerd runs the host's ps with the client's arguments and keeps the rows of the container's pids. */
     private void top(ApiExchange ex) throws IOException, InterruptedException {
         ContainerRecord record = running(ex.request().pathParam("id"));
-        Set<Integer> pids = new HashSet<>(service.processes().pids(record.id()));
+        Set<Integer> pids = new HashSet<>(service.pids(record.id()));
         String psArgs = ex.request().queryParam("ps_args");
         List<String> command = new ArrayList<>(List.of("ps"));
         command.addAll(Arrays.asList((psArgs == null || psArgs.isBlank() ? "-ef" : psArgs).trim().split("\\s+")));
         Process ps = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (ps.waitFor() != 0) {
-            throw ApiException.badRequest("ps " + String.join(" ", command.subList(1, command.size())) + " failed: " + out.strip());
+            throw EngineException.invalid("ps " + String.join(" ", command.subList(1, command.size())) + " failed: " + out.strip());
         }
         String[] lines = out.split("\n");
         List<String> titles = Arrays.asList(lines[0].trim().split("\\s+"));
         int pidColumn = titles.indexOf("PID");
         if (pidColumn < 0) {
-            throw ApiException.badRequest("Couldn't find PID field in ps output");
+            throw EngineException.invalid("Couldn't find PID field in ps output");
         }
         List<List<String>> processes = new ArrayList<>();
         for (int i = 1; i < lines.length; i++) {
@@ -91,7 +91,7 @@ public final class ProcessRoutes {
             while (out.isOpen()) {
                 out.writeJsonLine(previous);
                 Thread.sleep(1000);
-                ContainerRecord current = service.store().byId(record.id());
+                ContainerRecord current = service.find(record.id()).orElse(null);
                 if (current == null) {
                     return;
                 }
@@ -111,7 +111,7 @@ public final class ProcessRoutes {
         Map<String, Object> memory;
         long pids = 0;
         if (record.state().running()) {
-            ContainerProcesses.Usage usage = service.processes().usage(record.id());
+            ContainerProcesses.Usage usage = service.usage(record.id());
             cpu = Map.of("cpu_usage", Map.of("total_usage", usage.cpuNanos(), "usage_in_kernelmode", 0, "usage_in_usermode", 0),
                     "system_cpu_usage", systemCpuNanos(), "online_cpus", Runtime.getRuntime().availableProcessors(),
                     "throttling_data", Map.of("periods", 0, "throttled_periods", 0, "throttled_time", 0));
@@ -147,7 +147,7 @@ public final class ProcessRoutes {
     private ContainerRecord running(String idOrName) {
         ContainerRecord record = service.inspect(idOrName);
         if (!record.state().running()) {
-            throw ApiException.conflict("Container " + record.id() + " is not running");
+            throw EngineException.conflict("Container " + record.id() + " is not running");
         }
         return record;
     }

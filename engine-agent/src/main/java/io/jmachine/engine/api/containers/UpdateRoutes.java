@@ -1,6 +1,6 @@
 package io.jmachine.engine.api.containers;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.api.ApiExchange;
 import io.jmachine.engine.api.Router;
 import io.jmachine.engine.container.ContainerUpdates;
@@ -27,12 +27,12 @@ public final class UpdateRoutes {
         UpdateConfig request;
         try {
             request = ex.readJson(UpdateConfig.class);
-        } catch (ApiException e) {
+        } catch (EngineException e) {
             // dockerd hands its JSON decoder's error back as a 500
-            throw new ApiException(500, e.getMessage().replaceFirst(" \\(but (could|might) if coercion .*\\)$", ""));
+            throw EngineException.internal(e.getMessage().replaceFirst(" \\(but (could|might) if coercion .*\\)$", ""));
         }
         if (request == null) {
-            throw new ApiException(500, "EOF");
+            throw EngineException.internal("EOF");
         }
         List<String> warnings = updates.update(ex.request().pathParam("id"), request);
         Map<String, Object> body = new LinkedHashMap<>();

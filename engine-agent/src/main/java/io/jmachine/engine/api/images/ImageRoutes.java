@@ -1,8 +1,8 @@
 package io.jmachine.engine.api.images;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.api.ApiExchange;
-import io.jmachine.engine.api.Filters;
+import io.jmachine.engine.filters.Filters;
 import io.jmachine.engine.api.ResponseStream;
 import io.jmachine.engine.api.Router;
 import io.jmachine.engine.events.EventBus;
@@ -65,7 +65,7 @@ public final class ImageRoutes {
         String fromImage = request.queryParam("fromImage");
         if (fromSrc != null && !fromSrc.isEmpty()) {
             if (!fromSrc.equals("-")) {
-                throw ApiException.badRequest("importing from " + fromSrc + " is not supported: this engine fetches nothing from "
+                throw EngineException.invalid("importing from " + fromSrc + " is not supported: this engine fetches nothing from "
                         + "the network; pass a local file (docker import FILE) or a stream (-)");
             }
             Image image;
@@ -81,7 +81,7 @@ public final class ImageRoutes {
             return;
         }
         if (fromImage == null || fromImage.isEmpty()) {
-            throw ApiException.badRequest("either fromSrc or fromImage must be given");
+            throw EngineException.invalid("either fromSrc or fromImage must be given");
         }
         registry.pull(exchange);
     }

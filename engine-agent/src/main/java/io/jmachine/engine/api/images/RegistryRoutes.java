@@ -1,7 +1,7 @@
 package io.jmachine.engine.api.images;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.api.ApiExchange;
 import io.jmachine.engine.api.ResponseStream;
 import io.jmachine.engine.api.Router;
@@ -56,7 +56,7 @@ public final class RegistryRoutes {
     private void login(ApiExchange exchange) throws IOException {
         JsonNode body = exchange.readJson(JsonNode.class);
         if (body == null || !body.isObject()) {
-            throw ApiException.badRequest("the body must be an auth config: {\"username\":…,\"password\":…,\"serveraddress\":…}");
+            throw EngineException.invalid("the body must be an auth config: {\"username\":…,\"password\":…,\"serveraddress\":…}");
         }
         registry.login(RegistryCredentials.fromJson(body), body.path("serveraddress").asText(""));
         exchange.json(200, Map.of("Status", "Login Succeeded", "IdentityToken", ""));

@@ -1,14 +1,15 @@
 package io.jmachine.engine.api.networks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.api.ApiExchange;
-import io.jmachine.engine.api.Filters;
+import io.jmachine.engine.filters.Filters;
 import io.jmachine.engine.api.Router;
 import io.jmachine.engine.container.ContainerRecord;
 import io.jmachine.engine.container.ContainerService;
 import io.jmachine.engine.events.EventBus;
 import io.jmachine.engine.network.EndpointConfig;
+import io.jmachine.engine.network.NetworkFilters;
 import io.jmachine.engine.network.IpamPool;
 import io.jmachine.engine.network.NetworkAttachment;
 import io.jmachine.engine.network.NetworkRecord;
@@ -77,11 +78,11 @@ public final class NetworkRoutes {
     private void create(ApiExchange ex) throws IOException {
         JsonNode body = ex.readJson(JsonNode.class);
         if (body == null || !body.isObject()) {
-            throw ApiException.badRequest("network create needs a JSON body with a Name");
+            throw EngineException.invalid("network create needs a JSON body with a Name");
         }
         String driver = body.path("IPAM").path("Driver").asText("");
         if (!driver.isEmpty() && !driver.equals("default")) {
-            throw ApiException.notFound("plugin \"" + driver + "\" not found: jmachine-engine has only the default IPAM driver");
+            throw EngineException.notFound("plugin \"" + driver + "\" not found: jmachine-engine has only the default IPAM driver");
         }
         List<IpamPool> ipam = new ArrayList<>();
         try {
@@ -89,7 +90,7 @@ public final class NetworkRoutes {
                 ipam.add(ex.jsonMapper().treeToValue(config, IpamPool.class));
             }
         } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
-            throw ApiException.badRequest("invalid JSON at IPAM.Config: " + e.getOriginalMessage());
+            throw EngineException.invalid("invalid JSON at IPAM.Config: " + e.getOriginalMessage());
         }
         NetworkRecord network = networks.createNetwork(new NetworkRegistry.CreateRequest(body.path("Name").asText(null),
                 body.path("Driver").asText(""), ipam, body.path("EnableIPv6").asBoolean(false), body.path("Internal").asBoolean(false),
@@ -117,7 +118,7 @@ public final class NetworkRoutes {
             JsonNode endpoint = body == null ? null : body.get("EndpointConfig");
             config = endpoint == null || endpoint.isNull() ? EndpointConfig.NONE : ex.jsonMapper().treeToValue(endpoint, EndpointConfig.class);
         } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
-            throw ApiException.badRequest("invalid JSON at EndpointConfig: " + e.getOriginalMessage());
+            throw EngineException.invalid("invalid JSON at EndpointConfig: " + e.getOriginalMessage());
         }
         containers.connectNetwork(container, network.id(), config);
         ex.empty(200);
@@ -150,7 +151,7 @@ public final class NetworkRoutes {
     }
 
     private Optional<String> nameOf(String containerId) {
-        return Optional.ofNullable(containers.store().byId(containerId)).map(ContainerRecord::name);
+        return containers.find(containerId).map(ContainerRecord::name);
     }
 
     private static Map<String, String> stringMap(JsonNode node) {

@@ -1,8 +1,8 @@
 package io.jmachine.engine.api.system;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.api.ApiExchange;
-import io.jmachine.engine.api.Filters;
+import io.jmachine.engine.filters.Filters;
 import io.jmachine.engine.api.ResponseStream;
 import io.jmachine.engine.api.Router;
 import io.jmachine.engine.events.EngineEvent;
@@ -98,7 +98,7 @@ public final class EventRoutes {
         try {
             return new BigDecimal(value).movePointRight(9).longValue();
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("invalid time value: " + value);
+            throw EngineException.invalid("invalid time value: " + value);
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.jmachine.engine.api.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.api.ApiExchange;
 import io.jmachine.engine.api.RouteHandler;
 import io.jmachine.engine.api.Router;
@@ -33,7 +33,7 @@ public final class SwarmRoutes {
             for (String flag : new String[] {"rotateWorkerToken", "rotateManagerToken", "rotateManagerUnlockKey"}) {
                 String value = ex.request().queryParam(flag);
                 if (value != null && !value.isEmpty() && parseBool(value) == null) {
-                    throw ApiException.badRequest("invalid value for " + flag + ": " + value);
+                    throw EngineException.invalid("invalid value for " + flag + ": " + value);
                 }
             }
             throw unavailable();
@@ -70,20 +70,20 @@ public final class SwarmRoutes {
             router.get(base + "/{id}", unavailable(NOT_A_MANAGER));
             router.post(base + "/{id}/update", withBody(ex -> {
                 if (unsigned(ex.request().queryParam("version")) == null) {
-                    throw ApiException.badRequest("invalid " + kind + " version");
+                    throw EngineException.invalid("invalid " + kind + " version");
                 }
                 throw unavailable();
             }));
         }
     }
 
-    private static ApiException unavailable() {
-        return new ApiException(503, NOT_A_MANAGER);
+    private static EngineException unavailable() {
+        return EngineException.unavailable(NOT_A_MANAGER);
     }
 
     private static RouteHandler unavailable(String message) {
         return ex -> {
-            throw new ApiException(503, message);
+            throw EngineException.unavailable(message);
         };
     }
 
@@ -91,7 +91,7 @@ public final class SwarmRoutes {
     private static RouteHandler withBody(RouteHandler next) {
         return ex -> {
             if (ex.readJson(JsonNode.class) == null) {
-                throw ApiException.badRequest("got EOF while reading request body");
+                throw EngineException.invalid("got EOF while reading request body");
             }
             next.handle(ex);
         };
@@ -103,7 +103,7 @@ public final class SwarmRoutes {
         String text = raw == null ? "" : raw;
         if (unsigned(text) == null) {
             String why = !text.isEmpty() && text.chars().allMatch(Character::isDigit) ? "value out of range" : "invalid syntax";
-            throw ApiException.badRequest("invalid " + kind + " version '" + text + "': strconv.ParseUint: parsing \"" + text
+            throw EngineException.invalid("invalid " + kind + " version '" + text + "': strconv.ParseUint: parsing \"" + text
                     + "\": " + why);
         }
     }
@@ -128,7 +128,7 @@ public final class SwarmRoutes {
     /** Service and task logs check their streams before they find there is no swarm. */
     private static void logs(ApiExchange ex) {
         if (!ex.request().queryFlag("stdout") && !ex.request().queryFlag("stderr")) {
-            throw new ApiException(500, "Bad parameters: you must choose at least one stream");
+            throw EngineException.internal("Bad parameters: you must choose at least one stream");
         }
         throw unavailable();
     }

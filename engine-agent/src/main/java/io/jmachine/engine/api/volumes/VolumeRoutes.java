@@ -3,7 +3,7 @@ package io.jmachine.engine.api.volumes;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.jmachine.engine.api.ApiExchange;
-import io.jmachine.engine.api.Filters;
+import io.jmachine.engine.filters.Filters;
 import io.jmachine.engine.api.Router;
 import io.jmachine.engine.volume.Volume;
 import io.jmachine.engine.volume.VolumeFilters;

@@ -1,6 +1,6 @@
 package io.jmachine.engine.runtime.spec;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,12 +56,12 @@ public record ContainerSpec(String id, Path rootfs, boolean readonlyRootfs, List
         }
         args = args == null ? List.of() : List.copyOf(args);
         if (args.isEmpty()) {
-            throw ApiException.badRequest("No command specified");
+            throw EngineException.invalid("No command specified");
         }
         env = env == null ? List.of() : List.copyOf(env);
         cwd = cwd == null || cwd.isEmpty() ? "/" : cwd;
         if (!cwd.startsWith("/")) {
-            throw ApiException.badRequest("the working directory '" + cwd + "' is invalid, it needs to be an absolute path");
+            throw EngineException.invalid("the working directory '" + cwd + "' is invalid, it needs to be an absolute path");
         }
         user = user == null ? "" : user.trim();
         groupAdd = groupAdd == null ? List.of() : List.copyOf(groupAdd);
@@ -77,7 +77,7 @@ public record ContainerSpec(String id, Path rootfs, boolean readonlyRootfs, List
         resources = resources == null ? Resources.NONE : resources;
         sysctls = sysctls == null ? Map.of() : Map.copyOf(sysctls);
         if (oomScoreAdj < -1000 || oomScoreAdj > 1000) {
-            throw ApiException.badRequest("Invalid value " + oomScoreAdj + ", range for oom score adj is [-1000, 1000]");
+            throw EngineException.invalid("Invalid value " + oomScoreAdj + ", range for oom score adj is [-1000, 1000]");
         }
         shmSize = shmSize <= 0 ? DEFAULT_SHM_SIZE : shmSize;
         seccomp = seccomp == null ? SeccompMode.DEFAULT : seccomp;

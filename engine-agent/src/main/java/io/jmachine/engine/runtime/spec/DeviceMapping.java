@@ -1,6 +1,6 @@
 package io.jmachine.engine.runtime.spec;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.nio.file.Path;
 
@@ -9,15 +9,15 @@ public record DeviceMapping(Path pathOnHost, String pathInContainer, String perm
 
     public DeviceMapping {
         if (pathOnHost == null || !pathOnHost.isAbsolute()) {
-            throw ApiException.badRequest("invalid device " + pathOnHost + ": the host path must be absolute");
+            throw EngineException.invalid("invalid device " + pathOnHost + ": the host path must be absolute");
         }
         pathInContainer = pathInContainer == null || pathInContainer.isEmpty() ? pathOnHost.toString() : pathInContainer;
         if (!pathInContainer.startsWith("/")) {
-            throw ApiException.badRequest("invalid device path in container " + pathInContainer + ": it must be absolute");
+            throw EngineException.invalid("invalid device path in container " + pathInContainer + ": it must be absolute");
         }
         permissions = permissions == null || permissions.isEmpty() ? "rwm" : permissions;
         if (!permissions.matches("[rwm]{1,3}")) {
-            throw ApiException.badRequest("invalid device mode " + permissions + ": use a combination of r, w and m");
+            throw EngineException.invalid("invalid device mode " + permissions + ": use a combination of r, w and m");
         }
     }
 
@@ -30,7 +30,7 @@ public record DeviceMapping(Path pathOnHost, String pathInContainer, String perm
             case 2 -> parts[1].startsWith("/") ? new DeviceMapping(Path.of(parts[0]), parts[1], null)
                     : new DeviceMapping(Path.of(parts[0]), null, parts[1]);
             case 3 -> new DeviceMapping(Path.of(parts[0]), parts[1], parts[2]);
-            default -> throw ApiException.badRequest("invalid device specification: " + text);
+            default -> throw EngineException.invalid("invalid device specification: " + text);
         };
     }
 }

@@ -1,6 +1,6 @@
 package io.jmachine.engine.runtime.spec;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,7 +48,7 @@ public final class HostDevices {
     /**
      * The devices of one {@code --device}: a node, or every node under a directory with its path mapped.
      *
-     * @throws ApiException 400 when the host path is neither
+     * @throws EngineException INVALID, when the host path is neither
      */
     public List<Passed> forMapping(DeviceMapping mapping) {
         Path host = mapping.pathOnHost();
@@ -58,13 +58,13 @@ public final class HostDevices {
                 return List.of(new Passed(single.get(), rule(single.get(), mapping.permissions())));
             }
         } catch (NoSuchFileException e) {
-            throw ApiException.badRequest("error gathering device information while adding custom device \"" + host
+            throw EngineException.invalid("error gathering device information while adding custom device \"" + host
                     + "\": no such file or directory");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the device " + host + ": " + e.getMessage(), e);
         }
         if (!Files.isDirectory(host)) {
-            throw ApiException.badRequest("error gathering device information while adding custom device \"" + host + "\": not a device node");
+            throw EngineException.invalid("error gathering device information while adding custom device \"" + host + "\": not a device node");
         }
         List<Passed> passed = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(host)) {
@@ -76,7 +76,7 @@ public final class HostDevices {
             throw new UncheckedIOException("cannot walk the device directory " + host + ": " + e.getMessage(), e);
         }
         if (passed.isEmpty()) {
-            throw ApiException.badRequest("error gathering device information while adding custom device \"" + host + "\": no device nodes in it");
+            throw EngineException.invalid("error gathering device information while adding custom device \"" + host + "\": no device nodes in it");
         }
         return passed;
     }

@@ -1,6 +1,6 @@
 package io.jmachine.engine.runtime.spec;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -74,7 +74,7 @@ public final class LinuxCapabilities {
      * except capDrop; {@code ALL} in capDrop keeps only capAdd; otherwise the defaults minus capDrop plus capAdd.
      * The result is in number order, as runc prints it back.
      *
-     * @throws ApiException 400 for an unknown name, or for an explicit add the engine itself lacks
+     * @throws EngineException INVALID, for an unknown name, or for an explicit add the engine itself lacks
      */
     public static List<String> forContainer(Set<String> held, List<String> capAdd, List<String> capDrop, boolean privileged) {
         if (privileged) {
@@ -92,7 +92,7 @@ public final class LinuxCapabilities {
             }
             for (String add : adds) {
                 if (!held.contains(add)) {
-                    throw ApiException.badRequest("invalid CapAdd: " + add + " is not available: the engine itself does not hold it "
+                    throw EngineException.invalid("invalid CapAdd: " + add + " is not available: the engine itself does not hold it "
                             + "(its bounding set lacks it), so no container on this host can have it");
                 }
                 result.add(add);
@@ -114,7 +114,7 @@ public final class LinuxCapabilities {
                 name = "CAP_" + name;
             }
             if (!KNOWN.contains(name)) {
-                throw ApiException.badRequest("invalid " + field + ": unknown capability: \"" + name + "\"");
+                throw EngineException.invalid("invalid " + field + ": unknown capability: \"" + name + "\"");
             }
             normalized.add(name);
         }

@@ -1,6 +1,6 @@
 package io.jmachine.engine.runtime.spec;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.runtime.cgroup.CgroupLayout;
 
 import java.nio.file.Path;
@@ -64,7 +64,7 @@ public final class OciSpecFactory {
     /**
      * The container's config.json.
      *
-     * @throws ApiException 400 when the request is one Docker would refuse (unknown user or capability, bad limits,
+     * @throws EngineException INVALID, when the request is one Docker would refuse (unknown user or capability, bad limits,
      *                      a missing device, a sysctl that is not namespaced)
      */
     public OciSpec create(ContainerSpec spec) {
@@ -149,7 +149,7 @@ public final class OciSpecFactory {
     public static OciSpec.DeviceRule deviceRule(String rule) {
         java.util.regex.Matcher m = DEVICE_CGROUP_RULE.matcher(rule);
         if (!m.matches()) {
-            throw ApiException.badRequest("invalid device cgroup rule format: '" + rule + "'");
+            throw EngineException.invalid("invalid device cgroup rule format: '" + rule + "'");
         }
         return new OciSpec.DeviceRule(true, m.group(1).equals("a") ? null : m.group(1),
                 m.group(2).equals("*") ? null : Long.valueOf(m.group(2)), m.group(3).equals("*") ? null : Long.valueOf(m.group(3)),
@@ -184,13 +184,13 @@ public final class OciSpecFactory {
             boolean ipc = IPC_SYSCTLS.contains(key) || key.startsWith("fs.mqueue.");
             boolean net = key.startsWith("net.");
             if (!ipc && !net) {
-                throw ApiException.badRequest("sysctl '" + key + "' is not allowed");
+                throw EngineException.invalid("sysctl '" + key + "' is not allowed");
             }
             if (net && hostNetwork) {
-                throw ApiException.badRequest("sysctl \"" + key + "\" not allowed in host network namespace");
+                throw EngineException.invalid("sysctl \"" + key + "\" not allowed in host network namespace");
             }
             if (ipc && hostIpc) {
-                throw ApiException.badRequest("sysctl \"" + key + "\" is not allowed when joining the host's IPC namespace");
+                throw EngineException.invalid("sysctl \"" + key + "\" is not allowed when joining the host's IPC namespace");
             }
             sysctls.put(key, entry.getValue());
         }

@@ -1,6 +1,6 @@
 package io.jmachine.engine.runtime.spec;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +24,7 @@ final class ResourceLimits {
         this.host = host;
     }
 
-    /** @throws ApiException 400 for limits Docker refuses */
+    /** @throws EngineException INVALID, for limits Docker refuses */
     OciSpec.Resources translate(Resources r, List<OciSpec.DeviceRule> deviceRules) {
         validate(r);
         return new OciSpec.Resources(deviceRules, memory(r), cpu(r), r.pidsLimit() > 0 ? new OciSpec.Pids(r.pidsLimit()) : null);
@@ -87,32 +87,32 @@ final class ResourceLimits {
 
     private void validate(Resources r) {
         if (r.memory() != 0 && r.memory() < MIN_MEMORY) {
-            throw ApiException.badRequest("Minimum memory limit allowed is 6MB");
+            throw EngineException.invalid("Minimum memory limit allowed is 6MB");
         }
         if (r.memory() > 0 && r.memorySwap() > 0 && r.memorySwap() < r.memory()) {
-            throw ApiException.badRequest("Minimum memoryswap limit should be larger than memory limit, see usage");
+            throw EngineException.invalid("Minimum memoryswap limit should be larger than memory limit, see usage");
         }
         if (r.memory() == 0 && r.memorySwap() > 0) {
-            throw ApiException.badRequest("You should always set the Memory limit when using Memoryswap limit, see usage");
+            throw EngineException.invalid("You should always set the Memory limit when using Memoryswap limit, see usage");
         }
         if (r.memory() > 0 && r.memoryReservation() > 0 && r.memory() < r.memoryReservation()) {
-            throw ApiException.badRequest("Minimum memory limit can not be less than memory reservation limit, see usage");
+            throw EngineException.invalid("Minimum memory limit can not be less than memory reservation limit, see usage");
         }
         if (r.nanoCpus() > 0 && r.cpuPeriod() > 0) {
-            throw ApiException.badRequest("Conflicting options: Nano CPUs and CPU Period cannot both be set");
+            throw EngineException.invalid("Conflicting options: Nano CPUs and CPU Period cannot both be set");
         }
         if (r.nanoCpus() > 0 && r.cpuQuota() > 0) {
-            throw ApiException.badRequest("Conflicting options: Nano CPUs and CPU Quota cannot both be set");
+            throw EngineException.invalid("Conflicting options: Nano CPUs and CPU Quota cannot both be set");
         }
         if (r.nanoCpus() < 0 || r.nanoCpus() > host.onlineCpus() * 1_000_000_000L) {
-            throw ApiException.badRequest("Range of CPUs is from 0.01 to " + host.onlineCpus() + ".00, as there are only "
+            throw EngineException.invalid("Range of CPUs is from 0.01 to " + host.onlineCpus() + ".00, as there are only "
                     + host.onlineCpus() + " CPUs available");
         }
         if (r.cpuPeriod() != 0 && (r.cpuPeriod() < 1000 || r.cpuPeriod() > 1_000_000)) {
-            throw ApiException.badRequest("CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)");
+            throw EngineException.invalid("CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)");
         }
         if (r.cpuQuota() > 0 && r.cpuQuota() < 1000) {
-            throw ApiException.badRequest("CPU cfs quota can not be less than 1ms (i.e. 1000)");
+            throw EngineException.invalid("CPU cfs quota can not be less than 1ms (i.e. 1000)");
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.jmachine.engine.runtime.spec;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import java.util.Locale;
 import java.util.Set;
@@ -14,22 +14,22 @@ public record Ulimit(String name, long soft, long hard) {
     public Ulimit {
         name = name == null ? "" : name.toLowerCase(Locale.ROOT);
         if (!NAMES.contains(name)) {
-            throw ApiException.badRequest("invalid ulimit type: " + name);
+            throw EngineException.invalid("invalid ulimit type: " + name);
         }
         if (soft != -1 && hard != -1 && soft > hard) {
-            throw ApiException.badRequest("ulimit soft limit must be less than or equal to hard limit: " + soft + " > " + hard);
+            throw EngineException.invalid("ulimit soft limit must be less than or equal to hard limit: " + soft + " > " + hard);
         }
     }
 
     public static Ulimit parse(String text) {
         int eq = text.indexOf('=');
         if (eq < 0) {
-            throw ApiException.badRequest("invalid ulimit argument: " + text + " (use name=soft[:hard])");
+            throw EngineException.invalid("invalid ulimit argument: " + text + " (use name=soft[:hard])");
         }
         String name = text.substring(0, eq);
         String[] limits = text.substring(eq + 1).split(":", -1);
         if (limits.length > 2) {
-            throw ApiException.badRequest("too many limit value arguments - " + text + ", can only have up to two, `soft[:hard]`");
+            throw EngineException.invalid("too many limit value arguments - " + text + ", can only have up to two, `soft[:hard]`");
         }
         long soft = number(text, limits[0]);
         long hard = limits.length == 2 ? number(text, limits[1]) : soft;
@@ -45,7 +45,7 @@ public record Ulimit(String name, long soft, long hard) {
         try {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("invalid ulimit argument: " + text + " (limits are integers)");
+            throw EngineException.invalid("invalid ulimit argument: " + text + " (limits are integers)");
         }
     }
 }

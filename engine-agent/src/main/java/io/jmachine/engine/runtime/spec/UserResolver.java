@@ -1,6 +1,6 @@
 package io.jmachine.engine.runtime.spec;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 
 import io.jmachine.engine.fs.Folder;
 import io.jmachine.engine.fs.Root;
@@ -44,7 +44,7 @@ public final class UserResolver {
     }
 
     /**
-     * @throws ApiException 400 {@code unable to find user X: no matching entries in passwd file} (or group) for
+     * @throws EngineException INVALID, {@code unable to find user X: no matching entries in passwd file} (or group) for
      *                      unknown names, as Docker words it
      */
     public ResolvedUser resolve(String user, List<String> groupAdd) {
@@ -66,7 +66,7 @@ public final class UserResolver {
                     ? passwd.stream().filter(p -> p.uid() == numericUid.get()).findFirst()
                     : passwd.stream().filter(p -> p.name().equals(userPart)).findFirst();
             if (entry.isEmpty() && numericUid.isEmpty()) {
-                throw ApiException.badRequest("unable to find user " + userPart + ": no matching entries in passwd file");
+                throw EngineException.invalid("unable to find user " + userPart + ": no matching entries in passwd file");
             }
             uid = numericUid.orElseGet(() -> entry.get().uid());
             checkRange("uid", uid);
@@ -108,7 +108,7 @@ public final class UserResolver {
             return numeric.get();
         }
         return groups.stream().filter(g -> g.name().equals(group)).findFirst().map(GroupEntry::gid)
-                .orElseThrow(() -> ApiException.badRequest("unable to find group " + group + ": no matching entries in group file"));
+                .orElseThrow(() -> EngineException.invalid("unable to find group " + group + ": no matching entries in group file"));
     }
 
     private List<PasswdEntry> passwd() {
@@ -172,7 +172,7 @@ public final class UserResolver {
 
     private static void checkRange(String kind, long id) {
         if (id > MAX_ID) {
-            throw ApiException.badRequest(kind + " " + id + " is out of range: the largest is " + MAX_ID);
+            throw EngineException.invalid(kind + " " + id + " is out of range: the largest is " + MAX_ID);
         }
     }
 }

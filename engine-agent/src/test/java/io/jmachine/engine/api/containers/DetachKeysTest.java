@@ -1,6 +1,6 @@
 package io.jmachine.engine.api.containers;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -38,8 +38,8 @@ class DetachKeysTest {
     @Test
     void customKeysAndBadOnes() {
         assertTrue(DetachKeys.parse("ctrl-a,x").scan(new byte[] {1, 'x'}).detach());
-        assertThrows(ApiException.class, () -> DetachKeys.parse("ctrl-1"));
-        assertThrows(ApiException.class, () -> DetachKeys.parse("meta-a"));
+        assertThrows(EngineException.class, () -> DetachKeys.parse("ctrl-1"));
+        assertThrows(EngineException.class, () -> DetachKeys.parse("meta-a"));
     }
 
     @Test

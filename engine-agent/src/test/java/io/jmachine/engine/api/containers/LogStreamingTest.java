@@ -1,6 +1,6 @@
 package io.jmachine.engine.api.containers;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.container.ContainerProcesses;
 import io.jmachine.engine.container.ContainerState;
 import org.junit.jupiter.api.Test;
@@ -30,7 +30,7 @@ class LogStreamingTest {
         assertEquals(-1, LogStreaming.tail("all"));
         assertEquals(-1, LogStreaming.tail(null));
         assertEquals(1, LogStreaming.tail("1"));
-        assertThrows(ApiException.class, () -> LogStreaming.tail("x"));
+        assertThrows(EngineException.class, () -> LogStreaming.tail("x"));
         assertEquals(Instant.ofEpochSecond(1700000000, 250_000_000), LogStreaming.time("1700000000.250000000"));
         assertEquals(Instant.ofEpochSecond(1700000000), LogStreaming.time("1700000000"));
         assertNull(LogStreaming.time("0"));

@@ -1,6 +1,6 @@
 package io.jmachine.engine.runtime.spec;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -75,14 +75,14 @@ class LinuxCapabilitiesTest {
 
     @Test
     void unknownNamesAreRefusedWithDockersWords() {
-        ApiException e = assertThrows(ApiException.class, () -> LinuxCapabilities.forContainer(HELD, List.of("FOO"), List.of(), false));
-        assertEquals(400, e.status());
+        EngineException e = assertThrows(EngineException.class, () -> LinuxCapabilities.forContainer(HELD, List.of("FOO"), List.of(), false));
+        assertEquals(EngineException.Kind.INVALID, e.kind());
         assertEquals("invalid CapAdd: unknown capability: \"CAP_FOO\"", e.getMessage());
     }
 
     @Test
     void aCapabilityTheEngineLacksCannotBeAdded() {
-        ApiException e = assertThrows(ApiException.class,
+        EngineException e = assertThrows(EngineException.class,
                 () -> LinuxCapabilities.forContainer(HELD, List.of("SYS_RESOURCE"), List.of(), false));
         assertTrue(e.getMessage().contains("CAP_SYS_RESOURCE"), e.getMessage());
     }

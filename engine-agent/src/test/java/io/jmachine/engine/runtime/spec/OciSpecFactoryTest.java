@@ -1,6 +1,6 @@
 package io.jmachine.engine.runtime.spec;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import io.jmachine.engine.runtime.cgroup.CgroupLayout;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -175,15 +175,15 @@ class OciSpecFactoryTest {
     @Test
     void badLimitsAreRefusedWithDockersWords() {
         OciSpecFactory factory = factory(V1);
-        assertEquals("Minimum memory limit allowed is 6MB", assertThrows(ApiException.class,
+        assertEquals("Minimum memory limit allowed is 6MB", assertThrows(EngineException.class,
                 () -> factory.create(container().resources(Resources.NONE.withMemory(1 << 20, 0)).build())).getMessage());
-        assertEquals("Minimum memoryswap limit should be larger than memory limit, see usage", assertThrows(ApiException.class,
+        assertEquals("Minimum memoryswap limit should be larger than memory limit, see usage", assertThrows(EngineException.class,
                 () -> factory.create(container().resources(Resources.NONE.withMemory(64L << 20, 32L << 20)).build())).getMessage());
-        assertEquals("You should always set the Memory limit when using Memoryswap limit, see usage", assertThrows(ApiException.class,
+        assertEquals("You should always set the Memory limit when using Memoryswap limit, see usage", assertThrows(EngineException.class,
                 () -> factory.create(container().resources(Resources.NONE.withMemory(0, 32L << 20)).build())).getMessage());
-        assertEquals("Range of CPUs is from 0.01 to 2.00, as there are only 2 CPUs available", assertThrows(ApiException.class,
+        assertEquals("Range of CPUs is from 0.01 to 2.00, as there are only 2 CPUs available", assertThrows(EngineException.class,
                 () -> factory.create(container().resources(Resources.NONE.withNanoCpus(3_000_000_000L)).build())).getMessage());
-        assertThrows(ApiException.class, () -> factory.create(container().resources(Resources.NONE.withNanoCpus(1).withCpuQuota(0, 5000)).build()));
+        assertThrows(EngineException.class, () -> factory.create(container().resources(Resources.NONE.withNanoCpus(1).withCpuQuota(0, 5000)).build()));
     }
 
     @Test
@@ -203,8 +203,8 @@ class OciSpecFactoryTest {
 
         OciSpec host = factory(V1).create(container().network(NamespaceMode.HOST).build());
         assertNull(host.linux().sysctl(), "no network sysctls in the host's network namespace");
-        assertThrows(ApiException.class, () -> factory(V1).create(container().network(NamespaceMode.HOST).sysctl("net.ipv4.ip_forward", "1").build()));
-        assertThrows(ApiException.class, () -> factory(V1).create(container().sysctl("kernel.hostname", "x").build()));
+        assertThrows(EngineException.class, () -> factory(V1).create(container().network(NamespaceMode.HOST).sysctl("net.ipv4.ip_forward", "1").build()));
+        assertThrows(EngineException.class, () -> factory(V1).create(container().sysctl("kernel.hostname", "x").build()));
         assertEquals("1", factory(V1).create(container().sysctl("net.ipv4.ip_forward", "1").build()).linux().sysctl().get("net.ipv4.ip_forward"));
     }
 
@@ -234,8 +234,8 @@ class OciSpecFactoryTest {
         assertEquals(1, device.major());
         assertEquals(3, device.minor());
         assertEquals(new OciSpec.DeviceRule(true, "c", 1L, 3L, "rw"), spec.linux().resources().devices().get(spec.linux().resources().devices().size() - 1));
-        assertEquals(400, assertThrows(ApiException.class,
-                () -> factory(V1).create(container().device(DeviceMapping.parse("/dev/no-such-device")).build())).status());
+        assertEquals(EngineException.Kind.INVALID, assertThrows(EngineException.class,
+                () -> factory(V1).create(container().device(DeviceMapping.parse("/dev/no-such-device")).build())).kind());
     }
 
     @Test
@@ -243,7 +243,7 @@ class OciSpecFactoryTest {
         assertEquals(new OciSpec.User(65534, 65534, null), factory(V1).create(container().user("nobody").build()).process().user());
         assertEquals(new OciSpec.User(65534, 65534, null), factory(V1).create(container().user("65534").build()).process().user());
         assertEquals(new OciSpec.User(65534, 0, List.of(65534L)), factory(V1).create(container().user("nobody:root").groupAdd(List.of("nogroup")).build()).process().user());
-        assertEquals(400, assertThrows(ApiException.class, () -> factory(V1).create(container().user("ghost").build())).status());
+        assertEquals(EngineException.Kind.INVALID, assertThrows(EngineException.class, () -> factory(V1).create(container().user("ghost").build())).kind());
     }
 
     @Test
@@ -260,9 +260,9 @@ class OciSpecFactoryTest {
 
     @Test
     void containerSpecRefusesWhatDockerRefuses() {
-        assertEquals("No command specified", assertThrows(ApiException.class,
+        assertEquals("No command specified", assertThrows(EngineException.class,
                 () -> ContainerSpec.builder("x", rootfs, List.of()).build()).getMessage());
-        assertThrows(ApiException.class, () -> container().cwd("relative").build());
+        assertThrows(EngineException.class, () -> container().cwd("relative").build());
         assertThrows(IllegalArgumentException.class, () -> ContainerSpec.builder("../x", rootfs, List.of("true")).build());
         assertEquals("/", container().build().cwd());
     }
@@ -281,7 +281,7 @@ class OciSpecFactoryTest {
                 .linux().resources().devices();
         assertTrue(rules.contains(new OciSpec.DeviceRule(true, "c", 7L, 128L, "rwm")), rules.toString());
         assertTrue(rules.contains(new OciSpec.DeviceRule(true, null, null, null, "m")), rules.toString());
-        assertThrows(ApiException.class, () -> OciSpecFactory.deviceRule("c 7:128 rwx"));
+        assertThrows(EngineException.class, () -> OciSpecFactory.deviceRule("c 7:128 rwx"));
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.jmachine.engine.runtime.spec;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -17,8 +17,8 @@ class SpecInputsTest {
         assertEquals(new DeviceMapping(Path.of("/dev/null"), "/dev/extra-null", "rwm"), DeviceMapping.parse("/dev/null:/dev/extra-null"));
         assertEquals(new DeviceMapping(Path.of("/dev/fuse"), "/dev/fuse", "rwm"), DeviceMapping.parse("/dev/fuse"));
         assertEquals(new DeviceMapping(Path.of("/dev/fuse"), "/dev/fuse", "r"), DeviceMapping.parse("/dev/fuse:r"));
-        assertThrows(ApiException.class, () -> DeviceMapping.parse("/dev/fuse:/dev/fuse:rx"));
-        assertThrows(ApiException.class, () -> DeviceMapping.parse("dev/fuse"));
+        assertThrows(EngineException.class, () -> DeviceMapping.parse("/dev/fuse:/dev/fuse:rx"));
+        assertThrows(EngineException.class, () -> DeviceMapping.parse("dev/fuse"));
     }
 
     @Test
@@ -26,10 +26,10 @@ class SpecInputsTest {
         assertEquals(new Ulimit("nofile", 1024, 2048), Ulimit.parse("nofile=1024:2048"));
         assertEquals(new Ulimit("nproc", 64, 64), Ulimit.parse("NPROC=64"));
         assertEquals("RLIMIT_NOFILE", Ulimit.parse("nofile=1").rlimitType());
-        assertThrows(ApiException.class, () -> Ulimit.parse("bogus=1"));
-        assertThrows(ApiException.class, () -> Ulimit.parse("nofile=2048:1024"));
-        assertThrows(ApiException.class, () -> Ulimit.parse("nofile"));
-        assertThrows(ApiException.class, () -> Ulimit.parse("nofile=a"));
+        assertThrows(EngineException.class, () -> Ulimit.parse("bogus=1"));
+        assertThrows(EngineException.class, () -> Ulimit.parse("nofile=2048:1024"));
+        assertThrows(EngineException.class, () -> Ulimit.parse("nofile"));
+        assertThrows(EngineException.class, () -> Ulimit.parse("nofile=a"));
     }
 
     @Test

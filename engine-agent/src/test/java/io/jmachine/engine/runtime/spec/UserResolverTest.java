@@ -1,6 +1,6 @@
 package io.jmachine.engine.runtime.spec;
 
-import io.jmachine.engine.api.ApiException;
+import io.jmachine.engine.errors.EngineException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,12 +67,12 @@ class UserResolverTest {
 
     @Test
     void unknownNamesAreA400() {
-        ApiException user = assertThrows(ApiException.class, () -> resolver.resolve("ghost", List.of()));
-        assertEquals(400, user.status());
+        EngineException user = assertThrows(EngineException.class, () -> resolver.resolve("ghost", List.of()));
+        assertEquals(EngineException.Kind.INVALID, user.kind());
         assertEquals("unable to find user ghost: no matching entries in passwd file", user.getMessage());
-        ApiException group = assertThrows(ApiException.class, () -> resolver.resolve("app:ghosts", List.of()));
+        EngineException group = assertThrows(EngineException.class, () -> resolver.resolve("app:ghosts", List.of()));
         assertEquals("unable to find group ghosts: no matching entries in group file", group.getMessage());
-        assertThrows(ApiException.class, () -> resolver.resolve("app", List.of("ghosts")));
+        assertThrows(EngineException.class, () -> resolver.resolve("app", List.of("ghosts")));
     }
 
     @Test
@@ -80,13 +80,13 @@ class UserResolverTest {
         UserResolver bare = new UserResolver(empty);
         assertEquals(new UserResolver.ResolvedUser(0, 0, List.of()), bare.resolve("", List.of()));
         assertEquals(new UserResolver.ResolvedUser(12, 34, List.of()), bare.resolve("12:34", List.of()));
-        assertThrows(ApiException.class, () -> bare.resolve("root", List.of()));
+        assertThrows(EngineException.class, () -> bare.resolve("root", List.of()));
     }
 
     @Test
     void aPasswdSymlinkOutOfTheImageIsNotFollowed(@TempDir Path image) throws Exception {
         Files.createDirectories(image.resolve("etc"));
         Files.createSymbolicLink(image.resolve("etc/passwd"), rootfs.resolve("etc/passwd"));
-        assertThrows(ApiException.class, () -> new UserResolver(image).resolve("app", List.of()));
+        assertThrows(EngineException.class, () -> new UserResolver(image).resolve("app", List.of()));
     }
 }

@@ -1,4 +1,6 @@
-package io.jmachine.engine.api;
+package io.jmachine.engine.filters;
+
+import io.jmachine.engine.errors.EngineException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,10 +34,10 @@ public record Filters(Map<String, List<String>> values) {
         try {
             root = mapper.readTree(json);
         } catch (IOException e) {
-            throw ApiException.badRequest("invalid filters: " + json);
+            throw EngineException.invalid("invalid filters: " + json);
         }
         if (!root.isObject()) {
-            throw ApiException.badRequest("invalid filters: " + json);
+            throw EngineException.invalid("invalid filters: " + json);
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
@@ -102,8 +104,8 @@ public record Filters(Map<String, List<String>> values) {
     }
 
     /** The 400 for a value a key does not take, naming both as dockerd does ("invalid filter 'status=bogus'"). */
-    public static ApiException invalidValue(String key, String value, String why) {
-        return ApiException.badRequest("invalid filter '" + key + "=" + value + "': " + why);
+    public static EngineException invalidValue(String key, String value, String why) {
+        return EngineException.invalid("invalid filter '" + key + "=" + value + "': " + why);
     }
 
     /** A label filter matches "key" (present) or "key=value"; a "label!" filter matches neither. */

@@ -1,13 +1,12 @@
-package io.jmachine.engine.api.containers;
+package io.jmachine.engine.container;
 
-import io.jmachine.engine.api.FilterRules;
-import io.jmachine.engine.api.Filters;
-import io.jmachine.engine.container.ContainerRecord;
+import io.jmachine.engine.filters.FilterRules;
+import io.jmachine.engine.filters.Filters;
+
 import io.jmachine.engine.volume.MountPoint;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -17,12 +16,12 @@ import java.util.regex.Pattern;
  * The {@code docker ps --filter} keys over container records, with dockerd's rules for their values; {@code before}
  * and {@code since} name a container that must exist (404 otherwise).
  */
-final class ContainerFilters {
+public final class ContainerFilters {
 
     private static final Pattern PORT_RANGE = Pattern.compile("([0-9]{1,5})(?:-([0-9]{1,5}))?(?:/([a-z]+))?");
     private static final String PORT_ADVICE = "use a port or a range with an optional protocol, such as 80, 8000-8080 or 53/udp";
 
-    static final FilterRules LIST = FilterRules.keys("id", "name", "label", "ancestor", "before", "since", "network", "volume")
+    public static final FilterRules LIST = FilterRules.keys("id", "name", "label", "ancestor", "before", "since", "network", "volume")
             .oneOf("status", "state", List.of("created", "running", "paused", "restarting", "removing", "exited", "dead"))
             .oneOf("health", "health", List.of("none", "starting", "healthy", "unhealthy"))
             .bool("is-task")
@@ -30,7 +29,7 @@ final class ContainerFilters {
             .each("expose", ContainerFilters::isPortRange, value -> PORT_ADVICE)
             .each("publish", ContainerFilters::isPortRange, value -> PORT_ADVICE);
 
-    static final FilterRules PRUNE = FilterRules.keys("label", "label!").time("until");
+    public static final FilterRules PRUNE = FilterRules.keys("label", "label!").time("until");
 
     private final Filters filters;
     private final Instant before;
@@ -43,7 +42,7 @@ final class ContainerFilters {
     }
 
     /** The list filters, checked; {@code resolve} finds the containers {@code before} and {@code since} name. */
-    static ContainerFilters forList(Filters filters, Function<String, ContainerRecord> resolve) {
+    public static ContainerFilters forList(Filters filters, Function<String, ContainerRecord> resolve) {
         LIST.check(filters);
         Instant before = filters.get("before").stream().map(resolve).map(ContainerRecord::created)
                 .min(Instant::compareTo).orElse(Instant.MAX);
@@ -52,8 +51,12 @@ final class ContainerFilters {
         return new ContainerFilters(filters, before, since);
     }
 
-    /** Whether ps lists the record; {@code ports} are its summary's Ports, which expose and publish match on. */
-    boolean matches(ContainerRecord record, List<Map<String, Object>> ports) {
+    /** One of a container's ports as ps shows it: expose matches the private port, publish the public one (null if none). */
+    public record Port(int privatePort, Integer publicPort, String protocol) {
+    }
+
+    /** Whether ps lists the record; {@code ports} are those its summary shows. */
+    public boolean matches(ContainerRecord record, List<Port> ports) {
         return record.created().isBefore(before) && record.created().isAfter(since)
                 && anyOrEmpty("id", v -> record.id().startsWith(v))
                 && anyOrEmpty("name", v -> record.name().contains(v.startsWith("/") ? v.substring(1) : v))
@@ -67,8 +70,8 @@ final class ContainerFilters {
                 && !filters.bool("is-task").orElse(false)
                 && anyOrEmpty("network", v -> onNetwork(record, v))
                 && anyOrEmpty("volume", v -> record.mountPoints().stream().anyMatch(m -> mounts(m, v)))
-                && anyOrEmpty("expose", v -> ports.stream().anyMatch(p -> inRange(v, p.get("PrivatePort"), p.get("Type"))))
-                && anyOrEmpty("publish", v -> ports.stream().anyMatch(p -> inRange(v, p.get("PublicPort"), p.get("Type"))))
+                && anyOrEmpty("expose", v -> ports.stream().anyMatch(p -> inRange(v, p.privatePort(), p.protocol())))
+                && anyOrEmpty("publish", v -> ports.stream().anyMatch(p -> inRange(v, p.publicPort(), p.protocol())))
                 && filters.matchesLabels(record.config().labels());
     }
 
@@ -95,8 +98,8 @@ final class ContainerFilters {
         return start <= end && end <= 65535;
     }
 
-    private static boolean inRange(String filter, Object port, Object protocol) {
-        if (!(port instanceof Number number)) {
+    private static boolean inRange(String filter, Integer port, String protocol) {
+        if (port == null) {
             return false;
         }
         Matcher range = PORT_RANGE.matcher(filter);
@@ -104,7 +107,7 @@ final class ContainerFilters {
         int start = Integer.parseInt(range.group(1));
         int end = range.group(2) == null ? start : Integer.parseInt(range.group(2));
         String wanted = range.group(3) == null ? "tcp" : range.group(3);
-        return number.intValue() >= start && number.intValue() <= end && wanted.equals(protocol);
+        return port >= start && port <= end && wanted.equals(protocol);
     }
 
     private boolean anyOrEmpty(String key, Predicate<String> test) {

@@ -1,7 +1,7 @@
-package io.jmachine.engine.api.networks;
+package io.jmachine.engine.network;
 
-import io.jmachine.engine.api.ApiException;
-import io.jmachine.engine.api.Filters;
+import io.jmachine.engine.errors.EngineException;
+import io.jmachine.engine.filters.Filters;
 import io.jmachine.engine.network.NetworkRecord;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +26,8 @@ class NetworkFiltersTest {
         return new Filters(Map.of(key, List.of(values)));
     }
 
-    private static String refused(io.jmachine.engine.api.FilterRules rules, Filters filters) {
-        return assertThrows(ApiException.class, () -> rules.check(filters)).getMessage();
+    private static String refused(io.jmachine.engine.filters.FilterRules rules, Filters filters) {
+        return assertThrows(EngineException.class, () -> rules.check(filters)).getMessage();
     }
 
     @Test

@@ -1,11 +1,11 @@
-package io.jmachine.engine.api.containers;
+package io.jmachine.engine.container;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.jmachine.engine.api.ApiException;
-import io.jmachine.engine.api.Filters;
+import io.jmachine.engine.errors.EngineException;
+import io.jmachine.engine.filters.Filters;
 import io.jmachine.engine.container.ContainerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +34,7 @@ class ContainerFiltersTest {
         case "old" -> OLD;
         case "mid" -> MID;
         case "new" -> NEW;
-        default -> throw ApiException.notFound("No such container: " + name);
+        default -> throw EngineException.notFound("No such container: " + name);
     };
 
     private static ContainerRecord record(String id, String name, String created, String status, String more) {
@@ -52,22 +52,22 @@ class ContainerFiltersTest {
     }
 
     private static String refused(Filters filters) {
-        ApiException refused = assertThrows(ApiException.class, () -> ContainerFilters.forList(filters, RESOLVE));
-        return refused.status() + " " + refused.getMessage();
+        EngineException refused = assertThrows(EngineException.class, () -> ContainerFilters.forList(filters, RESOLVE));
+        return refused.kind() + " " + refused.getMessage();
     }
 
-    private static List<String> listed(Filters filters, List<Map<String, Object>> ports) {
+    private static List<String> listed(Filters filters, List<ContainerFilters.Port> ports) {
         ContainerFilters checked = ContainerFilters.forList(filters, RESOLVE);
         return java.util.stream.Stream.of(NEW, MID, OLD).filter(r -> checked.matches(r, ports)).map(ContainerRecord::name).toList();
     }
 
     @Test
     void statusHealthAndIsTaskTakeDockerdsWordsOnly() {
-        assertEquals("400 invalid filter 'status=bogus': invalid value for state (bogus): must be one of created, running, paused, "
+        assertEquals("INVALID invalid filter 'status=bogus': invalid value for state (bogus): must be one of created, running, paused, "
                 + "restarting, removing, exited, dead", refused(filters("status", "bogus")));
-        assertEquals("400 invalid filter 'health=bogus': invalid value for health (bogus): must be one of none, starting, healthy, "
+        assertEquals("INVALID invalid filter 'health=bogus': invalid value for health (bogus): must be one of none, starting, healthy, "
                 + "unhealthy", refused(filters("health", "bogus")));
-        assertTrue(refused(filters("is-task", "bogus")).startsWith("400 invalid filter 'is-task=bogus'"));
+        assertTrue(refused(filters("is-task", "bogus")).startsWith("INVALID invalid filter 'is-task=bogus'"));
         for (String status : List.of("created", "restarting", "running", "removing", "paused", "exited", "dead")) {
             ContainerFilters.forList(filters("status", status), RESOLVE);
         }
@@ -75,23 +75,23 @@ class ContainerFiltersTest {
 
     @Test
     void exitedExposeAndPublishTakeNumbers() {
-        assertTrue(refused(filters("exited", "bogus")).startsWith("400 invalid filter 'exited=bogus': use an exit code"));
-        assertTrue(refused(filters("publish", "bogus")).startsWith("400 invalid filter 'publish=bogus'"));
-        assertTrue(refused(filters("expose", "8080:80")).startsWith("400 invalid filter 'expose=8080:80'"));
-        assertTrue(refused(filters("expose", "90-80")).startsWith("400 invalid filter 'expose=90-80'"));
-        assertTrue(refused(filters("publish", "70000")).startsWith("400 invalid filter 'publish=70000'"));
+        assertTrue(refused(filters("exited", "bogus")).startsWith("INVALID invalid filter 'exited=bogus': use an exit code"));
+        assertTrue(refused(filters("publish", "bogus")).startsWith("INVALID invalid filter 'publish=bogus'"));
+        assertTrue(refused(filters("expose", "8080:80")).startsWith("INVALID invalid filter 'expose=8080:80'"));
+        assertTrue(refused(filters("expose", "90-80")).startsWith("INVALID invalid filter 'expose=90-80'"));
+        assertTrue(refused(filters("publish", "70000")).startsWith("INVALID invalid filter 'publish=70000'"));
         ContainerFilters.forList(new Filters(Map.of("exited", List.of("137"), "expose", List.of("80", "8000-8080/tcp", "53/udp"))), RESOLVE);
     }
 
     @Test
     void anUnknownKeyIsA400() {
-        assertEquals("400 invalid filter 'colour'", refused(filters("colour", "red")));
+        assertEquals("INVALID invalid filter 'colour'", refused(filters("colour", "red")));
     }
 
     @Test
     void beforeAndSinceNameAContainerThatExists() {
-        assertEquals("404 No such container: nosuch", refused(filters("before", "nosuch")));
-        assertEquals("404 No such container: nosuch", refused(filters("since", "nosuch")));
+        assertEquals("NOT_FOUND No such container: nosuch", refused(filters("before", "nosuch")));
+        assertEquals("NOT_FOUND No such container: nosuch", refused(filters("since", "nosuch")));
         assertEquals(List.of("old"), listed(filters("before", "mid"), List.of()));
         assertEquals(List.of("new"), listed(filters("since", "mid"), List.of()));
         assertEquals(List.of(), listed(new Filters(Map.of("since", List.of("mid"), "before", List.of("mid"))), List.of()));
@@ -116,8 +116,8 @@ class ContainerFiltersTest {
 
     @Test
     void exposeMatchesTheContainerPortAndPublishTheHostPortWithTheirProtocol() {
-        List<Map<String, Object>> ports = List.of(Map.of("PrivatePort", 80, "PublicPort", 18080, "Type", "tcp"),
-                Map.of("PrivatePort", 53, "Type", "udp"));
+        List<ContainerFilters.Port> ports = List.of(new ContainerFilters.Port(80, 18080, "tcp"),
+                new ContainerFilters.Port(53, null, "udp"));
         assertEquals(3, listed(filters("expose", "80"), ports).size());
         assertEquals(3, listed(filters("expose", "50-60/udp"), ports).size());
         assertEquals(0, listed(filters("expose", "53"), ports).size());
@@ -128,9 +128,9 @@ class ContainerFiltersTest {
 
     @Test
     void pruneTakesLabelsAndAnUntilTime() {
-        assertEquals("invalid filter 'status'", assertThrows(ApiException.class,
+        assertEquals("invalid filter 'status'", assertThrows(EngineException.class,
                 () -> ContainerFilters.PRUNE.check(filters("status", "exited"))).getMessage());
-        assertTrue(assertThrows(ApiException.class, () -> ContainerFilters.PRUNE.check(filters("until", "bogus"))).getMessage()
+        assertTrue(assertThrows(EngineException.class, () -> ContainerFilters.PRUNE.check(filters("until", "bogus"))).getMessage()
                 .startsWith("invalid filter 'until=bogus'"));
         ContainerFilters.PRUNE.check(new Filters(Map.of("until", List.of("10m"), "label!", List.of("keep"))));
     }

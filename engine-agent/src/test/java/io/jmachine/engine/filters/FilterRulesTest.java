@@ -1,4 +1,6 @@
-package io.jmachine.engine.api;
+package io.jmachine.engine.filters;
+
+import io.jmachine.engine.errors.EngineException;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,8 +30,8 @@ class FilterRulesTest {
     }
 
     private static String refused(Filters filters) {
-        ApiException refused = assertThrows(ApiException.class, () -> RULES.check(filters));
-        assertEquals(400, refused.status());
+        EngineException refused = assertThrows(EngineException.class, () -> RULES.check(filters));
+        assertEquals(EngineException.Kind.INVALID, refused.kind());
         return refused.getMessage();
     }
 

@@ -1,4 +1,6 @@
-package io.jmachine.engine.api;
+package io.jmachine.engine.filters;
+
+import io.jmachine.engine.errors.EngineException;
 
 import java.time.Instant;
 import java.util.HashMap;
@@ -63,7 +65,7 @@ public final class FilterRules {
         for (String key : filters.values().keySet()) {
             Consumer<Filters> check = checks.get(key);
             if (check == null) {
-                throw ApiException.badRequest("invalid filter '" + key + "'");
+                throw EngineException.invalid("invalid filter '" + key + "'");
             }
             check.accept(filters);
         }

@@ -1,8 +1,8 @@
-package io.jmachine.engine.api.networks;
+package io.jmachine.engine.network;
 
-import io.jmachine.engine.api.FilterRules;
-import io.jmachine.engine.api.Filters;
-import io.jmachine.engine.network.NetworkRecord;
+import io.jmachine.engine.filters.FilterRules;
+import io.jmachine.engine.filters.Filters;
+
 
 import java.time.Instant;
 import java.util.List;
@@ -10,19 +10,19 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /** dockerd's network filters: list (name, id, label, driver, type, scope, dangling) and prune (label, label!, until). */
-final class NetworkFilters {
+public final class NetworkFilters {
 
-    static final FilterRules LIST = FilterRules.keys("name", "id", "label", "driver", "scope")
+    public static final FilterRules LIST = FilterRules.keys("name", "id", "label", "driver", "scope")
             .oneOf("type", "type", List.of("builtin", "custom"))
             .bool("dangling");
 
-    static final FilterRules PRUNE = FilterRules.keys("label", "label!").time("until");
+    public static final FilterRules PRUNE = FilterRules.keys("label", "label!").time("until");
 
     private NetworkFilters() {
     }
 
     /** Whether list shows the network; {@code filters} passed {@link #LIST}. */
-    static boolean matches(NetworkRecord network, Filters filters, boolean inUse) {
+    public static boolean matches(NetworkRecord network, Filters filters, boolean inUse) {
         if (filters.has("name") && filters.get("name").stream().noneMatch(n -> matchesPattern(n, network.name()))) {
             return false;
         }
@@ -46,7 +46,7 @@ final class NetworkFilters {
     }
 
     /** prune's filters, passed {@link #PRUNE}; the built-in networks and networks in use are the caller's to leave out. */
-    static boolean prunable(NetworkRecord network, Filters filters, Instant now) {
+    public static boolean prunable(NetworkRecord network, Filters filters, Instant now) {
         return filters.matchesLabels(network.labels())
                 && filters.time("until", now).map(until -> !network.created().isAfter(until)).orElse(true);
     }
