@@ -127,8 +127,18 @@ final class ContainerRunner {
                 networking.writeEtcFiles(id, store.folder(id), created.config().hostname(), created.hostConfig());
                 return attached;
             });
-            int pid = processes.create(record, new ContainerProcesses.Launch(rootfs, pending.netnsPath(), etc.hosts(),
-                    etc.resolvConf(), etc.hostname(), linkEnv));
+            int pid;
+            try {
+                pid = processes.create(record, new ContainerProcesses.Launch(rootfs, pending.netnsPath(), etc.hosts(),
+                        etc.resolvConf(), etc.hostname(), linkEnv));
+            } catch (ContainerProcesses.StartFailure e) {
+                // a failed network half takes its namespace with it, which the runtime then fails on: say the cause
+                RuntimeException networkFailure = settle(networkJoined);
+                if (networkFailure != null) {
+                    throw networkFailure;
+                }
+                throw e;
+            }
             times.step("create");
             network = joined(networkJoined);
             record = record.withNetwork(network);
@@ -184,17 +194,19 @@ final class ContainerRunner {
         }
     }
 
-    /** Before undoing a failed start: the network's half must have ended, whatever its outcome. */
-    private static void settle(Future<?> network) {
+    /** Before undoing a failed start: the network's half must have ended; its failure (it undid its own steps), or null. */
+    private static RuntimeException settle(Future<?> network) {
         if (network == null) {
-            return;
+            return null;
         }
         try {
             network.get();
-        } catch (ExecutionException ignored) {
-            // its own failure undid its own steps
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return null;
         }
     }
 
