@@ -29,6 +29,7 @@ public final class ContainerMonitor {
     private final Path stateRoot;
     private final ConmonLauncher launcher;
     private final RuntimeCommands runtime;
+    private final ExitWatch exits = new ExitWatch();
 
     /**
      * @param stateRoot   the monitor's folder in the exec root (pid files, exit codes, exec sessions)
@@ -73,8 +74,11 @@ public final class ContainerMonitor {
             if (request.logSizeMax() > 0) {
                 args.addAll(List.of("--log-size-max", String.valueOf(request.logSizeMax())));
             }
+            long t0 = System.nanoTime();
             try (ConmonPipes pipes = launcher.launch(args, state.dir(), false)) {
+                long t1 = System.nanoTime();
                 ConmonPipes.Message message = pipes.readSync();
+                org.slf4j.LoggerFactory.getLogger(ContainerMonitor.class).debug("TMP monitor: launch {} ms, sync {} ms", (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
                 if (message == null) {
                     throw new MonitorException("conmon ended without creating container " + id + ": " + pipes.launcherErrors());
                 }
@@ -121,7 +125,7 @@ public final class ContainerMonitor {
 
     /** Waits up to {@code timeout} for the container to exit; its exit code, or empty if it still runs. */
     public Optional<Integer> awaitExit(String id, Duration timeout) throws InterruptedException {
-        return ExitWaiter.await(state(id), timeout);
+        return ExitWaiter.await(exits, state(id), timeout);
     }
 
     /** Whether the container's process runs (or is created and waits for start) under a live conmon. */
@@ -210,7 +214,7 @@ public final class ContainerMonitor {
     }
 
     public Optional<Integer> awaitExecExit(String id, String execId, Duration timeout) throws InterruptedException {
-        return ExitWaiter.await(execState(id, execId), timeout);
+        return ExitWaiter.await(exits, execState(id, execId), timeout);
     }
 
     /** Connects again to a running exec's stdio (e.g. after an engine restart). */
