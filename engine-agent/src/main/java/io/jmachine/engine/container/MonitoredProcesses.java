@@ -72,13 +72,10 @@ public final class MonitoredProcesses implements ContainerProcesses {
     @Override
     public int create(ContainerRecord record, Launch launch) throws StartFailure {
         String id = record.id();
-        long t0 = System.nanoTime();
         ContainerSpec spec = RuntimeSpecs.from(record, launch);
         try {
             release(id);
-            long t1 = System.nanoTime();
             new OciBundle(bundle(id)).write(specs.create(spec));
-            org.slf4j.LoggerFactory.getLogger(MonitoredProcesses.class).debug("TMP create: release {} ms, spec+bundle {} ms", (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
             ContainerConfig config = record.config();
             HostConfig.LogConfig log = record.hostConfig().logConfig();
             return Math.toIntExact(monitor.create(new MonitorRequest(id, bundle(id), log.keepsLogs() ? logFile(id) : null, config.tty(),

@@ -74,11 +74,8 @@ public final class ContainerMonitor {
             if (request.logSizeMax() > 0) {
                 args.addAll(List.of("--log-size-max", String.valueOf(request.logSizeMax())));
             }
-            long t0 = System.nanoTime();
             try (ConmonPipes pipes = launcher.launch(args, state.dir(), false)) {
-                long t1 = System.nanoTime();
                 ConmonPipes.Message message = pipes.readSync();
-                org.slf4j.LoggerFactory.getLogger(ContainerMonitor.class).debug("TMP monitor: launch {} ms, sync {} ms", (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
                 if (message == null) {
                     throw new MonitorException("conmon ended without creating container " + id + ": " + pipes.launcherErrors());
                 }
