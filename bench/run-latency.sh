@@ -56,7 +56,8 @@ setsid env JDK_JAVA_OPTIONS="${ENGINE_JVM_OPTIONS:-}" "$ROOT/jmachine-engine" -H
   --bridge jmbench0 --bip 10.198.0.0/24 >"$WORK/engine.log" 2>&1 &
 ENGINE_PID=$!
 wait_for_engine "$WORK/engine.sock" "$ENGINE_PID" engine || exit 1
-sleep 2
+# idle: quiet for longer than the engine waits before it gives memory back (IdleMemory.QUIET, 10 s)
+sleep 12
 idle_rss=$(rss_mib $ENGINE_PID)
 DOCKER_HOST=unix://$WORK/engine.sock $DOCKER import "$WORK/busybox.tar" $IMG >/dev/null
 
@@ -94,7 +95,7 @@ echo "bare runc: runc run true median ${runc_ms} ms over $RUNS runs"
 
 export DOCKER_HOST=unix://$WORK/engine.sock
 for i in $(seq "$CONTAINERS"); do $DOCKER run -d --name "bench$i" $IMG sleep 600 >/dev/null; done
-sleep 2
+sleep 12
 busy_rss=$(rss_mib $ENGINE_PID)
 $DOCKER ps -aq | xargs -r $DOCKER rm -f >/dev/null
 echo "jmachine-engine: RSS idle ${idle_rss} MiB, with $CONTAINERS running containers ${busy_rss} MiB"
