@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Benchmark: the median time of `docker run --rm IMAGE true` through jmachine-engine, through a real dockerd
-# when one is installed, and of a bare `runc run` of the same root filesystem; and the engine's RSS idle and
+# Benchmark: the median time of `docker run --rm IMAGE true` through jmachine-engine, through the peer dockerd
+# (scripts/peer-dockerd.sh; PEER=0 skips it), and of a bare `runc run` of the same root filesystem, interleaved; and the engine's RSS idle and
 # with 50 running containers. Prints one line per figure. Bounded: RUNS runs each (default 20), then cleanup.
 #   bench/run-latency.sh            (as root, from anywhere)
 # Targets (issue "Engine core"): engine median <= 0.5x dockerd's and <= 2.5x bare runc; idle RSS <= 80 MiB.
@@ -11,16 +11,16 @@ RUNS=${RUNS:-20}
 CONTAINERS=${CONTAINERS:-50}
 IMG=localhost/bench/busybox:1
 WORK=$(mktemp -d /tmp/jm-bench.XXXXXX)
-ENGINE_PID= DOCKERD_PID=
+ENGINE_PID=
 DOCKER=${DOCKER:-docker}
 
 cleanup() {
   set +e
-  for sock in "$WORK/engine.sock" "$WORK/dockerd.sock"; do
-    [ -S "$sock" ] && DOCKER_HOST=unix://$sock $DOCKER ps -aq 2>/dev/null | xargs -r env DOCKER_HOST=unix://$sock $DOCKER rm -f >/dev/null 2>&1
-  done
-  for pid in $ENGINE_PID $DOCKERD_PID; do kill -TERM "$pid" 2>/dev/null; done
-  for pid in $ENGINE_PID $DOCKERD_PID; do for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done; done
+  [ -S "$WORK/engine.sock" ] && DOCKER_HOST=unix://$WORK/engine.sock $DOCKER ps -aq 2>/dev/null | xargs -r env DOCKER_HOST=unix://$WORK/engine.sock $DOCKER rm -f >/dev/null 2>&1
+  if [ -n "$ENGINE_PID" ]; then
+    kill -TERM "$ENGINE_PID" 2>/dev/null
+    for _ in $(seq 50); do kill -0 "$ENGINE_PID" 2>/dev/null || break; sleep 0.2; done
+  fi
   runc --root "$WORK/runc" delete -f bench-runc >/dev/null 2>&1
   grep -o " $WORK[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null
   rm -rf "$WORK"
@@ -39,57 +39,69 @@ printf 'root:x:0:0:root:/root:/bin/sh\n' >"$rootfs/etc/passwd"
 tar -C "$rootfs" -cf "$WORK/busybox.tar" .
 
 
-measure_engine() { # label socket
-  local label=$1 sock=$2 i
-  export DOCKER_HOST=unix://$sock
-  $DOCKER import "$WORK/busybox.tar" $IMG >/dev/null
-  for i in 1 2 3; do $DOCKER run --rm $IMG true >/dev/null; done
-  local m; m=$(for i in $(seq "$RUNS"); do time_ms $DOCKER run --rm $IMG true; done | median)
-  echo "$m"
-}
-
-echo "== jmachine-engine"
-"$ROOT/jmachine-engine" --version >/dev/null # builds it when needed, outside the timing
-setsid "$ROOT/jmachine-engine" -H "unix://$WORK/engine.sock" --data-root "$WORK/engine-data" --exec-root "$WORK/engine-exec" \
-  --bridge jmbench0 --bip 10.198.0.0/24 >"$WORK/engine.log" 2>&1 &
-ENGINE_PID=$!
-wait_for_engine "$WORK/engine.sock" "$ENGINE_PID" engine || exit 1
-sleep 2
-idle_rss=$(rss_mib $ENGINE_PID)
-engine_ms=$(measure_engine jmachine-engine "$WORK/engine.sock")
-echo "jmachine-engine: docker run --rm true median ${engine_ms} ms over $RUNS runs"
-
-export DOCKER_HOST=unix://$WORK/engine.sock
-for i in $(seq "$CONTAINERS"); do $DOCKER run -d --name "bench$i" $IMG sleep 600 >/dev/null; done
-busy_rss=$(rss_mib $ENGINE_PID)
-$DOCKER ps -aq | xargs -r $DOCKER rm -f >/dev/null
-echo "jmachine-engine: RSS idle ${idle_rss} MiB, with $CONTAINERS running containers ${busy_rss} MiB"
-
-dockerd_ms=
-if command -v dockerd >/dev/null; then
-  echo "== dockerd ($(dockerd --version))"
-  setsid dockerd --data-root "$WORK/dockerd-data" --exec-root "$WORK/dockerd-exec" --pidfile "$WORK/dockerd.pid" \
-    -H "unix://$WORK/dockerd.sock" --bip 10.199.0.1/24 >"$WORK/dockerd.log" 2>&1 &
-  DOCKERD_PID=$!
-  if wait_for_engine "$WORK/dockerd.sock" "$DOCKERD_PID" dockerd; then
-    dockerd_ms=$(measure_engine dockerd "$WORK/dockerd.sock")
-    echo "dockerd: docker run --rm true median ${dockerd_ms} ms over $RUNS runs"
-  else
-    echo "dockerd did not start (its log is above)"
-  fi
-fi
-
-echo "== bare runc"
+# the bare runc bundle: the same root filesystem, runc's default spec running `true`
 bundle=$WORK/bundle
 mkdir -p "$bundle"
 (cd "$bundle" && runc spec)
 sed -i -e 's/"terminal": true/"terminal": false/' -e 's/"sh"$/"true"/' "$bundle/config.json"
 sed -i "s|\"path\": \"rootfs\"|\"path\": \"$rootfs\"|" "$bundle/config.json"
-for i in 1 2 3; do runc --root "$WORK/runc" run --bundle "$bundle" bench-runc >/dev/null 2>&1 </dev/null; done
-runc_ms=$(for i in $(seq "$RUNS"); do time_ms runc --root "$WORK/runc" run --bundle "$bundle" bench-runc </dev/null; done | median)
+run_runc() { runc --root "$WORK/runc" run --bundle "$bundle" bench-runc </dev/null; }
+run_on() { DOCKER_HOST=unix://$1 $DOCKER run --rm $IMG true; }
+
+echo "== jmachine-engine"
+"$ROOT/jmachine-engine" --version >/dev/null # builds it when needed, outside the timing
+# ENGINE_JVM_OPTIONS (e.g. a JFR recording) reach the engine's JVM through JDK_JAVA_OPTIONS
+setsid env JDK_JAVA_OPTIONS="${ENGINE_JVM_OPTIONS:-}" "$ROOT/jmachine-engine" -H "unix://$WORK/engine.sock" \
+  --data-root "$WORK/engine-data" --exec-root "$WORK/engine-exec" \
+  --bridge jmbench0 --bip 10.198.0.0/24 >"$WORK/engine.log" 2>&1 &
+ENGINE_PID=$!
+wait_for_engine "$WORK/engine.sock" "$ENGINE_PID" engine || exit 1
+# idle: quiet for longer than the engine waits before it gives memory back (IdleMemory.QUIET, 10 s)
+sleep 12
+idle_rss=$(rss_mib $ENGINE_PID)
+DOCKER_HOST=unix://$WORK/engine.sock $DOCKER import "$WORK/busybox.tar" $IMG >/dev/null
+
+# dockerd: the peer (scripts/peer-dockerd.sh), or DOCKERD_HOST; none when PEER=0
+dockerd_sock=
+if [ "${PEER:-1}" != 0 ]; then
+  dockerd_host=${DOCKERD_HOST:-$("$ROOT/scripts/peer-dockerd.sh" start)}
+  dockerd_sock=${dockerd_host#unix://}
+  echo "== dockerd ($(DOCKER_HOST=$dockerd_host $DOCKER version --format '{{.Server.Version}}'), $dockerd_host)"
+  DOCKER_HOST=$dockerd_host $DOCKER import "$WORK/busybox.tar" $IMG >/dev/null
+fi
+
+# warm-up, then RUNS rounds, each timing the engine, dockerd and bare runc in turn, so that the host's load
+# falls on all three alike
+for i in 1 2 3; do
+  run_on "$WORK/engine.sock" >/dev/null 2>&1
+  [ -n "$dockerd_sock" ] && run_on "$dockerd_sock" >/dev/null 2>&1
+  run_runc >/dev/null 2>&1
+done
+: >"$WORK/engine.ms"; : >"$WORK/dockerd.ms"; : >"$WORK/runc.ms"
+for i in $(seq "$RUNS"); do
+  time_ms run_on "$WORK/engine.sock" >>"$WORK/engine.ms"
+  [ -n "$dockerd_sock" ] && time_ms run_on "$dockerd_sock" >>"$WORK/dockerd.ms"
+  time_ms run_runc >>"$WORK/runc.ms"
+done
+engine_ms=$(median <"$WORK/engine.ms")
+runc_ms=$(median <"$WORK/runc.ms")
+echo "jmachine-engine: docker run --rm true median ${engine_ms} ms over $RUNS runs"
+dockerd_ms=
+if [ -n "$dockerd_sock" ]; then
+  dockerd_ms=$(median <"$WORK/dockerd.ms")
+  echo "dockerd: docker run --rm true median ${dockerd_ms} ms over $RUNS runs"
+fi
 echo "bare runc: runc run true median ${runc_ms} ms over $RUNS runs"
+
+export DOCKER_HOST=unix://$WORK/engine.sock
+for i in $(seq "$CONTAINERS"); do $DOCKER run -d --name "bench$i" $IMG sleep 600 >/dev/null; done
+sleep 12
+busy_rss=$(rss_mib $ENGINE_PID)
+$DOCKER ps -aq | xargs -r $DOCKER rm -f >/dev/null
+echo "jmachine-engine: RSS idle ${idle_rss} MiB, with $CONTAINERS running containers ${busy_rss} MiB"
 
 echo "== summary"
 awk -v e="$engine_ms" -v r="$runc_ms" 'BEGIN { printf "engine / bare runc: %.2fx (target <= 2.5x)\n", e / r }'
 [ -n "$dockerd_ms" ] && awk -v e="$engine_ms" -v d="$dockerd_ms" 'BEGIN { printf "engine / dockerd:   %.2fx (target <= 0.5x)\n", e / d }'
 echo "engine idle RSS:    ${idle_rss} MiB (target <= 80 MiB)"
+echo "engine RSS, $CONTAINERS running: ${busy_rss} MiB (target <= 110 MiB)"

@@ -74,7 +74,17 @@ startup_cache() {
     fi
     STARTUP_CACHE=(-Xlog:aot=off -Xlog:cds=off)
     [ -f "$cache" ] && STARTUP_CACHE+=(-XX:AOTCache="$cache")
+  elif [ "${QUICK_RUN:-}" = 1 ]; then
+    # the archive a --version run wrote would hold its few classes and, being valid, serve every later start
+    STARTUP_CACHE=(-Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off)
+    if [ -f "$target/$name.jsa" ] && ! cache_is_stale "$target" "$target/$name.jsa"; then
+      STARTUP_CACHE+=("-XX:SharedArchiveFile=$target/$name.jsa")
+    fi
   else
+    # the JVM leaves an archive of an older build in place (it only writes one where there is none): remove it
+    if cache_is_stale "$target" "$target/$name.jsa"; then
+      rm -f "$target/$name.jsa"
+    fi
     STARTUP_CACHE=(-Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off -XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$target/$name.jsa")
   fi
 }
@@ -95,6 +105,8 @@ launch() {
   # an explicit, sorted class path: the cache is valid only for the exact class path it was written with
   local classpath=$target/$jar library
   for library in "$target"/lib/*.jar; do classpath+=:$library; done
+  local QUICK_RUN=
+  case "${1:-}" in --version | -v | --help | -h) QUICK_RUN=1 ;; esac
   startup_cache "$target" "${jar%.jar}" "$training" "$classpath" "${jvm_options[@]}"
   exec "$JMACHINE_JDK/bin/java" "${jvm_options[@]}" "${STARTUP_CACHE[@]}" -cp "$classpath" "$main" "$@"
 }

@@ -76,6 +76,7 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<ApiCall> {
     private void serve(RouteHandler handler, ApiExchange exchange) {
         ApiRequest request = exchange.request();
         LOG.debug("{} {}", request.method(), request.path());
+        long begun = System.nanoTime();
         try {
             handler.handle(exchange);
             if (!exchange.responded()) {
@@ -88,6 +89,7 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<ApiCall> {
             sendError(exchange, EngineException.internal(e.getMessage() != null ? e.getMessage() : e.toString()));
         } finally {
             request.body().close();
+            LOG.debug("{} {} handled in {} ms", request.method(), request.path(), (System.nanoTime() - begun) / 1_000_000);
         }
     }
 

@@ -9,6 +9,7 @@ import io.jmachine.engine.network.NetworkAttachment;
 import io.jmachine.engine.network.NetworkMode;
 import io.jmachine.engine.network.NetworkRecord;
 import io.jmachine.engine.network.NetworkService;
+import io.jmachine.engine.network.PendingAttachment;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,11 +62,33 @@ public final class CniContainerNetworking implements ContainerNetworking {
 
     @Override
     public ContainerRecord.NetworkAttachment attach(String containerId, HostConfig hostConfig, String macAddress) {
+        return begin(containerId, hostConfig, macAddress).finish();
+    }
+
+    @Override
+    public PendingAttach begin(String containerId, HostConfig hostConfig, String macAddress) {
         NetworkMode mode = NetworkMode.parse(hostConfig.networkMode());
         addDnsNames(containerId, mode);
-        NetworkAttachment attached = network.attach(containerId, new AttachRequest(
+        PendingAttachment pending = network.begin(containerId, new AttachRequest(
                 mode, network.requests().read(containerId), hostConfig.dns(), macAddress));
-        return view(hostConfig.networkMode(), attached);
+        String netns = pending.netnsPath() == null ? null : pending.netnsPath().toString();
+        return new PendingAttach() {
+            @Override
+            public String netnsPath() {
+                return netns;
+            }
+
+            @Override
+            public ContainerRecord.NetworkAttachment finish() {
+                return view(hostConfig.networkMode(), pending.finish());
+            }
+        };
+    }
+
+    @Override
+    public EtcFiles reserveEtcFiles(Path folder) {
+        ContainerEtcFiles.EtcFiles files = etcFiles.reserve(folder);
+        return new EtcFiles(files.hosts(), files.resolvConf(), files.hostname());
     }
 
     /**

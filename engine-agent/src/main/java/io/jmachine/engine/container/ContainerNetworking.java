@@ -49,6 +49,24 @@ public interface ContainerNetworking {
         return attach(containerId, hostConfig);
     }
 
+    /** An attach whose namespace exists: the container can be created in it while {@link #finish} sets up its interfaces. */
+    interface PendingAttach {
+        /** The namespace to join; null for the host's. */
+        String netnsPath();
+
+        /** The interfaces; a failure has undone the whole attach. */
+        ContainerRecord.NetworkAttachment finish();
+    }
+
+    /** The first half of {@link #attach(String, HostConfig, String)}: the namespace now, the interfaces at finish. */
+    PendingAttach begin(String containerId, HostConfig hostConfig, String macAddress);
+
+    /**
+     * The files {@link #writeEtcFiles} writes, made now (empty) when missing, so that they can be bind-mounted
+     * before their content is known.
+     */
+    EtcFiles reserveEtcFiles(Path folder);
+
     /** Leaves the network and frees the namespace. Idempotent, also after a crash. */
     void detach(String containerId, ContainerRecord.NetworkAttachment attachment);
 

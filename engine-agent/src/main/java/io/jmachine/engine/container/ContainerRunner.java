@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -39,6 +41,8 @@ final class ContainerRunner {
     /** The restart each restarting container waits for: cancelling removes it, and a stale one finds another there. */
     private final Map<String, Object> pendingRestarts = new ConcurrentHashMap<>();
     private final ExecutorService watchers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("exit-watch-", 0).factory());
+    /** Each start's network half, beside the runtime's create. */
+    private final ExecutorService joiners = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("network-join-", 0).factory());
     private final AttachHub attachHub;
     private final ContainerCleanup cleanup;
     private final OomReports oom;
@@ -96,35 +100,68 @@ final class ContainerRunner {
         }
     }
 
-    /** Under the container's lock: from a stopped record to a running one, undoing every step if one fails. */
+    /**
+     * Under the container's lock: from a stopped record to a running one, undoing every step if one fails. The
+     * network's interfaces are set up while the runtime creates the container in its namespace.
+     */
     private void launch(ContainerRecord record) {
         String id = record.id();
         cleanup.await(id);
         List<String> linkEnv = LinkEnvironment.of(record, store::find);
+        boolean networkBegun = false;
+        Future<ContainerRecord.NetworkAttachment> networkJoined = null;
         ContainerRecord.NetworkAttachment network = null;
+        StepTimes times = new StepTimes();
         try {
             Path rootfs = images.mountRootfs(id, record.image());
+            times.step("rootfs");
             record = record.withMountPoints(volumes.prepare(record.mountPoints(), rootfs));
-            network = networking.attach(id, record.hostConfig(), record.config().macAddress());
-            ContainerNetworking.EtcFiles etc = networking.writeEtcFiles(id, store.folder(id), record.config().hostname(),
-                    record.hostConfig());
+            times.step("volumes");
+            ContainerNetworking.PendingAttach pending = networking.begin(id, record.hostConfig(), record.config().macAddress());
+            networkBegun = true;
+            ContainerNetworking.EtcFiles etc = networking.reserveEtcFiles(store.folder(id));
+            times.step("netns");
+            ContainerRecord created = record;
+            networkJoined = joiners.submit(() -> {
+                ContainerRecord.NetworkAttachment attached = pending.finish();
+                networking.writeEtcFiles(id, store.folder(id), created.config().hostname(), created.hostConfig());
+                return attached;
+            });
+            int pid;
+            try {
+                pid = processes.create(record, new ContainerProcesses.Launch(rootfs, pending.netnsPath(), etc.hosts(),
+                        etc.resolvConf(), etc.hostname(), linkEnv));
+            } catch (ContainerProcesses.StartFailure e) {
+                // a failed network half takes its namespace with it, which the runtime then fails on: say the cause
+                RuntimeException networkFailure = settle(networkJoined);
+                if (networkFailure != null) {
+                    throw networkFailure;
+                }
+                throw e;
+            }
+            times.step("create");
+            network = joined(networkJoined);
             record = record.withNetwork(network);
-            // a taken host port refuses the start before any process exists
+            times.step("network wait");
+            // a taken host port refuses the start before the process runs
             ports.publish(record);
-            int pid = processes.create(record, new ContainerProcesses.Launch(rootfs, network.netnsPath(), etc.hosts(),
-                    etc.resolvConf(), etc.hostname(), linkEnv));
+            times.step("ports");
             // clients that attached before start get everything from the first byte
             attachHub.containerCreated(id);
             processes.start(id);
+            times.step("runtime start");
             record = record.withState(record.state().running(pid, clock.instant(), HealthCheck.of(record.config()).isPresent()));
             store.save(record);
             AttachmentEvents.joined(record, events);
             events.publish("container", "start", id, record.eventAttributes());
             oom.watch(id);
+            times.step("record");
+            LOG.debug("started {} in {}", record.shortId(), times);
             String started = id;
             watchers.execute(() -> watchExit(started));
         } catch (ContainerProcesses.StartFailure e) {
-            cleanupAfterFailedStart(record, network);
+            settle(networkJoined);
+            cleanupAfterFailedStart(record, networkBegun);
             int code = e.dockerExitCode();
             store.save(record.withState(record.state().failedToStart(code, e.getMessage(), clock.instant())));
             attachHub.containerEnded(id);
@@ -134,7 +171,8 @@ final class ContainerRunner {
             }
             throw EngineException.invalid("failed to create task for container: " + e.getMessage());
         } catch (RuntimeException e) {
-            cleanupAfterFailedStart(record, network);
+            settle(networkJoined);
+            cleanupAfterFailedStart(record, networkBegun);
             attachHub.containerEnded(id);
             // `docker run --rm` waits for the removal: a start refused before any process (a taken port) must end it too
             if (record.hostConfig().autoRemove()) {
@@ -144,15 +182,44 @@ final class ContainerRunner {
         }
     }
 
-    private void cleanupAfterFailedStart(ContainerRecord record, ContainerRecord.NetworkAttachment network) {
+    /** The network's half of a start, or its failure as thrown there. */
+    private static ContainerRecord.NetworkAttachment joined(Future<ContainerRecord.NetworkAttachment> network) {
+        try {
+            return network.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw EngineException.unavailable("interrupted while setting up the network of the container");
+        }
+    }
+
+    /** Before undoing a failed start: the network's half must have ended; its failure (it undid its own steps), or null. */
+    private static RuntimeException settle(Future<?> network) {
+        if (network == null) {
+            return null;
+        }
+        try {
+            network.get();
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private void cleanupAfterFailedStart(ContainerRecord record, boolean networkBegun) {
         try {
             processes.release(record.id());
         } catch (RuntimeException e) {
             LOG.warn("cannot release the runtime state of {}: {}", record.shortId(), e.getMessage());
         }
         ports.unpublish(record.id());
-        if (network != null) {
-            networking.detach(record.id(), network);
+        if (networkBegun) {
+            // its namespace at least exists; detach frees whatever of the attach there is
+            networking.detach(record.id(), record.network());
         }
         images.unmountRootfs(record.id());
     }
@@ -160,7 +227,9 @@ final class ContainerRunner {
     private void watchExit(String id) {
         try {
             int code = processes.awaitExit(id);
+            long exited = System.nanoTime();
             handleExit(id, code);
+            LOG.debug("handled the exit of {} in {} ms", id.substring(0, 12), (System.nanoTime() - exited) / 1_000_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -323,6 +392,7 @@ final class ContainerRunner {
 
     void shutdown() {
         watchers.shutdownNow();
+        joiners.shutdownNow();
         oom.closeAll();
         cleanup.drain();
     }

@@ -112,20 +112,23 @@ final class ContainerStops {
 
     /**
      * Sends a signal and says so with dockerd's kill event. A process that ended meanwhile is no error: its exit
-     * is on its way to {@link #handleExit}.
+     * is on its way to {@link #handleExit}. Under the container's lock, as dockerd: the exit the signal causes is
+     * handled after, so its die event never comes before the kill event.
      */
     private void signal(ContainerRecord record, String signal) throws IOException {
-        try {
-            processes.kill(record.id(), signal);
-        } catch (IOException e) {
-            if (processes.isRunning(record.id())) {
-                throw e;
+        synchronized (runner.lock(record.id())) {
+            try {
+                processes.kill(record.id(), signal);
+            } catch (IOException e) {
+                if (processes.isRunning(record.id())) {
+                    throw e;
+                }
+                LOG.debug("container {} ended before SIG{}: {}", record.shortId(), signal, e.getMessage());
             }
-            LOG.debug("container {} ended before SIG{}: {}", record.shortId(), signal, e.getMessage());
+            Map<String, String> attributes = new java.util.HashMap<>(record.eventAttributes());
+            attributes.put("signal", String.valueOf(io.jmachine.engine.runtime.Signals.parse(signal)));
+            events.publish("container", "kill", record.id(), attributes);
         }
-        Map<String, String> attributes = new java.util.HashMap<>(record.eventAttributes());
-        attributes.put("signal", String.valueOf(io.jmachine.engine.runtime.Signals.parse(signal)));
-        events.publish("container", "kill", record.id(), attributes);
     }
 
     /**

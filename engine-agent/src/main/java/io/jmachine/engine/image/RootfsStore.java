@@ -98,9 +98,10 @@ final class RootfsStore {
             layers.require(chainId);
             chain.append(chainId).append('\n');
         }
-        AtomicFiles.write(dir.resolve("image"), (image.id() + "\n").getBytes(StandardCharsets.US_ASCII));
+        // unsynced, as moby's overlay2 writes its lower file: on the path of every first start
+        AtomicFiles.writeUnsynced(dir.resolve("image"), (image.id() + "\n").getBytes(StandardCharsets.US_ASCII));
         // written last: its presence says the folder is complete
-        AtomicFiles.write(dir.resolve("layers"), chain.toString().getBytes(StandardCharsets.US_ASCII));
+        AtomicFiles.writeUnsynced(dir.resolve("layers"), chain.toString().getBytes(StandardCharsets.US_ASCII));
     }
 
     void unmount(String containerId) throws IOException {

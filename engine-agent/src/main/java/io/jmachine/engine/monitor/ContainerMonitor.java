@@ -29,6 +29,7 @@ public final class ContainerMonitor {
     private final Path stateRoot;
     private final ConmonLauncher launcher;
     private final RuntimeCommands runtime;
+    private final ExitWatch exits = new ExitWatch();
 
     /**
      * @param stateRoot   the monitor's folder in the exec root (pid files, exit codes, exec sessions)
@@ -121,7 +122,7 @@ public final class ContainerMonitor {
 
     /** Waits up to {@code timeout} for the container to exit; its exit code, or empty if it still runs. */
     public Optional<Integer> awaitExit(String id, Duration timeout) throws InterruptedException {
-        return ExitWaiter.await(state(id), timeout);
+        return ExitWaiter.await(exits, state(id), timeout);
     }
 
     /** Whether the container's process runs (or is created and waits for start) under a live conmon. */
@@ -210,7 +211,7 @@ public final class ContainerMonitor {
     }
 
     public Optional<Integer> awaitExecExit(String id, String execId, Duration timeout) throws InterruptedException {
-        return ExitWaiter.await(execState(id, execId), timeout);
+        return ExitWaiter.await(exits, execState(id, execId), timeout);
     }
 
     /** Connects again to a running exec's stdio (e.g. after an engine restart). */

@@ -2,12 +2,8 @@ package io.jmachine.engine.monitor;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -29,12 +25,19 @@ final class ExitWaiter {
     private ExitWaiter() {
     }
 
-    static Optional<Integer> await(MonitorState state, Duration timeout) throws InterruptedException {
+    static Optional<Integer> await(ExitWatch exits, MonitorState state, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (WatchService watcher = FileSystems.getDefault().newWatchService()) {
+        ExitWatch.Folder folder;
+        try {
             Files.createDirectories(state.exitDir());
-            state.exitDir().register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
+            folder = exits.register(state.exitDir());
+        } catch (IOException e) {
+            throw new MonitorException("cannot watch " + state.exitDir() + ": " + e.getMessage(), e);
+        }
+        try {
             while (true) {
+                // counted before looking, so that a file that comes after the look wakes the wait below
+                long seen = folder.events();
                 Optional<Integer> code = state.exitCode();
                 if (code.isPresent()) {
                     return code;
@@ -46,15 +49,10 @@ final class ExitWaiter {
                 if (remaining <= 0) {
                     return Optional.empty();
                 }
-                WatchKey key = watcher.poll(Math.min(TimeUnit.NANOSECONDS.toMillis(remaining) + 1, LIVENESS_CHECK_MILLIS),
-                        TimeUnit.MILLISECONDS);
-                if (key != null) {
-                    key.pollEvents();
-                    key.reset();
-                }
+                folder.awaitAfter(seen, Math.min(TimeUnit.NANOSECONDS.toMillis(remaining) + 1, LIVENESS_CHECK_MILLIS));
             }
-        } catch (IOException e) {
-            throw new MonitorException("cannot watch " + state.exitDir() + ": " + e.getMessage(), e);
+        } finally {
+            exits.release(folder);
         }
     }
 

@@ -82,7 +82,7 @@ final class MonitorState {
     }
 
     void writeRecord(Record record) throws IOException {
-        AtomicFiles.write(recordFile(), JSON.writeValueAsBytes(record));
+        AtomicFiles.writeUnsynced(recordFile(), JSON.writeValueAsBytes(record)); // the exec root goes at reboot
     }
 
     Record record() {

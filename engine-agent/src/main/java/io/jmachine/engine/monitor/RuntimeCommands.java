@@ -62,6 +62,11 @@ final class RuntimeCommands {
 
     /** Removes the runtime's state of the container, killing it first if it still runs. */
     void deleteForcibly(String id) {
+        // runc and crun keep a container's state in a folder named after it under their root: without one, there is
+        // nothing to delete, and no process to spend on asking (every start asks first)
+        if (!java.nio.file.Files.exists(root.resolve(id))) {
+            return;
+        }
         if (status(id).isPresent()) {
             run("delete", List.of("delete", "--force", id));
         }

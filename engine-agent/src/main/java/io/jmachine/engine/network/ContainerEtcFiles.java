@@ -1,7 +1,5 @@
 package io.jmachine.engine.network;
 
-import io.jmachine.engine.linux.AtomicFiles;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,7 +64,21 @@ public final class ContainerEtcFiles {
         return new ContainerEtcFiles(Path.of("/etc/resolv.conf"), Path.of("/run/systemd/resolve/resolv.conf"), Path.of("/etc/hosts"));
     }
 
-    /** Writes the three files into {@code containerDir} (which must exist), each atomically, mode 0644. */
+    /**
+     * The three files in {@code containerDir}, made empty when missing: the runtime can bind-mount them before
+     * {@link #write} gives them their content (which needs the container's addresses).
+     */
+    public EtcFiles reserve(Path containerDir) {
+        EtcFiles files = new EtcFiles(containerDir.resolve("hostname"), containerDir.resolve("hosts"), containerDir.resolve("resolv.conf"));
+        for (Path file : List.of(files.hostname(), files.hosts(), files.resolvConf())) {
+            if (!Files.exists(file)) {
+                write(file, "");
+            }
+        }
+        return files;
+    }
+
+    /** Writes the three files into {@code containerDir} (which must exist), in place (see {@link #reserve}), mode 0644. */
     public EtcFiles write(Path containerDir, String hostname, NetworkAttachment attachment) {
         return write(containerDir, hostname, attachment, EtcOptions.NONE);
     }
@@ -211,9 +223,13 @@ public final class ContainerEtcFiles {
         }
     }
 
+    /**
+     * In place, as dockerd writes them: a bind mount holds the file it was made with, so a replacing rename would
+     * not reach a created container. No fsync: they are written anew at each start.
+     */
     private static void write(Path file, String content) {
         try {
-            AtomicFiles.write(file, content.getBytes(StandardCharsets.UTF_8));
+            Files.write(file, content.getBytes(StandardCharsets.UTF_8));
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         } catch (IOException e) {
             throw new NetworkException("cannot write " + file + ": " + e.getMessage(), e);

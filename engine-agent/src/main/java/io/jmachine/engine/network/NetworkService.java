@@ -1,7 +1,6 @@
 package io.jmachine.engine.network;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jmachine.engine.errors.EngineException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,15 +24,11 @@ public final class NetworkService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NetworkService.class);
 
-    private static final String LOOPBACK = "lo";
-
     private final NetworkNamespaces namespaces;
     private final NetworkRegistry registry;
-    private final CniInvoker cni;
     private final AttachmentStore store;
     private final EmbeddedDns dns;
     private final EndpointRequests requests;
-    private final ObjectMapper mapper;
     private final CniEndpoints endpoints;
     private final UserNetworks userNetworks;
 
@@ -41,10 +36,8 @@ public final class NetworkService implements AutoCloseable {
                    ObjectMapper mapper) {
         this.namespaces = namespaces;
         this.registry = registry;
-        this.cni = cni;
         this.store = store;
         this.dns = dns;
-        this.mapper = mapper;
         this.endpoints = new CniEndpoints(registry, cni, store, namespaces, mapper);
         this.userNetworks = new UserNetworks(registry, dns, this);
         this.requests = new EndpointRequests(store.directory().resolveSibling("requests"), registry, mapper);
@@ -108,6 +101,14 @@ public final class NetworkService implements AutoCloseable {
      * undone first; if this one fails half way, what it made is undone before the failure is thrown.
      */
     public NetworkAttachment attach(String containerId, AttachRequest request) {
+        return begin(containerId, request).finish();
+    }
+
+    /**
+     * The first half of {@link #attach}: the container's namespace, made now, so that its process can be created
+     * in it while {@link PendingAttachment#finish} sets up the interfaces.
+     */
+    public PendingAttachment begin(String containerId, AttachRequest request) {
         detach(containerId);
         NetworkMode mode = request.mode();
         if (mode instanceof NetworkMode.Bridge bridged) {
@@ -118,18 +119,21 @@ public final class NetworkService implements AutoCloseable {
                 mode = new NetworkMode.None();
             }
         }
-        return switch (mode) {
-            case NetworkMode.Host host -> {
-                NetworkAttachment attachment = NetworkAttachment.host(containerId);
-                store.write(AttachmentStore.Stored.of(attachment));
-                yield attachment;
-            }
-            case NetworkMode.None none -> attachWithRollback(containerId, () -> {
-                Path netns = netnsWithLoopback(containerId, none, request.dnsServers());
-                return NetworkAttachment.isolated(containerId, netns);
-            });
-            case NetworkMode.Bridge bridged -> attachWithRollback(containerId, () -> bridged(containerId, bridged, request));
+        if (mode instanceof NetworkMode.Host) {
+            NetworkAttachment attachment = NetworkAttachment.host(containerId);
+            store.write(AttachmentStore.Stored.of(attachment));
+            return PendingAttachment.done(attachment);
+        }
+        NetworkMode netnsMode = mode;
+        Supplier<NetworkAttachment> endpointsOf = switch (mode) {
+            case NetworkMode.Bridge bridged -> bridged(containerId, bridged, request);
+            default -> () -> NetworkAttachment.isolated(containerId, namespaces.pathFor(containerId));
         };
+        Path netns = withRollback(containerId, () -> netns(containerId, netnsMode, request.dnsServers()));
+        return new PendingAttachment(netns, () -> withRollback(containerId, () -> {
+            endpoints.loopback(containerId, netns);
+            return endpointsOf.get();
+        }));
     }
 
     /**
@@ -286,7 +290,8 @@ public final class NetworkService implements AutoCloseable {
         return cleaned;
     }
 
-    private NetworkAttachment bridged(String containerId, NetworkMode.Bridge mode, AttachRequest request) {
+    /** The networks are resolved now (a missing one fails before the namespace is made); the endpoints come later. */
+    private Supplier<NetworkAttachment> bridged(String containerId, NetworkMode.Bridge mode, AttachRequest request) {
         List<NetworkRecord> networks = new ArrayList<>();
         List<EndpointConfig> configs = new ArrayList<>();
         NetworkRecord primary = bridgeNetwork(mode.name());
@@ -299,17 +304,18 @@ public final class NetworkService implements AutoCloseable {
                 configs.add(endpoint.config());
             }
         }
-        Path netns = netnsWithLoopback(containerId, mode, request.dnsServers());
-        for (int i = 0; i < networks.size(); i++) {
-            // the MAC address asked for is the network mode's interface's, as dockerd gives it
-            endpoints.add(store.read(containerId).orElseThrow(), networks.get(i), "eth" + i, configs.get(i), i == 0,
-                    i == 0 ? request.macAddress() : null);
-        }
-        NetworkAttachment attachment = routeOut(store.read(containerId).orElseThrow());
-        if (attachment.netnsPath() == null || !attachment.netnsPath().equals(netns)) {
-            throw new IllegalStateException("attachment of " + containerId + " lost its namespace");
-        }
-        return attachment;
+        return () -> {
+            for (int i = 0; i < networks.size(); i++) {
+                // the MAC address asked for is the network mode's interface's, as dockerd gives it
+                endpoints.add(store.read(containerId).orElseThrow(), networks.get(i), "eth" + i, configs.get(i), i == 0,
+                        i == 0 ? request.macAddress() : null);
+            }
+            NetworkAttachment attachment = routeOut(store.read(containerId).orElseThrow());
+            if (attachment.netnsPath() == null || !attachment.netnsPath().equals(namespaces.pathFor(containerId))) {
+                throw new IllegalStateException("attachment of " + containerId + " lost its namespace");
+            }
+            return attachment;
+        };
     }
 
     private EndpointConfig configFor(NetworkRecord network, AttachRequest request) {
@@ -356,19 +362,14 @@ public final class NetworkService implements AutoCloseable {
         }
     }
 
-    /** Records the intent, then makes the namespace and brings lo up (through the loopback plugin). */
-    private Path netnsWithLoopback(String containerId, NetworkMode mode, List<String> dnsServers) {
+    /** Records the intent, then makes the namespace. */
+    private Path netns(String containerId, NetworkMode mode, List<String> dnsServers) {
         Path netnsPath = namespaces.pathFor(containerId);
         store.write(AttachmentStore.Stored.of(containerId, mode, netnsPath, List.of(), dnsServers));
-        Path netns = namespaces.create(containerId);
-        ObjectNode loopback = mapper.createObjectNode();
-        loopback.put("type", "loopback");
-        CniNetworkList list = new CniNetworkList(CniNetworkList.CNI_VERSION, "loopback", List.of(loopback));
-        cni.add(list, new CniInvoker.Target(containerId, netns, LOOPBACK));
-        return netns;
+        return namespaces.create(containerId);
     }
 
-    private NetworkAttachment attachWithRollback(String containerId, Supplier<NetworkAttachment> steps) {
+    private <T> T withRollback(String containerId, Supplier<T> steps) {
         try {
             return steps.get();
         } catch (RuntimeException failure) {

@@ -64,7 +64,10 @@ public final class PortPublisher implements AutoCloseable {
                 opened.add(openOne(containerId, containerIp, request));
             }
             List<PublishedPort> ports = opened.stream().map(Open::port).toList();
-            store.write(containerId, ports);
+            // no record for no ports (unpublish removed any): most containers publish none, and it costs two fsyncs
+            if (!ports.isEmpty()) {
+                store.write(containerId, ports);
+            }
             open.put(containerId, List.copyOf(opened));
             if (!ports.isEmpty()) {
                 LOG.info("container {} publishes {}", shortId(containerId), ports);

@@ -80,6 +80,22 @@ class ContainerEtcFilesTest {
     }
 
     @Test
+    void reservedFilesAreEmptyAndGetTheirContentInPlaceSoThatABindMountMadeBeforeSeesIt() throws Exception {
+        ContainerEtcFiles etc = new ContainerEtcFiles(dir.resolve("absent"), dir.resolve("absent"), dir.resolve("absent"));
+        Path container = Files.createDirectory(dir.resolve("c3"));
+        ContainerEtcFiles.EtcFiles reserved = etc.reserve(container);
+        assertEquals("", Files.readString(reserved.hosts()));
+        Object inode = Files.readAttributes(reserved.hosts(), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+
+        ContainerEtcFiles.EtcFiles files = etc.write(container, "box3", NetworkAttachment.isolated("c3", Path.of("/run/netns/jm-c3")));
+        assertEquals(reserved, files);
+        assertEquals(inode, Files.readAttributes(files.hosts(), java.nio.file.attribute.BasicFileAttributes.class).fileKey());
+        assertEquals("box3\n", Files.readString(files.hostname()));
+        assertEquals(reserved, etc.reserve(container), "a second reserve keeps what is there");
+        assertEquals("box3\n", Files.readString(files.hostname()));
+    }
+
+    @Test
     void systemdResolvedsUpstreamServersReplaceItsLoopbackStub() throws Exception {
         Path resolv = Files.writeString(dir.resolve("stub.conf"), "nameserver 127.0.0.53\noptions edns0 trust-ad\nsearch .\n");
         Path upstream = Files.writeString(dir.resolve("upstream.conf"), "nameserver 198.51.100.7\nsearch .\n");

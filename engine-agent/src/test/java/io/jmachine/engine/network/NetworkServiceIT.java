@@ -110,6 +110,21 @@ class NetworkServiceIT {
     }
 
     @Test
+    void anAttachBegunHasTheNamespaceAloneAndItsFinishAddsTheInterfaces() {
+        String id = containerId();
+        PendingAttachment pending = service.begin(id, new AttachRequest(NetworkMode.defaultBridge(), List.of(), List.of()));
+
+        String netns = service.namespaces().nameFor(id);
+        assertEquals(Path.of("/run/netns", netns), pending.netnsPath());
+        assertEquals(List.of("lo"), inNetns(netns, "ls", "/sys/class/net").lines().toList(), "no eth0 before finish");
+        assertEquals(List.of(), veths());
+        NetworkAttachment attachment = pending.finish();
+        assertEquals(List.of("eth0", "lo"), inNetns(netns, "ls", "/sys/class/net").lines().sorted().toList());
+        assertTrue(inNetns(netns, "ip", "-o", "link", "show", "lo").contains(",UP"), "lo is up");
+        assertEquals(List.of(attachment.ipAddress()), leases());
+    }
+
+    @Test
     void noneGivesANamespaceWithOnlyLoUp() {
         String id = containerId();
         NetworkAttachment attachment = service.attach(id, new NetworkMode.None());

@@ -14,8 +14,9 @@ import java.util.Optional;
 /**
  * Tells when a cgroup's OOM counters may have changed, the way containerd's shim learns of an OOM: on v1 an
  * eventfd registered for {@code memory.oom_control} through {@code cgroup.event_control}, on v2 inotify on
- * {@code memory.events}. Each watch has a daemon thread blocked in read(2), which the kernel wakes; the caller
- * reads the counters ({@link OomKills}) on each wake-up, since a wake-up is not always a kill.
+ * {@code memory.events}. One thread waits in epoll_wait(2) for the descriptors of every watch (a thread per running
+ * container cost memory), and the kernel wakes it; the caller reads the counters ({@link OomKills}) on each wake-up,
+ * since a wake-up is not always a kill.
  */
 public final class OomNotifier {
 
@@ -54,6 +55,7 @@ public final class OomNotifier {
     private static final C LIBC = Native.load("c", C.class);
 
     private final CgroupLayout layout;
+    private final OomPoller poller = new OomPoller();
 
     public OomNotifier(CgroupLayout layout) {
         this.layout = layout;
@@ -72,7 +74,14 @@ public final class OomNotifier {
             return new Watch(cgroupPath);
         }
         Watch watch = layout.unified() ? inotify(counters.get(), cgroupPath) : eventfd(counters.get(), cgroupPath);
-        watch.start(counters.get(), onChange);
+        watch.counters = counters.get();
+        watch.onChange = onChange;
+        try {
+            poller.add(watch.fd, watch);
+        } catch (IOException e) {
+            watch.release();
+            throw e;
+        }
         return watch;
     }
 
@@ -126,7 +135,7 @@ public final class OomNotifier {
         return new IOException("cannot " + what + ": " + LIBC.strerror(errno) + " (errno " + errno + ")");
     }
 
-    /** One cgroup's notifications; closing it ends its thread and frees its descriptors. */
+    /** One cgroup's notifications; closing it ends them and frees its descriptors. */
     public static final class Watch implements AutoCloseable {
 
         private final String cgroupPath;
@@ -135,6 +144,8 @@ public final class OomNotifier {
         private final int controlFd;
         private final int inotifyWatch;
         private final int readSize;
+        private Path counters;
+        private Runnable onChange;
         private boolean closed;
         private boolean released;
 
@@ -152,38 +163,28 @@ public final class OomNotifier {
             this.readSize = readSize;
         }
 
-        private void start(Path counters, Runnable onChange) {
-            String name = counters.getParent().getFileName().toString();
-            Thread.ofPlatform().daemon().name("oom-watch-" + name.substring(0, Math.min(12, name.length())))
-                    .start(() -> run(counters, onChange));
-        }
-
-        private void run(Path counters, Runnable onChange) {
+        /** Its descriptor is readable: reads it and tells the caller; false once the watch has ended. */
+        boolean readable() {
             byte[] buffer = new byte[readSize];
-            try {
-                while (true) {
-                    long n = LIBC.read(fd, buffer, buffer.length);
-                    if (n < 0 && Native.getLastError() == EINTR) {
-                        continue;
-                    }
-                    synchronized (this) {
-                        // v1 signals the removal of the cgroup too; v2's inotify says IN_IGNORED once the watch is removed
-                        if (n <= 0 || closed || !Files.exists(counters)) {
-                            return;
-                        }
-                    }
-                    try {
-                        onChange.run();
-                    } catch (RuntimeException e) {
-                        LOG.warn("handling an OOM notification of cgroup {} failed: {}", cgroupPath, e.getMessage());
-                    }
-                }
-            } finally {
-                release();
+            long n = LIBC.read(fd, buffer, buffer.length);
+            if (n < 0 && Native.getLastError() == EINTR) {
+                return true;
             }
+            synchronized (this) {
+                // v1 signals the removal of the cgroup too; v2's inotify says IN_IGNORED once the watch is removed
+                if (n <= 0 || closed || !Files.exists(counters)) {
+                    return false;
+                }
+            }
+            try {
+                onChange.run();
+            } catch (RuntimeException e) {
+                LOG.warn("handling an OOM notification of cgroup {} failed: {}", cgroupPath, e.getMessage());
+            }
+            return true;
         }
 
-        private synchronized void release() {
+        synchronized void release() {
             if (!released) {
                 released = true;
                 closed = true;
@@ -194,7 +195,7 @@ public final class OomNotifier {
             }
         }
 
-        /** Ends the watch: its thread wakes, stops and closes the descriptors. */
+        /** Ends the watch: the poller wakes, drops it and closes the descriptors. */
         @Override
         public synchronized void close() {
             if (closed) {

@@ -21,11 +21,11 @@ public record OciBundle(Path directory) {
         return directory.resolve(CONFIG);
     }
 
-    /** Writes config.json atomically (temp file, fsync, rename), so a crash never leaves half a spec for the runtime. */
+    /** Writes config.json whole (temp file, rename), so a crash never leaves half a spec; unsynced: the exec root goes at reboot. */
     public OciBundle write(OciSpec spec) {
         try {
             Files.createDirectories(directory);
-            AtomicFiles.write(config(), JSON.writeValueAsBytes(spec));
+            AtomicFiles.writeUnsynced(config(), JSON.writeValueAsBytes(spec));
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the OCI bundle's " + config() + ": " + e.getMessage(), e);
