@@ -10,7 +10,7 @@
 # engine bundle it uploads to machines, so it builds the engine module too
 module_inputs() {
   case $1 in
-    cli) echo "templates drivers provisioner cli engine-agent" ;;
+    cli) echo "templates drivers drivers-cloud provisioner cli engine-agent" ;;
     *) echo "$1" ;;
   esac
 }

@@ -4,11 +4,13 @@ import io.jmachine.drivers.generic.GenericDriverFactory;
 import io.jmachine.drivers.kvm.KvmDriverFactory;
 import io.jmachine.drivers.none.NoneDriverFactory;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.TreeMap;
 
 /** The drivers jmachine knows, by name. */
@@ -24,9 +26,15 @@ public final class DriverRegistry {
         }
     }
 
-    /** The drivers built into jmachine. */
+    /**
+     * The drivers built into jmachine, and those on the class path through {@link ServiceLoader} (the cloud drivers of
+     * drivers-cloud). Their factories only declare flags: a driver's libraries (jclouds, with Guice and Guava) are loaded
+     * when one of its machines is used, so `ls` and `env` do not pay for them.
+     */
     public static DriverRegistry builtIn() {
-        return new DriverRegistry(List.of(new NoneDriverFactory(), new GenericDriverFactory(), new KvmDriverFactory()));
+        List<DriverFactory> factories = new ArrayList<>(List.of(new NoneDriverFactory(), new GenericDriverFactory(), new KvmDriverFactory()));
+        ServiceLoader.load(DriverFactory.class, DriverRegistry.class.getClassLoader()).forEach(factories::add);
+        return new DriverRegistry(factories);
     }
 
     public Optional<DriverFactory> find(String name) {
