@@ -7,14 +7,10 @@ import io.jmachine.drivers.MachineState;
 import io.jmachine.drivers.PreCreateCheckException;
 import io.jmachine.drivers.Progress;
 import io.jmachine.drivers.SshEndpoint;
-import io.jmachine.drivers.kvm.CloudInitSeed;
-import io.jmachine.drivers.kvm.SshHostKey;
-import io.jmachine.templates.Templates;
+import io.jmachine.drivers.cloud.CloudHost;
 
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,7 +37,6 @@ public final class Ec2Driver implements Driver {
     private final MachineContext context;
     private final Map<String, String> secrets;
     private final Map<String, String> environment;
-    private final Templates templates = new Templates();
     private final Duration stateTimeout;
     private Ec2Settings settings;
 
@@ -118,17 +113,12 @@ public final class Ec2Driver implements Driver {
 
     @Override
     public void create(Progress progress) {
-        SshHostKey hostKey = SshHostKey.generate(context.machineDir(), "jmachine-" + settings.machineName());
-        String publicKey;
-        try {
-            publicKey = Files.readString(context.sshPublicKey(), StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            throw new DriverException("cannot read the machine's SSH key " + context.sshPublicKey() + ": " + e.getMessage(), e);
-        }
+        CloudHost host = new CloudHost(context);
+        String userData = host.userData(settings.id(), settings.sshUser());
         try (Ec2Cloud cloud = cloud()) {
             String name = settings.resourceName();
             settings = settings.withKeyName(name);
-            cloud.importKey(name, publicKey);
+            cloud.importKey(name, host.publicKey());
             progress.report("imported the machine's SSH key as the key pair " + name);
             List<String> groupIds;
             if (settings.securityGroups().isEmpty()) {
@@ -141,8 +131,6 @@ public final class Ec2Driver implements Driver {
             } else {
                 groupIds = cloud.groupIds(settings.securityGroups());
             }
-            String userData = new CloudInitSeed(settings.machineName(), settings.id(), settings.sshUser(), publicKey, hostKey, null)
-                    .userData(templates);
             String rootDevice = cloud.image(settings.ami()).map(org.jclouds.ec2.domain.Image::getRootDeviceName).orElse(null);
             String instanceId = cloud.runInstance(settings.availabilityZone(), settings.ami(), settings.instanceType(), name, groupIds,
                     settings.subnetId(), userData.getBytes(StandardCharsets.UTF_8), rootDevice, settings.rootSize(), settings.id());
@@ -150,7 +138,7 @@ public final class Ec2Driver implements Driver {
             cloud.tag(tags(), List.of(instanceId));
             progress.report("launched the instance " + instanceId + " (" + settings.instanceType() + ", " + settings.ami() + ")");
             awaitState(cloud, "running", progress);
-            pinHostKey(hostKey);
+            host.pinHostKey(sshEndpoint().knownHostsName());
         }
     }
 
@@ -175,29 +163,10 @@ public final class Ec2Driver implements Driver {
             }
             progress.status("waiting for " + settings.instanceId() + " to be " + wanted + ": " + last + " ("
                     + Duration.between(started, Instant.now()).toSeconds() + " s)");
-            sleep();
+            CloudHost.pause(POLL);
         }
         throw new DriverException("the instance " + settings.instanceId() + " is still " + last + " after " + stateTimeout.toSeconds()
                 + " s, not " + wanted + "; remove the machine (jmachine rm -f " + settings.machineName() + ") or try again");
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(POLL.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DriverException("waiting for the instance was interrupted");
-        }
-    }
-
-    /** Pins the host key made for the guest, for the address jmachine reaches it at: the first contact is verified. */
-    private void pinHostKey(SshHostKey hostKey) {
-        try {
-            Files.writeString(context.knownHosts(), hostKey.knownHostsLine(sshEndpoint().knownHostsName()), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new DriverException("cannot pin the host key of " + settings.machineName() + " in " + context.knownHosts() + ": "
-                    + e.getMessage(), e);
-        }
     }
 
     @Override
@@ -208,16 +177,8 @@ public final class Ec2Driver implements Driver {
             awaitState(cloud, "running", progress);
             if (!settings.address().equals(before)) {
                 // a stopped instance gets a new public address: the same host key, pinned for it
-                pinHostKey(readHostKey());
+                new CloudHost(context).pinHostKey(sshEndpoint().knownHostsName());
             }
-        }
-    }
-
-    private SshHostKey readHostKey() {
-        try {
-            return SshHostKey.read(context.machineDir());
-        } catch (IOException e) {
-            throw new DriverException("cannot read the host key of " + settings.machineName() + ": " + e.getMessage(), e);
         }
     }
 
@@ -287,7 +248,7 @@ public final class Ec2Driver implements Driver {
             if (instance.isEmpty() || "terminated".equals(instance.get().state())) {
                 return;
             }
-            sleep();
+            CloudHost.pause(POLL);
         }
         throw new DriverException("the instance " + id + " is not terminated after " + stateTimeout.toSeconds() + " s; run rm again");
     }
