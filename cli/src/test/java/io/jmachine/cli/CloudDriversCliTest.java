@@ -3,6 +3,7 @@ package io.jmachine.cli;
 import io.jmachine.drivers.DriverRegistry;
 import io.jmachine.drivers.cloud.digitalocean.DigitalOceanDriverFactory;
 import io.jmachine.drivers.cloud.ec2.Ec2DriverFactory;
+import io.jmachine.drivers.cloud.google.GoogleDriverFactory;
 import io.jmachine.drivers.cloud.openstack.OpenStackDriverFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +40,7 @@ class CloudDriversCliTest {
     @Test
     void theBuiltInRegistryFindsTheCloudDriversAndCreateHelpListsTheirFlags() {
         DriverRegistry builtIn = DriverRegistry.builtIn();
-        for (String driver : List.of("amazonec2", "openstack", "digitalocean")) {
+        for (String driver : List.of("amazonec2", "openstack", "digitalocean", "google")) {
             assertTrue(builtIn.find(driver).isPresent(), driver);
         }
         String help = run(builtIn, "create", "--help", "-d", "amazonec2").out();
@@ -47,7 +48,8 @@ class CloudDriversCliTest {
                 "--amazonec2-instance-type", "--amazonec2-ami", "--amazonec2-ssh-user", "--amazonec2-vpc-id", "--amazonec2-subnet-id",
                 "--amazonec2-security-group", "--amazonec2-root-size", "--amazonec2-tags", "--amazonec2-private-address-only",
                 "--amazonec2-endpoint", "--openstack-auth-url", "--openstack-password", "--openstack-floatingip-pool",
-                "--digitalocean-access-token", "--digitalocean-region", "--digitalocean-size", "--digitalocean-image")) {
+                "--digitalocean-access-token", "--digitalocean-region", "--digitalocean-size", "--digitalocean-image",
+                "--google-project", "--google-zone", "--google-machine-type", "--google-disk-size", "--google-network")) {
             assertTrue(help.contains(flag), flag);
         }
     }
@@ -56,10 +58,10 @@ class CloudDriversCliTest {
     void missingCredentialsExitWith3NamingTheVariablesAndKeepNoMachine() throws Exception {
         Path home = Files.createDirectories(dir.resolve("home"));
         DriverRegistry noCredentials = new DriverRegistry(List.of(new Ec2DriverFactory(Map.of(), home),
-                new OpenStackDriverFactory(Map.of()), new DigitalOceanDriverFactory(Map.of())));
+                new OpenStackDriverFactory(Map.of()), new DigitalOceanDriverFactory(Map.of()), new GoogleDriverFactory(Map.of())));
         Map<String, List<String>> expected = Map.of("amazonec2", List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"),
                 "openstack", List.of("OS_AUTH_URL", "OS_USERNAME", "OS_PASSWORD"),
-                "digitalocean", List.of("DIGITALOCEAN_ACCESS_TOKEN"));
+                "digitalocean", List.of("DIGITALOCEAN_ACCESS_TOKEN"), "google", List.of("GOOGLE_APPLICATION_CREDENTIALS"));
         for (Map.Entry<String, List<String>> driver : expected.entrySet()) {
             TestCli.Result result = run(noCredentials, "create", "-d", driver.getKey(), "c-" + driver.getKey());
             assertEquals(3, result.code(), result.err());
