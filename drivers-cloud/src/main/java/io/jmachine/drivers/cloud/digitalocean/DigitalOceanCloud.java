@@ -11,7 +11,7 @@ import org.jclouds.digitalocean2.DigitalOcean2Api;
 import org.jclouds.digitalocean2.domain.Droplet;
 import org.jclouds.digitalocean2.domain.options.CreateDropletOptions;
 import org.jclouds.http.HttpResponseException;
-import org.jclouds.logging.config.NullLoggingModule;
+import io.jmachine.drivers.cloud.QuietLogging;
 import org.jclouds.rest.AuthorizationException;
 
 import java.io.Closeable;
@@ -54,7 +54,7 @@ final class DigitalOceanCloud implements Closeable {
         overrides.setProperty("jclouds.max-retries", "3");
         try {
             api = ContextBuilder.newBuilder("digitalocean2").endpoint(this.apiUrl).credentials("jmachine", token)
-                    .modules(ImmutableSet.<Module>of(new NullLoggingModule())).overrides(overrides).buildApi(DigitalOcean2Api.class);
+                    .modules(ImmutableSet.<Module>of(new QuietLogging())).overrides(overrides).buildApi(DigitalOcean2Api.class);
         } catch (RuntimeException e) {
             throw new DriverException("cannot set up jclouds for " + where + ": " + e.getMessage(), e);
         }

@@ -15,7 +15,7 @@ import org.jclouds.ec2.domain.Image;
 import org.jclouds.ec2.domain.Reservation;
 import org.jclouds.ec2.domain.RunningInstance;
 import org.jclouds.http.HttpResponseException;
-import org.jclouds.logging.config.NullLoggingModule;
+import io.jmachine.drivers.cloud.QuietLogging;
 import org.jclouds.net.domain.IpPermission;
 import org.jclouds.net.domain.IpProtocol;
 import org.jclouds.rest.AuthorizationException;
@@ -58,7 +58,7 @@ final class Ec2Cloud implements Closeable {
         overrides.setProperty("jclouds.max-retries", "3");
         overrides.setProperty("jclouds.regions", settings.region());
         ContextBuilder builder = ContextBuilder.newBuilder("aws-ec2").credentials(keys.accessKey(), keys.secretKey())
-                .modules(ImmutableSet.<Module>of(new NullLoggingModule())).overrides(overrides);
+                .modules(ImmutableSet.<Module>of(new QuietLogging())).overrides(overrides);
         if (settings.endpoint() != null) {
             builder.endpoint(settings.endpoint());
         }

@@ -17,7 +17,7 @@ import org.jclouds.googlecomputeengine.domain.Operation;
 import org.jclouds.googlecomputeengine.domain.Tags;
 import org.jclouds.googlecomputeengine.options.FirewallOptions;
 import org.jclouds.http.HttpResponseException;
-import org.jclouds.logging.config.NullLoggingModule;
+import io.jmachine.drivers.cloud.QuietLogging;
 import org.jclouds.rest.AuthorizationException;
 
 import java.io.Closeable;
@@ -84,7 +84,7 @@ final class GoogleCloud implements Closeable {
         overrides.setProperty("jclouds.max-retries", "3");
         try {
             GoogleComputeEngineApi api = ContextBuilder.newBuilder("google-compute-engine").endpoint(settings.endpoint())
-                    .credentials(email, privateKey).modules(ImmutableSet.<Module>of(new NullLoggingModule())).overrides(overrides)
+                    .credentials(email, privateKey).modules(ImmutableSet.<Module>of(new QuietLogging())).overrides(overrides)
                     .buildApi(GoogleComputeEngineApi.class);
             return new GoogleCloud(api, settings.endpoint(), project, settings.zone());
         } catch (RuntimeException e) {

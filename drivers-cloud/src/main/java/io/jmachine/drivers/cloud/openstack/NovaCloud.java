@@ -5,7 +5,7 @@ import com.google.inject.Module;
 import io.jmachine.drivers.DriverException;
 import org.jclouds.ContextBuilder;
 import org.jclouds.http.HttpResponseException;
-import org.jclouds.logging.config.NullLoggingModule;
+import io.jmachine.drivers.cloud.QuietLogging;
 import org.jclouds.net.domain.IpProtocol;
 import org.jclouds.openstack.nova.v2_0.NovaApi;
 import org.jclouds.openstack.nova.v2_0.domain.Address;
@@ -58,7 +58,7 @@ final class NovaCloud implements Closeable {
         try {
             api = ContextBuilder.newBuilder("openstack-nova").endpoint(settings.authUrl())
                     .credentials(settings.domainName() + ":" + settings.username(), password)
-                    .modules(ImmutableSet.<Module>of(new NullLoggingModule())).overrides(overrides).buildApi(NovaApi.class);
+                    .modules(ImmutableSet.<Module>of(new QuietLogging())).overrides(overrides).buildApi(NovaApi.class);
         } catch (RuntimeException e) {
             throw new DriverException("cannot set up jclouds for " + where + ": " + e.getMessage(), e);
         }

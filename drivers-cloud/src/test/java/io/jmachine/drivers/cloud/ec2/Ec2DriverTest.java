@@ -157,9 +157,17 @@ class Ec2DriverTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        PreCreateCheckException e = assertThrows(PreCreateCheckException.class,
-                () -> driver(Map.of(Ec2DriverFactory.ENDPOINT, "http://127.0.0.1:" + port)).preCreateCheck(new RecordingProgress()));
-        assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(printed, true));
+        try {
+            PreCreateCheckException e = assertThrows(PreCreateCheckException.class,
+                    () -> driver(Map.of(Ec2DriverFactory.ENDPOINT, "http://127.0.0.1:" + port)).preCreateCheck(new RecordingProgress()));
+            assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
+        } finally {
+            System.setErr(stderr);
+        }
+        assertEquals("", printed.toString(), "jclouds printed nothing of its own");
     }
 
     @Test
