@@ -108,8 +108,12 @@ public final class DigitalOceanDriver implements Driver {
     @Override
     public void start(Progress progress) {
         try (DigitalOceanCloud cloud = cloud()) {
+            String before = settings.ipAddress();
             cloud.powerOn(requireDroplet());
             awaitStatus(cloud, "active", progress);
+            if (!settings.ipAddress().equals(before)) {
+                new CloudHost(context).pinHostKey(settings.ipAddress());
+            }
         }
     }
 

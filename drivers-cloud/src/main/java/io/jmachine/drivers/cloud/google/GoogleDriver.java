@@ -105,8 +105,13 @@ public final class GoogleDriver implements Driver {
     @Override
     public void start(Progress progress) {
         try (GoogleCloud cloud = cloud()) {
+            String before = settings.ipAddress();
             cloud.start(settings.resourceName(), stateTimeout);
             awaitStatus(cloud, "RUNNING", progress);
+            if (!settings.ipAddress().equals(before)) {
+                // an ephemeral external address changes with a stop: the same host key, pinned for the new one
+                new CloudHost(context).pinHostKey(settings.ipAddress());
+            }
         }
     }
 

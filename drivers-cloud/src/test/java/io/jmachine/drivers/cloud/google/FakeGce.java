@@ -48,6 +48,8 @@ final class FakeGce implements AutoCloseable {
     private final Map<String, Deque<String[]>> canned = new ConcurrentHashMap<>();
     private final Map<String, String> operationErrors = new ConcurrentHashMap<>();
     private final AtomicInteger operations = new AtomicInteger();
+    /** The instances' external address: an ephemeral one, which a stop gives back (the next start gets another). */
+    private volatile String natIp = "203.0.113.20";
 
     FakeGce() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
@@ -202,6 +204,9 @@ final class FakeGce implements AutoCloseable {
                 instances.remove(name);
             } else {
                 instances.put(name, "stop".equals(instance.group(3)) ? "TERMINATED" : "RUNNING");
+                if ("stop".equals(instance.group(3))) {
+                    natIp = "203.0.113.21";
+                }
             }
             return ok(operationJson(zone, "op-" + operations.incrementAndGet(), "RUNNING", null));
         }
@@ -224,7 +229,7 @@ final class FakeGce implements AutoCloseable {
     private String instanceJson(String name) {
         String zone = "/zones/" + ZONE;
         String status = instances.get(name);
-        String nat = status.equals("RUNNING") ? ",\"natIP\":\"203.0.113.20\"" : "";
+        String nat = status.equals("RUNNING") ? ",\"natIP\":\"" + natIp + "\"" : "";
         return "{\"kind\":\"compute#instance\",\"id\":\"123\",\"creationTimestamp\":\"2026-12-06T10:00:00.000-00:00\",\"name\":\"" + name
                 + "\",\"description\":\"\",\"tags\":{\"items\":[\"" + name + "\"],\"fingerprint\":\"t\"},\"machineType\":\""
                 + self(zone + "/machineTypes/e2-small") + "\",\"status\":\"" + status + "\",\"zone\":\"" + self(zone) + "\","

@@ -94,6 +94,8 @@ class GoogleDriverTest {
         assertEquals(MachineState.STOPPED, driver.state());
         driver.start(new RecordingProgress());
         assertEquals(MachineState.RUNNING, driver.state());
+        assertEquals("tcp://203.0.113.21:2376", driver.engineUrl().toString(), "the new ephemeral address");
+        assertTrue(Files.readString(context.knownHosts()).startsWith("203.0.113.21 ssh-ed25519 "), "the host key pinned for it");
         driver.remove();
         assertTrue(gce.instances.isEmpty() && gce.firewalls.isEmpty());
     }
