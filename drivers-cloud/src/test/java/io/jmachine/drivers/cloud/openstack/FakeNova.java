@@ -37,6 +37,8 @@ final class FakeNova implements AutoCloseable {
     final Map<String, String> groups = new ConcurrentHashMap<>();
     final Map<String, String> servers = new ConcurrentHashMap<>();
     final List<String> rules = new CopyOnWriteArrayList<>();
+    /** Floating IPs by id: their address, and the server they were given to ("" for none). */
+    final Map<String, String> floatingIps = new ConcurrentHashMap<>();
     /** "METHOD path-regex" → answers to give before the real one (a quota error, a 500). */
     private final Map<String, Deque<Canned>> canned = new ConcurrentHashMap<>();
     private int polls;
@@ -155,6 +157,12 @@ final class FakeNova implements AutoCloseable {
                 polls = 0;
                 return new Answer(202, "{\"server\":{\"id\":\"" + id + "\",\"links\":[],\"adminPass\":\"unused\",\"OS-DCF:diskConfig\":\"AUTO\"}}");
             }
+            case "POST /os-floating-ips": {
+                String id = "fip-" + (floatingIps.size() + 1);
+                floatingIps.put(id, "");
+                return new Answer(200, "{\"floating_ip\":{\"id\":\"" + id + "\",\"ip\":\"198.51.100.5\",\"fixed_ip\":null,"
+                        + "\"instance_id\":null,\"pool\":\"public\"}}");
+            }
             case "GET /servers/detail": {
                 StringBuilder items = new StringBuilder();
                 servers.keySet().forEach(id -> items.append(items.isEmpty() ? "" : ",").append(server(id)));
@@ -177,11 +185,19 @@ final class FakeNova implements AutoCloseable {
                 servers.remove(id);
                 return new Answer(204, "");
             }
+            if (body.contains("addFloatingIp")) {
+                floatingIps.replaceAll((fip, server) -> body.contains("198.51.100.5") ? id : server);
+                return new Answer(202, "");
+            }
             servers.put(id, body.contains("os-stop") ? "SHUTOFF" : "ACTIVE");
             return new Answer(202, "");
         }
         Matcher keyPair = Pattern.compile("/os-keypairs/(.+)").matcher(path);
         if (method.equals("DELETE") && keyPair.matches() && keyPairs.remove(keyPair.group(1)) != null) {
+            return new Answer(202, "");
+        }
+        Matcher floating = Pattern.compile("/os-floating-ips/(.+)").matcher(path);
+        if (method.equals("DELETE") && floating.matches() && floatingIps.remove(floating.group(1)) != null) {
             return new Answer(202, "");
         }
         Matcher group = Pattern.compile("/os-security-groups/(.+)").matcher(path);

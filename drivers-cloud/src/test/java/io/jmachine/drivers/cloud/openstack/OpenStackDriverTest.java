@@ -92,6 +92,19 @@ class OpenStackDriverTest {
     }
 
     @Test
+    void aFloatingIpFromThePoolIsTheMachinesAddressAndRmReleasesIt() throws Exception {
+        Driver driver = driver(Map.of(OpenStackDriverFactory.FLOATINGIP_POOL, "public"));
+        driver.preCreateCheck(new RecordingProgress());
+        driver.create(new RecordingProgress());
+        assertTrue(nova.requests("POST", "/os-floating-ips").get(0).body().contains("\"public\""));
+        assertEquals(Map.of("fip-1", "srv-1"), Map.copyOf(nova.floatingIps));
+        assertEquals("tcp://198.51.100.5:2376", driver.engineUrl().toString());
+        assertTrue(Files.readString(context.knownHosts()).startsWith("198.51.100.5 ssh-ed25519 "));
+        driver.remove();
+        assertTrue(nova.floatingIps.isEmpty() && nova.servers.isEmpty());
+    }
+
+    @Test
     void missingSettingsFailThePreCreateCheckNamingTheVariables() {
         env.remove("OS_PASSWORD");
         PreCreateCheckException e = assertThrows(PreCreateCheckException.class,
