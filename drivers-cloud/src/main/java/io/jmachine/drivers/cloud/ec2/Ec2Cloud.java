@@ -192,6 +192,13 @@ final class Ec2Cloud implements Closeable {
                 .stream().map(g -> g.getId()).toList());
     }
 
+    /** The ids of the groups of that name (one made by jmachine but not tagged yet, when a create was interrupted). */
+    List<String> groupsNamed(String name) {
+        return call("DescribeSecurityGroups", () -> api.getSecurityGroupApi().get()
+                .describeSecurityGroupsInRegionWithFilter(region, ImmutableMultimap.of("group-name", name))
+                .stream().map(g -> g.getId()).toList());
+    }
+
     /** The user's groups by name, as ids; a missing one fails. */
     List<String> groupIds(List<String> names) {
         return call("DescribeSecurityGroups " + names, () -> {

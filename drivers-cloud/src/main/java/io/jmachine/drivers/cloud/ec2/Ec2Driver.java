@@ -232,6 +232,7 @@ public final class Ec2Driver implements Driver {
             }
             cloud.deleteKey(settings.resourceName());
             Set<String> groups = new LinkedHashSet<>(cloud.groupsTagged(Ec2Settings.ID_TAG, settings.id()));
+            groups.addAll(cloud.groupsNamed(settings.resourceName()));
             if (settings.groupId() != null) {
                 groups.add(settings.groupId());
             }

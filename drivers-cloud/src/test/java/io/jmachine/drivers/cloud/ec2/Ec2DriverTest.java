@@ -183,6 +183,20 @@ class Ec2DriverTest {
     }
 
     @Test
+    void rmRemovesAGroupMadeButNotTaggedYetByItsName() {
+        Driver driver = driver(Map.of());
+        driver.preCreateCheck(new RecordingProgress());
+        ec2.failNext("CreateTags", "RequestLimitExceeded");
+        assertThrows(DriverException.class, () -> driver.create(new RecordingProgress()));
+        assertEquals(1, ec2.groupNames().size());
+        // as machine.json had it before create: no group id
+        JsonNode stored = new ObjectMapper().valueToTree(driver.settings());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) stored).putNull("SecurityGroupId");
+        new Ec2DriverFactory(env, dir).restore(context, stored, Map.of()).remove();
+        assertTrue(ec2.groupNames().isEmpty() && ec2.keyPairs().isEmpty());
+    }
+
+    @Test
     void anInstanceThatNeverRunsIsAClearErrorAndRmTerminatesIt() {
         ec2.neverRunning();
         Driver driver = driver(Map.of());
