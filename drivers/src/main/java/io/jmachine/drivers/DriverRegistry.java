@@ -10,7 +10,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.TreeMap;
 
 /** The drivers jmachine knows, by name. */
@@ -27,13 +26,13 @@ public final class DriverRegistry {
     }
 
     /**
-     * The drivers built into jmachine, and those on the class path through {@link ServiceLoader} (the cloud drivers of
-     * drivers-cloud). Their factories only declare flags: a driver's libraries (jclouds, with Guice and Guava) are loaded
-     * when one of its machines is used, so `ls` and `env` do not pay for them.
+     * The drivers built into jmachine, and those that bring their own libraries (the cloud drivers of drivers-cloud; see
+     * {@link DriverLibraries}). Their factories only declare flags: a driver's libraries (jclouds, with Guice and Guava)
+     * are loaded when one of its machines is used, so `ls` and `env` do not pay for them.
      */
     public static DriverRegistry builtIn() {
         List<DriverFactory> factories = new ArrayList<>(List.of(new NoneDriverFactory(), new GenericDriverFactory(), new KvmDriverFactory()));
-        ServiceLoader.load(DriverFactory.class, DriverRegistry.class.getClassLoader()).forEach(factories::add);
+        factories.addAll(DriverLibraries.load());
         return new DriverRegistry(factories);
     }
 
