@@ -10,7 +10,7 @@
 # engine bundle it uploads to machines, so it builds the engine module too
 module_inputs() {
   case $1 in
-    cli) echo "templates drivers provisioner cli engine-agent" ;;
+    cli) echo "templates drivers drivers-cloud provisioner cli engine-agent" ;;
     *) echo "$1" ;;
   esac
 }
@@ -97,6 +97,10 @@ launch() {
   while [ $# -gt 0 ] && [ "$1" != -- ]; do jvm_options+=("$1"); shift; done
   [ $# -gt 0 ] && shift
   find_jdk || exit 1
+  # the cloud drivers' jclouds brings Guava, which calls sun.misc.Unsafe: JDK 24+ would warn on stderr mid-create
+  if [ "$module" = cli ] && [ "$(jdk_major "$JMACHINE_JDK")" -ge 24 ] 2>/dev/null; then
+    jvm_options+=(--sun-misc-unsafe-memory-access=allow)
+  fi
   local target=$JMACHINE_ROOT/$module/target
   local stamp=$target/.launcher-stamp
   if needs_build "$module" "$target/$jar" "$stamp"; then

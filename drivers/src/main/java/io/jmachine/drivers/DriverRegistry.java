@@ -4,6 +4,7 @@ import io.jmachine.drivers.generic.GenericDriverFactory;
 import io.jmachine.drivers.kvm.KvmDriverFactory;
 import io.jmachine.drivers.none.NoneDriverFactory;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -24,9 +25,15 @@ public final class DriverRegistry {
         }
     }
 
-    /** The drivers built into jmachine. */
+    /**
+     * The drivers built into jmachine, and those that bring their own libraries (the cloud drivers of drivers-cloud; see
+     * {@link DriverLibraries}). Their factories only declare flags: a driver's libraries (jclouds, with Guice and Guava)
+     * are loaded when one of its machines is used, so `ls` and `env` do not pay for them.
+     */
     public static DriverRegistry builtIn() {
-        return new DriverRegistry(List.of(new NoneDriverFactory(), new GenericDriverFactory(), new KvmDriverFactory()));
+        List<DriverFactory> factories = new ArrayList<>(List.of(new NoneDriverFactory(), new GenericDriverFactory(), new KvmDriverFactory()));
+        factories.addAll(DriverLibraries.load());
+        return new DriverRegistry(factories);
     }
 
     public Optional<DriverFactory> find(String name) {
