@@ -79,7 +79,9 @@ record LibvirtHostChecks(KvmDriver.Settings settings, LibvirtUri uri, LibvirtDom
                     ? "check that this host logs in to " + uri.host().orElseThrow() + " over SSH without a password (a key in "
                         + "ssh-agent, or ?keyfile=PATH in the URI) and that libvirtd runs there: virsh -c '" + uri + "' version"
                     : "check that a libvirtd listens on that socket (is its container running?): virsh -c '" + uri + "' version";
-            throw new PreCreateCheckException("libvirtd at " + uri + " is unreachable; " + fix);
+            String cause = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
+            throw new PreCreateCheckException("libvirtd at " + uri + " is unreachable (" + cause.lines().findFirst().orElse("").strip()
+                    + "); " + fix);
         }
     }
 
