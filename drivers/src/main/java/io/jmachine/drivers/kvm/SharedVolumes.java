@@ -116,8 +116,7 @@ final class SharedVolumes {
         StorageVol temp = pool.storageVolCreateXML(LibvirtStorage.rawVolume(part, size, LibvirtStorage.LIBVIRT_DEFAULT.xml("0644")), 0);
         try {
             VolumeUpload.Sent sent = VolumeUpload.send(connect, temp, file, 0, what, progress, stream::set);
-            // libvirt reads the file's size and probes its format again for the XML (a pool refresh would fail while
-            // another create uploads)
+            refreshWhenIdle(); // libvirt probes the content's format: the clone converts from the format it believes
             String xml = pool.storageVolLookupByName(part).getXMLDesc(0);
             long physical = LibvirtStorage.physical(xml).orElse(size);
             String found = LibvirtStorage.format(xml).orElse(format);
@@ -138,6 +137,25 @@ final class SharedVolumes {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
             } catch (IllegalStateException exiting) {
                 // the hook runs; it finds nothing left to delete
+            }
+        }
+    }
+
+    /**
+     * Refreshes the pool once no other upload or clone runs in it (libvirt refuses a refresh meanwhile, and skips the
+     * one it runs itself after an upload).
+     */
+    private void refreshWhenIdle() throws LibvirtException {
+        long deadline = System.nanoTime() + LONGEST_WAIT.toNanos();
+        while (true) {
+            try {
+                pool.refresh(0);
+                return;
+            } catch (LibvirtException e) {
+                if (System.nanoTime() > deadline || e.getMessage() == null || !e.getMessage().contains("asynchronous jobs")) {
+                    throw e;
+                }
+                sleep();
             }
         }
     }
