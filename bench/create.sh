@@ -73,7 +73,8 @@ run_create() {
     IMAGE[cmdline]=$(sed -n 's:.*<cmdline>\(.*\)</cmdline>.*:\1:p' <<<"$xml")
     IMAGE[memory]=$(sed -n "s:.*<memory unit='KiB'>\(.*\)</memory>.*:\1:p" <<<"$xml")
     IMAGE[vcpus]=$(sed -n 's:.*<vcpu[^>]*>\(.*\)</vcpu>.*:\1:p' <<<"$xml")
-    IMAGE[base]=$(qemu-img info -U --output=json "$STORE/machines/$name/disk.qcow2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["full-backing-filename"])')
+    # the machine's disk is a volume of libvirt's storage pool; the bare boot uses the same base volume
+    IMAGE[base]=$(qemu-img info -U --output=json "$($VIRSH domblklist "$name" | awk '$1 == "vda" { print $2 }')" | python3 -c 'import json,sys; print(json.load(sys.stdin)["full-backing-filename"])')
   fi
   "$ROOT/jmachine" -s "$STORE" rm -f "$name" >/dev/null 2>&1 || true
   echo "$(sub "$t0" "$th") $(sub "$th" "$ts") $(sub "$ts" "$tw") $(sub "$tw" "$te") $(sub "$t0" "$t_end")" >>"$WORK/create.txt"

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * `jmachine create -d kvm` killed at each phase (Ctrl-C, SIGTERM, SIGKILL) leaves nothing `rm` cannot clean: the real
  * launcher runs as a process, is killed when its output shows the phase, and then `rm -y` must succeed and leave no
- * libvirt domain, no disk or seed, no machine folder. Three phases boot a VM (TCG), so this runs only with
+ * libvirt domain, no disk or seed (in the store or as volumes of the pool), no machine folder. Three phases boot a VM (TCG), so this runs only with
  * {@code -Djmachine.kvm.e2e=true}.
  */
 class KvmInterruptedCreateIT {
@@ -108,6 +108,9 @@ class KvmInterruptedCreateIT {
         assertFalse(Virsh.domains().contains(name), "no libvirt domain appears after rm: " + Virsh.domains());
         assertFalse(Files.exists(store().resolve("machines").resolve(name)), "the machine's folder is gone");
         assertEquals(List.of(), leftoverDisks(), "no disk nor seed is left in the store");
+        String volumes = Virsh.run("vol-list", "--pool", "default");
+        assertFalse(volumes.contains("jmachine-" + name + "-"), "no volume of the machine is left in the pool: " + volumes);
+        assertFalse(volumes.contains(".part-") || volumes.contains(".lock"), "no upload's part or lock is left: " + volumes);
     }
 
     /** Reads create's output until a line has the marker; false if it ended first. */

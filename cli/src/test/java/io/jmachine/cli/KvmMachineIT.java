@@ -51,6 +51,7 @@ class KvmMachineIT {
         assumeTrue(Boolean.getBoolean("jmachine.kvm.e2e"), "the kvm end-to-end test runs only with -Djmachine.kvm.e2e=true");
         Result create = jmachine("create", "-d", "kvm", "--kvm-accel", "tcg", "--kvm-memory", "1024",
                 "--engine-bundle", BUNDLE.toString(), NAME);
+        System.out.println(create.err()); // its phase lines, with the upload's rate when the base is new to the pool
         assertEquals(0, create.code(), create.err());
         Path machineDir = dir.resolve("store/machines/" + NAME);
         assertTrue(Files.readString(machineDir.resolve("known_hosts")).contains("ssh-ed25519"), "the host key was pinned before first contact");

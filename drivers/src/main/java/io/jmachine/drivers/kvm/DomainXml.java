@@ -19,9 +19,11 @@ import java.util.UUID;
  *                 /root); null keeps libvirt's default
  * @param bundle   a raw disk with the engine bundle, read by the first-boot script; null for none
  * @param consoleLog where the serial console's output is kept; null for nowhere
+ * @param forwardAddress the address QEMU binds the user-mode forwards to: loopback, or the libvirt host's address
  */
 public record DomainXml(String name, UUID uuid, int memoryMiB, int cpus, Accel accel, Path disk, Path seed, GuestImage image,
-                        String network, String mac, List<PortForward> forwards, String dacLabel, Path bundle, Path consoleLog) {
+                        String network, String mac, List<PortForward> forwards, String dacLabel, Path bundle, Path consoleLog,
+                        String forwardAddress) {
 
     public String render(Templates templates) {
         Map<String, Object> model = new HashMap<>();
@@ -44,7 +46,7 @@ public record DomainXml(String name, UUID uuid, int memoryMiB, int cpus, Accel a
         }
         List<Map<String, Object>> hostForwards = new ArrayList<>();
         for (PortForward forward : forwards) {
-            hostForwards.add(Map.of("hostIp", "127.0.0.1", "hostPort", forward.hostPort(), "guestPort", forward.guestPort()));
+            hostForwards.add(Map.of("hostIp", forwardAddress, "hostPort", forward.hostPort(), "guestPort", forward.guestPort()));
         }
         model.put("forwards", hostForwards);
         if (dacLabel != null) {

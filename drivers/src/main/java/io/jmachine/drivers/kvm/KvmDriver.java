@@ -24,9 +24,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A QEMU VM through libvirt. Its disk is a qcow2 overlay on a cached base image and its first boot is configured by a
- * cloud-init NoCloud seed; all its files live in the machine's folder, so `rm` of that folder and of the libvirt domain
- * (named as the machine) removes everything, whatever phase a create was interrupted in.
+ * A QEMU VM through libvirt, on this host or another. Its disk is a qcow2 overlay on a base image and its first boot is
+ * configured by a cloud-init NoCloud seed: volumes of a storage pool of the target libvirtd, the base uploaded once per
+ * libvirt host from this host's image cache. Its volumes and its domain are named by the machine, so `rm` removes them
+ * whatever phase a create was interrupted in; shared images stay.
  */
 public final class KvmDriver implements Driver {
 
@@ -49,6 +50,10 @@ public final class KvmDriver implements Driver {
      * @param enginePort the host port forwarded to the guest's engine port (user-mode networking)
      * @param macAddress the MAC of the VM's NIC on a libvirt network (null with user-mode networking): its DHCP lease is found by it
      * @param ipAddress  the VM's address on a libvirt network as last read from its lease (null before create and with user-mode networking)
+     * @param storagePool the libvirt storage pool holding the machine's volumes (null: a machine made before disks were
+     *                    volumes, whose files are in its folder)
+     * @param forwardAddress where the user-mode forwards are bound and reached: 127.0.0.1 for a local libvirt, the libvirt
+     *                    host's address for a remote one (null: 127.0.0.1)
      */
     public record Settings(@JsonProperty("MachineName") String machineName,
                            @JsonProperty("UUID") String uuid,
@@ -68,21 +73,30 @@ public final class KvmDriver implements Driver {
                            @JsonProperty("SSHKeyPath") String sshKeyPath,
                            @JsonProperty("StorePath") String storePath,
                            @JsonProperty("MACAddress") String macAddress,
-                           @JsonProperty("IPAddress") String ipAddress) {
+                           @JsonProperty("IPAddress") String ipAddress,
+                           @JsonProperty("StoragePool") String storagePool,
+                           @JsonProperty("ForwardAddress") String forwardAddress) {
 
         Settings withAccelInUse(Accel accel) {
             return new Settings(machineName, uuid, memory, cpu, diskSize, connectionUri, this.accel, accel.name(), network,
-                    portForwards, image, imageChecksum, sshUser, sshPort, enginePort, sshKeyPath, storePath, macAddress, ipAddress);
+                    portForwards, image, imageChecksum, sshUser, sshPort, enginePort, sshKeyPath, storePath, macAddress, ipAddress,
+                    storagePool, forwardAddress);
         }
 
         Settings withIpAddress(String ip) {
             return new Settings(machineName, uuid, memory, cpu, diskSize, connectionUri, accel, accelInUse, network,
-                    portForwards, image, imageChecksum, sshUser, sshPort, enginePort, sshKeyPath, storePath, macAddress, ip);
+                    portForwards, image, imageChecksum, sshUser, sshPort, enginePort, sshKeyPath, storePath, macAddress, ip,
+                    storagePool, forwardAddress);
         }
 
         /** QEMU's user-mode networking with ports forwarded to 127.0.0.1, rather than a libvirt network. */
         boolean userModeNetwork() {
             return USER_NETWORK.equals(network);
+        }
+
+        /** Where the user-mode forwards are reached from this host. */
+        String reachedAt() {
+            return forwardAddress == null ? "127.0.0.1" : forwardAddress;
         }
     }
 
@@ -90,6 +104,7 @@ public final class KvmDriver implements Driver {
     private final ImageCache images;
     private final AccelChoice accelChoice;
     private final LibvirtDomains libvirt;
+    private final LibvirtUri uri;
     private final AddressWait addressWait;
     private final Templates templates = new Templates();
     private Settings settings;
@@ -103,6 +118,7 @@ public final class KvmDriver implements Driver {
         this.images = images;
         this.accelChoice = accelChoice;
         this.libvirt = new LibvirtDomains(settings.connectionUri());
+        this.uri = new LibvirtUri(settings.connectionUri());
         this.addressWait = new AddressWait(addresses, ADDRESS_TIMEOUT, Duration.ofSeconds(2));
     }
 
@@ -119,7 +135,7 @@ public final class KvmDriver implements Driver {
         return context.machineDir().resolve("seed.iso");
     }
 
-    /** The engine bundle as a raw disk (padded to whole sectors), which the guest reads at its first boot. */
+    /** A machine made before disks were volumes kept its bundle disk here. */
     Path bundleDisk() {
         return context.machineDir().resolve("bundle.img");
     }
@@ -140,9 +156,14 @@ public final class KvmDriver implements Driver {
         this.firstBootBundle = bundle;
     }
 
+    /** Kept in the machine's folder by a virtlogd on this host; one elsewhere cannot write there. */
     @Override
     public Optional<Path> consoleLog() {
-        return Optional.of(consoleLogFile());
+        return uri.sharesThisHostsFiles() ? Optional.of(consoleLogFile()) : Optional.empty();
+    }
+
+    private LibvirtStorage storage() {
+        return new LibvirtStorage(libvirt, settings.connectionUri(), settings.storagePool());
     }
 
     @Override
@@ -162,56 +183,20 @@ public final class KvmDriver implements Driver {
         }
         UserImage.check(settings.image(), settings.imageChecksum());
         accelChoice.choose(settings.accel());
-        List<String> missing = new ArrayList<>();
-        requireTool("qemu-img", "qemu-utils", missing);
-        requireTool("qemu-system-x86_64", "qemu-system-x86", missing);
-        if (CloudInitSeed.isoTool().isEmpty()) {
-            missing.add("genisoimage");
-        }
-        if (settings.image() == null && !images.defaultImageCached()) {
-            requireTool("mmdebstrap", "mmdebstrap", missing);
-            requireTool("mkfs.ext4", "e2fsprogs", missing);
-        }
-        requireTool("libvirtd", "libvirt-daemon-system", missing);
-        HostSetup host = HostSetup.forThisProcess(progress, images.root().resolve("host-setup.log"));
-        host.install(missing);
-        host.shareKvmDevice(Path.of("/dev/kvm"), "kvm");
-        host.startLibvirt(settings.connectionUri(), libvirt::check);
-        if (!settings.userModeNetwork()) {
-            requireActiveNetwork();
-        }
-        if (libvirt.state(settings.machineName()) != MachineState.NONE) {
-            throw new PreCreateCheckException("libvirt at " + settings.connectionUri() + " already has a domain named " + settings.machineName()
-                    + "; remove it (virsh undefine " + settings.machineName() + ") or pick another machine name");
-        }
+        new LibvirtHostChecks(settings, uri, libvirt, storage(), images).run(progress);
     }
 
-    private void requireActiveNetwork() {
-        String network = settings.network();
-        switch (libvirt.network(network)) {
-            case ACTIVE -> { }
-            case INACTIVE -> throw new PreCreateCheckException("the libvirt network " + network + " is not active; start it with "
-                    + "`virsh -c " + settings.connectionUri() + " net-start " + network + "` (and `net-autostart " + network + "` to keep it so)");
-            case MISSING -> throw new PreCreateCheckException("libvirt at " + settings.connectionUri() + " has no network " + network
-                    + "; list them with `virsh -c " + settings.connectionUri() + " net-list --all`, or use --kvm-network user");
-        }
-    }
-
-    private static void requireTool(String tool, String pkg, List<String> missing) {
-        if (HostTools.find(tool).isEmpty()) {
-            missing.add(pkg);
-        }
-    }
 
     @Override
     public void create(Progress progress) {
         Accel accel = accelChoice.choose(settings.accel());
         settings = settings.withAccelInUse(accel);
-        GuestImage image = settings.image() == null ? images.defaultImage(progress)
+        GuestImage local = settings.image() == null ? images.defaultImage(progress)
                 : GuestImage.bootsItself(new UserImage(settings.image(), settings.imageChecksum()).file(images, progress));
+        GuestImage image = MachineVolumes.share(local, storage(), images.digests(), progress);
+        MachineVolumes volumes;
         try {
             Files.createDirectories(context.machineDir());
-            makeOverlay(image);
             SshHostKey hostKey = SshHostKey.generate(context.machineDir(), "jmachine-" + settings.machineName());
             if (settings.userModeNetwork()) {
                 pinHostKey(hostKey);
@@ -219,14 +204,13 @@ public final class KvmDriver implements Driver {
             String authorizedKey = Files.readString(context.sshPublicKey(), StandardCharsets.UTF_8);
             new CloudInitSeed(settings.machineName(), settings.uuid(), settings.sshUser(), authorizedKey, hostKey, firstBootScript)
                     .writeIso(templates, seed());
-            if (firstBootBundle != null) {
-                writeBundleDisk(firstBootBundle);
-            }
+            volumes = MachineVolumes.make(settings.machineName(), image, local.diskFormat(), settings.diskSize(), seed(), firstBootBundle,
+                    storage(), owner(), progress);
         } catch (IOException e) {
             throw new DriverException("cannot write the files of " + settings.machineName() + " in " + context.machineDir() + ": " + e.getMessage(), e);
         }
         Optional<GuestAddresses.Lease> before = settings.userModeNetwork() ? Optional.empty() : currentLease();
-        String xml = domainXml(accel, image).render(templates);
+        String xml = domainXml(accel, image, volumes).render(templates);
         try (ExitGuard guard = new ExitGuard()) {
             guard.run("define and start the domain " + settings.machineName(), () -> libvirt.defineAndStart(xml));
         }
@@ -264,29 +248,28 @@ public final class KvmDriver implements Driver {
         }
     }
 
-    /** A copy of the bundle padded with zeros to whole 512-byte sectors: QEMU shows a raw disk's size rounded down. */
-    private void writeBundleDisk(Path bundle) throws IOException {
-        Path temp = bundleDisk().resolveSibling("bundle.img.tmp");
-        Files.copy(bundle, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        long size = Files.size(temp);
-        long padding = (512 - size % 512) % 512;
-        if (padding > 0) {
-            Files.write(temp, new byte[(int) padding], java.nio.file.StandardOpenOption.APPEND);
-        }
-        Files.move(temp, bundleDisk(), java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    DomainXml domainXml(Accel accel, GuestImage image) {
+    DomainXml domainXml(Accel accel, GuestImage image, MachineVolumes volumes) {
         List<PortForward> forwards = new ArrayList<>();
         forwards.add(new PortForward(settings.sshPort(), 22));
         forwards.add(new PortForward(settings.enginePort(), KvmDriverFactory.GUEST_ENGINE_PORT));
         forwards.addAll(settings.portForwards());
         return new DomainXml(settings.machineName(), UUID.fromString(settings.uuid()), settings.memory(), settings.cpu(), accel,
-                disk(), seed(), image, settings.network(), settings.macAddress(), forwards, dacLabel(),
-                firstBootBundle != null ? bundleDisk() : null, consoleLogFile());
+                Path.of(volumes.disk()), Path.of(volumes.seed()), image, settings.network(), settings.macAddress(), forwards,
+                uri.sharesThisHostsFiles() ? dacLabel() : null, volumes.bundle() != null ? Path.of(volumes.bundle()) : null,
+                consoleLog().orElse(null), settings.reachedAt());
     }
 
-    /** QEMU runs as the user who runs jmachine, who owns the store and the image cache (see {@link DomainXml}). */
+    /** The volumes belong to the user QEMU runs as when that is this host's user (see {@link #dacLabel}). */
+    private LibvirtStorage.Owner owner() {
+        String label = uri.sharesThisHostsFiles() ? dacLabel() : null;
+        if (label == null) {
+            return LibvirtStorage.LIBVIRT_DEFAULT;
+        }
+        String[] ids = label.replace("+", "").split(":");
+        return new LibvirtStorage.Owner(ids[0], ids[1]);
+    }
+
+    /** QEMU on this host runs as the user who runs jmachine, who owns the store (see {@link DomainXml}). */
     private String dacLabel() {
         try {
             Object uid = Files.getAttribute(context.machineDir(), "unix:uid");
@@ -294,18 +277,6 @@ public final class KvmDriver implements Driver {
             return "+" + uid + ":+" + gid;
         } catch (IOException | UnsupportedOperationException e) {
             return null;
-        }
-    }
-
-    private void makeOverlay(GuestImage image) {
-        Path qemuImg = HostTools.find("qemu-img").orElseThrow(() -> new DriverException("qemu-img is missing: install qemu-utils"));
-        Path temp = disk().resolveSibling("disk.qcow2.tmp");
-        HostTools.run(List.of(qemuImg.toString(), "create", "-q", "-f", "qcow2", "-F", image.diskFormat(), "-b", image.disk().toString(),
-                temp.toString(), settings.diskSize() + "M"), 120);
-        try {
-            Files.move(temp, disk(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new DriverException("cannot move " + temp + " to " + disk() + ": " + e.getMessage(), e);
         }
     }
 
@@ -347,10 +318,13 @@ public final class KvmDriver implements Driver {
         libvirt.destroy(settings.machineName());
     }
 
-    /** Removes the domain; the machine's folder (disk, seed, keys) goes with the store's removal of it. */
+    /** Removes the domain and the machine's volumes (never a shared image); its folder goes with the store's removal of it. */
     @Override
     public void remove() {
         libvirt.remove(settings.machineName());
+        if (settings.storagePool() != null) {
+            storage().deleteMachineVolumes(settings.machineName());
+        }
         try {
             Files.deleteIfExists(disk());
             Files.deleteIfExists(seed());
@@ -368,7 +342,7 @@ public final class KvmDriver implements Driver {
     @Override
     public URI engineUrl() {
         if (settings.userModeNetwork()) {
-            return URI.create("tcp://127.0.0.1:" + settings.enginePort());
+            return URI.create("tcp://" + settings.reachedAt() + ":" + settings.enginePort());
         }
         return URI.create("tcp://" + networkAddress() + ":" + KvmDriverFactory.GUEST_ENGINE_PORT);
     }
@@ -380,7 +354,7 @@ public final class KvmDriver implements Driver {
 
     @Override
     public String ipAddress() {
-        return settings.userModeNetwork() ? "127.0.0.1" : networkAddress();
+        return settings.userModeNetwork() ? settings.reachedAt() : networkAddress();
     }
 
     private String networkAddress() {
@@ -403,7 +377,7 @@ public final class KvmDriver implements Driver {
 
     private SshEndpoint sshEndpoint() {
         if (settings.userModeNetwork()) {
-            return new SshEndpoint("127.0.0.1", settings.sshPort(), settings.sshUser(), Path.of(settings.sshKeyPath()));
+            return new SshEndpoint(settings.reachedAt(), settings.sshPort(), settings.sshUser(), Path.of(settings.sshKeyPath()));
         }
         return new SshEndpoint(networkAddress(), 22, settings.sshUser(), Path.of(settings.sshKeyPath()));
     }

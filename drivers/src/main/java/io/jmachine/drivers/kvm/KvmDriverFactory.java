@@ -14,10 +14,6 @@ import io.jmachine.drivers.PreCreateCheckException;
 import io.jmachine.drivers.kvm.image.ImageCache;
 import io.jmachine.drivers.kvm.image.ImageDownloads;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -40,6 +36,8 @@ public final class KvmDriverFactory implements DriverFactory {
     static final String IMAGE = "--kvm-image";
     static final String IMAGE_CHECKSUM = "--kvm-image-checksum";
     static final String SSH_USER = "--kvm-ssh-user";
+    static final String STORAGE_POOL = "--kvm-storage-pool";
+    static final String FORWARD_ADDRESS = "--kvm-forward-address";
 
     /** The port the engine listens on inside the guest. */
     static final int GUEST_ENGINE_PORT = 2376;
@@ -96,7 +94,12 @@ public final class KvmDriverFactory implements DriverFactory {
                         + "the image cache) to boot instead of the default Debian image (kvm driver).", null).withEnv("KVM_IMAGE"),
                 DriverFlag.string(IMAGE_CHECKSUM, "sha256:HEX that the --kvm-image must have (kvm driver).", null)
                         .withEnv("KVM_IMAGE_CHECKSUM"),
-                DriverFlag.string(SSH_USER, "The user made in the VM for SSH (kvm driver).", "docker").withEnv("KVM_SSH_USER"));
+                DriverFlag.string(SSH_USER, "The user made in the VM for SSH (kvm driver).", "docker").withEnv("KVM_SSH_USER"),
+                DriverFlag.string(STORAGE_POOL, "The libvirt storage pool of the VM's disks and the shared base images, made as a "
+                        + "folder under " + LibvirtStorage.IMAGES + " when missing (kvm driver).", "default").withEnv("KVM_STORAGE_POOL"),
+                DriverFlag.string(FORWARD_ADDRESS, "Where the VM's SSH and engine ports are forwarded with --kvm-network user: an "
+                        + "address of the libvirt host that this host reaches (kvm driver; default: the --kvm-uri's host, or 127.0.0.1 "
+                        + "for a local libvirt).", null).withEnv("KVM_FORWARD_ADDRESS"));
     }
 
     @Override
@@ -111,13 +114,20 @@ public final class KvmDriverFactory implements DriverFactory {
         }
         String image = options.string(IMAGE);
         String network = options.string(NETWORK);
+        LibvirtUri uri = new LibvirtUri(options.string(URI));
+        String forwardAddress = options.string(FORWARD_ADDRESS) != null ? options.string(FORWARD_ADDRESS) : uri.defaultForwardAddress();
+        int sshPort = ForwardPorts.pick(forwardAddress);
+        int enginePort = ForwardPorts.pick(forwardAddress);
+        while (enginePort == sshPort) {
+            enginePort = ForwardPorts.pick(forwardAddress);
+        }
         KvmDriver.Settings settings = new KvmDriver.Settings(context.machineName(), UUID.randomUUID().toString(),
                 options.integer(MEMORY), options.integer(CPU_COUNT), options.integer(DISK_SIZE), options.string(URI),
                 options.string(ACCEL), null, network, List.copyOf(forwards),
                 image == null || ImageDownloads.isUrl(image) ? image : Path.of(image).toAbsolutePath().toString(),
                 options.string(IMAGE_CHECKSUM), options.string(SSH_USER),
-                freePort(), freePort(), context.sshKey().toString(), context.storeRoot().toString(),
-                KvmDriver.USER_NETWORK.equals(network) ? null : randomMac(), null);
+                sshPort, enginePort, context.sshKey().toString(), context.storeRoot().toString(),
+                KvmDriver.USER_NETWORK.equals(network) ? null : randomMac(), null, options.string(STORAGE_POOL), forwardAddress);
         return new KvmDriver(context, settings, images, accel, addressesAtUri.apply(settings.connectionUri()));
     }
 
@@ -129,15 +139,6 @@ public final class KvmDriverFactory implements DriverFactory {
         byte[] tail = new byte[3];
         new SecureRandom().nextBytes(tail);
         return String.format(Locale.ROOT, "52:54:00:%02x:%02x:%02x", tail[0], tail[1], tail[2]);
-    }
-
-    /** A port free on 127.0.0.1 now; QEMU binds it when the VM starts. */
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free port on 127.0.0.1", e);
-        }
     }
 
     @Override

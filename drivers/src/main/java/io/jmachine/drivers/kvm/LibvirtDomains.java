@@ -168,11 +168,11 @@ final class LibvirtDomains {
         }
     };
 
-    private interface Call<T> {
+    interface Call<T> {
         T apply(Connect connect) throws LibvirtException;
     }
 
-    private <T> T with(String what, Call<T> call) {
+    <T> T with(String what, Call<T> call) {
         Connect connect;
         try {
             QUIET_ERRORS.run();

@@ -28,6 +28,10 @@ class KvmDriverTest {
     /** The DHCP leases the fake network hands out, by MAC: a test changes them as a DHCP server would. */
     private final Map<String, GuestAddresses.Lease> leases = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** A machine's volumes as a dir pool shows them. */
+    private static final MachineVolumes VOLUMES = new MachineVolumes("/var/lib/libvirt/images/jmachine-vm1-disk.qcow2",
+            "/var/lib/libvirt/images/jmachine-vm1-seed.iso", null);
+
     private final KvmDriverFactory factory = new KvmDriverFactory(new ImageCache(Path.of("/nonexistent"), Path.of("/nonexistent")),
             new AccelChoice("flags : fpu\n", false), uri -> (network, domain, mac) -> java.util.Optional.ofNullable(leases.get(mac)));
 
@@ -93,7 +97,7 @@ class KvmDriverTest {
         KvmDriver driver = driver(Map.of("--kvm-port-forward", List.of("18180:8080"), "--kvm-memory", 1536, "--kvm-cpu-count", 2));
         Files.createDirectories(context().machineDir());
         GuestImage image = new GuestImage(dir.resolve("base.qcow2"), dir.resolve("vmlinuz"), dir.resolve("initrd.img"), "/dev/vda");
-        String xml = driver.domainXml(Accel.TCG, image).render(new io.jmachine.templates.Templates());
+        String xml = driver.domainXml(Accel.TCG, image, VOLUMES).render(new io.jmachine.templates.Templates());
         KvmDriver.Settings s = driver.settings();
         assertTrue(xml.contains("<domain type='qemu'"), xml);
         assertTrue(xml.contains("<name>vm1</name>"), xml);
@@ -102,8 +106,9 @@ class KvmDriverTest {
         assertTrue(xml.contains("<vcpu>2</vcpu>"), xml);
         assertTrue(xml.contains("<kernel>" + dir.resolve("vmlinuz") + "</kernel>"), xml);
         assertTrue(xml.contains("<cmdline>root=/dev/vda rw console=ttyS0"), xml);
-        assertTrue(xml.contains("<source file='" + context().machineDir().resolve("disk.qcow2") + "'/>"), xml);
-        assertTrue(xml.contains("<source file='" + context().machineDir().resolve("seed.iso") + "'/>\n      <target dev='vdb' bus='virtio'/>\n      <readonly/>"), xml);
+        assertTrue(xml.contains("<source file='/var/lib/libvirt/images/jmachine-vm1-disk.qcow2'/>"), xml);
+        assertTrue(xml.contains("<source file='/var/lib/libvirt/images/jmachine-vm1-seed.iso'/>\n      <target dev='vdb' bus='virtio'/>\n      <readonly/>"), xml);
+        assertTrue(xml.contains("<log file='" + context().machineDir().resolve("console.log") + "'"), "a local libvirt keeps the console log: " + xml);
         assertTrue(xml.contains("user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:" + s.sshPort() + "-:22,hostfwd=tcp:127.0.0.1:"
                 + s.enginePort() + "-:2376,hostfwd=tcp:127.0.0.1:18180-:8080'"), xml);
         assertFalse(xml.contains("host-passthrough"), "TCG has no host CPU to pass through");
@@ -114,10 +119,43 @@ class KvmDriverTest {
     }
 
     @Test
+    void aRemoteLibvirtForwardsToItsHostsAddressWhichIpUrlAndSshUse() throws Exception {
+        KvmDriver driver = driver(Map.of("--kvm-uri", "qemu+ssh://root@192.0.2.7/system", "--kvm-forward-address", "127.0.0.1"));
+        assertEquals("127.0.0.1", driver.settings().forwardAddress(), "the flag wins over the URI's host");
+        driver = driver(Map.of("--kvm-uri", "qemu+ssh://root@192.0.2.7/system?no_verify=1"));
+        KvmDriver.Settings s = driver.settings();
+        assertEquals("192.0.2.7", s.forwardAddress());
+        assertEquals("default", s.storagePool());
+        assertEquals("192.0.2.7", driver.ipAddress());
+        assertEquals("tcp://192.0.2.7:" + s.enginePort(), driver.engineUrl().toString());
+        assertEquals(List.of("192.0.2.7"), driver.engineAddresses(), "the server certificate covers it");
+        assertEquals("192.0.2.7", driver.ssh().orElseThrow().host());
+        assertEquals(java.util.Optional.empty(), driver.consoleLog(), "a virtlogd elsewhere cannot write into the machine's folder");
+        Files.createDirectories(context().machineDir());
+        String xml = driver.domainXml(Accel.TCG, GuestImage.bootsItself(Path.of("/var/lib/libvirt/images/base")), VOLUMES)
+                .render(new io.jmachine.templates.Templates());
+        assertTrue(xml.contains("hostfwd=tcp:192.0.2.7:" + s.sshPort() + "-:22,hostfwd=tcp:192.0.2.7:" + s.enginePort() + "-:2376"), xml);
+        assertFalse(xml.contains("<seclabel"), "QEMU elsewhere runs as its libvirt says: " + xml);
+        assertFalse(xml.contains("<log file"), xml);
+        KvmDriver restored = (KvmDriver) factory.restore(context(), new ObjectMapper().valueToTree(s), Map.of());
+        assertEquals("192.0.2.7", restored.ipAddress(), "the address survives machine.json");
+    }
+
+    @Test
+    void aMachineFromBeforeForwardAddressesIsReachedAtLoopback() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode json = new ObjectMapper().valueToTree(driver(Map.of()).settings());
+        json.remove("ForwardAddress");
+        json.remove("StoragePool");
+        KvmDriver old = (KvmDriver) factory.restore(context(), json, Map.of());
+        assertEquals("127.0.0.1", old.ipAddress());
+        assertEquals(null, old.settings().storagePool(), "its disk is a file in its folder, which rm deletes as before");
+    }
+
+    @Test
     void aUserImageBootsItsOwnBootLoader() throws Exception {
         KvmDriver driver = driver(Map.of());
         Files.createDirectories(context().machineDir());
-        String xml = driver.domainXml(Accel.KVM, GuestImage.bootsItself(dir.resolve("cloud.img"))).render(new io.jmachine.templates.Templates());
+        String xml = driver.domainXml(Accel.KVM, GuestImage.bootsItself(dir.resolve("cloud.img")), VOLUMES).render(new io.jmachine.templates.Templates());
         assertTrue(xml.contains("<boot dev='hd'/>"), xml);
         assertFalse(xml.contains("<kernel>"), xml);
         assertTrue(xml.contains("<domain type='kvm'") && xml.contains("host-passthrough"), xml);
@@ -150,7 +188,7 @@ class KvmDriverTest {
         assertNotEquals(mac, driver(Map.of("--kvm-network", "jm-test-net")).settings().macAddress());
         assertEquals(null, driver(Map.of()).settings().macAddress(), "user-mode networking needs no MAC of its own");
         Files.createDirectories(context().machineDir());
-        String xml = driver.domainXml(Accel.TCG, GuestImage.bootsItself(dir.resolve("cloud.img"))).render(new io.jmachine.templates.Templates());
+        String xml = driver.domainXml(Accel.TCG, GuestImage.bootsItself(dir.resolve("cloud.img")), VOLUMES).render(new io.jmachine.templates.Templates());
         assertTrue(xml.contains("<interface type='network'>\n      <source network='jm-test-net'/>\n      <mac address='" + mac + "'/>"), xml);
         assertFalse(xml.contains("hostfwd"), xml);
         javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()

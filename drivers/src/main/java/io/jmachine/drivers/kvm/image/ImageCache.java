@@ -60,6 +60,11 @@ public final class ImageCache {
         return new ImageDownloads(root.resolve("images").resolve("downloads"), http, progress, Duration.ofSeconds(1));
     }
 
+    /** The digests of the images uploaded to libvirt hosts, kept beside the images. */
+    public ImageDigests digests() {
+        return new ImageDigests(root.resolve("images").resolve("digests"));
+    }
+
     public boolean defaultImageCached() {
         try {
             return Files.isRegularFile(DebianImageBuilder.imageIn(folderOf(defaultRecipe())).disk());

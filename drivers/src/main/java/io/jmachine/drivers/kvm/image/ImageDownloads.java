@@ -99,13 +99,8 @@ public final class ImageDownloads {
 
     /** Checks a local image against --kvm-image-checksum. */
     public static void verify(Path image, String expectedSha256) {
-        try (InputStream in = Files.newInputStream(image)) {
-            MessageDigest sha = sha256();
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                sha.update(buffer, 0, n);
-            }
-            String actual = HexFormat.of().formatHex(sha.digest());
+        try {
+            String actual = ImageDigests.compute(image);
             if (!actual.equals(expectedSha256)) {
                 throw new DriverException("the image " + image + " has sha256:" + actual + ", not the sha256:" + expectedSha256
                         + " that --kvm-image-checksum expects");

@@ -1,0 +1,64 @@
+package io.jmachine.drivers.kvm.image;
+
+import io.jmachine.drivers.DriverException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * SHA-256 digests of image files, which name their volumes on libvirt hosts. Hashing a base image takes seconds, so
+ * each digest is kept under the cache's digests/ folder beside the file's size and modification time, and computed
+ * again only when those change.
+ */
+public final class ImageDigests {
+
+    private final Path folder;
+
+    public ImageDigests(Path folder) {
+        this.folder = folder;
+    }
+
+    /** The file's SHA-256 in hex. */
+    public String sha256(Path file) {
+        try {
+            Path absolute = file.toAbsolutePath().normalize();
+            String stamp = Files.size(absolute) + " " + Files.getLastModifiedTime(absolute).toMillis();
+            Path kept = folder.resolve(ImageCache.key(absolute.toString()));
+            if (Files.isRegularFile(kept)) {
+                String[] line = Files.readString(kept, StandardCharsets.UTF_8).strip().split(" ", 3);
+                if (line.length == 3 && (line[0] + " " + line[1]).equals(stamp)) {
+                    return line[2];
+                }
+            }
+            String digest = compute(absolute);
+            Files.createDirectories(folder);
+            Path temp = Files.createTempFile(folder, "digest", ".tmp");
+            Files.writeString(temp, stamp + " " + digest + "\n", StandardCharsets.UTF_8);
+            Files.move(temp, kept, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return digest;
+        } catch (IOException e) {
+            throw new DriverException("cannot read the image " + file + " to name its volume: " + e.getMessage(), e);
+        }
+    }
+
+    /** Hashes the whole file. */
+    public static String compute(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}
