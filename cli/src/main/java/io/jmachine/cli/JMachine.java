@@ -32,7 +32,7 @@ import java.util.Map;
         subcommands = {CreateCommand.class, LsCommand.class, InspectCommand.class, EnvCommand.class, IpCommand.class,
                 UrlCommand.class, StatusCommand.class, ActiveCommand.class, UseCommand.class, ConfigCommand.class, SshCommand.class,
                 ScpCommand.class, StartCommand.class, StopCommand.class, RestartCommand.class, KillCommand.class,
-                RmCommand.class, FleetCommand.class, ProvisionCommand.class, RegenerateCertsCommand.class, UpgradeCommand.class,
+                RmCommand.class, FleetCommand.class, ExportCommand.class, ImportCommand.class, ProvisionCommand.class, RegenerateCertsCommand.class, UpgradeCommand.class,
                 VersionCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure", "2:usage error", "3:the driver's pre-create check failed (create)"})

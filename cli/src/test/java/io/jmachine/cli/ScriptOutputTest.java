@@ -63,7 +63,7 @@ class ScriptOutputTest {
 
     @Test
     void everyVerbsHelpListsItsExitCodes() {
-        for (String verb : new String[] {"create", "ls", "rm", "inspect", "fleet", "status"}) {
+        for (String verb : new String[] {"create", "ls", "rm", "inspect", "fleet", "status", "export", "import"}) {
             VerbsTest.Result help = run(verb, "--help");
             assertTrue(help.out().contains("Exit codes:") && help.out().contains("usage error"), verb + ": " + help.out());
         }

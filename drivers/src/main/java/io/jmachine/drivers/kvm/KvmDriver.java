@@ -75,6 +75,13 @@ public final class KvmDriver implements Driver {
                     portForwards, image, imageChecksum, sshUser, sshPort, enginePort, sshKeyPath, storePath, macAddress, ipAddress);
         }
 
+        /** The same machine under another name and domain UUID (an import), its files under {@code machineDir}. */
+        Settings imported(String name, String newUuid, Path machineDir, Path storeRoot) {
+            return new Settings(name, newUuid, memory, cpu, diskSize, connectionUri, accel, accelInUse, network, portForwards, image,
+                    imageChecksum, sshUser, sshPort, enginePort, machineDir.resolve("id_machine").toString(), storeRoot.toString(),
+                    macAddress, ipAddress);
+        }
+
         Settings withIpAddress(String ip) {
             return new Settings(machineName, uuid, memory, cpu, diskSize, connectionUri, accel, accelInUse, network,
                     portForwards, image, imageChecksum, sshUser, sshPort, enginePort, sshKeyPath, storePath, macAddress, ip);
@@ -307,6 +314,40 @@ public final class KvmDriver implements Driver {
         } catch (IOException e) {
             throw new DriverException("cannot move " + temp + " to " + disk() + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void exportDisk(Path target, Progress progress) {
+        MachineState state = state();
+        if (state != MachineState.STOPPED && state != MachineState.NONE) {
+            throw new DriverException(settings.machineName() + " is " + state.display() + ": stop it first (jmachine stop "
+                    + settings.machineName() + ") so that its disk is consistent");
+        }
+        Path qemuImg = HostTools.find("qemu-img").orElseThrow(() -> new DriverException("qemu-img is missing: install qemu-utils"));
+        progress.report("writing the disk as a standalone qcow2 (its base image folded in)");
+        // convert without -B folds the backing chain into one image that boots anywhere
+        HostTools.run(List.of(qemuImg.toString(), "convert", "-q", "-O", "qcow2", disk().toString(), target.toString()), 3600);
+    }
+
+    /**
+     * Defines the imported machine's domain on this host's libvirt, under a new UUID (the original may still be defined
+     * here), with the accelerator this host has. Its seed is the one it was made with; the first-boot bundle is not needed.
+     */
+    @Override
+    public void imported(Progress progress) {
+        if (!Files.isRegularFile(disk())) {
+            throw new DriverException("the archive of " + settings.machineName() + " has no disk: export the machine with --disk");
+        }
+        if (libvirt.state(settings.machineName()) != MachineState.NONE) {
+            throw new DriverException("libvirt at " + settings.connectionUri() + " already has a domain named " + settings.machineName()
+                    + "; import under another name (--name) or remove that domain");
+        }
+        settings = settings.imported(context.machineName(), UUID.randomUUID().toString(), context.machineDir(), context.storeRoot());
+        Accel accel = accelChoice.choose(settings.accel());
+        settings = settings.withAccelInUse(accel);
+        GuestImage image = settings.image() == null ? images.defaultImage(progress) : GuestImage.bootsItself(disk());
+        libvirt.define(domainXml(accel, image).render(templates));
+        progress.report("defined the libvirt domain " + settings.machineName() + " (" + accel.name() + ")");
     }
 
     @Override
