@@ -49,7 +49,7 @@ final class FleetApplyCommand implements Callable<Integer> {
     boolean yes;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         long started = System.nanoTime();
         FleetFile parsed = FleetMachines.read(fleet.root, file, spec.commandLine());
         FleetMachines store = new FleetMachines(fleet.root);
@@ -65,6 +65,7 @@ final class FleetApplyCommand implements Callable<Integer> {
             fleet.root.output().line("jmachine: making " + n + " machine" + (n == 1 ? "" : "s") + " at a time"
                     + (parallel == null ? " (one per two of this host's " + Runtime.getRuntime().availableProcessors() + " cores; --parallel N to change)" : ""));
         }
+        store.prepare();
         FleetApply.Result result = FleetApply.run(plan, new FleetApply.Actions() {
             @Override
             public void create(FleetMachine machine) throws Exception {

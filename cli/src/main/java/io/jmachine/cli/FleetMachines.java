@@ -77,6 +77,13 @@ final class FleetMachines implements FleetPlanner.Store {
         }
     }
 
+    /** Makes the store's CA once, before creates run in parallel (each would otherwise try to make it). */
+    void prepare() throws IOException {
+        if (machines.certificateAuthority().bootstrap()) {
+            root.output().line("jmachine: made the CA and client certificate in " + machines.certificateAuthority().caCert().getParent());
+        }
+    }
+
     /** Creates the machine as `create` would, labelled with its fleet, and records what it was made from. */
     void create(FleetFile fleet, FleetMachine machine) throws IOException {
         String bundle = machine.string("engine-bundle");
