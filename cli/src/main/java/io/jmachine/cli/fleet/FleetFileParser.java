@@ -65,7 +65,7 @@ public final class FleetFileParser {
             JsonLocation at = e.getLocation();
             String where = at == null ? source : source + ":" + at.getLineNr() + ":" + at.getColumnNr();
             throw new FleetFileException(where + ": not valid YAML (line " + (at == null ? "?" : at.getLineNr()) + ", column "
-                    + (at == null ? "?" : at.getColumnNr()) + "): " + e.getOriginalMessage().lines().findFirst().orElse(""));
+                    + (at == null ? "?" : at.getColumnNr()) + "): " + yamlProblem(e.getOriginalMessage()));
         }
         if (root == null || !root.isObject()) {
             throw new FleetFileException(source + ": a fleet file is a mapping with name: and machines: (see `jmachine fleet --help`)");
@@ -212,6 +212,11 @@ public final class FleetFileParser {
                         + " (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
             }
         }
+    }
+
+    /** SnakeYAML's context and problem lines ("while parsing a flow node: expected …"), without its excerpt of the file. */
+    private static String yamlProblem(String message) {
+        return String.join(": ", message.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0))).toList());
     }
 
     private List<String> driverNames() {
