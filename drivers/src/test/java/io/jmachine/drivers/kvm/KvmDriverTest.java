@@ -56,6 +56,26 @@ class KvmDriverTest {
     }
 
     @Test
+    void anImportWithoutADiskIsRefusedWithWhatToDo() {
+        io.jmachine.drivers.DriverException e = assertThrows(io.jmachine.drivers.DriverException.class,
+                () -> driver(Map.of()).imported(Progress.silent()));
+        assertTrue(e.getMessage().contains("has no disk: export the machine with --disk"), e.getMessage());
+    }
+
+    @Test
+    void importedSettingsTakeTheNewNameFolderAndUuidAndKeepTheRest() {
+        KvmSettings before = driver(Map.of("--kvm-memory", 2048)).settings();
+        KvmSettings after = before.imported("vm2", "00000000-0000-0000-0000-000000000002", dir.resolve("b/machines/vm2"), dir.resolve("b"));
+        assertEquals("vm2", after.machineName());
+        assertEquals("00000000-0000-0000-0000-000000000002", after.uuid());
+        assertEquals(dir.resolve("b/machines/vm2/id_machine").toString(), after.sshKeyPath());
+        assertEquals(dir.resolve("b").toString(), after.storePath());
+        assertEquals(2048, after.memory());
+        assertEquals(before.sshPort(), after.sshPort());
+        assertEquals(before.enginePort(), after.enginePort());
+    }
+
+    @Test
     void flagsAreParsed() {
         KvmDriver driver = driver(Map.of("--kvm-memory", 2048, "--kvm-cpu-count", 2, "--kvm-accel", "tcg",
                 "--kvm-port-forward", List.of("18180:8080", "9000:9000"), "--kvm-image", "rel.qcow2", "--kvm-ssh-user", "debian"));
