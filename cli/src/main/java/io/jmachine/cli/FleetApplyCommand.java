@@ -23,8 +23,8 @@ import java.util.concurrent.Callable;
         + "with --prune remove the fleet's machines it no longer names, with --recreate re-create those whose options changed.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the fleet is as the file says (re-creations held back without --recreate are listed)",
-                "1:some machines failed (the others were made)", "2:usage error, such as a bad fleet file (nothing was done)",
-                "3:a driver's pre-create check failed"})
+                "1:some machines failed, a driver's pre-create check among them (the others were made), or a name is in conflict",
+                "2:usage error, such as a bad fleet file (nothing was done)"})
 final class FleetApplyCommand implements Callable<Integer> {
 
     @ParentCommand
