@@ -48,7 +48,10 @@ public final class MachineArchive {
     }
 
     private static void add(TarArchiveOutputStream tar, Path file, String name) throws IOException {
-        TarArchiveEntry entry = new TarArchiveEntry(file.toFile(), name);
+        // name, size, mode and time only: file attributes would add pax keywords (LIBARCHIVE.creationtime) GNU tar warns about
+        TarArchiveEntry entry = new TarArchiveEntry(name);
+        entry.setSize(Files.size(file));
+        entry.setModTime(Files.getLastModifiedTime(file));
         entry.setMode(0100600);
         tar.putArchiveEntry(entry);
         Files.copy(file, tar);
