@@ -66,6 +66,9 @@ final class CreateCommand implements Callable<Integer> {
             + "; default: the one built in engine-agent/target).")
     Path bundle;
 
+    @Option(names = {"-q", "--quiet"}, description = "Print only the machine's name on stdout, once it is ready (progress stays on stderr).")
+    boolean quiet;
+
     @Parameters(paramLabel = "NAME", description = "The machine's name.")
     String name;
 
@@ -113,7 +116,12 @@ final class CreateCommand implements Callable<Integer> {
                 // the hint is being printed
             }
         }
-        spec.commandLine().getOut().println("Machine " + name + " is ready. To point your docker CLI at it, run: eval $(jmachine env " + name + ")");
+        if (quiet) {
+            spec.commandLine().getOut().println(name);
+        } else {
+            spec.commandLine().getOut().println("Machine " + name + " is ready. To point your docker CLI at it, run: eval $(jmachine env " + name + ")");
+        }
+        spec.commandLine().getOut().flush();
         return 0;
     }
 

@@ -20,7 +20,8 @@ final class InspectCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-f", "--format"}, paramLabel = "TEMPLATE", description = "A Go template, e.g. '{{.DriverName}}' or '{{json .Driver}}'.")
+    @Option(names = {"-f", "--format"}, paramLabel = "TEMPLATE", description = "'json' (the default: the stored object), or a Go template, "
+            + "e.g. '{{.DriverName}}' or '{{json .Driver}}'.")
     String format;
 
     @Parameters(paramLabel = "NAME", arity = "0..1", defaultValue = JMachine.DEFAULT_MACHINE, description = "The machine (default: default).")
@@ -29,7 +30,7 @@ final class InspectCommand implements Runnable {
     @Override
     public void run() {
         JsonNode config = MachineStore.JSON.valueToTree(root.machines().store().load(name));
-        if (format == null) {
+        if (format == null || format.equals("json")) {
             spec.commandLine().getOut().println(config.toPrettyString());
         } else {
             spec.commandLine().getOut().println(GoTemplate.parse(format).render(config));

@@ -32,9 +32,10 @@ import java.util.Map;
         subcommands = {CreateCommand.class, LsCommand.class, InspectCommand.class, EnvCommand.class, IpCommand.class,
                 UrlCommand.class, StatusCommand.class, ActiveCommand.class, UseCommand.class, ConfigCommand.class, SshCommand.class,
                 ScpCommand.class, StartCommand.class, StopCommand.class, RestartCommand.class, KillCommand.class,
-                RmCommand.class, ProvisionCommand.class, RegenerateCertsCommand.class, UpgradeCommand.class,
+                RmCommand.class, FleetCommand.class, ExportCommand.class, ImportCommand.class, ProvisionCommand.class, RegenerateCertsCommand.class, UpgradeCommand.class,
                 VersionCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error, 3 the driver's pre-create check failed."})
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:failure", "2:usage error", "3:the driver's pre-create check failed (create)"})
 public final class JMachine implements Runnable {
 
     /** Docker Machine's name for a machine when a verb is given none. */
@@ -122,7 +123,26 @@ public final class JMachine implements Runnable {
         CreateCommand.addDriverFlags(commandLine.getSubcommands().get("create"), drivers);
         // everything after the machine's name is the remote command, dashes included
         commandLine.getSubcommands().get("ssh").setStopAtPositional(true);
+        documentExitCodes(commandLine);
         return commandLine;
+    }
+
+    /** Every verb's --help ends with its exit codes, for scripts; a verb that declares its own keeps them. */
+    private static void documentExitCodes(CommandLine commandLine) {
+        for (CommandLine sub : commandLine.getSubcommands().values()) {
+            CommandLine.Model.UsageMessageSpec usage = sub.getCommandSpec().usageMessage();
+            if (usage.exitCodeList().isEmpty()) {
+                Map<String, String> codes = new java.util.LinkedHashMap<>();
+                codes.put("0", "success");
+                codes.put("1", "failure");
+                codes.put("2", "usage error");
+                if (sub.getCommandName().equals("create")) {
+                    codes.put("3", "the driver's pre-create check failed");
+                }
+                usage.exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+            }
+            documentExitCodes(sub);
+        }
     }
 
     /** A failure prints one line that says what failed; -D adds the stack trace. */

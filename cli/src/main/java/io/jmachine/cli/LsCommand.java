@@ -64,7 +64,7 @@ final class LsCommand implements Runnable {
     List<String> filters = new ArrayList<>();
 
     @Option(names = {"-f", "--format"}, paramLabel = "TEMPLATE", description = "A Go template ({{.Name}}, {{.State}}…); "
-            + "a 'table ' prefix prints headers; 'json' prints one JSON object a line.")
+            + "a 'table ' prefix prints headers; 'json' prints a JSON array of objects with those fields.")
     String format;
 
     @Option(names = {"-t", "--timeout"}, paramLabel = "SECONDS", defaultValue = "10", description = "How long to wait for each machine (default: 10).")
@@ -84,7 +84,8 @@ final class LsCommand implements Runnable {
         if (quiet) {
             rows.forEach(row -> out.println(row.get("Name").asText()));
         } else if ("json".equals(format)) {
-            rows.forEach(row -> out.println(row.toString()));
+            // one array, for scripts: `jmachine ls --format json | jq '.[].Name'`
+            out.println(JSON.valueToTree(rows).toString());
         } else {
             print(out, format == null ? DEFAULT_FORMAT : format, rows);
         }

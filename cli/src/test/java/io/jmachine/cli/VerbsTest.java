@@ -121,7 +121,7 @@ class VerbsTest {
         String table = run("ls", "-t", "1", "--filter", "name=db", "--format", "table {{.Name}}\\t{{.URL}}").out();
         assertEquals("NAME   URL\ndb     tcp://10.0.0.3:2376\n", table);
         String json = run("ls", "-t", "1", "--filter", "name=db", "--format", "json").out();
-        assertTrue(json.startsWith("{\"Name\":\"db\"") && json.contains("\"URL\":\"tcp://10.0.0.3:2376\""), json);
+        assertTrue(json.startsWith("[{\"Name\":\"db\"") && json.contains("\"URL\":\"tcp://10.0.0.3:2376\""), json);
         String standard = run("ls", "-t", "1", "--filter", "name=db").out();
         assertTrue(standard.startsWith("NAME   ACTIVE   DRIVER   STATE     URL                   ENGINE"), standard);
         assertTrue(standard.lines().skip(1).findFirst().orElseThrow().matches("db +- +none +Running +tcp://10\\.0\\.0\\.3:2376 +Unknown +.*"), standard);

@@ -81,6 +81,21 @@ public interface Driver {
         return Optional.empty();
     }
 
+    /**
+     * Writes the host's disk to {@code target} as one standalone file that needs nothing else of this host (`export
+     * --disk`): a qcow2 without a backing file, for drivers that keep disks. The host must be stopped.
+     */
+    default void exportDisk(java.nio.file.Path target, Progress progress) {
+        throw new DriverException("the " + name() + " driver keeps no disk of its host: export without --disk");
+    }
+
+    /**
+     * After `import` put the machine's files in its folder (with its disk, if it was exported with one): makes the host
+     * known here (kvm: defines the libvirt domain on this host's libvirt), without starting it.
+     */
+    default void imported(Progress progress) {
+    }
+
     /** How to reach the host over SSH; empty for drivers that manage no host (none). */
     Optional<SshEndpoint> ssh();
 

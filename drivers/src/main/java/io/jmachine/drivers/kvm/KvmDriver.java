@@ -40,66 +40,6 @@ public final class KvmDriver implements Driver {
     /** From domain start to a DHCP lease: the guest asks early in its boot, which TCG makes slow. */
     private static final Duration ADDRESS_TIMEOUT = Duration.ofSeconds(240);
 
-    /**
-     * machine.json's "Driver" object.
-     *
-     * @param accelInUse the accelerator create picked (null before create)
-     * @param image      --kvm-image: an absolute path or an http(s) URL; null for the default Debian image
-     * @param imageChecksum --kvm-image-checksum {@code sha256:HEX}, or null
-     * @param sshPort    the host port forwarded to the guest's SSH port
-     * @param enginePort the host port forwarded to the guest's engine port (user-mode networking)
-     * @param macAddress the MAC of the VM's NIC on a libvirt network (null with user-mode networking): its DHCP lease is found by it
-     * @param ipAddress  the VM's address on a libvirt network as last read from its lease (null before create and with user-mode networking)
-     * @param storagePool the libvirt storage pool holding the machine's volumes (null: a machine made before disks were
-     *                    volumes, whose files are in its folder)
-     * @param forwardAddress where the user-mode forwards are bound and reached: 127.0.0.1 for a local libvirt, the libvirt
-     *                    host's address for a remote one (null: 127.0.0.1)
-     */
-    public record Settings(@JsonProperty("MachineName") String machineName,
-                           @JsonProperty("UUID") String uuid,
-                           @JsonProperty("Memory") int memory,
-                           @JsonProperty("CPU") int cpu,
-                           @JsonProperty("DiskSize") int diskSize,
-                           @JsonProperty("ConnectionURI") String connectionUri,
-                           @JsonProperty("Accel") String accel,
-                           @JsonProperty("AccelInUse") String accelInUse,
-                           @JsonProperty("Network") String network,
-                           @JsonProperty("PortForwards") List<PortForward> portForwards,
-                           @JsonProperty("Image") String image,
-                           @JsonProperty("ImageChecksum") String imageChecksum,
-                           @JsonProperty("SSHUser") String sshUser,
-                           @JsonProperty("SSHPort") int sshPort,
-                           @JsonProperty("EnginePort") int enginePort,
-                           @JsonProperty("SSHKeyPath") String sshKeyPath,
-                           @JsonProperty("StorePath") String storePath,
-                           @JsonProperty("MACAddress") String macAddress,
-                           @JsonProperty("IPAddress") String ipAddress,
-                           @JsonProperty("StoragePool") String storagePool,
-                           @JsonProperty("ForwardAddress") String forwardAddress) {
-
-        Settings withAccelInUse(Accel accel) {
-            return new Settings(machineName, uuid, memory, cpu, diskSize, connectionUri, this.accel, accel.name(), network,
-                    portForwards, image, imageChecksum, sshUser, sshPort, enginePort, sshKeyPath, storePath, macAddress, ipAddress,
-                    storagePool, forwardAddress);
-        }
-
-        Settings withIpAddress(String ip) {
-            return new Settings(machineName, uuid, memory, cpu, diskSize, connectionUri, accel, accelInUse, network,
-                    portForwards, image, imageChecksum, sshUser, sshPort, enginePort, sshKeyPath, storePath, macAddress, ip,
-                    storagePool, forwardAddress);
-        }
-
-        /** QEMU's user-mode networking with ports forwarded to 127.0.0.1, rather than a libvirt network. */
-        boolean userModeNetwork() {
-            return USER_NETWORK.equals(network);
-        }
-
-        /** Where the user-mode forwards are reached from this host. */
-        String reachedAt() {
-            return forwardAddress == null ? "127.0.0.1" : forwardAddress;
-        }
-    }
-
     private final MachineContext context;
     private final ImageCache images;
     private final AccelChoice accelChoice;
@@ -107,12 +47,12 @@ public final class KvmDriver implements Driver {
     private final LibvirtUri uri;
     private final AddressWait addressWait;
     private final Templates templates = new Templates();
-    private Settings settings;
+    private KvmSettings settings;
     /** What the guest runs at its first boot, and the bundle it reads (create only; null for an upload over SSH). */
     private String firstBootScript;
     private Path firstBootBundle;
 
-    KvmDriver(MachineContext context, Settings settings, ImageCache images, AccelChoice accelChoice, GuestAddresses addresses) {
+    KvmDriver(MachineContext context, KvmSettings settings, ImageCache images, AccelChoice accelChoice, GuestAddresses addresses) {
         this.context = context;
         this.settings = settings;
         this.images = images;
@@ -281,6 +221,50 @@ public final class KvmDriver implements Driver {
     }
 
     @Override
+    public void exportDisk(Path target, Progress progress) {
+        MachineState state = state();
+        if (state != MachineState.STOPPED && state != MachineState.NONE) {
+            throw new DriverException(settings.machineName() + " is " + state.display() + ": stop it first (jmachine stop "
+                    + settings.machineName() + ") so that its disk is consistent");
+        }
+        if (!uri.sharesThisHostsFiles()) {
+            throw new DriverException("the disk of " + settings.machineName() + " is on the libvirt host of " + settings.connectionUri()
+                    + ": export --disk reads disks of this host's libvirt only; export without --disk");
+        }
+        String source = settings.storagePool() == null ? disk().toString() : storage().path(VolumeNames.disk(settings.machineName()));
+        Path qemuImg = HostTools.find("qemu-img").orElseThrow(() -> new DriverException("qemu-img is missing: install qemu-utils"));
+        progress.report("writing the disk as a standalone qcow2 (its base image folded in)");
+        // convert without -B folds the backing chain into one image that boots anywhere
+        HostTools.run(List.of(qemuImg.toString(), "convert", "-q", "-O", "qcow2", source, target.toString()), 3600);
+    }
+
+    /**
+     * Defines the imported machine's domain on this host's libvirt, under a new UUID (the original may still be defined
+     * here), with the accelerator this host has. Its seed is the one it was made with; the first-boot bundle is not needed.
+     */
+    @Override
+    public void imported(Progress progress) {
+        if (!Files.isRegularFile(disk())) {
+            throw new DriverException("the archive of " + settings.machineName() + " has no disk: export the machine with --disk");
+        }
+        if (!uri.sharesThisHostsFiles()) {
+            throw new DriverException("an imported machine's disk stays in its folder, which the libvirt host of " + settings.connectionUri()
+                    + " cannot read: import it into a store on that host");
+        }
+        if (libvirt.state(settings.machineName()) != MachineState.NONE) {
+            throw new DriverException("libvirt at " + settings.connectionUri() + " already has a domain named " + settings.machineName()
+                    + "; import under another name (--name) or remove that domain");
+        }
+        settings = settings.imported(context.machineName(), UUID.randomUUID().toString(), context.machineDir(), context.storeRoot());
+        Accel accel = accelChoice.choose(settings.accel());
+        settings = settings.withAccelInUse(accel);
+        GuestImage image = settings.image() == null ? images.defaultImage(progress) : GuestImage.bootsItself(disk());
+        // the imported disk and seed stay files in the machine's folder (no pool: see KvmSettings.imported)
+        libvirt.define(domainXml(accel, image, new MachineVolumes(disk().toString(), seed().toString(), null)).render(templates));
+        progress.report("defined the libvirt domain " + settings.machineName() + " (" + accel.name() + ")");
+    }
+
+    @Override
     public void start(Progress progress) {
         if (settings.userModeNetwork()) {
             libvirt.start(settings.machineName());
@@ -388,7 +372,7 @@ public final class KvmDriver implements Driver {
     }
 
     @Override
-    public Settings settings() {
+    public KvmSettings settings() {
         return settings;
     }
 }

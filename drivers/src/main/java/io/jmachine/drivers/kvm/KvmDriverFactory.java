@@ -121,7 +121,7 @@ public final class KvmDriverFactory implements DriverFactory {
         while (enginePort == sshPort) {
             enginePort = ForwardPorts.pick(forwardAddress);
         }
-        KvmDriver.Settings settings = new KvmDriver.Settings(context.machineName(), UUID.randomUUID().toString(),
+        KvmSettings settings = new KvmSettings(context.machineName(), UUID.randomUUID().toString(),
                 options.integer(MEMORY), options.integer(CPU_COUNT), options.integer(DISK_SIZE), options.string(URI),
                 options.string(ACCEL), null, network, List.copyOf(forwards),
                 image == null || ImageDownloads.isUrl(image) ? image : Path.of(image).toAbsolutePath().toString(),
@@ -144,7 +144,7 @@ public final class KvmDriverFactory implements DriverFactory {
     @Override
     public Driver restore(MachineContext context, JsonNode settings, Map<String, String> secrets) {
         try {
-            KvmDriver.Settings stored = JSON.treeToValue(settings, KvmDriver.Settings.class);
+            KvmSettings stored = JSON.treeToValue(settings, KvmSettings.class);
             return new KvmDriver(context, stored, images, accel, addressesAtUri.apply(stored.connectionUri()));
         } catch (Exception e) {
             throw new DriverException("the kvm driver's settings of " + context.machineName() + " cannot be read: " + e.getMessage(), e);

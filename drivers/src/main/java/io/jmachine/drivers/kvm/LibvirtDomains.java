@@ -39,6 +39,11 @@ final class LibvirtDomains {
         });
     }
 
+    /** Defines the domain without starting it (an imported machine). */
+    void define(String xml) {
+        with("define the domain", connect -> connect.domainDefineXML(xml));
+    }
+
     void start(String name) {
         with("start " + name, connect -> {
             Domain domain = lookup(connect, name).orElseThrow(() -> missing(name));

@@ -15,7 +15,7 @@ import java.util.List;
  * answers (started here when it is this host's), the network or free forward ports, the storage pool (made when
  * missing), and no domain or volumes of the same name. Each failure is one line that names the fix.
  */
-record LibvirtHostChecks(KvmDriver.Settings settings, LibvirtUri uri, LibvirtDomains libvirt, LibvirtStorage storage, ImageCache images) {
+record LibvirtHostChecks(KvmSettings settings, LibvirtUri uri, LibvirtDomains libvirt, LibvirtStorage storage, ImageCache images) {
 
     void run(Progress progress) {
         List<String> missing = new ArrayList<>();

@@ -45,7 +45,7 @@ class KvmDriverTest {
 
     @Test
     void flagsHaveTheirDefaults() {
-        KvmDriver.Settings settings = driver(Map.of()).settings();
+        KvmSettings settings = driver(Map.of()).settings();
         assertEquals(1024, settings.memory());
         assertEquals(Math.min(2, Runtime.getRuntime().availableProcessors()), settings.cpu());
         assertEquals(20000, settings.diskSize());
@@ -60,10 +60,30 @@ class KvmDriverTest {
     }
 
     @Test
+    void anImportWithoutADiskIsRefusedWithWhatToDo() {
+        io.jmachine.drivers.DriverException e = assertThrows(io.jmachine.drivers.DriverException.class,
+                () -> driver(Map.of()).imported(Progress.silent()));
+        assertTrue(e.getMessage().contains("has no disk: export the machine with --disk"), e.getMessage());
+    }
+
+    @Test
+    void importedSettingsTakeTheNewNameFolderAndUuidAndKeepTheRest() {
+        KvmSettings before = driver(Map.of("--kvm-memory", 2048)).settings();
+        KvmSettings after = before.imported("vm2", "00000000-0000-0000-0000-000000000002", dir.resolve("b/machines/vm2"), dir.resolve("b"));
+        assertEquals("vm2", after.machineName());
+        assertEquals("00000000-0000-0000-0000-000000000002", after.uuid());
+        assertEquals(dir.resolve("b/machines/vm2/id_machine").toString(), after.sshKeyPath());
+        assertEquals(dir.resolve("b").toString(), after.storePath());
+        assertEquals(2048, after.memory());
+        assertEquals(before.sshPort(), after.sshPort());
+        assertEquals(before.enginePort(), after.enginePort());
+    }
+
+    @Test
     void flagsAreParsed() {
         KvmDriver driver = driver(Map.of("--kvm-memory", 2048, "--kvm-cpu-count", 2, "--kvm-accel", "tcg",
                 "--kvm-port-forward", List.of("18180:8080", "9000:9000"), "--kvm-image", "rel.qcow2", "--kvm-ssh-user", "debian"));
-        KvmDriver.Settings settings = driver.settings();
+        KvmSettings settings = driver.settings();
         assertEquals(2048, settings.memory());
         assertEquals(2, settings.cpu());
         assertEquals("tcg", settings.accel());
@@ -98,7 +118,7 @@ class KvmDriverTest {
         Files.createDirectories(context().machineDir());
         GuestImage image = new GuestImage(dir.resolve("base.qcow2"), dir.resolve("vmlinuz"), dir.resolve("initrd.img"), "/dev/vda");
         String xml = driver.domainXml(Accel.TCG, image, VOLUMES).render(new io.jmachine.templates.Templates());
-        KvmDriver.Settings s = driver.settings();
+        KvmSettings s = driver.settings();
         assertTrue(xml.contains("<domain type='qemu'"), xml);
         assertTrue(xml.contains("<name>vm1</name>"), xml);
         assertTrue(xml.contains("<uuid>" + s.uuid() + "</uuid>"), xml);
@@ -123,7 +143,7 @@ class KvmDriverTest {
         KvmDriver driver = driver(Map.of("--kvm-uri", "qemu+ssh://root@192.0.2.7/system", "--kvm-forward-address", "127.0.0.1"));
         assertEquals("127.0.0.1", driver.settings().forwardAddress(), "the flag wins over the URI's host");
         driver = driver(Map.of("--kvm-uri", "qemu+ssh://root@192.0.2.7/system?no_verify=1"));
-        KvmDriver.Settings s = driver.settings();
+        KvmSettings s = driver.settings();
         assertEquals("192.0.2.7", s.forwardAddress());
         assertEquals("default", s.storagePool());
         assertEquals("192.0.2.7", driver.ipAddress());

@@ -60,10 +60,9 @@ public final class LibvirtHosts implements InstanceHosts {
             addresses.put(instanceId, address);
             String xml = new DomainXml(domain(instanceId), UUID.randomUUID(), 1024, Math.min(2, Runtime.getRuntime().availableProcessors()),
                     AccelChoice.ofThisHost().choose("auto"), disk, seed, image, "user", null,
-                    List.of(new PortForward(22, 22), new PortForward(2376, 2376)), "+0:+0", null, dir.resolve(instanceId + "-console.log"))
-                    .render(new Templates())
-                    // the same forwards, on the instance's own loopback address
-                    .replace("hostfwd=tcp:127.0.0.1:", "hostfwd=tcp:" + address + ":");
+                    List.of(new PortForward(22, 22), new PortForward(2376, 2376)), "+0:+0", null, dir.resolve(instanceId + "-console.log"),
+                    address) // the forwards on the instance's own loopback address
+                    .render(new Templates());
             Path xmlFile = dir.resolve(instanceId + ".xml");
             Files.writeString(xmlFile, xml);
             virshOrTool(List.of("virsh", "-c", URI, "define", xmlFile.toString()));
