@@ -49,6 +49,8 @@ public final class KvmDriver implements Driver {
      * @param enginePort the host port forwarded to the guest's engine port (user-mode networking)
      * @param macAddress the MAC of the VM's NIC on a libvirt network (null with user-mode networking): its DHCP lease is found by it
      * @param ipAddress  the VM's address on a libvirt network as last read from its lease (null before create and with user-mode networking)
+     * @param mounts     --kvm-mount: host folders mounted in the VM (null in machines made before there were any)
+     * @param forwardAddress --kvm-forward-address: where container ports are forwarded on the host when they were published on all addresses
      */
     public record Settings(@JsonProperty("MachineName") String machineName,
                            @JsonProperty("UUID") String uuid,
@@ -68,16 +70,25 @@ public final class KvmDriver implements Driver {
                            @JsonProperty("SSHKeyPath") String sshKeyPath,
                            @JsonProperty("StorePath") String storePath,
                            @JsonProperty("MACAddress") String macAddress,
-                           @JsonProperty("IPAddress") String ipAddress) {
+                           @JsonProperty("IPAddress") String ipAddress,
+                           @JsonProperty("Mounts") List<HostMount> mounts,
+                           @JsonProperty("ForwardAddress") String forwardAddress) {
+
+        public Settings {
+            mounts = mounts == null ? List.of() : List.copyOf(mounts);
+            forwardAddress = forwardAddress == null ? "127.0.0.1" : forwardAddress;
+        }
 
         Settings withAccelInUse(Accel accel) {
             return new Settings(machineName, uuid, memory, cpu, diskSize, connectionUri, this.accel, accel.name(), network,
-                    portForwards, image, imageChecksum, sshUser, sshPort, enginePort, sshKeyPath, storePath, macAddress, ipAddress);
+                    portForwards, image, imageChecksum, sshUser, sshPort, enginePort, sshKeyPath, storePath, macAddress, ipAddress,
+                    mounts, forwardAddress);
         }
 
         Settings withIpAddress(String ip) {
             return new Settings(machineName, uuid, memory, cpu, diskSize, connectionUri, accel, accelInUse, network,
-                    portForwards, image, imageChecksum, sshUser, sshPort, enginePort, sshKeyPath, storePath, macAddress, ip);
+                    portForwards, image, imageChecksum, sshUser, sshPort, enginePort, sshKeyPath, storePath, macAddress, ip,
+                    mounts, forwardAddress);
         }
 
         /** QEMU's user-mode networking with ports forwarded to 127.0.0.1, rather than a libvirt network. */
@@ -160,6 +171,12 @@ public final class KvmDriver implements Driver {
             throw new PreCreateCheckException("--kvm-port-forward works with --kvm-network user only; on the libvirt network "
                     + settings.network() + " reach the VM's ports at its address (jmachine ip " + settings.machineName() + ")");
         }
+        for (HostMount mount : settings.mounts()) {
+            String problem = mount.problem();
+            if (problem != null) {
+                throw new PreCreateCheckException(problem);
+            }
+        }
         UserImage.check(settings.image(), settings.imageChecksum());
         accelChoice.choose(settings.accel());
         List<String> missing = new ArrayList<>();
@@ -217,7 +234,8 @@ public final class KvmDriver implements Driver {
                 pinHostKey(hostKey);
             }
             String authorizedKey = Files.readString(context.sshPublicKey(), StandardCharsets.UTF_8);
-            new CloudInitSeed(settings.machineName(), settings.uuid(), settings.sshUser(), authorizedKey, hostKey, firstBootScript)
+            new CloudInitSeed(settings.machineName(), settings.uuid(), settings.sshUser(), authorizedKey, hostKey, firstBootScript,
+                    GuestMounts.script(settings.mounts()))
                     .writeIso(templates, seed());
             if (firstBootBundle != null) {
                 writeBundleDisk(firstBootBundle);
@@ -283,7 +301,7 @@ public final class KvmDriver implements Driver {
         forwards.addAll(settings.portForwards());
         return new DomainXml(settings.machineName(), UUID.fromString(settings.uuid()), settings.memory(), settings.cpu(), accel,
                 disk(), seed(), image, settings.network(), settings.macAddress(), forwards, dacLabel(),
-                firstBootBundle != null ? bundleDisk() : null, consoleLogFile());
+                firstBootBundle != null ? bundleDisk() : null, consoleLogFile(), settings.mounts());
     }
 
     /** QEMU runs as the user who runs jmachine, who owns the store and the image cache (see {@link DomainXml}). */

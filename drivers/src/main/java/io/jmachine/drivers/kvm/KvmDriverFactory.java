@@ -40,6 +40,8 @@ public final class KvmDriverFactory implements DriverFactory {
     static final String IMAGE = "--kvm-image";
     static final String IMAGE_CHECKSUM = "--kvm-image-checksum";
     static final String SSH_USER = "--kvm-ssh-user";
+    static final String MOUNT = "--kvm-mount";
+    static final String FORWARD_ADDRESS = "--kvm-forward-address";
 
     /** The port the engine listens on inside the guest. */
     static final int GUEST_ENGINE_PORT = 2376;
@@ -96,7 +98,11 @@ public final class KvmDriverFactory implements DriverFactory {
                         + "the image cache) to boot instead of the default Debian image (kvm driver).", null).withEnv("KVM_IMAGE"),
                 DriverFlag.string(IMAGE_CHECKSUM, "sha256:HEX that the --kvm-image must have (kvm driver).", null)
                         .withEnv("KVM_IMAGE_CHECKSUM"),
-                DriverFlag.string(SSH_USER, "The user made in the VM for SSH (kvm driver).", "docker").withEnv("KVM_SSH_USER"));
+                DriverFlag.string(SSH_USER, "The user made in the VM for SSH (kvm driver).", "docker").withEnv("KVM_SSH_USER"),
+                DriverFlag.stringList(MOUNT, "HOST_PATH[:GUEST_PATH][:ro], a host folder mounted in the VM (virtio-fs); repeatable; "
+                        + "default: your home folder at the same path; none for none (kvm driver)."),
+                DriverFlag.string(FORWARD_ADDRESS, "The host address that ports published by containers are forwarded on, with "
+                        + "--kvm-network user (kvm driver; 0.0.0.0 opens them to the network).", "127.0.0.1").withEnv("KVM_FORWARD_ADDRESS"));
     }
 
     @Override
@@ -109,6 +115,12 @@ public final class KvmDriverFactory implements DriverFactory {
                 throw new PreCreateCheckException(e.getMessage());
             }
         }
+        List<HostMount> mounts;
+        try {
+            mounts = HostMount.parseAll(options.strings(MOUNT), System.getProperty("user.home"));
+        } catch (IllegalArgumentException e) {
+            throw new PreCreateCheckException(e.getMessage());
+        }
         String image = options.string(IMAGE);
         String network = options.string(NETWORK);
         KvmDriver.Settings settings = new KvmDriver.Settings(context.machineName(), UUID.randomUUID().toString(),
@@ -117,7 +129,8 @@ public final class KvmDriverFactory implements DriverFactory {
                 image == null || ImageDownloads.isUrl(image) ? image : Path.of(image).toAbsolutePath().toString(),
                 options.string(IMAGE_CHECKSUM), options.string(SSH_USER),
                 freePort(), freePort(), context.sshKey().toString(), context.storeRoot().toString(),
-                KvmDriver.USER_NETWORK.equals(network) ? null : randomMac(), null);
+                KvmDriver.USER_NETWORK.equals(network) ? null : randomMac(), null,
+                mounts, options.string(FORWARD_ADDRESS));
         return new KvmDriver(context, settings, images, accel, addressesAtUri.apply(settings.connectionUri()));
     }
 
