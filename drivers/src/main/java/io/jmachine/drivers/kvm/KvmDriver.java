@@ -294,13 +294,18 @@ public final class KvmDriver implements Driver {
         Files.move(temp, bundleDisk(), java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
-    DomainXml domainXml(Accel accel, GuestImage image) {
+    /** The forwards the domain is defined with: SSH, the engine, --kvm-port-forward. */
+    private List<PortForward> ownForwards() {
         List<PortForward> forwards = new ArrayList<>();
         forwards.add(new PortForward(settings.sshPort(), 22));
         forwards.add(new PortForward(settings.enginePort(), KvmDriverFactory.GUEST_ENGINE_PORT));
         forwards.addAll(settings.portForwards());
+        return forwards;
+    }
+
+    DomainXml domainXml(Accel accel, GuestImage image) {
         return new DomainXml(settings.machineName(), UUID.fromString(settings.uuid()), settings.memory(), settings.cpu(), accel,
-                disk(), seed(), image, settings.network(), settings.macAddress(), forwards, dacLabel(),
+                disk(), seed(), image, settings.network(), settings.macAddress(), ownForwards(), dacLabel(),
                 firstBootBundle != null ? bundleDisk() : null, consoleLogFile(), settings.mounts());
     }
 
@@ -424,6 +429,18 @@ public final class KvmDriver implements Driver {
             return new SshEndpoint("127.0.0.1", settings.sshPort(), settings.sshUser(), Path.of(settings.sshKeyPath()));
         }
         return new SshEndpoint(networkAddress(), 22, settings.sshUser(), Path.of(settings.sshKeyPath()));
+    }
+
+    /** With user-mode networking, containers' published ports are forwarded at run time (see {@link KvmForwards}). */
+    @Override
+    public Optional<io.jmachine.drivers.PortForwarding> portForwarding() {
+        if (!settings.userModeNetwork()) {
+            return Optional.empty();
+        }
+        List<HostForward> own = ownForwards().stream()
+                .map(f -> new HostForward("tcp", "127.0.0.1", f.hostPort(), f.guestPort())).toList();
+        return Optional.of(new KvmForwards(hmp -> libvirt.monitor(settings.machineName(), hmp), own, settings.forwardAddress(),
+                KvmForwards::hostHasAddress, context.machineDir().resolve("forwards.json")));
     }
 
     @Override
