@@ -3,13 +3,13 @@
      kernel/initrd/cmdline (optional: direct kernel boot), network (user|libvirt network name), mac (optional: the NIC's MAC on a libvirt network),
      forwards: list of {hostIp, hostPort, guestPort} for user-mode networking,
      dacLabel (optional: the uid:gid QEMU runs as),
-     mounts: list of {source, tag} host folders shared with virtio-fs (libvirt runs a virtiofsd for each) -->
+     mounts (optional): list of {source, tag} host folders shared with virtio-fs (libvirt runs a virtiofsd for each) -->
 <domain type='${accel}' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
   <name>${name}</name>
   <uuid>${uuid}</uuid>
   <memory unit='MiB'>${memoryMiB?c}</memory>
   <vcpu>${cpus?c}</vcpu>
-<#if mounts?has_content>
+<#if (mounts![])?has_content>
   <#-- virtio-fs needs the guest's memory shared with virtiofsd -->
   <memoryBacking><source type='memfd'/><access mode='shared'/></memoryBacking>
 </#if>
@@ -63,7 +63,7 @@
       <model type='virtio'/>
     </interface>
 </#if>
-<#list mounts as m>
+<#list mounts![] as m>
     <filesystem type='mount' accessmode='passthrough'>
       <driver type='virtiofs'/>
       <source dir='${m.source?xml}'/>

@@ -1,6 +1,5 @@
 package io.jmachine.drivers.kvm;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import io.jmachine.drivers.Driver;
 import io.jmachine.drivers.DriverException;
 import io.jmachine.drivers.MachineContext;
@@ -39,76 +38,18 @@ public final class KvmDriver implements Driver {
     /** From domain start to a DHCP lease: the guest asks early in its boot, which TCG makes slow. */
     private static final Duration ADDRESS_TIMEOUT = Duration.ofSeconds(240);
 
-    /**
-     * machine.json's "Driver" object.
-     *
-     * @param accelInUse the accelerator create picked (null before create)
-     * @param image      --kvm-image: an absolute path or an http(s) URL; null for the default Debian image
-     * @param imageChecksum --kvm-image-checksum {@code sha256:HEX}, or null
-     * @param sshPort    the host port forwarded to the guest's SSH port
-     * @param enginePort the host port forwarded to the guest's engine port (user-mode networking)
-     * @param macAddress the MAC of the VM's NIC on a libvirt network (null with user-mode networking): its DHCP lease is found by it
-     * @param ipAddress  the VM's address on a libvirt network as last read from its lease (null before create and with user-mode networking)
-     * @param mounts     --kvm-mount: host folders mounted in the VM (null in machines made before there were any)
-     * @param forwardAddress --kvm-forward-address: where container ports are forwarded on the host when they were published on all addresses
-     */
-    public record Settings(@JsonProperty("MachineName") String machineName,
-                           @JsonProperty("UUID") String uuid,
-                           @JsonProperty("Memory") int memory,
-                           @JsonProperty("CPU") int cpu,
-                           @JsonProperty("DiskSize") int diskSize,
-                           @JsonProperty("ConnectionURI") String connectionUri,
-                           @JsonProperty("Accel") String accel,
-                           @JsonProperty("AccelInUse") String accelInUse,
-                           @JsonProperty("Network") String network,
-                           @JsonProperty("PortForwards") List<PortForward> portForwards,
-                           @JsonProperty("Image") String image,
-                           @JsonProperty("ImageChecksum") String imageChecksum,
-                           @JsonProperty("SSHUser") String sshUser,
-                           @JsonProperty("SSHPort") int sshPort,
-                           @JsonProperty("EnginePort") int enginePort,
-                           @JsonProperty("SSHKeyPath") String sshKeyPath,
-                           @JsonProperty("StorePath") String storePath,
-                           @JsonProperty("MACAddress") String macAddress,
-                           @JsonProperty("IPAddress") String ipAddress,
-                           @JsonProperty("Mounts") List<HostMount> mounts,
-                           @JsonProperty("ForwardAddress") String forwardAddress) {
-
-        public Settings {
-            mounts = mounts == null ? List.of() : List.copyOf(mounts);
-            forwardAddress = forwardAddress == null ? "127.0.0.1" : forwardAddress;
-        }
-
-        Settings withAccelInUse(Accel accel) {
-            return new Settings(machineName, uuid, memory, cpu, diskSize, connectionUri, this.accel, accel.name(), network,
-                    portForwards, image, imageChecksum, sshUser, sshPort, enginePort, sshKeyPath, storePath, macAddress, ipAddress,
-                    mounts, forwardAddress);
-        }
-
-        Settings withIpAddress(String ip) {
-            return new Settings(machineName, uuid, memory, cpu, diskSize, connectionUri, accel, accelInUse, network,
-                    portForwards, image, imageChecksum, sshUser, sshPort, enginePort, sshKeyPath, storePath, macAddress, ip,
-                    mounts, forwardAddress);
-        }
-
-        /** QEMU's user-mode networking with ports forwarded to 127.0.0.1, rather than a libvirt network. */
-        boolean userModeNetwork() {
-            return USER_NETWORK.equals(network);
-        }
-    }
-
     private final MachineContext context;
     private final ImageCache images;
     private final AccelChoice accelChoice;
     private final LibvirtDomains libvirt;
     private final AddressWait addressWait;
     private final Templates templates = new Templates();
-    private Settings settings;
+    private KvmSettings settings;
     /** What the guest runs at its first boot, and the bundle it reads (create only; null for an upload over SSH). */
     private String firstBootScript;
     private Path firstBootBundle;
 
-    KvmDriver(MachineContext context, Settings settings, ImageCache images, AccelChoice accelChoice, GuestAddresses addresses) {
+    KvmDriver(MachineContext context, KvmSettings settings, ImageCache images, AccelChoice accelChoice, GuestAddresses addresses) {
         this.context = context;
         this.settings = settings;
         this.images = images;
@@ -449,7 +390,7 @@ public final class KvmDriver implements Driver {
     }
 
     @Override
-    public Settings settings() {
+    public KvmSettings settings() {
         return settings;
     }
 }

@@ -123,7 +123,7 @@ public final class KvmDriverFactory implements DriverFactory {
         }
         String image = options.string(IMAGE);
         String network = options.string(NETWORK);
-        KvmDriver.Settings settings = new KvmDriver.Settings(context.machineName(), UUID.randomUUID().toString(),
+        KvmSettings settings = new KvmSettings(context.machineName(), UUID.randomUUID().toString(),
                 options.integer(MEMORY), options.integer(CPU_COUNT), options.integer(DISK_SIZE), options.string(URI),
                 options.string(ACCEL), null, network, List.copyOf(forwards),
                 image == null || ImageDownloads.isUrl(image) ? image : Path.of(image).toAbsolutePath().toString(),
@@ -156,7 +156,7 @@ public final class KvmDriverFactory implements DriverFactory {
     @Override
     public Driver restore(MachineContext context, JsonNode settings, Map<String, String> secrets) {
         try {
-            KvmDriver.Settings stored = JSON.treeToValue(settings, KvmDriver.Settings.class);
+            KvmSettings stored = JSON.treeToValue(settings, KvmSettings.class);
             return new KvmDriver(context, stored, images, accel, addressesAtUri.apply(stored.connectionUri()));
         } catch (Exception e) {
             throw new DriverException("the kvm driver's settings of " + context.machineName() + " cannot be read: " + e.getMessage(), e);

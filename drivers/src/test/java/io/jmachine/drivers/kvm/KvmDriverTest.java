@@ -41,7 +41,7 @@ class KvmDriverTest {
 
     @Test
     void flagsHaveTheirDefaults() {
-        KvmDriver.Settings settings = driver(Map.of()).settings();
+        KvmSettings settings = driver(Map.of()).settings();
         assertEquals(1024, settings.memory());
         assertEquals(Math.min(2, Runtime.getRuntime().availableProcessors()), settings.cpu());
         assertEquals(20000, settings.diskSize());
@@ -59,7 +59,7 @@ class KvmDriverTest {
     void flagsAreParsed() {
         KvmDriver driver = driver(Map.of("--kvm-memory", 2048, "--kvm-cpu-count", 2, "--kvm-accel", "tcg",
                 "--kvm-port-forward", List.of("18180:8080", "9000:9000"), "--kvm-image", "rel.qcow2", "--kvm-ssh-user", "debian"));
-        KvmDriver.Settings settings = driver.settings();
+        KvmSettings settings = driver.settings();
         assertEquals(2048, settings.memory());
         assertEquals(2, settings.cpu());
         assertEquals("tcg", settings.accel());
@@ -94,7 +94,7 @@ class KvmDriverTest {
         Files.createDirectories(context().machineDir());
         GuestImage image = new GuestImage(dir.resolve("base.qcow2"), dir.resolve("vmlinuz"), dir.resolve("initrd.img"), "/dev/vda");
         String xml = driver.domainXml(Accel.TCG, image).render(new io.jmachine.templates.Templates());
-        KvmDriver.Settings s = driver.settings();
+        KvmSettings s = driver.settings();
         assertTrue(xml.contains("<domain type='qemu'"), xml);
         assertTrue(xml.contains("<name>vm1</name>"), xml);
         assertTrue(xml.contains("<uuid>" + s.uuid() + "</uuid>"), xml);
