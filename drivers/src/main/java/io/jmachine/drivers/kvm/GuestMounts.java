@@ -3,47 +3,64 @@ package io.jmachine.drivers.kvm;
 import java.util.List;
 
 /**
- * The guest's side of the host folders: lines of /etc/fstab, rewritten at every boot (cloud-init's bootcmd), so that
- * systemd mounts them before the engine starts, at every boot; a folder that does not mount does not stop the boot.
+ * The guest's side of the host folders. Each is mounted with virtio-fs under /var/lib/jmachine/hostfs/TAG, and shown at
+ * its guest path through bindfs: the guest kernel checks virtio-fs accesses against the host's owners and modes, so a
+ * container running as 1234 could not write into a folder of the host's root; through bindfs (as root, modes shown
+ * a+rwX, files created as root and then given to their caller) it can, and the file is 1234's on the host, while the
+ * host's own modes stay as they are. A oneshot unit ordered before the engine mounts them at every boot; cloud-init's
+ * bootcmd (re)writes it at each boot and starts it at the first.
  */
 final class GuestMounts {
 
-    static final String BEGIN = "# jmachine host folders (virtio-fs): rewritten at each boot";
-    static final String END = "# end of jmachine host folders";
+    static final String UNIT = "jmachine-host-folders.service";
+    static final String SCRIPT = "/var/lib/jmachine/host-folders.sh";
     private static final String ENGINE_SERVICE = "jmachine-engine.service";
 
     private GuestMounts() {
     }
 
-    /** A POSIX shell script that writes the fstab lines and mounts what is not mounted yet; null for no mounts. */
+    /** A POSIX shell script for bootcmd that installs and starts the mounting unit; null for no mounts. */
     static String script(List<HostMount> mounts) {
         if (mounts.isEmpty()) {
             return null;
         }
-        StringBuilder fstab = new StringBuilder(BEGIN).append('\n');
-        StringBuilder mountNow = new StringBuilder();
+        StringBuilder calls = new StringBuilder();
         for (int i = 0; i < mounts.size(); i++) {
             HostMount mount = mounts.get(i);
-            fstab.append(fstabLine(HostMount.tag(i), mount)).append('\n');
-            String where = shellQuote(mount.guestPath());
-            mountNow.append("mkdir -p ").append(where).append(" && { mountpoint -q ").append(where).append(" || mount -t virtiofs")
-                    .append(mount.readOnly() ? " -o ro " : " ").append(HostMount.tag(i)).append(' ').append(where).append("; } || true\n");
+            calls.append("m ").append(HostMount.tag(i)).append(' ').append(shellQuote(mount.guestPath()))
+                    .append(mount.readOnly() ? " ro" : " rw").append('\n');
         }
-        fstab.append(END);
-        return "# jmachine: host folders at the same path (virtio-fs)\n"
-                + "sed -i '/^" + BEGIN + "$/,/^" + END + "$/d' /etc/fstab\n"
-                + "printf '%s\\n' " + shellQuote(fstab.toString()) + " >> /etc/fstab\n"
-                + mountNow;
-    }
-
-    static String fstabLine(String tag, HostMount mount) {
-        return tag + " " + fstabEscape(mount.guestPath()) + " virtiofs " + (mount.readOnly() ? "ro" : "rw")
-                + ",nofail,x-systemd.before=" + ENGINE_SERVICE + " 0 0";
-    }
-
-    /** fstab separates fields by blanks: spaces, tabs and backslashes in a path are written in octal. */
-    static String fstabEscape(String path) {
-        return path.replace("\\", "\\134").replace(" ", "\\040").replace("\t", "\\011").replace("\n", "\\012");
+        return """
+                # jmachine: the host's folders at the same path (virtio-fs, shown through bindfs), mounted before the engine
+                mkdir -p /var/lib/jmachine /etc/systemd/system/multi-user.target.wants
+                cat > %1$s <<'JMACHINE_EOF'
+                m() { # TAG GUEST_PATH ro|rw
+                  under=/var/lib/jmachine/hostfs/$1
+                  mkdir -p "$under" "$2"
+                  mountpoint -q "$under" || mount -t virtiofs -o "$3" "$1" "$under" || { echo "jmachine: cannot mount the host folder $1 at $2" >&2; return 0; }
+                  mountpoint -q "$2" && return 0
+                  if command -v bindfs >/dev/null; then
+                    bindfs -o "allow_other,perms=a+rwX,create-as-user,$3" "$under" "$2"
+                  else
+                    mount --bind "$under" "$2"
+                  fi
+                }
+                %2$sJMACHINE_EOF
+                cat > /etc/systemd/system/%3$s <<'JMACHINE_EOF'
+                [Unit]
+                Description=jmachine: the host's folders at the same path
+                After=local-fs.target
+                Before=%4$s
+                [Service]
+                Type=oneshot
+                RemainAfterExit=yes
+                ExecStart=/bin/sh %1$s
+                [Install]
+                WantedBy=multi-user.target
+                JMACHINE_EOF
+                ln -sf /etc/systemd/system/%3$s /etc/systemd/system/multi-user.target.wants/%3$s
+                systemctl daemon-reload && systemctl start --no-block %3$s || true
+                """.formatted(SCRIPT, calls, UNIT, ENGINE_SERVICE);
     }
 
     static String shellQuote(String s) {

@@ -55,13 +55,25 @@ class HostMountTest {
     }
 
     @Test
-    void theGuestMountsEachFolderFromFstabBeforeTheEngineStarts() {
-        String script = GuestMounts.script(List.of(new HostMount("/h/a b", "/h/a b", false), new HostMount("/h/c", "/c", true)));
-        assertTrue(script.contains("jmfs0 /h/a\\040b virtiofs rw,nofail,x-systemd.before=jmachine-engine.service 0 0"), script);
-        assertTrue(script.contains("jmfs1 /c virtiofs ro,nofail"), script);
-        assertTrue(script.contains("mount -t virtiofs jmfs0 '/h/a b'"), script);
-        assertTrue(script.contains("mount -t virtiofs -o ro jmfs1 '/c'"), script);
+    void theGuestMountsEachFolderWithVirtioFsUnderBindfsFromAUnitOrderedBeforeTheEngine() {
+        String script = GuestMounts.script(List.of(new HostMount("/h/a b", "/h/a b", false), new HostMount("/h/c'd", "/c", true)));
+        assertTrue(script.contains("m jmfs0 '/h/a b' rw\n"), script);
+        assertTrue(script.contains("m jmfs1 '/c' ro\n"), script);
+        assertTrue(script.contains("mount -t virtiofs -o \"$3\" \"$1\" \"$under\""), script);
+        assertTrue(script.contains("bindfs -o \"allow_other,perms=a+rwX,create-as-user,$3\""), script);
+        assertTrue(script.contains("Before=jmachine-engine.service"), script);
+        assertTrue(script.contains("systemctl start --no-block jmachine-host-folders.service"), script);
         assertNull(GuestMounts.script(List.of()));
+    }
+
+    @Test
+    void theGuestScriptRunsAsAShellScript(@TempDir Path tmp) throws Exception {
+        // the part that defines m() is valid shell: written out and sourced, it defines the function
+        String script = GuestMounts.script(List.of(new HostMount("/h/x", "/h/x", false)));
+        String body = script.substring(script.indexOf("<<'JMACHINE_EOF'\n") + 16, script.indexOf("JMACHINE_EOF\ncat"));
+        Path file = Files.writeString(tmp.resolve("m.sh"), body.replace("m jmfs0", "type m >/dev/null && echo defined #"));
+        Process sh = new ProcessBuilder("sh", "-n", file.toString()).redirectErrorStream(true).start();
+        assertEquals(0, sh.waitFor(), new String(sh.getInputStream().readAllBytes()));
     }
 
     @Test
@@ -70,6 +82,7 @@ class HostMountTest {
         String userData = new CloudInitSeed("vm1", "id", "docker", "ssh-ed25519 AAAA u", key, "echo boot; exit 0",
                 GuestMounts.script(List.of(new HostMount("/root", "/root", false)))).userData(new Templates());
         assertTrue(userData.indexOf("mount -t virtiofs") < userData.indexOf("echo boot"), userData);
+        assertTrue(userData.contains("\n    JMACHINE_EOF\n"), "the heredoc ends on a line of its own once YAML strips the block's indentation");
     }
 
     @Test
