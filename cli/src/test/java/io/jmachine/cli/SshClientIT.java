@@ -1,6 +1,7 @@
 package io.jmachine.cli;
 
 import io.jmachine.cli.testing.PrivateSshd;
+import io.jmachine.drivers.RecordingProgress;
 import io.jmachine.drivers.SshEndpoint;
 import io.jmachine.provisioner.ssh.CommandResult;
 import io.jmachine.provisioner.ssh.HostKeyMismatchException;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -97,12 +97,12 @@ class SshClientIT {
         try (SshClient ssh = SshClient.connect(endpoint(), dir.resolve("transfer/known_hosts"), Duration.ofSeconds(10))) {
             ssh.upload("secret".getBytes(), remote + "/key.pem", 0600);
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(remote.resolve("key.pem"))));
-            List<String> progress = new ArrayList<>();
+            var progress = new RecordingProgress();
             Path big = local.resolve("big.bin");
             Files.write(big, new byte[3_000_000]);
-            ssh.upload(big, remote + "/big.bin", progress::add);
+            ssh.upload(big, remote + "/big.bin", progress);
             assertEquals(3_000_000, Files.size(remote.resolve("big.bin")));
-            assertTrue(progress.getLast().startsWith("big.bin: 100%"), progress.toString());
+            assertTrue(progress.statuses().getLast().startsWith("uploading big.bin: 100%"), progress.text());
 
             ssh.uploadTree(local.resolve("tree"), remote + "/tree");
             assertEquals("b", Files.readString(remote.resolve("tree/sub/b.txt")));
@@ -118,15 +118,16 @@ class SshClientIT {
     @Test
     void waitingForSshSaysWhyEachAttemptFailedAndGivesUpAfterItsBound() throws Exception {
         int closed = PrivateSshd.freePort();
-        List<String> progress = new ArrayList<>();
+        var progress = new RecordingProgress();
         var e = assertThrows(SshException.class, () -> new SshWaiter(3, Duration.ofSeconds(2), Duration.ofMillis(100))
-                .connect(new SshEndpoint("127.0.0.1", closed, "root", sshd.clientKey()), dir.resolve("known_hosts_w"), progress::add));
-        assertEquals(3, progress.size(), progress.toString());
-        assertTrue(progress.get(0).contains("attempt 1/3") && progress.get(0).toLowerCase().contains("refused"), progress.get(0));
+                .connect(new SshEndpoint("127.0.0.1", closed, "root", sshd.clientKey()), dir.resolve("known_hosts_w"), progress));
+        List<String> attempts = progress.statuses();
+        assertEquals(3, attempts.size(), progress.text());
+        assertTrue(attempts.get(0).contains("attempt 1/3") && attempts.get(0).toLowerCase().contains("refused"), attempts.get(0));
         assertTrue(e.getMessage().contains("after 3 attempts"), e.getMessage());
 
         try (SshClient ssh = new SshWaiter(3, Duration.ofSeconds(5), Duration.ofMillis(100))
-                .connect(endpoint(), dir.resolve("known_hosts_ok"), progress::add)) {
+                .connect(endpoint(), dir.resolve("known_hosts_ok"), progress)) {
             assertTrue(ssh.run("true", Duration.ofSeconds(5)).ok());
         }
     }
