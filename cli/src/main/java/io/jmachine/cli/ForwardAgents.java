@@ -16,7 +16,7 @@ import java.util.Optional;
 
 /**
  * Starts and stops the forward agent of machines that need one ({@link ForwardAgentCommand}): a detached process (its own
- * session, so that it outlives the terminal as the VM does) that create, start, restart, env, ls and inspect start
+ * session, so that it outlives the terminal as the VM does) that create, start, restart, env, ip and inspect start
  * again when they find it gone; rm stops it.
  */
 final class ForwardAgents {
