@@ -33,7 +33,7 @@ final class GuestMounts {
         return """
                 # jmachine: the host's folders at the same path (virtio-fs, shown through bindfs), mounted before the engine
                 mkdir -p /var/lib/jmachine /etc/systemd/system/multi-user.target.wants
-                cat > %1$s <<'JMACHINE_EOF'
+                %5$s                cat > %1$s <<'JMACHINE_EOF'
                 m() { # TAG GUEST_PATH ro|rw
                   under=/var/lib/jmachine/hostfs/$1
                   mkdir -p "$under" "$2"
@@ -60,7 +60,22 @@ final class GuestMounts {
                 JMACHINE_EOF
                 ln -sf /etc/systemd/system/%3$s /etc/systemd/system/multi-user.target.wants/%3$s
                 systemctl daemon-reload && systemctl start --no-block %3$s || true
-                """.formatted(SCRIPT, calls, UNIT, ENGINE_SERVICE);
+                """.formatted(SCRIPT, calls, UNIT, ENGINE_SERVICE, mounts.stream().anyMatch(GuestMounts::coversRootHome) ? OWN_ROOT_HOME : "");
+    }
+
+    /**
+     * Where the host's /root is mounted over the guest's (root's default mount), the guest's root gets a home of its own
+     * before cloud-init's SSH module runs: the guest's tools (cloud-init rewriting root's authorized_keys, shell histories)
+     * must never write into the host's home.
+     */
+    static final String OWN_ROOT_HOME = """
+            mkdir -p -m 700 /var/lib/jmachine/root-home
+            sed -i 's#^\\(root:[^:]*:[^:]*:[^:]*:[^:]*:\\)/root:#\\1/var/lib/jmachine/root-home:#' /etc/passwd
+            """;
+
+    static boolean coversRootHome(HostMount mount) {
+        String path = mount.guestPath();
+        return path.equals("/") || path.equals("/root") || "/root".startsWith(path + "/");
     }
 
     static String shellQuote(String s) {

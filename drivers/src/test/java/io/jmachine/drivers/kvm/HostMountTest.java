@@ -67,6 +67,19 @@ class HostMountTest {
     }
 
     @Test
+    void whereTheHostsRootHomeCoversTheGuestsRootGetsAHomeOfItsOwnSoThatGuestToolsNeverWriteIntoTheHosts(@TempDir Path tmp) throws Exception {
+        assertTrue(GuestMounts.script(List.of(new HostMount("/root", "/root", false))).contains(GuestMounts.OWN_ROOT_HOME));
+        assertFalse(GuestMounts.script(List.of(new HostMount("/home/ann", "/home/ann", false))).contains("root-home"));
+        assertFalse(GuestMounts.coversRootHome(new HostMount("/x", "/rootfs", false)));
+        // the sed moves root's home and leaves every other line alone
+        Path passwd = Files.writeString(tmp.resolve("passwd"), "root:x:0:0:root:/root:/bin/bash\nann:x:1000:1000::/root:/bin/sh\n");
+        String sed = GuestMounts.OWN_ROOT_HOME.lines().filter(l -> l.startsWith("sed")).findFirst().orElseThrow().replace("/etc/passwd", passwd.toString());
+        Process p = new ProcessBuilder("sh", "-c", sed).redirectErrorStream(true).start();
+        assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes()));
+        assertEquals("root:x:0:0:root:/var/lib/jmachine/root-home:/bin/bash\nann:x:1000:1000::/root:/bin/sh\n", Files.readString(passwd));
+    }
+
+    @Test
     void theGuestScriptRunsAsAShellScript(@TempDir Path tmp) throws Exception {
         // the part that defines m() is valid shell: written out and sourced, it defines the function
         String script = GuestMounts.script(List.of(new HostMount("/h/x", "/h/x", false)));
