@@ -35,7 +35,7 @@ IP=$("$JM" ip "$MACHINE")
 HTTPD='mkdir -p /www && echo up > /www/index.html && exec httpd -f -p 80 -h /www'
 
 # ms from now until CMD succeeds (polling every 50 ms, up to 60 s)
-until_ok() { local t0 t1; t0=$(now_ms); for _ in $(seq 1 1200); do "$@" >/dev/null 2>&1 && break; sleep 0.05; done; t1=$(now_ms); awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f\n", b - a }'; }
+until_ok() { local t0 t1; t0=$(now_ms); for _ in $(seq 1 600); do "$@" >/dev/null 2>&1 && break; sleep 0.05; done; t1=$(now_ms); awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f\n", b - a }'; }
 until_fails() { local t0 t1; t0=$(now_ms); for _ in $(seq 1 1200); do "$@" >/dev/null 2>&1 || break; sleep 0.05; done; t1=$(now_ms); awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f\n", b - a }'; }
 answers() { curl -fsS --max-time 1 "http://$IP:$1/" ; }
 
@@ -56,7 +56,7 @@ docker run -d --name blob --shm-size $((SIZE_MB + 16))m -p $PORT:80 -p $((PORT +
   sh -c "dd if=/dev/zero of=/dev/shm/blob bs=1M count=$SIZE_MB 2>/dev/null && httpd -p 81 -h /dev/shm && exec httpd -f -p 80 -h /dev/shm" >/dev/null
 until_ok curl -fsS --max-time 1 -o /dev/null -r 0-0 "http://$IP:$PORT/blob" >/dev/null
 until_ok curl -fsS --max-time 1 -o /dev/null -r 0-0 "http://$IP:$((PORT + 1))/blob" >/dev/null
-setsid "$JM" ssh "$MACHINE" -N -L "$((PORT + 2)):127.0.0.1:$PORT" </dev/null >/dev/null 2>&1 &
+"$JM" ssh "$MACHINE" -N -L "$((PORT + 2)):127.0.0.1:$PORT" </dev/null >/dev/null 2>&1 &
 SSH_PID=$!
 until_ok curl -fsS --max-time 1 -o /dev/null -r 0-0 "http://127.0.0.1:$((PORT + 2))/blob" >/dev/null
 mbps() { curl -fsS --max-time 600 -o /dev/null -w '%{size_download} %{time_total}\n' "$1" | awk '{ printf "%.1f\n", $1 / $2 / 1e6 }'; }
