@@ -40,7 +40,7 @@ final class GuestMounts {
                   mountpoint -q "$under" || mount -t virtiofs -o "$3" "$1" "$under" || { echo "jmachine: cannot mount the host folder $1 at $2" >&2; return 0; }
                   mountpoint -q "$2" && return 0
                   if command -v bindfs >/dev/null; then
-                    bindfs -o "allow_other,perms=a+rwX,create-as-user,$3" "$under" "$2"
+                    bindfs -o "allow_other,perms=a+rwX,create-as-user,big_writes,$3" "$under" "$2"
                   else
                     mount --bind "$under" "$2"
                   fi

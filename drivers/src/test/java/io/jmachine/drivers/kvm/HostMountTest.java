@@ -60,7 +60,7 @@ class HostMountTest {
         assertTrue(script.contains("m jmfs0 '/h/a b' rw\n"), script);
         assertTrue(script.contains("m jmfs1 '/c' ro\n"), script);
         assertTrue(script.contains("mount -t virtiofs -o \"$3\" \"$1\" \"$under\""), script);
-        assertTrue(script.contains("bindfs -o \"allow_other,perms=a+rwX,create-as-user,$3\""), script);
+        assertTrue(script.contains("bindfs -o \"allow_other,perms=a+rwX,create-as-user,big_writes,$3\""), script);
         assertTrue(script.contains("Before=jmachine-engine.service"), script);
         assertTrue(script.contains("systemctl start --no-block jmachine-host-folders.service"), script);
         assertNull(GuestMounts.script(List.of()));
