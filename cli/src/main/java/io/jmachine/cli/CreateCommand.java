@@ -108,7 +108,7 @@ final class CreateCommand implements Callable<Integer> {
         // Ctrl-C or a kill ends the JVM mid-create: whatever was made is in the store by then, and rm removes it
         Runtime.getRuntime().addShutdownHook(interruptedHint);
         try {
-            machines.create(request, root.progress(name));
+            root.ensureForwardAgent(machines.create(request, root.progress(name)));
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(interruptedHint);

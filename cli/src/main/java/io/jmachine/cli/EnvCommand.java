@@ -63,6 +63,7 @@ final class EnvCommand implements Runnable {
         } else {
             String machineName = name != null ? name : JMachine.DEFAULT_MACHINE;
             Machine machine = root.machines().load(machineName);
+            root.ensureForwardAgent(machine);
             checkCertificates(machine);
             lines = target.script(variables(machine), List.of(), "jmachine env" + (shell != null ? " --shell " + shell : "")
                     + (noProxy ? " --no-proxy" : "") + " " + machineName);

@@ -27,7 +27,10 @@ final class IpCommand implements java.util.concurrent.Callable<Integer> {
         int status = 0;
         for (String name : machines) {
             try {
-                spec.commandLine().getOut().println(root.machines().load(name).driver().ipAddress());
+                io.jmachine.provisioner.Machine machine = root.machines().load(name);
+                spec.commandLine().getOut().println(machine.driver().ipAddress());
+                // the address is asked for to reach the machine's ports: their forwards need the agent
+                root.ensureForwardAgent(machine);
             } catch (RuntimeException e) {
                 spec.commandLine().getErr().println("jmachine: " + name + ": " + e.getMessage());
                 status = 1;

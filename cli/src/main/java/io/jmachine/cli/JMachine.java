@@ -32,7 +32,7 @@ import java.util.Map;
         subcommands = {CreateCommand.class, LsCommand.class, InspectCommand.class, EnvCommand.class, IpCommand.class,
                 UrlCommand.class, StatusCommand.class, ActiveCommand.class, UseCommand.class, ConfigCommand.class, SshCommand.class,
                 ScpCommand.class, StartCommand.class, StopCommand.class, RestartCommand.class, KillCommand.class,
-                RmCommand.class, FleetCommand.class, ExportCommand.class, ImportCommand.class, ProvisionCommand.class, RegenerateCertsCommand.class, UpgradeCommand.class,
+                RmCommand.class, FleetCommand.class, ExportCommand.class, ImportCommand.class, ForwardAgentCommand.class, ProvisionCommand.class, RegenerateCertsCommand.class, UpgradeCommand.class,
                 VersionCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure", "2:usage error", "3:the driver's pre-create check failed (create)"})
@@ -72,6 +72,11 @@ public final class JMachine implements Runnable {
     /** The process environment (a test passes its own). */
     Map<String, String> environment() {
         return environment;
+    }
+
+    /** Starts the machine's forward agent if it needs one and none runs (see {@link ForwardAgents}). */
+    void ensureForwardAgent(io.jmachine.provisioner.Machine machine) {
+        ForwardAgents.ensure(machine, global.store(environment).root(), global.debug());
     }
 
     Machines machines() {

@@ -17,6 +17,7 @@ final class RestartCommand extends LifecycleVerb {
     @Override
     void apply(Machines machines, Machine machine) throws IOException {
         machines.restart(machine, !noWait, root.progress(machine.name()));
+        root.ensureForwardAgent(machine);
     }
 
     @Override

@@ -48,6 +48,11 @@ final class RmCommand implements Callable<Integer> {
         }
         Machines machines = root.machines();
         return ForEachMachine.run(names, root.output(), name -> {
+            try {
+                ForwardAgents.stop(machines.load(name));
+            } catch (RuntimeException e) {
+                // a machine that cannot be loaded has no agent; the removal below says what is wrong
+            }
             machines.remove(name, force, root.progress(name));
             spec.commandLine().getOut().println("Removed " + name);
             spec.commandLine().getOut().flush();

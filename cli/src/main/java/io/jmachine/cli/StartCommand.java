@@ -17,6 +17,7 @@ final class StartCommand extends LifecycleVerb {
     @Override
     void apply(Machines machines, Machine machine) throws IOException {
         machines.start(machine, !noWait, root.progress(machine.name()));
+        root.ensureForwardAgent(machine);
     }
 
     @Override

@@ -96,6 +96,14 @@ public interface Driver {
     default void imported(Progress progress) {
     }
 
+    /**
+     * The forwards that make containers' published ports answer at {@link #ipAddress()}, where the host needs them (a VM
+     * behind user-mode networking); empty where the ports answer there by themselves.
+     */
+    default Optional<PortForwarding> portForwarding() {
+        return Optional.empty();
+    }
+
     /** How to reach the host over SSH; empty for drivers that manage no host (none). */
     Optional<SshEndpoint> ssh();
 

@@ -20,6 +20,15 @@ final class MachineStatuses {
     private MachineStatuses() {
     }
 
+    /** The forwards that could not be set up (a host port taken), as the forward agent last recorded them. */
+    static String forwardProblems(Driver driver) {
+        return driver.portForwarding().map(f -> f.recorded().stream()
+                        .map(io.jmachine.drivers.PortForwarding.Forward::error)
+                        .filter(java.util.Objects::nonNull)
+                        .collect(java.util.stream.Collectors.joining("; ")))
+                .orElse("");
+    }
+
     /** Never throws: the error goes into the status. */
     static MachineStatus of(String name, Function<String, Machine> loader, Engines engines, Duration timeout) {
         Machine machine;
@@ -45,7 +54,8 @@ final class MachineStatuses {
             return new MachineStatus(name, driver.name(), state, url, "", "");
         }
         try {
-            return new MachineStatus(name, driver.name(), state, url, engines.of(machine).version(timeout), "");
+            String version = engines.of(machine).version(timeout);
+            return new MachineStatus(name, driver.name(), state, url, version, forwardProblems(driver));
         } catch (IOException e) {
             return new MachineStatus(name, driver.name(), state, url, "", "engine unreachable: " + (e.getMessage() != null ? e.getMessage() : e));
         } catch (InterruptedException e) {

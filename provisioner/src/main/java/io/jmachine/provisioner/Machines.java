@@ -263,7 +263,8 @@ public final class Machines {
         syncContext(current, progress);
     }
 
-    private EngineClient engineClient(Machine machine) throws IOException {
+    /** A client of the machine's engine over its TLS files. */
+    public EngineClient engineClient(Machine machine) throws IOException {
         return engineConnections.client(machine.driver().engineUrl(), machine.clientTls());
     }
 

@@ -2,12 +2,17 @@
      as /dev/disk/by-id/virtio-jmbundle), consoleLog (optional: a file that keeps the serial console's output),
      kernel/initrd/cmdline (optional: direct kernel boot), network (user|libvirt network name), mac (optional: the NIC's MAC on a libvirt network),
      forwards: list of {hostIp, hostPort, guestPort} for user-mode networking,
-     dacLabel (optional: the uid:gid QEMU runs as) -->
+     dacLabel (optional: the uid:gid QEMU runs as),
+     mounts (optional): list of {source, tag} host folders shared with virtio-fs (libvirt runs a virtiofsd for each) -->
 <domain type='${accel}' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
   <name>${name}</name>
   <uuid>${uuid}</uuid>
   <memory unit='MiB'>${memoryMiB?c}</memory>
   <vcpu>${cpus?c}</vcpu>
+<#if (mounts![])?has_content>
+  <#-- virtio-fs needs the guest's memory shared with virtiofsd -->
+  <memoryBacking><source type='memfd'/><access mode='shared'/></memoryBacking>
+</#if>
   <os>
     <type arch='x86_64' machine='pc'>hvm</type>
 <#if kernel??>
@@ -58,6 +63,13 @@
       <model type='virtio'/>
     </interface>
 </#if>
+<#list mounts![] as m>
+    <filesystem type='mount' accessmode='passthrough'>
+      <driver type='virtiofs'/>
+      <source dir='${m.source?xml}'/>
+      <target dir='${m.tag}'/>
+    </filesystem>
+</#list>
     <serial type='pty'><#if consoleLog??><log file='${consoleLog}' append='on'/></#if><target port='0'/></serial>
     <console type='pty'><target type='serial' port='0'/></console>
     <rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>

@@ -16,9 +16,10 @@ import java.util.Optional;
  * The cloud-init NoCloud seed of one machine: its user-data and meta-data, and the ISO (volume label cidata) that carries them.
  *
  * @param bootScript a shell script run early at each boot (cloud-init's bootcmd), or null
+ * @param mountScript a shell script run before it that mounts the host's folders ({@link GuestMounts}), or null
  */
 public record CloudInitSeed(String hostname, String instanceId, String user, String authorizedKey, SshHostKey hostKey,
-                            String bootScript) {
+                            String bootScript, String mountScript) {
 
     public String userData(Templates templates) {
         Map<String, Object> model = new java.util.HashMap<>(Map.of("hostname", hostname, "user", user,
@@ -26,6 +27,9 @@ public record CloudInitSeed(String hostname, String instanceId, String user, Str
                 "hostPublicKey", hostKey.publicKey()));
         if (bootScript != null) {
             model.put("bootScript", bootScript.strip());
+        }
+        if (mountScript != null) {
+            model.put("mountScript", mountScript.strip());
         }
         return templates.render(TemplateName.CLOUD_INIT_USER_DATA, model);
     }

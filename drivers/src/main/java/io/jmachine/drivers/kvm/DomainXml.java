@@ -20,10 +20,11 @@ import java.util.UUID;
  * @param bundle   a raw disk with the engine bundle, read by the first-boot script; null for none
  * @param consoleLog where the serial console's output is kept; null for nowhere
  * @param forwardAddress the address QEMU binds the user-mode forwards to: loopback, or the libvirt host's address
+ * @param mounts   host folders shared with virtio-fs, tagged by their index ({@link HostMount#tag})
  */
 public record DomainXml(String name, UUID uuid, int memoryMiB, int cpus, Accel accel, Path disk, Path seed, GuestImage image,
                         String network, String mac, List<PortForward> forwards, String dacLabel, Path bundle, Path consoleLog,
-                        String forwardAddress) {
+                        String forwardAddress, List<HostMount> mounts) {
 
     public String render(Templates templates) {
         Map<String, Object> model = new HashMap<>();
@@ -58,6 +59,11 @@ public record DomainXml(String name, UUID uuid, int memoryMiB, int cpus, Accel a
         if (consoleLog != null) {
             model.put("consoleLog", consoleLog.toString());
         }
+        List<Map<String, Object>> shared = new ArrayList<>();
+        for (int i = 0; i < mounts.size(); i++) {
+            shared.add(Map.of("source", mounts.get(i).hostPath(), "tag", HostMount.tag(i)));
+        }
+        model.put("mounts", shared);
         return templates.render(TemplateName.LIBVIRT_DOMAIN, model);
     }
 }

@@ -1,6 +1,5 @@
 package io.jmachine.drivers.kvm;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import io.jmachine.drivers.Driver;
 import io.jmachine.drivers.DriverException;
 import io.jmachine.drivers.MachineContext;
@@ -121,6 +120,12 @@ public final class KvmDriver implements Driver {
             throw new PreCreateCheckException("--kvm-port-forward works with --kvm-network user only; on the libvirt network "
                     + settings.network() + " reach the VM's ports at its address (jmachine ip " + settings.machineName() + ")");
         }
+        for (HostMount mount : settings.mounts()) {
+            String problem = mount.problem();
+            if (problem != null) {
+                throw new PreCreateCheckException(problem);
+            }
+        }
         UserImage.check(settings.image(), settings.imageChecksum());
         accelChoice.choose(settings.accel());
         new LibvirtHostChecks(settings, uri, libvirt, storage(), images).run(progress);
@@ -142,7 +147,8 @@ public final class KvmDriver implements Driver {
                 pinHostKey(hostKey);
             }
             String authorizedKey = Files.readString(context.sshPublicKey(), StandardCharsets.UTF_8);
-            new CloudInitSeed(settings.machineName(), settings.uuid(), settings.sshUser(), authorizedKey, hostKey, firstBootScript)
+            new CloudInitSeed(settings.machineName(), settings.uuid(), settings.sshUser(), authorizedKey, hostKey, firstBootScript,
+                    GuestMounts.script(settings.mounts()))
                     .writeIso(templates, seed());
             volumes = MachineVolumes.make(settings.machineName(), image, local.diskFormat(), settings.diskSize(), seed(), firstBootBundle,
                     storage(), owner(), progress);
@@ -188,15 +194,20 @@ public final class KvmDriver implements Driver {
         }
     }
 
-    DomainXml domainXml(Accel accel, GuestImage image, MachineVolumes volumes) {
+    /** The forwards the domain is defined with: SSH, the engine, --kvm-port-forward. */
+    private List<PortForward> ownForwards() {
         List<PortForward> forwards = new ArrayList<>();
         forwards.add(new PortForward(settings.sshPort(), 22));
         forwards.add(new PortForward(settings.enginePort(), KvmDriverFactory.GUEST_ENGINE_PORT));
         forwards.addAll(settings.portForwards());
+        return forwards;
+    }
+
+    DomainXml domainXml(Accel accel, GuestImage image, MachineVolumes volumes) {
         return new DomainXml(settings.machineName(), UUID.fromString(settings.uuid()), settings.memory(), settings.cpu(), accel,
-                Path.of(volumes.disk()), Path.of(volumes.seed()), image, settings.network(), settings.macAddress(), forwards,
+                Path.of(volumes.disk()), Path.of(volumes.seed()), image, settings.network(), settings.macAddress(), ownForwards(),
                 uri.sharesThisHostsFiles() ? dacLabel() : null, volumes.bundle() != null ? Path.of(volumes.bundle()) : null,
-                consoleLog().orElse(null), settings.reachedAt());
+                consoleLog().orElse(null), settings.reachedAt(), settings.mounts());
     }
 
     /** The volumes belong to the user QEMU runs as when that is this host's user (see {@link #dacLabel}). */
@@ -364,6 +375,18 @@ public final class KvmDriver implements Driver {
             return new SshEndpoint(settings.reachedAt(), settings.sshPort(), settings.sshUser(), Path.of(settings.sshKeyPath()));
         }
         return new SshEndpoint(networkAddress(), 22, settings.sshUser(), Path.of(settings.sshKeyPath()));
+    }
+
+    /** With user-mode networking, containers' published ports are forwarded at run time (see {@link KvmForwards}). */
+    @Override
+    public Optional<io.jmachine.drivers.PortForwarding> portForwarding() {
+        if (!settings.userModeNetwork()) {
+            return Optional.empty();
+        }
+        List<HostForward> own = ownForwards().stream()
+                .map(f -> new HostForward("tcp", settings.reachedAt(), f.hostPort(), f.guestPort())).toList();
+        return Optional.of(new KvmForwards(hmp -> libvirt.monitor(settings.machineName(), hmp), own, settings.forwardAddress(),
+                KvmForwards::hostHasAddress, context.machineDir().resolve("forwards.json")));
     }
 
     @Override

@@ -37,6 +37,7 @@ public final class KvmDriverFactory implements DriverFactory {
     static final String IMAGE_CHECKSUM = "--kvm-image-checksum";
     static final String SSH_USER = "--kvm-ssh-user";
     static final String STORAGE_POOL = "--kvm-storage-pool";
+    static final String MOUNT = "--kvm-mount";
     static final String FORWARD_ADDRESS = "--kvm-forward-address";
 
     /** The port the engine listens on inside the guest. */
@@ -97,7 +98,10 @@ public final class KvmDriverFactory implements DriverFactory {
                 DriverFlag.string(SSH_USER, "The user made in the VM for SSH (kvm driver).", "docker").withEnv("KVM_SSH_USER"),
                 DriverFlag.string(STORAGE_POOL, "The libvirt storage pool of the VM's disks and the shared base images, made as a "
                         + "folder under " + LibvirtStorage.IMAGES + " when missing (kvm driver).", "default").withEnv("KVM_STORAGE_POOL"),
-                DriverFlag.string(FORWARD_ADDRESS, "Where the VM's SSH and engine ports are forwarded with --kvm-network user: an "
+                DriverFlag.stringList(MOUNT, "HOST_PATH[:GUEST_PATH][:ro], a host folder mounted in the VM (virtio-fs); repeatable; "
+                        + "default: your home folder at the same path; none for none (kvm driver)."),
+                DriverFlag.string(FORWARD_ADDRESS, "Where the VM's SSH and engine ports and the ports its containers publish are "
+                        + "forwarded with --kvm-network user: an "
                         + "address of the libvirt host that this host reaches (kvm driver; default: the --kvm-uri's host, or 127.0.0.1 "
                         + "for a local libvirt).", null).withEnv("KVM_FORWARD_ADDRESS"));
     }
@@ -112,9 +116,23 @@ public final class KvmDriverFactory implements DriverFactory {
                 throw new PreCreateCheckException(e.getMessage());
             }
         }
+        LibvirtUri uri = new LibvirtUri(options.string(URI));
+        List<HostMount> mounts;
+        try {
+            mounts = HostMount.parseAll(options.strings(MOUNT), System.getProperty("user.home"));
+        } catch (IllegalArgumentException e) {
+            throw new PreCreateCheckException(e.getMessage());
+        }
+        if (!uri.sharesThisHostsFiles()) {
+            // virtio-fs shares folders of the host QEMU runs on: this host's home means nothing to a libvirtd elsewhere
+            if (!options.strings(MOUNT).isEmpty() && !mounts.isEmpty()) {
+                throw new PreCreateCheckException("--kvm-mount shares folders of the host QEMU runs on, and the libvirtd of "
+                        + options.string(URI) + " runs elsewhere: leave --kvm-mount out (or give --kvm-mount none)");
+            }
+            mounts = List.of();
+        }
         String image = options.string(IMAGE);
         String network = options.string(NETWORK);
-        LibvirtUri uri = new LibvirtUri(options.string(URI));
         String forwardAddress = options.string(FORWARD_ADDRESS) != null ? options.string(FORWARD_ADDRESS) : uri.defaultForwardAddress();
         int sshPort = ForwardPorts.pick(forwardAddress);
         int enginePort = ForwardPorts.pick(forwardAddress);
@@ -127,7 +145,7 @@ public final class KvmDriverFactory implements DriverFactory {
                 image == null || ImageDownloads.isUrl(image) ? image : Path.of(image).toAbsolutePath().toString(),
                 options.string(IMAGE_CHECKSUM), options.string(SSH_USER),
                 sshPort, enginePort, context.sshKey().toString(), context.storeRoot().toString(),
-                KvmDriver.USER_NETWORK.equals(network) ? null : randomMac(), null, options.string(STORAGE_POOL), forwardAddress);
+                KvmDriver.USER_NETWORK.equals(network) ? null : randomMac(), null, options.string(STORAGE_POOL), forwardAddress, mounts);
         return new KvmDriver(context, settings, images, accel, addressesAtUri.apply(settings.connectionUri()));
     }
 

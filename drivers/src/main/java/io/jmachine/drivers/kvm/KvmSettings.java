@@ -17,8 +17,9 @@ import java.util.List;
  * @param ipAddress  the VM's address on a libvirt network as last read from its lease (null before create and with user-mode networking)
  * @param storagePool the libvirt storage pool holding the machine's volumes (null: a machine made before disks were
  *                    volumes, or an imported one, whose files are in its folder)
- * @param forwardAddress where the user-mode forwards are bound and reached: 127.0.0.1 for a local libvirt, the libvirt
- *                    host's address for a remote one (null: 127.0.0.1)
+ * @param forwardAddress --kvm-forward-address: where the user-mode forwards (SSH, engine, containers' published ports) are
+ *                    bound and reached: 127.0.0.1 for a local libvirt, the libvirt host's address for a remote one
+ * @param mounts     --kvm-mount: host folders mounted in the VM (null in machines made before there were any)
  */
 public record KvmSettings(@JsonProperty("MachineName") String machineName,
                           @JsonProperty("UUID") String uuid,
@@ -40,12 +41,18 @@ public record KvmSettings(@JsonProperty("MachineName") String machineName,
                           @JsonProperty("MACAddress") String macAddress,
                           @JsonProperty("IPAddress") String ipAddress,
                           @JsonProperty("StoragePool") String storagePool,
-                          @JsonProperty("ForwardAddress") String forwardAddress) {
+                          @JsonProperty("ForwardAddress") String forwardAddress,
+                          @JsonProperty("Mounts") List<HostMount> mounts) {
+
+    public KvmSettings {
+        mounts = mounts == null ? List.of() : List.copyOf(mounts);
+        forwardAddress = forwardAddress == null ? "127.0.0.1" : forwardAddress;
+    }
 
     KvmSettings withAccelInUse(Accel accel) {
         return new KvmSettings(machineName, uuid, memory, cpu, diskSize, connectionUri, this.accel, accel.name(), network,
                 portForwards, image, imageChecksum, sshUser, sshPort, enginePort, sshKeyPath, storePath, macAddress, ipAddress,
-                storagePool, forwardAddress);
+                storagePool, forwardAddress, mounts);
     }
 
     /**
@@ -55,13 +62,13 @@ public record KvmSettings(@JsonProperty("MachineName") String machineName,
     KvmSettings imported(String name, String newUuid, Path machineDir, Path storeRoot) {
         return new KvmSettings(name, newUuid, memory, cpu, diskSize, connectionUri, accel, accelInUse, network, portForwards, image,
                 imageChecksum, sshUser, sshPort, enginePort, machineDir.resolve("id_machine").toString(), storeRoot.toString(),
-                macAddress, ipAddress, null, forwardAddress);
+                macAddress, ipAddress, null, forwardAddress, mounts);
     }
 
     KvmSettings withIpAddress(String ip) {
         return new KvmSettings(machineName, uuid, memory, cpu, diskSize, connectionUri, accel, accelInUse, network,
                 portForwards, image, imageChecksum, sshUser, sshPort, enginePort, sshKeyPath, storePath, macAddress, ip,
-                storagePool, forwardAddress);
+                storagePool, forwardAddress, mounts);
     }
 
     /** QEMU's user-mode networking with ports forwarded to 127.0.0.1, rather than a libvirt network. */
@@ -71,6 +78,6 @@ public record KvmSettings(@JsonProperty("MachineName") String machineName,
 
     /** Where the user-mode forwards are reached from this host. */
     String reachedAt() {
-        return forwardAddress == null ? "127.0.0.1" : forwardAddress;
+        return forwardAddress;
     }
 }

@@ -86,6 +86,20 @@ final class LibvirtDomains {
         });
     }
 
+    /** A command of QEMU's human monitor (HMP) through libvirt's passthrough, and QEMU's answer (empty when it has nothing to say). */
+    String monitor(String name, String hmp) {
+        return with("ask QEMU of " + name + " to " + hmp, connect -> {
+            Domain domain = lookup(connect, name).orElseThrow(() -> missing(name));
+            if (domain.isActive() != 1) {
+                throw new DriverException(name + " is not running: its forwards come with its next start");
+            }
+            return domain.qemuMonitorCommand(hmp, HMP);
+        });
+    }
+
+    /** VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP: the command is HMP, not QMP. */
+    private static final int HMP = 1;
+
     /** Where a libvirt network stands: a machine can join only an active one. */
     enum NetworkState { ACTIVE, INACTIVE, MISSING }
 

@@ -1,6 +1,7 @@
 #cloud-config
 <#-- model: hostname, user, authorizedKey, hostKeyType (e.g. ecdsa), hostPrivateKey, hostPublicKey,
-     bootScript (optional: a shell script run early at each boot, before SSH is up) -->
+     bootScript (optional: a shell script run early at each boot, before SSH is up),
+     mountScript (optional: a shell script that mounts the host's folders, run before bootScript, which may exit early) -->
 hostname: ${hostname}
 manage_etc_hosts: true
 users:
@@ -19,10 +20,17 @@ ssh_keys:
 <#list hostPrivateKey?split("\n") as line><#if line?has_content>    ${line}
 </#if></#list>
   ${hostKeyType}_public: ${hostPublicKey}
-<#if bootScript??>
+<#if bootScript?? || mountScript??>
 # early in every boot (cloud-init's init stage, before SSH): the script installs and starts what the host runs
 bootcmd:
+<#if mountScript??>
+  - |
+<#list mountScript?split("\n") as line>    ${line}
+</#list>
+</#if>
+<#if bootScript??>
   - |
 <#list bootScript?split("\n") as line>    ${line}
 </#list>
+</#if>
 </#if>

@@ -11,11 +11,13 @@ import java.util.List;
  */
 public record DebianImageRecipe(int version, String suite, String mirror, List<String> packages, int rootSizeMiB) {
 
-    // e2fsprogs is not Essential: without it cloud-init cannot resize2fs the root to --kvm-disk-size
+    // e2fsprogs is not Essential: without it cloud-init cannot resize2fs the root to --kvm-disk-size;
+    // bindfs shows the host's folders (virtio-fs) to every user of the guest and creates files as their caller (GuestMounts)
     static final List<String> PACKAGES = List.of(
             "systemd", "systemd-sysv", "udev", "dbus", "linux-image-cloud-amd64", "initramfs-tools",
             "openssh-server", "cloud-init", "sudo", "iproute2", "netbase", "ca-certificates", "e2fsprogs",
-            "runc", "conmon", "containernetworking-plugins", "iptables", "tini", "golang-github-containers-common");
+            "runc", "conmon", "containernetworking-plugins", "iptables", "tini", "golang-github-containers-common",
+            "bindfs");
 
     public static DebianImageRecipe bookworm(String mirror) {
         return new DebianImageRecipe(1, "bookworm", mirror, PACKAGES, 3072);

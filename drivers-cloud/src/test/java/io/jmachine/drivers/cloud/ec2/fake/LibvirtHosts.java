@@ -61,7 +61,7 @@ public final class LibvirtHosts implements InstanceHosts {
             String xml = new DomainXml(domain(instanceId), UUID.randomUUID(), 1024, Math.min(2, Runtime.getRuntime().availableProcessors()),
                     AccelChoice.ofThisHost().choose("auto"), disk, seed, image, "user", null,
                     List.of(new PortForward(22, 22), new PortForward(2376, 2376)), "+0:+0", null, dir.resolve(instanceId + "-console.log"),
-                    address) // the forwards on the instance's own loopback address
+                    address, List.of()) // the forwards on the instance's own loopback address; no host folders
                     .render(new Templates());
             Path xmlFile = dir.resolve(instanceId + ".xml");
             Files.writeString(xmlFile, xml);
