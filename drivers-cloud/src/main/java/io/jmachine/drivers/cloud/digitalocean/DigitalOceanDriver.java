@@ -1,21 +1,17 @@
 package io.jmachine.drivers.cloud.digitalocean;
 
-import io.jmachine.drivers.Driver;
 import io.jmachine.drivers.DriverException;
 import io.jmachine.drivers.MachineContext;
 import io.jmachine.drivers.MachineState;
 import io.jmachine.drivers.PreCreateCheckException;
 import io.jmachine.drivers.Progress;
-import io.jmachine.drivers.SshEndpoint;
+import io.jmachine.drivers.cloud.CloudDriver;
 import io.jmachine.drivers.cloud.CloudHost;
 
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -23,10 +19,9 @@ import java.util.Set;
  * key pinned here, and puts a firewall on it that lets in SSH and the engine's port only. The key, the firewall and the
  * droplet are named after the machine's id, by which rm finds them after an interrupted create, and takes nothing else.
  */
-public final class DigitalOceanDriver implements Driver {
+public final class DigitalOceanDriver implements CloudDriver {
 
     public static final String NAME = "digitalocean";
-    static final int ENGINE_PORT = 2376;
     private static final Duration POLL = Duration.ofSeconds(2);
 
     private final MachineContext context;
@@ -184,37 +179,9 @@ public final class DigitalOceanDriver implements Driver {
         }
     }
 
-    private String address() {
-        if (settings.ipAddress() == null) {
-            throw new DriverException(settings.machineName() + " has no address yet: its create did not get that far; remove it (jmachine rm -f "
-                    + settings.machineName() + ")");
-        }
-        return settings.ipAddress();
-    }
-
     @Override
-    public URI engineUrl() {
-        return URI.create("tcp://" + address() + ":" + ENGINE_PORT);
-    }
-
-    @Override
-    public String ipAddress() {
-        return address();
-    }
-
-    @Override
-    public boolean hasHost() {
-        return true;
-    }
-
-    @Override
-    public Optional<SshEndpoint> ssh() {
-        return Optional.of(new SshEndpoint(address(), 22, settings.sshUser(), Path.of(settings.sshKeyPath())));
-    }
-
-    @Override
-    public boolean ownsHost() {
-        return true;
+    public Reach reach() {
+        return new Reach(settings.machineName(), settings.ipAddress(), "public", settings.sshUser(), settings.sshKeyPath());
     }
 
     @Override

@@ -1,15 +1,13 @@
 package io.jmachine.drivers.cloud.ec2;
 
-import io.jmachine.drivers.Driver;
 import io.jmachine.drivers.DriverException;
 import io.jmachine.drivers.MachineContext;
 import io.jmachine.drivers.MachineState;
 import io.jmachine.drivers.PreCreateCheckException;
 import io.jmachine.drivers.Progress;
-import io.jmachine.drivers.SshEndpoint;
+import io.jmachine.drivers.cloud.CloudDriver;
 import io.jmachine.drivers.cloud.CloudHost;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,11 +25,9 @@ import java.util.Set;
  * host key made here, pinned in known_hosts before the first contact. Everything made carries the tag jmachine:id, so
  * that rm finds it after an interrupted create, and takes nothing else.
  */
-public final class Ec2Driver implements Driver {
+public final class Ec2Driver implements CloudDriver {
 
     public static final String NAME = "amazonec2";
-    static final int ENGINE_PORT = 2376;
-    static final int SSH_PORT = 22;
     private static final Duration POLL = Duration.ofSeconds(2);
 
     private final MachineContext context;
@@ -138,7 +134,7 @@ public final class Ec2Driver implements Driver {
             cloud.tag(tags(), List.of(instanceId));
             progress.report("launched the instance " + instanceId + " (" + settings.instanceType() + ", " + settings.ami() + ")");
             awaitState(cloud, "running", progress);
-            host.pinHostKey(sshEndpoint().knownHostsName());
+            host.pinHostKey(ssh().orElseThrow().knownHostsName());
         }
     }
 
@@ -177,7 +173,7 @@ public final class Ec2Driver implements Driver {
             awaitState(cloud, "running", progress);
             if (!settings.address().equals(before)) {
                 // a stopped instance gets a new public address: the same host key, pinned for it
-                new CloudHost(context).pinHostKey(sshEndpoint().knownHostsName());
+                new CloudHost(context).pinHostKey(ssh().orElseThrow().knownHostsName());
             }
         }
     }
@@ -275,29 +271,10 @@ public final class Ec2Driver implements Driver {
         };
     }
 
-    private String address() {
-        String address = settings.address();
-        if (address == null) {
-            throw new DriverException(settings.machineName() + " has no " + (settings.privateAddressOnly() ? "private" : "public")
-                    + " address yet: its create did not get that far; start it (jmachine start " + settings.machineName() + ") or remove it");
-        }
-        return address;
-    }
-
-    @Override
-    public URI engineUrl() {
-        return URI.create("tcp://" + address() + ":" + ENGINE_PORT);
-    }
-
-    @Override
-    public String ipAddress() {
-        return address();
-    }
-
     @Override
     public List<String> engineAddresses() {
         List<String> addresses = new ArrayList<>();
-        addresses.add(address());
+        addresses.add(reach().require());
         if (settings.privateIp() != null && !addresses.contains(settings.privateIp())) {
             addresses.add(settings.privateIp());
         }
@@ -305,22 +282,9 @@ public final class Ec2Driver implements Driver {
     }
 
     @Override
-    public boolean hasHost() {
-        return true;
-    }
-
-    @Override
-    public Optional<SshEndpoint> ssh() {
-        return Optional.of(sshEndpoint());
-    }
-
-    private SshEndpoint sshEndpoint() {
-        return new SshEndpoint(address(), SSH_PORT, settings.sshUser(), java.nio.file.Path.of(settings.sshKeyPath()));
-    }
-
-    @Override
-    public boolean ownsHost() {
-        return true;
+    public Reach reach() {
+        return new Reach(settings.machineName(), settings.address(), settings.privateAddressOnly() ? "private" : "public", settings.sshUser(),
+                settings.sshKeyPath());
     }
 
     @Override

@@ -1,24 +1,20 @@
 package io.jmachine.drivers.cloud.openstack;
 
-import io.jmachine.drivers.Driver;
 import io.jmachine.drivers.DriverException;
 import io.jmachine.drivers.MachineContext;
 import io.jmachine.drivers.MachineState;
 import io.jmachine.drivers.PreCreateCheckException;
 import io.jmachine.drivers.Progress;
-import io.jmachine.drivers.SshEndpoint;
+import io.jmachine.drivers.cloud.CloudDriver;
 import io.jmachine.drivers.cloud.CloudHost;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -27,10 +23,9 @@ import java.util.Set;
  * here, and takes a floating IP when a pool is given. Names carry the machine's id, and the server's metadata
  * jmachine:id, so that rm finds what an interrupted create made, and takes nothing else.
  */
-public final class OpenStackDriver implements Driver {
+public final class OpenStackDriver implements CloudDriver {
 
     public static final String NAME = "openstack";
-    static final int ENGINE_PORT = 2376;
     private static final Duration POLL = Duration.ofSeconds(2);
 
     private final MachineContext context;
@@ -230,37 +225,9 @@ public final class OpenStackDriver implements Driver {
         }
     }
 
-    private String address() {
-        if (settings.ipAddress() == null) {
-            throw new DriverException(settings.machineName() + " has no address yet: its create did not get that far; remove it (jmachine rm -f "
-                    + settings.machineName() + ")");
-        }
-        return settings.ipAddress();
-    }
-
     @Override
-    public URI engineUrl() {
-        return URI.create("tcp://" + address() + ":" + ENGINE_PORT);
-    }
-
-    @Override
-    public String ipAddress() {
-        return address();
-    }
-
-    @Override
-    public boolean hasHost() {
-        return true;
-    }
-
-    @Override
-    public Optional<SshEndpoint> ssh() {
-        return Optional.of(new SshEndpoint(address(), 22, settings.sshUser(), Path.of(settings.sshKeyPath())));
-    }
-
-    @Override
-    public boolean ownsHost() {
-        return true;
+    public Reach reach() {
+        return new Reach(settings.machineName(), settings.ipAddress(), "public", settings.sshUser(), settings.sshKeyPath());
     }
 
     @Override
