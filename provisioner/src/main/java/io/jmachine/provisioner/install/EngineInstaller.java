@@ -31,7 +31,8 @@ public final class EngineInstaller {
      */
     public record Inputs(Path bundle, boolean forceBundle, Path caCert, Path serverCert, Path serverKey) {}
 
-    private static final Duration ENGINE_START = Duration.ofSeconds(90);
+    /** A JVM's first start in a TCG guest takes ~10 s alone, but minutes when several guests share the cores (fleet apply). */
+    private static final Duration ENGINE_START = Duration.ofSeconds(180);
 
     private final SshClient ssh;
     private final EngineSettings settings;
