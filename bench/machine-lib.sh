@@ -25,14 +25,6 @@ machine_down() {
 
 # a busybox image (localhost/bench/busybox:1) in the machine's engine, from the host's busybox-static
 import_busybox() {
-  local root=$WORK/rootfs bb applet
-  bb=$(command -v busybox) || { say "busybox-static is not installed"; return 1; }
-  mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/proc" "$root/sys" "$root/dev"
-  cp "$bb" "$root/bin/busybox"
-  for applet in $("$root/bin/busybox" --list); do [ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"; done
-  printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
-  printf 'root:x:0:\n' >"$root/etc/group"
-  chmod 1777 "$root/tmp"
-  tar -C "$root" -cf "$WORK/busybox.tar" .
+  busybox_tar || return 1
   docker import "$WORK/busybox.tar" localhost/bench/busybox:1 >/dev/null
 }

@@ -50,17 +50,6 @@ stop() {
 }
 
 
-busybox_tar() {
-  local root=$WORK/rootfs bb applet
-  bb=$(command -v busybox) || { say "busybox-static is not installed"; return 1; }
-  mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/proc" "$root/sys" "$root/dev"
-  cp "$bb" "$root/bin/busybox"
-  for applet in $("$root/bin/busybox" --list); do [ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"; done
-  printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
-  printf 'root:x:0:\n' >"$root/etc/group"
-  chmod 1777 "$root/tmp"
-  tar -C "$root" -cf "$WORK/busybox.tar" .
-}
 
 # run_engine NAME SOCKET HOSTPORT: prints one MB/s figure per round on stdout
 measure() {
