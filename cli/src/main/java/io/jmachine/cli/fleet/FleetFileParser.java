@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.jmachine.drivers.DriverFactory;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import io.jmachine.drivers.DriverFlag;
 import io.jmachine.drivers.DriverRegistry;
 import io.jmachine.provisioner.store.EngineOptions;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Reads a fleet file and refuses it whole, before anything is done, when it is broken YAML (line and column), names an
@@ -37,6 +39,7 @@ public final class FleetFileParser {
     private static final Set<String> TOP_KEYS = Set.of("name", "machines");
     private static final Set<String> MACHINE_KEYS = Set.of("driver", "count", "options");
     private static final int MAX_COUNT = 100;
+    private static final Pattern BLANK_LINE = Pattern.compile("(?m)^[ \\t]+$");
     // a key given twice is an error, not "the last one wins"
     private static final YAMLMapper YAML = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
@@ -56,16 +59,33 @@ public final class FleetFileParser {
         return parse(file.toString(), text);
     }
 
+    /**
+     * YAML 1.2 reads a line of only spaces and tabs as a blank line; SnakeYAML, a YAML 1.1 parser, refuses the tab
+     * ("cannot start any token"), which a script that fills a template line from an empty variable easily writes.
+     */
+    static String blankLinesEmptied(String text) {
+        return BLANK_LINE.matcher(text).replaceAll("");
+    }
+
+    /** Line and column (from 1) of the character SnakeYAML choked on, not the end of the token before it, which Jackson gives. */
+    private static int[] problemAt(JsonProcessingException e) {
+        if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+            return new int[] {marked.getProblemMark().getLine() + 1, marked.getProblemMark().getColumn() + 1};
+        }
+        JsonLocation at = e.getLocation();
+        return at == null ? null : new int[] {at.getLineNr(), at.getColumnNr()};
+    }
+
     /** @param source the file's name, for the messages */
     public FleetFile parse(String source, String text) {
         JsonNode root;
         try {
-            root = YAML.readTree(text);
+            root = YAML.readTree(blankLinesEmptied(text));
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? source : source + ":" + at.getLineNr() + ":" + at.getColumnNr();
-            throw new FleetFileException(where + ": not valid YAML (line " + (at == null ? "?" : at.getLineNr()) + ", column "
-                    + (at == null ? "?" : at.getColumnNr()) + "): " + yamlProblem(e.getOriginalMessage()));
+            int[] at = problemAt(e);
+            String where = at == null ? source : source + ":" + at[0] + ":" + at[1];
+            throw new FleetFileException(where + ": not valid YAML (line " + (at == null ? "?" : at[0]) + ", column "
+                    + (at == null ? "?" : at[1]) + "): " + yamlProblem(e.getOriginalMessage()));
         }
         if (root == null || !root.isObject()) {
             throw new FleetFileException(source + ": a fleet file is a mapping with name: and machines: (see `jmachine fleet --help`)");

@@ -50,6 +50,19 @@ class FleetFileParserTest {
     }
 
     @Test
+    void aLineOfOnlyTabsAndSpacesIsABlankLineAsInYaml12() {
+        // what a template line filled from an empty shell variable leaves: `printf '' | paste - -` prints one tab
+        FleetFile file = parser.parse("f.yaml", "name: a\nmachines:\n  x:\n    driver: none\n    options:\n      url: tcp://h:1\n\t\n \t \n      engine-label: [k=v]\n");
+        assertEquals(List.of("k=v"), file.machines().get(0).strings("engine-label"));
+    }
+
+    @Test
+    void aTabThatIndentsContentIsStillRefusedWithItsLine() {
+        String message = refused("name: a\nmachines:\n\tx:\n    driver: none\n");
+        assertTrue(message.contains("line 3"), message);
+    }
+
+    @Test
     void brokenYamlIsRefusedWithItsLineAndColumn() {
         String message = refused("name: bad\nmachines: [\n");
         assertTrue(message.matches("(?s)f\\.yaml:\\d+:\\d+: not valid YAML \\(line \\d+, column \\d+\\).*"), message);
