@@ -68,7 +68,7 @@ public final class EngineMain implements java.util.concurrent.Callable<Integer> 
     @Option(names = {"-b", "--bridge"}, paramLabel = "NAME", description = "Linux bridge of the default network. Default: jm0")
     String bridge;
 
-    @Option(names = "--bip", paramLabel = "CIDR", description = "Subnet of the default bridge network. Default: 172.29.0.0/16")
+    @Option(names = "--bip", paramLabel = "CIDR", description = "The default bridge's address and prefix, as dockerd's --bip: 192.168.5.1/24 (a network address, 192.168.5.0/24, gives the bridge its first host). Default: 172.29.0.1/16")
     String bip;
 
     @Option(names = {"-l", "--log-level"}, paramLabel = "LEVEL", description = "debug, info, warn, error or fatal. Default: info")

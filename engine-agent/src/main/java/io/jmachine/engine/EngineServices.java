@@ -23,7 +23,6 @@ import io.jmachine.engine.image.ImageService;
 import io.jmachine.engine.monitor.ContainerMonitor;
 import io.jmachine.engine.network.ContainerEtcFiles;
 import io.jmachine.engine.network.HostRoutes;
-import io.jmachine.engine.network.Ipv4Subnet;
 import io.jmachine.engine.network.NetworkService;
 import io.jmachine.engine.network.NetworkSettings;
 import io.jmachine.engine.ports.PortPublisher;
@@ -128,8 +127,8 @@ final class EngineServices {
         if (config.bridge() == null && config.bip() == null) {
             return defaults;
         }
-        return defaults.withBridge(config.bridge() != null ? config.bridge() : defaults.bridgeName(),
-                config.bip() != null ? Ipv4Subnet.parse(config.bip()) : defaults.subnet());
+        String bridge = config.bridge() != null ? config.bridge() : defaults.bridgeName();
+        return config.bip() != null ? defaults.withBridge(bridge, config.bip()) : defaults.withBridge(bridge, defaults.subnet());
     }
 
     /** Debian installs conmon in /usr/bin; podman's packages put it in /usr/libexec/podman. */

@@ -53,7 +53,7 @@ public final class BridgeNetwork {
 
     /** The default bridge from the engine's settings. */
     public BridgeNetwork(NetworkSettings settings, CniInvoker cni, ObjectMapper mapper) {
-        this(new Spec(NetworkMode.DEFAULT_BRIDGE, settings.bridgeName(), settings.subnet(), settings.subnet().gateway(), false,
+        this(new Spec(NetworkMode.DEFAULT_BRIDGE, settings.bridgeName(), settings.subnet(), settings.gateway(), false,
                 settings.mtu(), settings.ipamDataDir()), cni, mapper);
     }
 

@@ -31,6 +31,36 @@ public record Ipv4Subnet(int network, int prefixLength) {
         return new Ipv4Subnet(parseAddress(cidr.substring(0, slash)), length);
     }
 
+    /** A bridge's own address and the subnet it is in. */
+    public record BridgeAddress(Ipv4Subnet subnet, String address) {
+    }
+
+    /**
+     * Parses dockerd's --bip: "192.168.5.1/24" is the bridge's address in 192.168.5.0/24; a network address,
+     * "192.168.5.0/24", leaves the bridge the first host (address null).
+     */
+    public static BridgeAddress bridgeAddress(String cidr) {
+        int slash = cidr.indexOf('/');
+        if (slash < 0) {
+            throw new IllegalArgumentException("invalid bridge address " + cidr + ": use CIDR form, e.g. 172.29.0.1/16");
+        }
+        int address = parseAddress(cidr.substring(0, slash));
+        Ipv4Subnet network;
+        try {
+            network = new Ipv4Subnet(address & mask(Integer.parseInt(cidr.substring(slash + 1))), Integer.parseInt(cidr.substring(slash + 1)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("invalid bridge address " + cidr + ": the prefix length is not a number");
+        }
+        if (address == network.network) {
+            return new BridgeAddress(network, null);
+        }
+        if ((address | ~mask(network.prefixLength)) == address) {
+            throw new IllegalArgumentException("invalid bridge address " + cidr + ": that is the broadcast address of "
+                    + network + "; give the bridge a host address, e.g. " + network.gateway() + "/" + network.prefixLength);
+        }
+        return new BridgeAddress(network, format(address));
+    }
+
     /** Parses a dotted-quad IPv4 address into its 32 bits. */
     public static int parseAddress(String address) {
         String[] parts = address.split("\\.", -1);

@@ -87,11 +87,12 @@ public final class NetworkRegistry {
         Optional<NetworkRecord> bridge = byName(NetworkMode.DEFAULT_BRIDGE);
         if (bridge.isEmpty()) {
             store.save(new NetworkRecord(newId(), NetworkMode.DEFAULT_BRIDGE, NetworkRecord.DRIVER_BRIDGE, clock.instant(),
-                    subnet.toString(), subnet.gateway(), settings.bridgeName(), NetworkMode.DEFAULT_BRIDGE, false, Map.of(),
+                    subnet.toString(), settings.gateway(), settings.bridgeName(), NetworkMode.DEFAULT_BRIDGE, false, Map.of(),
                     Map.of("com.docker.network.bridge.default_bridge", "true", OPTION_BRIDGE_NAME, settings.bridgeName()), false,
                     null, false));
-        } else if (!subnet.toString().equals(bridge.get().subnet()) || !settings.bridgeName().equals(bridge.get().bridgeName())) {
-            store.save(bridge.get().withBridge(settings.bridgeName(), subnet.toString(), subnet.gateway()));
+        } else if (!subnet.toString().equals(bridge.get().subnet()) || !settings.bridgeName().equals(bridge.get().bridgeName())
+                || !settings.gateway().equals(bridge.get().gateway())) {
+            store.save(bridge.get().withBridge(settings.bridgeName(), subnet.toString(), settings.gateway()));
         }
         if (byName("host").isEmpty()) {
             store.save(new NetworkRecord(newId(), "host", NetworkRecord.DRIVER_HOST, clock.instant(), null, null, null, null,

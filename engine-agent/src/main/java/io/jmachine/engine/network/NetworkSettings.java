@@ -14,9 +14,11 @@ import java.util.regex.Pattern;
  * @param cniPluginDir  where the CNI plugins are (CNI_PATH)
  * @param netnsPrefix   names our namespaces in /run/netns, so that a sweep touches only ours
  * @param mtu           the MTU of the bridge and the containers' eth0; 0 leaves the plugin's default (1500)
+ * @param bridgeAddress the bridge's own address when --bip named one (dockerd's 192.168.5.1/24); null for the
+ *                      subnet's first host
  */
 public record NetworkSettings(String bridgeName, Ipv4Subnet subnet, Path stateDir, Path cniPluginDir,
-                              String netnsPrefix, int mtu) {
+                              String netnsPrefix, int mtu, String bridgeAddress) {
 
     public static final String DEFAULT_BRIDGE_NAME = "jm0";
     public static final Ipv4Subnet DEFAULT_SUBNET = Ipv4Subnet.parse("172.29.0.0/16");
@@ -24,6 +26,10 @@ public record NetworkSettings(String bridgeName, Ipv4Subnet subnet, Path stateDi
 
     private static final Pattern INTERFACE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
     private static final Pattern NETNS_PREFIX = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
+
+    public NetworkSettings(String bridgeName, Ipv4Subnet subnet, Path stateDir, Path cniPluginDir, String netnsPrefix, int mtu) {
+        this(bridgeName, subnet, stateDir, cniPluginDir, netnsPrefix, mtu, null);
+    }
 
     public NetworkSettings {
         Objects.requireNonNull(subnet, "subnet");
@@ -63,11 +69,25 @@ public record NetworkSettings(String bridgeName, Ipv4Subnet subnet, Path stateDi
     }
 
     public NetworkSettings withBridge(String name, Ipv4Subnet otherSubnet) {
-        return new NetworkSettings(name, otherSubnet, stateDir, cniPluginDir, netnsPrefix, mtu);
+        return new NetworkSettings(name, otherSubnet, stateDir, cniPluginDir, netnsPrefix, mtu, null);
+    }
+
+    /**
+     * The bridge as dockerd's --bip gives it: the bridge's own address and the prefix, "192.168.5.1/24"; a
+     * network address ("192.168.5.0/24") leaves the bridge the first host, as before.
+     */
+    public NetworkSettings withBridge(String name, String bip) {
+        Ipv4Subnet.BridgeAddress bridge = Ipv4Subnet.bridgeAddress(bip);
+        return new NetworkSettings(name, bridge.subnet(), stateDir, cniPluginDir, netnsPrefix, mtu, bridge.address());
     }
 
     public NetworkSettings withNetnsPrefix(String prefix) {
-        return new NetworkSettings(bridgeName, subnet, stateDir, cniPluginDir, prefix, mtu);
+        return new NetworkSettings(bridgeName, subnet, stateDir, cniPluginDir, prefix, mtu, bridgeAddress);
+    }
+
+    /** The default bridge's address: the containers' gateway. */
+    public String gateway() {
+        return bridgeAddress != null ? bridgeAddress : subnet.gateway();
     }
 
     /** host-local's {@code dataDir}: one lease file per address, named by the address. */

@@ -30,6 +30,15 @@ class BridgeNetworkConfigTest {
     }
 
     @Test
+    void aBipNamingTheBridgesAddressMakesItTheContainersGateway() {
+        NetworkSettings settings = NetworkSettings.defaults(Path.of("/data")).withBridge("jmt1", "10.77.3.9/24");
+        BridgeNetwork bridge = new BridgeNetwork(settings, new CniInvoker(settings.cniPluginDir(), MAPPER), MAPPER);
+        assertEquals("10.77.3.0/24", settings.subnet().toString());
+        assertEquals("10.77.3.9", bridge.gateway());
+        assertEquals("10.77.3.1", NetworkSettings.defaults(Path.of("/data")).withBridge("jmt1", "10.77.3.0/24").gateway());
+    }
+
+    @Test
     void theChainIsTheBridgePluginWithHostLocalIpam() throws Exception {
         NetworkSettings settings = NetworkSettings.defaults(Path.of("/data")).withBridge("jmt1", Ipv4Subnet.parse("10.77.3.0/24"));
         BridgeNetwork bridge = new BridgeNetwork(settings, new CniInvoker(settings.cniPluginDir(), MAPPER), MAPPER);

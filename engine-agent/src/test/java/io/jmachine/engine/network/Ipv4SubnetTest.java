@@ -37,4 +37,15 @@ class Ipv4SubnetTest {
         assertThrows(IllegalArgumentException.class, () -> Ipv4Subnet.parse("10.1.2/24"));
         assertThrows(IllegalArgumentException.class, () -> Ipv4Subnet.parse("fd00::/64"));
     }
+
+    @Test
+    void aBipWithAHostAddressIsTheBridgesAddressAsDockerdReadsIt() {
+        Ipv4Subnet.BridgeAddress bridge = Ipv4Subnet.bridgeAddress("192.168.5.7/24");
+        assertEquals("192.168.5.0/24", bridge.subnet().toString());
+        assertEquals("192.168.5.7", bridge.address());
+        assertEquals(null, Ipv4Subnet.bridgeAddress("10.9.0.0/16").address(), "a network address keeps the first host");
+        assertThrows(IllegalArgumentException.class, () -> Ipv4Subnet.bridgeAddress("10.9.0.255/24"), "broadcast");
+        assertThrows(IllegalArgumentException.class, () -> Ipv4Subnet.bridgeAddress("10.9.0.1"));
+        assertThrows(IllegalArgumentException.class, () -> Ipv4Subnet.bridgeAddress("10.9.0.1/x"));
+    }
 }
