@@ -6,6 +6,7 @@
 #   bench/rss-after-load.sh            (as root, from anywhere)
 #   NMT=1 bench/rss-after-load.sh      (adds -XX:NativeMemoryTracking=summary; costs a few MiB of its own)
 #   JVM_OPTS="-XX:..." bench/rss-after-load.sh   (JVM options to try on top of the launcher's)
+#   BRIDGE=jmrss1 BIP=10.213.1.0/24 bench/rss-after-load.sh   (the default bridge's name and subnet, to run beside another copy)
 # Target (issue "Engine security"): RSS after the load within 10 MiB of idle; idle RSS <= 80 MiB.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
@@ -63,7 +64,7 @@ tar -C "$rootfs" -cf "$WORK/busybox.tar" .
 export JAVA_TOOL_OPTIONS="${JVM_OPTS:-}"
 [ "${NMT:-0}" = 1 ] && JAVA_TOOL_OPTIONS="$JAVA_TOOL_OPTIONS -XX:NativeMemoryTracking=summary"
 setsid "$ROOT/jmachine-engine" -H "$DOCKER_HOST" --data-root "$WORK/data" --exec-root "$WORK/exec" \
-  --bridge jmrss0 --bip 10.197.0.0/24 >"$WORK/engine.log" 2>&1 &
+  --bridge "${BRIDGE:-jmrss0}" --bip "${BIP:-10.197.0.0/24}" >"$WORK/engine.log" 2>&1 &
 ENGINE_PID=$!
 unset JAVA_TOOL_OPTIONS
 wait_for_engine "$WORK/engine.sock" "$ENGINE_PID" engine || exit 1

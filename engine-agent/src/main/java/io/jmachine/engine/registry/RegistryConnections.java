@@ -10,16 +10,26 @@ import java.util.List;
 /** Makes the clients of one pull, push or login: one HTTP client for the engine, an authenticator per operation. */
 final class RegistryConnections {
 
-    private final HttpClient http;
+    private HttpClient http;
     private final ObjectMapper json;
     private final RegistryHosts hosts;
 
     RegistryConnections(RegistryHosts hosts, ObjectMapper json) {
         this.hosts = hosts;
         this.json = json;
-        // HTTP/1.1: plain-HTTP registries would otherwise be asked to upgrade to h2c on every request
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30))
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+    }
+
+    /**
+     * Made at the first pull, push or login, not at start: an engine that never meets a registry does without the
+     * client's selector thread and the java.net.http classes at idle.
+     */
+    private synchronized HttpClient http() {
+        if (http == null) {
+            // HTTP/1.1: plain-HTTP registries would otherwise be asked to upgrade to h2c on every request
+            http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30))
+                    .followRedirects(HttpClient.Redirect.NORMAL).build();
+        }
+        return http;
     }
 
     RegistryHosts hosts() {
@@ -32,6 +42,7 @@ final class RegistryConnections {
 
     /** A client for {@code repository} at {@code base}, asking tokens for {@code scopes}. */
     RegistryClient client(URI base, String repository, RegistryCredentials credentials, List<String> scopes) {
-        return new RegistryClient(http, json, base, repository, new RegistryAuthenticator(http, json, credentials, scopes));
+        HttpClient client = http();
+        return new RegistryClient(client, json, base, repository, new RegistryAuthenticator(client, json, credentials, scopes));
     }
 }
