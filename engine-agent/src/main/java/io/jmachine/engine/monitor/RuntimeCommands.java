@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 final class RuntimeCommands {
 
     private static final long TIMEOUT_SECONDS = 60;
+    static final Duration TIMEOUT = Duration.ofSeconds(TIMEOUT_SECONDS);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path runtime;
@@ -35,6 +37,11 @@ final class RuntimeCommands {
 
     Path root() {
         return root;
+    }
+
+    /** runc's created containers wait on an exec.fifo that {@link ExecFifo} opens as its start does; crun's the other way round. */
+    boolean hasExecFifo() {
+        return runtime.getFileName().toString().equals("runc");
     }
 
     void start(String id) {
