@@ -43,6 +43,18 @@ class NetworkNamespacesIT {
     }
 
     @Test
+    void theEnginesThreadsStayInTheHostsNamespace() throws Exception {
+        Path hosts = Files.readSymbolicLink(Path.of("/proc/self/ns/net"));
+        for (int i = 0; i < 3; i++) {
+            namespaces.create("abcdef00000" + i);
+        }
+        assertEquals(hosts, Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")));
+        assertEquals(3, namespaces.list().size());
+        String inside = HostProcess.runChecked(List.of("ip", "netns", "exec", prefix + "abcdef000000", "readlink", "/proc/self/ns/net")).stdout().strip();
+        assertFalse(inside.equals(hosts.toString()), inside);
+    }
+
+    @Test
     void creatingOverALeftoverReplacesIt() {
         String id = "feedfacecafe";
         namespaces.create(id);
