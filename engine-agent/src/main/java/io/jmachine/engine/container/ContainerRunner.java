@@ -123,8 +123,10 @@ final class ContainerRunner {
             times.step("netns");
             ContainerRecord created = record;
             networkJoined = joiners.submit(() -> {
+                long begun = System.nanoTime();
                 ContainerRecord.NetworkAttachment attached = pending.finish();
                 networking.writeEtcFiles(id, store.folder(id), created.config().hostname(), created.hostConfig());
+                LOG.debug("joined the network of {} in {} ms, alongside the create", created.shortId(), (System.nanoTime() - begun) / 100_000 / 10.0);
                 return attached;
             });
             int pid;
