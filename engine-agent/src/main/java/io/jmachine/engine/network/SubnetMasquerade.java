@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * first container's attach (checked once per engine run), gone with the bridge. Containers attached by an engine
  * that still used ipMasq keep their chains until their DEL, which runs with the configuration they were added with.
  */
-final class SubnetMasquerade {
+public final class SubnetMasquerade {
 
     /** The bridges whose rule this engine has seen or made; other engines' bridges are theirs. */
     private static final Set<String> ENSURED = ConcurrentHashMap.newKeySet();
@@ -37,8 +37,8 @@ final class SubnetMasquerade {
         }
     }
 
-    /** Deletes the rule for {@code bridge}'s subnet; nothing when there is none. */
-    static void remove(String bridge, Ipv4Subnet subnet) {
+    /** Deletes the rule for {@code bridge}'s subnet; nothing when there is none (also for tests that delete their bridge). */
+    public static void remove(String bridge, Ipv4Subnet subnet) {
         synchronized (ENSURED) {
             ENSURED.remove(bridge + " " + subnet);
             HostProcess.run(command("-D", bridge, subnet));
