@@ -26,6 +26,14 @@ final class NamespaceSyscalls {
     private static final int O_RDONLY = 0;
     private static final int O_CLOEXEC = 02000000;
     private static final int EINVAL = 22;
+    private static final int AF_INET = 2;
+    private static final int SOCK_DGRAM = 2;
+    private static final int SOCK_CLOEXEC = 02000000;
+    private static final long SIOCGIFFLAGS = 0x8913;
+    private static final long SIOCSIFFLAGS = 0x8914;
+    private static final short IFF_UP = 0x1;
+    /** struct ifreq: the name (IFNAMSIZ 16), then a union of 24 bytes whose first short is ifr_flags. */
+    private static final int IFREQ_SIZE = 40;
     private static final int ENOENT = 2;
 
     static {
@@ -46,6 +54,10 @@ final class NamespaceSyscalls {
     private static native int mount(String source, String target, String type, long flags, String data);
 
     private static native int umount2(String target, int flags);
+
+    private static native int socket(int domain, int type, int protocol);
+
+    private static native int ioctl(int fd, long request, byte[] ifreq);
 
     private static native String strerror(int errno);
 
@@ -69,7 +81,7 @@ final class NamespaceSyscalls {
         }
     }
 
-    /** Makes a new network namespace and bind-mounts it on {@code mountPoint}, an existing empty file. */
+    /** Makes a new network namespace with lo up and bind-mounts it on {@code mountPoint}, an existing empty file. */
     static void createAt(Path mountPoint) throws IOException {
         AtomicReference<IOException> failure = new AtomicReference<>();
         Thread maker = Thread.ofPlatform().name("netns-maker").daemon().start(() -> {
@@ -83,7 +95,10 @@ final class NamespaceSyscalls {
                     failure.set(failure(Native.getLastError(), "unshare(CLONE_NEWNET)"));
                     return;
                 }
-                if (mount("/proc/thread-self/ns/net", mountPoint.toString(), "none", MS_BIND, null) < 0) {
+                String loFailure = loopbackUp();
+                if (loFailure != null) {
+                    failure.set(new IOException(loFailure));
+                } else if (mount("/proc/thread-self/ns/net", mountPoint.toString(), "none", MS_BIND, null) < 0) {
                     failure.set(failure(Native.getLastError(), "mount --bind /proc/thread-self/ns/net " + mountPoint));
                 }
                 // this thread ends now whatever happens; going back only keeps its last moments in the engine's namespace
@@ -102,6 +117,32 @@ final class NamespaceSyscalls {
         }
         if (failure.get() != null) {
             throw failure.get();
+        }
+    }
+
+    /**
+     * In the calling thread's network namespace: lo up, as the CNI loopback plugin does (its addresses come with it),
+     * sparing that plugin's process; null, or what failed.
+     */
+    private static String loopbackUp() {
+        int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            return failure(Native.getLastError(), "socket(AF_INET) in the new namespace").getMessage();
+        }
+        try {
+            byte[] ifreq = new byte[IFREQ_SIZE];
+            ifreq[0] = 'l';
+            ifreq[1] = 'o';
+            if (ioctl(fd, SIOCGIFFLAGS, ifreq) < 0) {
+                return failure(Native.getLastError(), "SIOCGIFFLAGS lo").getMessage();
+            }
+            ifreq[16] |= IFF_UP; // ifr_flags, little-endian on the hosts the engine runs on
+            if (ioctl(fd, SIOCSIFFLAGS, ifreq) < 0) {
+                return failure(Native.getLastError(), "SIOCSIFFLAGS lo up").getMessage();
+            }
+            return null;
+        } finally {
+            close(fd);
         }
     }
 

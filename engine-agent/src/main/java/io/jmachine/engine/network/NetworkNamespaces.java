@@ -40,7 +40,7 @@ public final class NetworkNamespaces {
     }
 
     /**
-     * Makes a fresh namespace (its lo still down). A leftover of the same name, from a crash, is deleted first:
+     * Makes a fresh namespace, its lo up. A leftover of the same name, from a crash, is deleted first:
      * whatever was in it belonged to a run that is over.
      */
     public Path create(String containerId) {

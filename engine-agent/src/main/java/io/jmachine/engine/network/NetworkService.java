@@ -130,10 +130,8 @@ public final class NetworkService implements AutoCloseable {
             default -> () -> NetworkAttachment.isolated(containerId, namespaces.pathFor(containerId));
         };
         Path netns = withRollback(containerId, () -> netns(containerId, netnsMode, request.dnsServers()));
-        return new PendingAttachment(netns, () -> withRollback(containerId, () -> {
-            endpoints.loopback(containerId, netns);
-            return endpointsOf.get();
-        }));
+        // lo is up already (NetworkNamespaces)
+        return new PendingAttachment(netns, () -> withRollback(containerId, endpointsOf));
     }
 
     /**
