@@ -74,8 +74,10 @@ final class RuntimeCommands {
         if (!java.nio.file.Files.exists(root.resolve(id))) {
             return;
         }
-        if (status(id).isPresent()) {
-            run("delete", List.of("delete", "--force", id));
+        // the delete first, and the state only when it failed: one process per removal where there were two
+        Result deleted = exec(List.of("delete", "--force", id));
+        if (deleted.exitCode() != 0 && status(id).isPresent()) {
+            throw new RuntimeFailureException("delete", RuntimeMessages.fromStderr(deleted.stderr()));
         }
     }
 
