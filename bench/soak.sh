@@ -27,6 +27,8 @@ cleanup() {
   for _ in $(seq 50); do kill -0 "$ENGINE_PID" 2>/dev/null || break; sleep 0.2; done
   grep -o " $WORK[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null
   ip link delete "$BRIDGE" type bridge 2>/dev/null
+  # and the engine's masquerade rule, which lives with its bridge
+  iptables -w -t nat -S POSTROUTING | grep -F "jmachine-engine $BRIDGE\"" | sed 's/^-A /-D /' | xargs -r -L1 iptables -w -t nat
   rm -rf "$WORK"
 }
 trap cleanup EXIT

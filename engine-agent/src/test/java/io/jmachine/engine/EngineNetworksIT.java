@@ -86,6 +86,7 @@ class EngineNetworksIT {
             engine.close();
         }
         run("ip", "link", "delete", bridge);
+        io.jmachine.engine.network.SubnetMasquerade.remove(bridge, bip);
         Files.writeString(Path.of("/proc/sys/net/ipv4/ip_forward"), ipForwardBefore);
     }
 

@@ -33,6 +33,7 @@ class EngineVolumesIT {
     private Engine engine;
     private DockerCli docker;
     private String bridge;
+    private String bip;
 
     @BeforeEach
     void start() throws Exception {
@@ -43,7 +44,7 @@ class EngineVolumesIT {
                 "hosts", List.of("unix://" + dir.resolve("engine.sock")),
                 "data-root", dir.resolve("data").toString(), "exec-root", dir.resolve("exec").toString(),
                 "bridge", bridge,
-                "bip", freeSubnet(random)), null));
+                "bip", bip = freeSubnet(random)), null));
         docker = DockerCli.unix(dir.resolve("engine.sock"));
         Path root = BusyboxRootfs.create(dir.resolve("rootfs"));
         ok("import", BusyboxRootfs.tar(dir.resolve("plain-tar-dir")).toString(), IMAGE);
@@ -85,6 +86,7 @@ class EngineVolumesIT {
             Process delete = new ProcessBuilder("ip", "link", "delete", bridge).redirectErrorStream(true).start();
             delete.getInputStream().readAllBytes();
             delete.waitFor();
+            io.jmachine.engine.network.SubnetMasquerade.remove(bridge, io.jmachine.engine.network.Ipv4Subnet.parse(bip));
         }
         List<String> mounts = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {

@@ -50,13 +50,14 @@ class PublishedPortsIT {
     private static Engine engine;
     private static DockerCli docker;
     private static String bridge;
+    private static String bip;
 
     @BeforeAll
     static void startEngine() throws Exception {
         bridge = "jmt" + HexFormat.of().formatHex(RANDOM.generateSeed(3));
         config = ConfigLoader.load(Map.of("hosts", List.of("unix://" + dir.resolve("engine.sock")),
                 "data-root", dir.resolve("data").toString(), "exec-root", dir.resolve("exec").toString(),
-                "bridge", bridge, "bip", freeSubnet()), null);
+                "bridge", bridge, "bip", bip = freeSubnet()), null);
         engine = Engine.start(config);
         docker = DockerCli.unix(dir.resolve("engine.sock"));
         Path image = dir.resolve("image");
@@ -77,6 +78,7 @@ class PublishedPortsIT {
             engine.close();
         }
         new ProcessBuilder("ip", "link", "del", bridge).start().waitFor();
+        io.jmachine.engine.network.SubnetMasquerade.remove(bridge, io.jmachine.engine.network.Ipv4Subnet.parse(bip));
     }
 
     @Test

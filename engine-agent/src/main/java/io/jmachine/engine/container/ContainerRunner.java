@@ -102,7 +102,7 @@ final class ContainerRunner {
 
     /**
      * Under the container's lock: from a stopped record to a running one, undoing every step if one fails. The
-     * network's interfaces are set up while the runtime creates the container in its namespace.
+     * network's interfaces are set up while the root is mounted and the runtime creates the container in its namespace.
      */
     private void launch(ContainerRecord record) {
         String id = record.id();
@@ -113,20 +113,23 @@ final class ContainerRunner {
         ContainerRecord.NetworkAttachment network = null;
         StepTimes times = new StepTimes();
         try {
-            Path rootfs = images.mountRootfs(id, record.image());
-            times.step("rootfs");
-            record = record.withMountPoints(volumes.prepare(record.mountPoints(), rootfs));
-            times.step("volumes");
+            // the network first: its half (CNI plugins) then runs alongside the root's mount as well as the create
             ContainerNetworking.PendingAttach pending = networking.begin(id, record.hostConfig(), record.config().macAddress());
             networkBegun = true;
             ContainerNetworking.EtcFiles etc = networking.reserveEtcFiles(store.folder(id));
             times.step("netns");
             ContainerRecord created = record;
             networkJoined = joiners.submit(() -> {
+                long begun = System.nanoTime();
                 ContainerRecord.NetworkAttachment attached = pending.finish();
                 networking.writeEtcFiles(id, store.folder(id), created.config().hostname(), created.hostConfig());
+                LOG.debug("joined the network of {} in {} ms, alongside the create", created.shortId(), (System.nanoTime() - begun) / 100_000 / 10.0);
                 return attached;
             });
+            Path rootfs = images.mountRootfs(id, record.image());
+            times.step("rootfs");
+            record = record.withMountPoints(volumes.prepare(record.mountPoints(), rootfs));
+            times.step("volumes");
             int pid;
             try {
                 pid = processes.create(record, new ContainerProcesses.Launch(rootfs, pending.netnsPath(), etc.hosts(),

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -95,7 +96,18 @@ public final class ContainerMonitor {
 
     /** Starts the created container's process (the runtime's {@code start}). */
     public void start(String id) {
-        state(id).record();
+        MonitorState state = state(id);
+        state.record();
+        OptionalLong pid = state.pid();
+        if (runtime.hasExecFifo() && pid.isPresent()) {
+            try {
+                if (ExecFifo.start(runtime.root().resolve(id).resolve(ExecFifo.NAME), pid.getAsLong(), RuntimeCommands.TIMEOUT)) {
+                    return;
+                }
+            } catch (IOException e) {
+                // the runtime's own start then tells what is wrong
+            }
+        }
         runtime.start(id);
     }
 

@@ -28,6 +28,8 @@ final class Libc {
     private static final int SHUT_RDWR = 2;
     private static final int EINTR = 4;
     private static final int ENXIO = 6;
+    private static final int EAGAIN = 11;
+    private static final short POLLIN = 0x1;
     private static final int SUN_PATH_MAX = 108;
 
     private interface C extends Library {
@@ -46,6 +48,8 @@ final class Libc {
         int open(String path, int flags);
 
         int mkfifo(String path, int mode);
+
+        int poll(byte[] fds, long count, int timeoutMillis);
 
         String strerror(int errno);
     }
@@ -93,6 +97,38 @@ final class Libc {
                 throw failure("read");
             }
         }
+    }
+
+    /** One read(2) of a non-blocking fd: the bytes read, 0 at the end, -1 when there is nothing yet. */
+    static int readNonBlocking(int fd, byte[] buffer) throws IOException {
+        while (true) {
+            long n = LIBC.read(fd, buffer, buffer.length);
+            if (n >= 0) {
+                return (int) n;
+            }
+            int errno = Native.getLastError();
+            if (errno == EAGAIN) {
+                return -1;
+            }
+            if (errno != EINTR) {
+                throw failure("read");
+            }
+        }
+    }
+
+    /** Waits up to {@code timeoutMillis} for the fd to be readable or hung up; false when the time ran out. */
+    static boolean awaitReadable(int fd, int timeoutMillis) throws IOException {
+        // struct pollfd { int fd; short events; short revents; }, little-endian on the hosts the engine runs on
+        byte[] pollFd = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putInt(fd).putShort(POLLIN).putShort((short) 0).array();
+        int ready = LIBC.poll(pollFd, 1, timeoutMillis);
+        if (ready < 0) {
+            if (Native.getLastError() == EINTR) {
+                return false;
+            }
+            throw failure("poll");
+        }
+        return ready > 0;
     }
 
     /** Writes all of {@code data}; on a SOCK_SEQPACKET socket as one message. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 final class RuntimeCommands {
 
     private static final long TIMEOUT_SECONDS = 60;
+    static final Duration TIMEOUT = Duration.ofSeconds(TIMEOUT_SECONDS);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path runtime;
@@ -35,6 +37,11 @@ final class RuntimeCommands {
 
     Path root() {
         return root;
+    }
+
+    /** runc's created containers wait on an exec.fifo that {@link ExecFifo} opens as its start does; crun's the other way round. */
+    boolean hasExecFifo() {
+        return runtime.getFileName().toString().equals("runc");
     }
 
     void start(String id) {
@@ -67,8 +74,10 @@ final class RuntimeCommands {
         if (!java.nio.file.Files.exists(root.resolve(id))) {
             return;
         }
-        if (status(id).isPresent()) {
-            run("delete", List.of("delete", "--force", id));
+        // the delete first, and the state only when it failed: one process per removal where there were two
+        Result deleted = exec(List.of("delete", "--force", id));
+        if (deleted.exitCode() != 0 && status(id).isPresent()) {
+            throw new RuntimeFailureException("delete", RuntimeMessages.fromStderr(deleted.stderr()));
         }
     }
 

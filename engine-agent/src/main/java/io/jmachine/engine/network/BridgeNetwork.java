@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * A bridge network through the CNI bridge plugin: a host bridge with the gateway address, one veth pair per
  * container endpoint, addresses from host-local IPAM, and (unless internal) masquerading for traffic leaving
- * the subnet. The default {@code bridge} network and every user-defined one are each one of these.
+ * the subnet ({@link SubnetMasquerade}). The default {@code bridge} network and every user-defined one are each one of these.
  */
 public final class BridgeNetwork {
 
@@ -100,7 +100,8 @@ public final class BridgeNetwork {
         bridge.put("type", "bridge");
         bridge.put("bridge", spec.bridgeName());
         bridge.put("isGateway", true);
-        bridge.put("ipMasq", !spec.internal());
+        // one rule per network (SubnetMasquerade) rather than the plugin's chain per container
+        bridge.put("ipMasq", false);
         // lets a container reach itself through a published port of the host, once ports exist
         bridge.put("hairpinMode", true);
         if (spec.mtu() != 0) {
@@ -169,11 +170,12 @@ public final class BridgeNetwork {
     }
 
     /**
-     * Deletes the host bridge (for tests, uninstall and network removal; the engine keeps it between
-     * containers). Veths still on it are detached by the kernel, not deleted: detach the containers first.
+     * Deletes the host bridge and its NAT rule (for tests, uninstall and network removal; the engine keeps them
+     * between containers). Veths still on it are detached by the kernel, not deleted: detach the containers first.
      */
     public void removeBridge() {
         LinuxBridge.remove(spec.bridgeName());
+        SubnetMasquerade.remove(spec.bridgeName(), spec.subnet());
     }
 
     /**
@@ -181,6 +183,9 @@ public final class BridgeNetwork {
      * turns this on for gateways; doing it here makes it not depend on that). host-local makes its dataDir.
      */
     private void prepare() {
+        if (!spec.internal()) {
+            SubnetMasquerade.ensure(spec.bridgeName(), spec.subnet());
+        }
         if (prepared) {
             return;
         }

@@ -73,14 +73,6 @@ final class CniEndpoints {
         store.write(stored.withEndpoints(endpoints));
     }
 
-    /** Brings lo up in the container's namespace, through the loopback plugin. */
-    void loopback(String containerId, Path netns) {
-        ObjectNode loopback = mapper.createObjectNode();
-        loopback.put("type", "loopback");
-        CniNetworkList list = new CniNetworkList(CniNetworkList.CNI_VERSION, "loopback", List.of(loopback));
-        cni.add(list, new CniInvoker.Target(containerId, netns, "lo"));
-    }
-
     /** The bridge plugin takes a MAC address as args.cni.mac (containernetworking/plugins 1.1). */
     private static CniNetworkList withMac(CniNetworkList list, String macAddress) {
         List<ObjectNode> plugins = new ArrayList<>();

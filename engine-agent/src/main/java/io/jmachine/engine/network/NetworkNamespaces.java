@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Persistent named network namespaces, one per container, made by {@code ip netns}: a namespace is a
+ * Persistent named network namespaces, one per container, made as {@code ip netns} makes them: a namespace is a
  * bind mount at /run/netns/&lt;prefix&gt;&lt;12-char id&gt;, so it outlives the processes in it (and the
  * engine), and runc joins it by path. Everything here tolerates the half-made state a crash leaves.
  */
@@ -40,19 +40,28 @@ public final class NetworkNamespaces {
     }
 
     /**
-     * Makes a fresh namespace (its lo still down). A leftover of the same name, from a crash, is deleted first:
+     * Makes a fresh namespace, its lo up. A leftover of the same name, from a crash, is deleted first:
      * whatever was in it belonged to a run that is over.
      */
     public Path create(String containerId) {
         String name = nameFor(containerId);
         deleteNamed(name);
-        HostProcess.Outcome added = HostProcess.run(List.of("ip", "netns", "add", name));
-        if (!added.succeeded()) {
-            // ip leaves the mount point file behind when the bind mount fails
-            deleteNamed(name);
-            throw new NetworkException("cannot create network namespace " + name + ": " + added.describe());
+        Path path = NETNS_DIR.resolve(name);
+        try {
+            NamespaceSyscalls.shareFolder(NETNS_DIR);
+            Files.createFile(path);
+            NamespaceSyscalls.createAt(path);
+        } catch (IOException e) {
+            NetworkException failure = new NetworkException("cannot create network namespace " + name + ": " + e.getMessage(), e);
+            // as ip, which leaves no mount point file behind when the bind mount fails
+            try {
+                deleteNamed(name);
+            } catch (NetworkException cleanup) {
+                failure.addSuppressed(cleanup);
+            }
+            throw failure;
         }
-        return NETNS_DIR.resolve(name);
+        return path;
     }
 
     public boolean exists(String containerId) {
@@ -82,7 +91,7 @@ public final class NetworkNamespaces {
 
     /**
      * Deletes one of our namespaces by name; false if it did not exist. Works on a bare mount point file
-     * too (ip unmounts, ignoring "not mounted", then unlinks). The kernel frees the namespace, and the
+     * too (unmounted, "not mounted" ignored, then unlinked, as ip does). The kernel frees the namespace, and the
      * veth ends inside it, once no process is left in it.
      */
     public boolean deleteNamed(String name) {
@@ -93,10 +102,12 @@ public final class NetworkNamespaces {
         if (!Files.exists(path)) {
             return false;
         }
-        HostProcess.Outcome deleted = HostProcess.run(List.of("ip", "netns", "delete", name));
-        if (!deleted.succeeded() && Files.exists(path)) {
-            throw new NetworkException("cannot delete network namespace " + name + ": " + deleted.describe()
-                    + "; if a mount holds it, unmount " + path + " and delete the file");
+        try {
+            NamespaceSyscalls.unmount(path);
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            throw new NetworkException("cannot delete network namespace " + name + ": " + e.getMessage()
+                    + "; if a mount holds it, unmount " + path + " and delete the file", e);
         }
         return true;
     }

@@ -216,6 +216,7 @@ public final class NetworkRegistry {
             throw EngineException.forbidden(network.name() + " is a pre-defined network and cannot be removed");
         }
         LinuxBridge.remove(network.bridgeName());
+        SubnetMasquerade.remove(network.bridgeName(), network.ipv4Subnet());
         deleteTree(settings.ipamDataDir().resolve(network.cniName()));
         store.delete(network.id());
     }

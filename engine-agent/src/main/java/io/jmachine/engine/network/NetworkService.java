@@ -130,10 +130,8 @@ public final class NetworkService implements AutoCloseable {
             default -> () -> NetworkAttachment.isolated(containerId, namespaces.pathFor(containerId));
         };
         Path netns = withRollback(containerId, () -> netns(containerId, netnsMode, request.dnsServers()));
-        return new PendingAttachment(netns, () -> withRollback(containerId, () -> {
-            endpoints.loopback(containerId, netns);
-            return endpointsOf.get();
-        }));
+        // lo is up already (NetworkNamespaces)
+        return new PendingAttachment(netns, () -> withRollback(containerId, endpointsOf));
     }
 
     /**
@@ -310,7 +308,9 @@ public final class NetworkService implements AutoCloseable {
                 endpoints.add(store.read(containerId).orElseThrow(), networks.get(i), "eth" + i, configs.get(i), i == 0,
                         i == 0 ? request.macAddress() : null);
             }
-            NetworkAttachment attachment = routeOut(store.read(containerId).orElseThrow());
+            // on one network the plugin gave eth0 the way out already (none on an internal one): no ip process for it
+            AttachmentStore.Stored stored = store.read(containerId).orElseThrow();
+            NetworkAttachment attachment = networks.size() == 1 ? stored.attachment() : routeOut(stored);
             if (attachment.netnsPath() == null || !attachment.netnsPath().equals(namespaces.pathFor(containerId))) {
                 throw new IllegalStateException("attachment of " + containerId + " lost its namespace");
             }

@@ -385,6 +385,28 @@ class ContainerMonitorIT {
     }
 
     @Test
+    void aStartedContainerIsRunningToTheRuntimeAndASecondStartIsRefused() throws Exception {
+        String id = run("sleep", "1000");
+
+        String state = BusyboxBundles.run(List.of(BusyboxBundles.RUNC.toString(), "--root", dir.resolve("runc").toString(), "state", id));
+        assertTrue(state.contains("\"status\": \"running\""), state);
+        assertFalse(Files.exists(dir.resolve("runc").resolve(id).resolve("exec.fifo")), "the start took the fifo away, as runc's");
+        RuntimeFailureException again = assertThrows(RuntimeFailureException.class, () -> monitor.start(id));
+        assertTrue(again.runtimeMessage().contains("already running"), again.getMessage());
+    }
+
+    @Test
+    void aCreatedContainerWhoseInitDiedFailsToStartRatherThanWaiting() throws Exception {
+        String id = create(false, false, "true");
+        ProcessHandle init = ProcessHandle.of(monitor.pid(id)).orElseThrow();
+        init.destroyForcibly();
+        init.onExit().get();
+
+        RuntimeFailureException failure = assertThrows(RuntimeFailureException.class, () -> monitor.start(id));
+        assertTrue(failure.runtimeMessage().contains("dead"), failure.getMessage());
+    }
+
+    @Test
     void awaitExitTimesOutOnARunningContainer() throws Exception {
         String id = run("sleep", "1000");
 

@@ -44,7 +44,7 @@ class BridgeNetworkConfigTest {
         BridgeNetwork bridge = new BridgeNetwork(settings, new CniInvoker(settings.cniPluginDir(), MAPPER), MAPPER);
         assertEquals(MAPPER.readTree("""
                 {"cniVersion":"1.0.0","name":"bridge","plugins":[
-                  {"type":"bridge","bridge":"jmt1","isGateway":true,"ipMasq":true,"hairpinMode":true,
+                  {"type":"bridge","bridge":"jmt1","isGateway":true,"ipMasq":false,"hairpinMode":true,
                    "ipam":{"type":"host-local","ranges":[[{"subnet":"10.77.3.0/24","gateway":"10.77.3.1"}]],
                            "routes":[{"dst":"0.0.0.0/0"}],"dataDir":"/data/network/ipam"}}]}"""),
                 bridge.configuration().toJson(MAPPER));

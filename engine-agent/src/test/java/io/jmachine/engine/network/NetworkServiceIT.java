@@ -54,13 +54,14 @@ class NetworkServiceIT {
         assertEquals(List.of(), service.namespaces().list(), "no namespace of ours is left");
         assertEquals(List.of(), veths(), "no veth is left on the test bridge");
         assertEquals(List.of(), leases(), "no address is left leased");
-        assertEquals("", natRulesOfThisRun(), "no NAT rule is left");
+        assertEquals("", natRulesOfThisRun(), "no NAT rule of a container is left");
     }
 
     @AfterAll
     static void tearDown() throws Exception {
         service.sweep(Set.of());
         service.bridge().removeBridge();
+        assertFalse(subnetRules().contains("-s " + settings.subnet()), "the subnet's NAT rule went with the bridge");
         // put the host back as it was: the bridge plugin turns forwarding on for gateways
         Files.writeString(BridgeNetwork.IP_FORWARD, ipForwardBefore);
         assertFalse(service.bridge().bridgeExists());
@@ -85,7 +86,9 @@ class NetworkServiceIT {
         assertTrue(inNetns(netns, "ip", "-o", "link", "show", "lo").contains(",UP"), "lo is up");
         assertEquals(1, veths().size(), "one veth on the bridge");
         assertEquals(List.of(attachment.ipAddress()), leases());
-        assertTrue(natRulesOfThisRun().contains(MasqueradeLeftovers.chainName("bridge", id)), "traffic out of the subnet is masqueraded");
+        assertTrue(subnetRules().contains("-s " + settings.subnet() + " ! -d 224.0.0.0/4 ! -o " + settings.bridgeName()
+                + " -m comment --comment \"jmachine-engine " + settings.bridgeName() + "\" -j MASQUERADE"), "traffic out of the subnet is masqueraded");
+        assertEquals("", natRulesOfThisRun(), "by one rule for the network, none per container");
         assertEquals("1", readIpForward());
         assertEquals(attachment, service.attachment(id).orElseThrow());
     }
@@ -198,8 +201,7 @@ class NetworkServiceIT {
         assertFalse(Files.exists(bare));
         assertEquals(List.of(survivor.ipAddress()), leases());
         assertEquals(1, veths().size());
-        assertFalse(natRulesOfThisRun().contains(MasqueradeLeftovers.chainName("bridge", gone)));
-        assertTrue(natRulesOfThisRun().contains(MasqueradeLeftovers.chainName("bridge", alive)));
+        assertTrue(subnetRules().contains("-s " + settings.subnet()), "the survivor still gets out");
     }
 
     @Test
@@ -266,10 +268,16 @@ class NetworkServiceIT {
     }
 
     /** The NAT rules that mention this run's subnet. */
+    /** The NAT rules of this run's containers (not the network's own, {@link #subnetRules}). */
     private static String natRulesOfThisRun() {
         String prefix = settings.subnet().toString().substring(0, settings.subnet().toString().lastIndexOf('.'));
         return String.join("\n", HostProcess.runChecked(List.of("iptables", "-w", "-t", "nat", "-S")).stdout().lines()
-                .filter(l -> l.contains(prefix + ".")).toList());
+                .filter(l -> l.contains(prefix + ".") && !l.contains("jmachine-engine ")).toList());
+    }
+
+    private static String subnetRules() {
+        return String.join("\n", HostProcess.runChecked(List.of("iptables", "-w", "-t", "nat", "-S", "POSTROUTING")).stdout().lines()
+                .filter(l -> l.contains("jmachine-engine " + settings.bridgeName() + "\"")).toList());
     }
 
     private static String readIpForward() {

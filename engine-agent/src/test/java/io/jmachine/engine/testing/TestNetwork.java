@@ -75,6 +75,7 @@ public record TestNetwork(String bridge, String subnet) {
 
     /** The engine keeps its bridge between containers; a test removes its own. */
     public void removeBridge() throws IOException, InterruptedException {
+        io.jmachine.engine.network.SubnetMasquerade.remove(bridge, io.jmachine.engine.network.Ipv4Subnet.parse(subnet));
         if (bridgeExists()) {
             Process p = new ProcessBuilder("ip", "link", "delete", bridge, "type", "bridge").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
