@@ -127,6 +127,11 @@ public final class ContentStore {
         }
     }
 
+    /** Drops a blob (a layer tar once its layer keeps a record to rebuild it from). */
+    public void delete(Digest digest) throws IOException {
+        Files.deleteIfExists(path(digest));
+    }
+
     public byte[] read(Digest digest) throws IOException {
         return Files.readAllBytes(path(digest));
     }

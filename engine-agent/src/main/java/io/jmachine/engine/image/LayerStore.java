@@ -196,6 +196,11 @@ public final class LayerStore {
         return removed;
     }
 
+    /** Where a layer keeps the record its tar is rebuilt from (see {@link TarSplit}); absent for layers stored before it. */
+    public Path tarRecord(Digest chainId) {
+        return dir(chainId).resolve("tar-split.gz");
+    }
+
     private Path dir(Digest chainId) {
         return root.resolve(chainId.hex());
     }
