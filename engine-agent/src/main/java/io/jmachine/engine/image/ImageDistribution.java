@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * The image store's side of registry pulls and pushes. A pull stages each layer while it streams in (unpacked
- * beside the layer store and kept as a tar beside the blobs, hashed on the way) without holding the store's lock,
+ * beside the layer store and kept as a tar beside the blobs, hashed on the way, until commit records it) without holding the store's lock,
  * then {@link #commit} adds the whole image at once under the lock, or nothing: a pull that fails midway leaves
  * the store as it was. A push reads configs and layer tars back.
  */
