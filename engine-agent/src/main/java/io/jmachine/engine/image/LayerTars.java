@@ -5,7 +5,6 @@ import io.jmachine.engine.linux.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -80,14 +79,18 @@ public final class LayerTars {
         if (!blobs.contains(layer.diffId())) {
             return;
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        TarSplit.write(blobs.path(layer.diffId()), layers.diffDir(layer.chainId()), bytes);
         Path candidate = record.resolveSibling("tar-split.gz.new");
-        AtomicFiles.write(candidate, bytes.toByteArray());
         Digest rebuilt;
-        try (InputStream in = TarSplit.rebuild(candidate, layers.diffDir(layer.chainId()))) {
-            rebuilt = digest(in);
-        } catch (IOException e) {
+        try {
+            // streamed to its file: a tar the split cannot follow keeps most of its bytes in the record
+            try (java.io.FileOutputStream out = new java.io.FileOutputStream(candidate.toFile())) {
+                TarSplit.write(blobs.path(layer.diffId()), layers.diffDir(layer.chainId()), new java.io.BufferedOutputStream(out, 1 << 16));
+                out.getFD().sync();
+            }
+            try (InputStream in = TarSplit.rebuild(candidate, layers.diffDir(layer.chainId()))) {
+                rebuilt = digest(in);
+            }
+        } catch (IOException | RuntimeException e) {
             rebuilt = null;
             LOG.warn("layer {}: its tar cannot be rebuilt from its files ({}); the tar is kept whole", layer.diffId(), e.getMessage());
         }

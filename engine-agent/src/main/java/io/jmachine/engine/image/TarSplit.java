@@ -70,6 +70,7 @@ final class TarSplit {
             out.writeByte(END);
             out.flush();
             gzip.finish();
+            record.flush();
             return length;
         }
     }
@@ -126,7 +127,11 @@ final class TarSplit {
             byte type = header[156];
             long size = entry.getSize();
             if (pax.containsKey("size")) {
-                size = Long.parseLong(pax.get("size"));
+                try {
+                    size = Long.parseLong(pax.get("size"));
+                } catch (NumberFormatException unparsable) {
+                    break;
+                }
             }
             if (entry.isGNUSparse() || entry.isExtended() || pax.keySet().stream().anyMatch(k -> k.startsWith("GNU.sparse"))
                     || size < 0 || type == 'g' && size > 1 << 20) {

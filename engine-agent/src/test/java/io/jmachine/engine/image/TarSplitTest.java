@@ -147,6 +147,24 @@ class TarSplitTest {
         assertTrue(failure.getMessage().contains(diffId.toString()) && failure.getMessage().contains("changed"), failure.getMessage());
     }
 
+    @Test
+    void aLayerWhoseFilesDoNotGiveBackItsTarKeepsTheTarWhole() throws IOException {
+        byte[] tar = new TarBuilder().file("app/main", "x".repeat(10_000)).build();
+        ContentStore blobs = new ContentStore(dir.resolve("content"));
+        LayerStore layers = new LayerStore(Files.createDirectories(dir.resolve("overlay2")), new ObjectMapper());
+        LayerTars tars = new LayerTars(blobs, layers);
+        Digest diffId = blobs.put(tar, null);
+        Layer layer = layers.register(diffId, null, () -> blobs.open(diffId));
+        Files.writeString(layers.diffDir(layer.chainId()).resolve("app/main"), "z".repeat(10_000));
+        tars.settle(layer);
+
+        assertTrue(blobs.contains(diffId), "the tar stays");
+        assertFalse(Files.exists(layers.tarRecord(layer.chainId())));
+        try (InputStream in = tars.open(diffId)) {
+            assertArrayEquals(tar, in.readAllBytes());
+        }
+    }
+
     /** Unpacks {@code tar} as a layer, records it, rebuilds it and asserts the same bytes; returns the record. */
     private Path assertRebuilt(byte[] tar) throws IOException {
         Path tree = dir.resolve("tree");
