@@ -2,7 +2,7 @@
 # Benchmark: the disk an image takes in jmachine-engine's data root and in the peer dockerd's
 # (scripts/peer-dockerd.sh), for the same image: a busybox base and two layers of 20 MiB of random bytes each.
 # Prints `du` of the data root before and after, and `docker system df`'s image size, for both. As root.
-#   bench/disk.sh
+#   bench/disk.sh   (DISK_BIP=10.199.0.0/24 DISK_BRIDGE=jmdisk1: another subnet when 10.196.0.0/24 is taken)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 . "$ROOT/bench/lib.sh"
@@ -52,7 +52,7 @@ measure() { # label host data-root
 echo "== jmachine-engine"
 "$ROOT/jmachine-engine" --version >/dev/null
 setsid "$ROOT/jmachine-engine" -H "unix://$WORK/engine.sock" --data-root "$WORK/engine-data" --exec-root "$WORK/engine-exec" \
-  --bridge jmdisk0 --bip 10.196.0.0/24 >"$WORK/engine.log" 2>&1 &
+  --bridge "${DISK_BRIDGE:-jmdisk0}" --bip "${DISK_BIP:-10.196.0.0/24}" >"$WORK/engine.log" 2>&1 &
 ENGINE_PID=$!
 wait_for_engine "$WORK/engine.sock" "$ENGINE_PID" engine || exit 1
 measure jmachine-engine "unix://$WORK/engine.sock" "$WORK/engine-data"

@@ -18,8 +18,8 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Blobs by digest under {@code blobs/sha256/<hex>}: layer tars (uncompressed, by diff ID) and image configs
- * (by image ID). A blob is written to a temp file, hashed while written, checked against the digest the
+ * Blobs by digest under {@code blobs/sha256/<hex>}: image configs (by image ID) and layer tars (uncompressed, by diff
+ * ID) until {@link LayerTars#settle} records them, or for good in data roots from before records. A blob is written to a temp file, hashed while written, checked against the digest the
  * caller expects, fsynced and renamed into place, so a blob that exists is always whole and correct.
  */
 public final class ContentStore {
@@ -125,6 +125,11 @@ public final class ContentStore {
         } finally {
             Files.deleteIfExists(tempFile);
         }
+    }
+
+    /** Drops a blob (a layer tar once its layer keeps a record to rebuild it from). */
+    public void delete(Digest digest) throws IOException {
+        Files.deleteIfExists(path(digest));
     }
 
     public byte[] read(Digest digest) throws IOException {

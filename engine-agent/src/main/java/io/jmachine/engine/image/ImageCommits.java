@@ -57,7 +57,7 @@ final class ImageCommits {
             Digest diffId = service.content().adopt(tar);
             boolean empty = diffId.equals(Digest.EMPTY_TAR);
             if (!empty) {
-                service.layers().register(diffId, service.topLayer(parent), () -> service.content().open(diffId));
+                service.tars().settle(service.layers().register(diffId, service.topLayer(parent), () -> service.tars().open(diffId)));
             }
             ImageConfig.RunConfig base = request.containerConfig() != null ? request.containerConfig() : parent.config().config();
             String created = Rfc3339.format(Instant.now());
@@ -121,7 +121,7 @@ final class ImageCommits {
                 long layersBefore = source.config().history().subList(0, index).stream().filter(h -> !h.isEmptyLayer()).count();
                 diffId = source.config().diffIds().get((int) layersBefore);
                 Digest layer = diffId;
-                service.layers().register(layer, parent == null ? null : service.topLayer(parent), () -> service.content().open(layer));
+                service.tars().settle(service.layers().register(layer, parent == null ? null : service.topLayer(parent), () -> service.tars().open(layer)));
             }
             ImageConfig base = parent == null
                     ? new ImageConfig(source.config().architecture(), source.config().os(), null, entry.created(), null, null, null,

@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * The image store's side of registry pulls and pushes. A pull stages each layer while it streams in (unpacked
- * beside the layer store and kept as a tar beside the blobs, hashed on the way) without holding the store's lock,
+ * beside the layer store and kept as a tar beside the blobs, hashed on the way, until commit records it) without holding the store's lock,
  * then {@link #commit} adds the whole image at once under the lock, or nothing: a pull that fails midway leaves
  * the store as it was. A push reads configs and layer tars back.
  */
@@ -38,7 +38,7 @@ public final class ImageDistribution {
 
     /** True when the layer's tar is stored, so a pull need not fetch it (it is unpacked again if its chain differs). */
     public boolean hasLayer(Digest diffId) {
-        return service.content().contains(diffId);
+        return service.tars().contains(diffId);
     }
 
     /**
@@ -92,9 +92,11 @@ public final class ImageDistribution {
                 if (layer != null && used.add(diffId)) {
                     service.content().adopt(layer.tar(), diffId);
                     parent = service.layers().register(diffId, parent, layer.unpacked());
-                } else if (service.content().contains(diffId)) {
+                    service.tars().settle(parent);
+                } else if (service.tars().contains(diffId)) {
                     // stored already, or the same layer a second time in this image: unpack it from its kept tar
-                    parent = service.layers().register(diffId, parent, () -> service.content().open(diffId));
+                    parent = service.layers().register(diffId, parent, () -> service.tars().open(diffId));
+                    service.tars().settle(parent);
                 } else {
                     throw new IllegalStateException("layer " + diffId + " of the pulled image was neither stored nor fetched");
                 }
@@ -151,11 +153,11 @@ public final class ImageDistribution {
 
     /** A stored layer's uncompressed tar. */
     public InputStream openLayer(Digest diffId) throws IOException {
-        return service.content().open(diffId);
+        return service.tars().open(diffId);
     }
 
     public long layerSize(Digest diffId) throws IOException {
-        return service.content().size(diffId);
+        return service.tars().size(diffId);
     }
 
     /** Passes reads through while hashing them and copying them to a file. */

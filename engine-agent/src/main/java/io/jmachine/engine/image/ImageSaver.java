@@ -108,11 +108,11 @@ public final class ImageSaver {
             List<Map<String, Object>> layerDescriptors = new ArrayList<>();
             List<String> layerPaths = new ArrayList<>();
             for (Digest diffId : image.config().diffIds()) {
-                long size = service.content().size(diffId);
+                long size = service.tars().size(diffId);
                 if (written.add(diffId)) {
                     TarArchiveEntry layer = file("blobs/sha256/" + diffId.hex(), size, time);
                     tar.putArchiveEntry(layer);
-                    try (InputStream in = service.content().open(diffId)) {
+                    try (InputStream in = service.tars().open(diffId)) {
                         in.transferTo(tar);
                     }
                     tar.closeArchiveEntry();

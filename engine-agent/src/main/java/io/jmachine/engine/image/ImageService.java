@@ -35,6 +35,7 @@ public final class ImageService {
     private final ImageStore images;
     private final ReferenceStore references;
     private final LayerStore layers;
+    private final LayerTars tars;
     private final RootfsStore rootfs;
     private final Path temp;
     private final ReentrantLock lock = new ReentrantLock();
@@ -46,6 +47,7 @@ public final class ImageService {
         this.images = new ImageStore(dataRoot.resolve("image/imagedb"), json);
         this.references = new ReferenceStore(dataRoot.resolve("image/repositories.json"), json);
         this.layers = new LayerStore(dataRoot.resolve("overlay2"), json);
+        this.tars = new LayerTars(content, layers);
         this.rootfs = new RootfsStore(layers);
         this.temp = dataRoot.resolve("image/tmp");
         try {
@@ -330,6 +332,19 @@ public final class ImageService {
         return layers;
     }
 
+    LayerTars tars() {
+        return tars;
+    }
+
+    /** Docker's LayersSize: the bytes of every stored layer, each counted once however many images share it. */
+    public long layersSize() throws IOException {
+        long size = 0;
+        for (Layer layer : layers.all()) {
+            size += layer.size();
+        }
+        return size;
+    }
+
     Path tempDir() throws IOException {
         return Files.createTempDirectory(temp, "work-");
     }
@@ -342,10 +357,12 @@ public final class ImageService {
         }
     }
 
-    /** Adds a layer tar (plain or compressed) on top of {@code parent}; the blob is kept for docker save. */
+    /** Adds a layer tar (plain or compressed) on top of {@code parent}; its tar is kept as a record to rebuild it from. */
     Layer addLayer(InputStream tar, Layer parent) throws IOException {
         Digest diffId = content.put(Compression.plainOrRefused(tar), null);
-        return layers.register(diffId, parent, () -> content.open(diffId));
+        Layer layer = layers.register(diffId, parent, () -> tars.open(diffId));
+        tars.settle(layer);
+        return layer;
     }
 
     Layer topLayer(Image image) {

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 
 /**
  * Unpacked layers, overlay2-style, under {@code <data-root>/overlay2}: {@code <chain-hex>/diff} holds a layer's
- * files with whiteouts in overlay form, {@code <chain-hex>/layer.json} says what it is, and
+ * files with whiteouts in overlay form, {@code <chain-hex>/layer.json} says what it is, {@code <chain-hex>/tar-split.gz} rebuilds its tar (see {@link LayerTars}), and
  * {@code l/<26 chars>} links to {@code ../<chain-hex>/diff}. Mounts name lower layers by those short links,
  * relative to this folder, so a 128-layer image still fits the one page the mount options may take.
  * A layer is unpacked into a temp folder and renamed into place whole: a folder with layer.json is complete.
@@ -194,6 +194,11 @@ public final class LayerStore {
             }
         }
         return removed;
+    }
+
+    /** Where a layer keeps the record its tar is rebuilt from (see {@link TarSplit}); absent for layers stored before it. */
+    public Path tarRecord(Digest chainId) {
+        return dir(chainId).resolve("tar-split.gz");
     }
 
     private Path dir(Digest chainId) {

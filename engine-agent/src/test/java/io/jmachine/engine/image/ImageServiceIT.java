@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -122,6 +123,53 @@ class ImageServiceIT {
         images.removeRootfs("c2");
         assertEquals(List.of(), overlayMountsUnder(dir));
         assertFalse(Files.exists(rootfs.merged()));
+    }
+
+    @Test
+    void layersAreKeptOnceAndASavedImageLoadsBackWithTheSameIds() throws Exception {
+        Image base = importBusybox();
+        ContainerRootfs rootfs = images.mountRootfs("c1", base.id());
+        Files.writeString(rootfs.merged().resolve("marker"), "data\n");
+        Files.delete(rootfs.merged().resolve("etc/group"));
+        Image committed = images.commit(new CommitRequest("c1", "localhost/acc/modified", "1", "acc", null, List.of(), null, null));
+        images.removeRootfs("c1");
+        for (Digest diffId : committed.config().diffIds()) {
+            assertFalse(images.content().contains(diffId), "layer tar " + diffId + " is not kept beside its files");
+            assertTrue(images.tars().contains(diffId));
+        }
+
+        ByteArrayOutputStream saved = new ByteArrayOutputStream();
+        images.save(images.planSave(List.of("localhost/acc/modified:1", "localhost/acc/busybox:1")), saved);
+        ImageService other = ImageService.open(Files.createDirectories(dir.resolve("other")));
+        other.load(new ByteArrayInputStream(saved.toByteArray()));
+        assertEquals(committed.id(), other.resolve("localhost/acc/modified:1").id());
+        assertEquals(base.id(), other.resolve("localhost/acc/busybox:1").id());
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        other.save(other.planSave(List.of("localhost/acc/modified:1", "localhost/acc/busybox:1")), again);
+        assertArrayEquals(saved.toByteArray(), again.toByteArray(), "the rebuilt layer tars are the loaded ones, byte for byte");
+    }
+
+    @Test
+    void aDataRootThatStillHoldsLayerTarsKeepsWorkingAndDropsThemWhenTheLayerIsStoredAgain() throws Exception {
+        Image base = importBusybox();
+        Digest diffId = base.config().diffIds().getFirst();
+        byte[] tar;
+        try (InputStream in = images.tars().open(diffId)) {
+            tar = in.readAllBytes();
+        }
+        // as an engine before records left it: the tar stored, no record beside the layer
+        images.content().put(tar, diffId);
+        Files.delete(images.layers().tarRecord(base.chainIds().getFirst()));
+        ByteArrayOutputStream saved = new ByteArrayOutputStream();
+        images.save(images.planSave(List.of("localhost/acc/busybox:1")), saved);
+        assertTrue(saved.size() > tar.length);
+
+        images.importImage(new ByteArrayInputStream(tar), "localhost/acc/again:1", null, List.of(), null);
+        assertFalse(images.content().contains(diffId), "recorded at its next import, the old tar is dropped");
+        assertTrue(Files.isRegularFile(images.layers().tarRecord(base.chainIds().getFirst())));
+        try (InputStream in = images.tars().open(diffId)) {
+            assertArrayEquals(tar, in.readAllBytes());
+        }
     }
 
     @Test

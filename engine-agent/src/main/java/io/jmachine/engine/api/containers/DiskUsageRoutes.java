@@ -63,10 +63,13 @@ public final class DiskUsageRoutes {
         boolean legacy = !version.atLeast(1, 44);
         List<Map<String, Object>> imageViews = new ImageViews(images).list(true, ImageFilters.NONE, legacy);
         List<ContainerRecord> all = containers.list(true);
-        long layersSize = 0;
+        long layersSize;
+        try {
+            layersSize = images.layersSize(); // shared layers once, as dockerd counts them
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot list the stored layers", e);
+        }
         for (Map<String, Object> image : imageViews) {
-            long size = ((Number) image.getOrDefault("Size", 0L)).longValue();
-            layersSize += size;
             String id = String.valueOf(image.get("Id"));
             image.put("Containers", all.stream().filter(c -> c.image().equals(id)).count());
         }
