@@ -30,6 +30,10 @@ JM=("$ROOT/jmachine" -s "$STORE")
 "$ROOT/jmachine-engine" --version >/dev/null
 
 PORT=$(free_port)
+# a bridge subnet no other engine on this host routes already (the engine refuses an overlapping one)
+ROUTES=$(ip route)
+BIP=
+for n in $(seq 197 254); do grep -q "^10\.$n\.0\.0/" <<<"$ROUTES" || { BIP=10.$n.0.0/24; break; }; done
 for i in $(seq "$MACHINES"); do "${JM[@]}" create -d none --url "tcp://127.0.0.1:$PORT" "bench$i" >/dev/null 2>&1; done
 # a server certificate from the store's CA, so the engine accepts the machines' client certificate
 CERTS=$STORE/certs
@@ -40,7 +44,7 @@ openssl x509 -req -in "$WORK/server.csr" -CA "$CERTS/ca.pem" -CAkey "$CERTS/ca-k
   -days 1 -extfile "$WORK/server.ext" -out "$WORK/server.pem" 2>/dev/null
 setsid "$ROOT/jmachine-engine" -H "tcp://127.0.0.1:$PORT" --tlsverify --tlscacert "$CERTS/ca.pem" \
   --tlscert "$WORK/server.pem" --tlskey "$WORK/server-key.pem" --data-root "$WORK/data" --exec-root "$WORK/exec" \
-  --bridge jmclibench0 --bip 10.197.0.0/24 >"$WORK/engine.log" 2>&1 &
+  --bridge jmclibench0 --bip "$BIP" >"$WORK/engine.log" 2>&1 &
 ENGINE_PID=$!
 for _ in $(seq 150); do "${JM[@]}" ls 2>/dev/null | grep -q 'bench1 .* v[0-9]' && break; sleep 0.2; done
 "${JM[@]}" ls | grep -q 'bench1 .* v[0-9]' || { echo "the engine did not answer the machines over TLS:"; tail "$WORK/engine.log"; exit 1; }
