@@ -50,6 +50,17 @@ build_module() {
   ) 9>"$JMACHINE_ROOT/.build.lock"
 }
 
+# an explicit, sorted class path: the cache is valid only for the exact class path it was written with. A library's
+# copy in aot-lib (written with the cache, newer than the library) stands in for it.
+class_path() { # target jar
+  local target=$1 classpath=$1/$2 library copy
+  for library in "$target"/lib/*.jar; do
+    copy=$target/aot-lib/${library##*/}
+    if [ -f "$copy" ] && [ "$copy" -nt "$library" ]; then classpath+=:$copy; else classpath+=:$library; fi
+  done
+  printf '%s' "$classpath"
+}
+
 cache_is_stale() { # target cache
   [ ! -f "$2" ] || [ -n "$(find "$1" -maxdepth 2 -name '*.jar' -newer "$2" -print -quit)" ]
 }
@@ -59,7 +70,8 @@ cache_is_stale() { # target cache
 # training run writes once after each build. Older JDKs: a dynamic CDS archive that the first run writes.
 # A cache that fails to write or no longer matches the class path is skipped silently: it only costs speed.
 startup_cache() {
-  local target=$1 name=$2 training=$3 classpath=$4; shift 4
+  local target=$1 jar=$2 training=$3; shift 3
+  local name=${jar%.jar}
   local cache=$target/$name.aot
   if [ -n "$training" ] && [ "$(jdk_major "$JMACHINE_JDK")" -ge 25 ] 2>/dev/null; then
     if cache_is_stale "$target" "$cache"; then
@@ -68,7 +80,11 @@ startup_cache() {
         cache_is_stale "$target" "$cache" || exit 0 # a launcher beside this one wrote it meanwhile
         rm -f "$cache"
         echo "$(basename "$0"): writing the start-up cache (once after each build; later starts are quicker)" >&2
-        "$JMACHINE_JDK/bin/java" "$@" -XX:AOTCacheOutput="$cache" -Xlog:aot=off -Xlog:cds=off -cp "$classpath" "$training" >/dev/null 2>&1 \
+        # copies of the libraries built for Java 5 (picocli), as Java 8 classes the cache can hold (see ClassVersions)
+        rm -rf "$target/aot-lib"
+        "$JMACHINE_JDK/bin/java" "$JMACHINE_ROOT/scripts/ClassVersions.java" "$target/aot-lib" "$target"/lib/*.jar >/dev/null 2>&1 \
+          || rm -rf "$target/aot-lib"
+        "$JMACHINE_JDK/bin/java" "$@" -XX:AOTCacheOutput="$cache" -Xlog:aot=off -Xlog:cds=off -cp "$(class_path "$target" "$jar")" "$training" >/dev/null 2>&1 \
           || rm -f "$cache"
       ) 9>"$target/.startup-cache.lock"
     fi
@@ -106,11 +122,8 @@ launch() {
   if needs_build "$module" "$target/$jar" "$stamp"; then
     build_module "$module" "$stamp" || exit 1
   fi
-  # an explicit, sorted class path: the cache is valid only for the exact class path it was written with
-  local classpath=$target/$jar library
-  for library in "$target"/lib/*.jar; do classpath+=:$library; done
   local QUICK_RUN=
   case "${1:-}" in --version | -v | --help | -h) QUICK_RUN=1 ;; esac
-  startup_cache "$target" "${jar%.jar}" "$training" "$classpath" "${jvm_options[@]}"
-  exec "$JMACHINE_JDK/bin/java" "${jvm_options[@]}" "${STARTUP_CACHE[@]}" -cp "$classpath" "$main" "$@"
+  startup_cache "$target" "$jar" "$training" "${jvm_options[@]}"
+  exec "$JMACHINE_JDK/bin/java" "${jvm_options[@]}" "${STARTUP_CACHE[@]}" -cp "$(class_path "$target" "$jar")" "$main" "$@"
 }

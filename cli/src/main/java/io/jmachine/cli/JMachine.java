@@ -29,14 +29,67 @@ import java.util.Map;
         scope = CommandLine.ScopeType.INHERIT,
         versionProvider = VersionCommand.Provider.class,
         description = "Create and manage container hosts: VMs and hosts that run jmachine-engine, driven with the docker CLI.",
-        subcommands = {CreateCommand.class, LsCommand.class, InspectCommand.class, EnvCommand.class, IpCommand.class,
-                UrlCommand.class, StatusCommand.class, ActiveCommand.class, UseCommand.class, ConfigCommand.class, SshCommand.class,
-                ScpCommand.class, StartCommand.class, StopCommand.class, RestartCommand.class, KillCommand.class,
-                RmCommand.class, FleetCommand.class, ExportCommand.class, ImportCommand.class, ForwardAgentCommand.class, ProvisionCommand.class, RegenerateCertsCommand.class, UpgradeCommand.class,
-                VersionCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure", "2:usage error", "3:the driver's pre-create check failed (create)"})
 public final class JMachine implements Runnable {
+
+    /**
+     * The verbs by name, in the order help lists them (each key is its class's @Command name; a test checks). Added in
+     * code, not in @Command: a run of one verb builds only that verb's model, since picocli's reflection over all of
+     * them was a third of a quick verb's time.
+     */
+    static final Map<String, Class<?>> VERBS = verbs();
+
+    private static Map<String, Class<?>> verbs() {
+        Map<String, Class<?>> verbs = new java.util.LinkedHashMap<>();
+        verbs.put("create", CreateCommand.class);
+        verbs.put("ls", LsCommand.class);
+        verbs.put("inspect", InspectCommand.class);
+        verbs.put("env", EnvCommand.class);
+        verbs.put("ip", IpCommand.class);
+        verbs.put("url", UrlCommand.class);
+        verbs.put("status", StatusCommand.class);
+        verbs.put("active", ActiveCommand.class);
+        verbs.put("use", UseCommand.class);
+        verbs.put("config", ConfigCommand.class);
+        verbs.put("ssh", SshCommand.class);
+        verbs.put("scp", ScpCommand.class);
+        verbs.put("start", StartCommand.class);
+        verbs.put("stop", StopCommand.class);
+        verbs.put("restart", RestartCommand.class);
+        verbs.put("kill", KillCommand.class);
+        verbs.put("rm", RmCommand.class);
+        verbs.put("fleet", FleetCommand.class);
+        verbs.put("export", ExportCommand.class);
+        verbs.put("import", ImportCommand.class);
+        verbs.put(ForwardAgents.VERB, ForwardAgentCommand.class);
+        verbs.put("provision", ProvisionCommand.class);
+        verbs.put("regenerate-certs", RegenerateCertsCommand.class);
+        verbs.put("upgrade", UpgradeCommand.class);
+        verbs.put("version", VersionCommand.class);
+        verbs.put("completion", CompletionCommand.class);
+        verbs.put("help", CommandLine.HelpCommand.class);
+        return java.util.Collections.unmodifiableMap(verbs);
+    }
+
+    /**
+     * The one verb {@code args} run, when it is one that needs no other: the first word that is not an option or the
+     * value of -s. Empty for help, completion (they list every verb), an unknown word (picocli suggests a verb), none.
+     */
+    static java.util.Optional<String> soleVerb(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("-s") || arg.equals("--storage-path")) {
+                i++;
+            } else if (arg.equals("--")) {
+                return java.util.Optional.empty();
+            } else if (!arg.startsWith("-")) {
+                boolean alone = VERBS.containsKey(arg) && !arg.equals("help") && !arg.equals("completion");
+                return alone ? java.util.Optional.of(arg) : java.util.Optional.empty();
+            }
+        }
+        return java.util.Optional.empty();
+    }
 
     /** Docker Machine's name for a machine when a verb is given none. */
     static final String DEFAULT_MACHINE = "default";
@@ -114,20 +167,36 @@ public final class JMachine implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        return commandLine(DriverRegistry.builtIn(), System.getenv(), true);
+        return commandLine(DriverRegistry.builtIn(), System.getenv(), true, VERBS.keySet());
     }
 
+    /** Every verb, for tests that run several on one command line. */
     static CommandLine commandLine(DriverRegistry drivers, Map<String, String> environment) {
-        return commandLine(drivers, environment, false);
+        return commandLine(drivers, environment, false, VERBS.keySet());
     }
 
-    private static CommandLine commandLine(DriverRegistry drivers, Map<String, String> environment, boolean terminal) {
+    /** Only what {@code args} need: their verb alone when {@link #soleVerb} finds one, else every verb. */
+    static CommandLine commandLine(DriverRegistry drivers, Map<String, String> environment, boolean terminal, String[] args) {
+        return commandLine(drivers, environment, terminal, soleVerb(args).map(java.util.Set::of).orElse(VERBS.keySet()));
+    }
+
+    private static CommandLine commandLine(DriverRegistry drivers, Map<String, String> environment, boolean terminal,
+            java.util.Set<String> verbs) {
         JMachine root = new JMachine(drivers, environment, terminal);
         CommandLine commandLine = new CommandLine(root);
+        VERBS.forEach((name, verb) -> {
+            if (verbs.contains(name)) {
+                commandLine.addSubcommand(name, verb);
+            }
+        });
         commandLine.setExecutionExceptionHandler(JMachine::reportFailure);
-        CreateCommand.addDriverFlags(commandLine.getSubcommands().get("create"), drivers);
-        // everything after the machine's name is the remote command, dashes included
-        commandLine.getSubcommands().get("ssh").setStopAtPositional(true);
+        if (commandLine.getSubcommands().containsKey("create")) {
+            CreateCommand.addDriverFlags(commandLine.getSubcommands().get("create"), drivers);
+        }
+        if (commandLine.getSubcommands().containsKey("ssh")) {
+            // everything after the machine's name is the remote command, dashes included
+            commandLine.getSubcommands().get("ssh").setStopAtPositional(true);
+        }
         documentExitCodes(commandLine);
         return commandLine;
     }
@@ -178,6 +247,6 @@ public final class JMachine implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(DriverRegistry.builtIn(), System.getenv(), true, args).execute(args));
     }
 }
