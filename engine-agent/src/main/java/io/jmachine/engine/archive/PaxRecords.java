@@ -10,7 +10,7 @@ import java.util.Map;
  * and writes their values as UTF-8 text, which garbles binary ones (POSIX ACLs, file capabilities in
  * {@code SCHILY.xattr.*}); Go's archive/tar, and so dockerd, keeps their bytes as they are.
  */
-final class PaxRecords {
+public final class PaxRecords {
 
     static final String XATTR = "SCHILY.xattr.";
 
@@ -31,6 +31,14 @@ final class PaxRecords {
             }
         });
         return xattrs;
+    }
+
+    /** Every record of a header as text, by keyword (a later record wins); a malformed rest is ignored. */
+    public static Map<String, String> values(byte[] header) {
+        Map<String, String> values = new LinkedHashMap<>();
+        forEach(header, (keyword, valueStart, valueEnd) ->
+                values.put(keyword, new String(header, valueStart, valueEnd - valueStart, StandardCharsets.UTF_8)));
+        return values;
     }
 
     /** The header with the values of {@code SCHILY.xattr.*} records replaced by ones of the same length. */

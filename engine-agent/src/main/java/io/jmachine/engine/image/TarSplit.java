@@ -1,5 +1,7 @@
 package io.jmachine.engine.image;
 
+import io.jmachine.engine.archive.PaxRecords;
+
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipEncodingHelper;
 
@@ -143,7 +145,7 @@ final class TarSplit {
                 break;
             }
             if (type == 'x') {
-                pax = parsePax(readBytes(tar, data, size));
+                pax = PaxRecords.values(readBytes(tar, data, size));
             } else if (type == 'L') {
                 longName = new String(readBytes(tar, data, size), StandardCharsets.UTF_8).replaceAll("\0.*$", "");
             } else if (type == 'g' || type == 'K') {
@@ -199,43 +201,6 @@ final class TarSplit {
             path = path.substring(0, path.length() - 1);
         }
         return path.equals(".") ? "" : path;
-    }
-
-    /** PAX extended header records: "length key=value\n", repeated. */
-    static Map<String, String> parsePax(byte[] data) {
-        Map<String, String> values = new HashMap<>();
-        int at = 0;
-        while (at < data.length) {
-            int space = indexOf(data, (byte) ' ', at);
-            if (space < 0) {
-                break;
-            }
-            int recordLength;
-            try {
-                recordLength = Integer.parseInt(new String(data, at, space - at, StandardCharsets.US_ASCII).strip());
-            } catch (NumberFormatException e) {
-                break;
-            }
-            if (recordLength <= 0 || at + recordLength > data.length) {
-                break;
-            }
-            String record = new String(data, space + 1, at + recordLength - space - 2, StandardCharsets.UTF_8);
-            int equals = record.indexOf('=');
-            if (equals > 0) {
-                values.put(record.substring(0, equals), record.substring(equals + 1));
-            }
-            at += recordLength;
-        }
-        return values;
-    }
-
-    private static int indexOf(byte[] data, byte wanted, int from) {
-        for (int i = from; i < data.length; i++) {
-            if (data[i] == wanted) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static boolean isZero(byte[] block) {
