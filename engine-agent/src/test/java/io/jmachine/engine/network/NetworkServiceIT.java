@@ -233,7 +233,23 @@ class NetworkServiceIT {
         service.detach(id);
         assertEquals(List.of(), leases());
         assertEquals("", natRulesOfThisRun(), "the plugin could not find these without the namespace");
-        assertEquals(List.of(), veths());
+        assertEquals(List.of(), vethsOnceSettled(), "the host end goes with the namespace");
+    }
+
+    /** The kernel tears a namespace down, and the veths in it, on a work queue after its last reference goes. */
+    private static List<String> vethsOnceSettled() {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        List<String> veths = veths();
+        while (!veths.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            veths = veths();
+        }
+        return veths;
     }
 
     private static String containerId() {
