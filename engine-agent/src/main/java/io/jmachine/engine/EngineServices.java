@@ -81,6 +81,10 @@ final class EngineServices {
                 RuntimeSelector.defaultSearchPath()).select(config.runtime());
         LOG.info("OCI runtime: {} ({})", runtime.name(), runtime.binary());
         ContainerMonitor monitor = new ContainerMonitor(config.execRoot().resolve("monitor"), conmon(), runtime.binary(), runtime.root());
+        int stranded = monitor.killStrandedLaunchers();
+        if (stranded > 0) {
+            LOG.info("killed {} container launchers that a killed engine left waiting", stranded);
+        }
         MonitoredProcesses processes = new MonitoredProcesses(specs, runtime, monitor, host.cgroups(),
                 config.execRoot().resolve("bundles"), store);
         VolumeService volumes = VolumeService.open(config.dataRoot(), json, VolumeMounts.usageOf(store), events, clock);

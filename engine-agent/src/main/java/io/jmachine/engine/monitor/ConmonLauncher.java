@@ -25,7 +25,7 @@ import java.util.concurrent.TimeoutException;
 final class ConmonLauncher {
 
     /** sh opens the FIFOs named in the environment on fds 3-5 and becomes conmon. */
-    private static final String SYNC_ONLY = "exec \"$@\" 3>\"$JM_SYNC_FIFO\"";
+    static final String SYNC_ONLY = "exec \"$@\" 3>\"$JM_SYNC_FIFO\"";
     private static final String WITH_ATTACH = "exec \"$@\" 3>\"$JM_SYNC_FIFO\" 4<\"$JM_START_FIFO\" 5>\"$JM_ATTACH_FIFO\"";
     /** sh opens its FIFO ends at once; this long means it never will. */
     private static final long OPEN_TIMEOUT_SECONDS = 30;
@@ -116,6 +116,23 @@ final class ConmonLauncher {
                 Files.deleteIfExists(fifo); // both ends are open (or failed): the names are no longer needed
             }
         }
+    }
+
+    /**
+     * Kills the launchers an engine killed mid-launch left behind: an sh still waiting to open its FIFO ends, which
+     * nobody will ever open now. Only ours: their conmon arguments name files under {@code stateRoot}.
+     */
+    static int killStranded(Path stateRoot) {
+        String ours = stateRoot.toAbsolutePath() + "/";
+        int killed = 0;
+        for (ProcessHandle process : (Iterable<ProcessHandle>) ProcessHandle.allProcesses()::iterator) {
+            List<String> args = process.info().arguments().map(List::of).orElse(List.of());
+            if (args.size() > 3 && args.get(0).equals("-c") && (args.get(1).equals(SYNC_ONLY) || args.get(1).equals(WITH_ATTACH))
+                    && args.stream().anyMatch(arg -> arg.startsWith(ours)) && process.destroyForcibly()) {
+                killed++;
+            }
+        }
+        return killed;
     }
 
     private ConmonPipes openPeerEnds(Path sync, Path start, Path attach) throws IOException {

@@ -44,6 +44,11 @@ public final class ContainerMonitor {
         this.launcher = new ConmonLauncher(conmon, this.runtime);
     }
 
+    /** At start, before any launch of ours: kills what a killed engine left half-launched; returns how many. */
+    public int killStrandedLaunchers() {
+        return ConmonLauncher.killStranded(stateRoot);
+    }
+
     /**
      * Has conmon create the container (the runtime's {@code create}: the process exists, waiting for
      * {@link #start}); returns its pid. Attach now to see output from the start.
