@@ -6,6 +6,7 @@
 #   bench/rss-after-load.sh            (as root, from anywhere)
 #   NMT=1 bench/rss-after-load.sh      (adds -XX:NativeMemoryTracking=summary; costs a few MiB of its own)
 #   JVM_OPTS="-XX:..." bench/rss-after-load.sh   (JVM options to try on top of the launcher's)
+#   SMAPS=/tmp/engine bench/rss-after-load.sh   (copies the engine's /proc/PID/smaps at each figure, to /tmp/engine.LABEL)
 #   BRIDGE=jmrss1 BIP=10.213.1.0/24 bench/rss-after-load.sh   (the default bridge's name and subnet, to run beside another copy)
 # Target (issue "Engine security"): RSS after the load within 10 MiB of idle; idle RSS <= 80 MiB.
 set -euo pipefail
@@ -45,10 +46,14 @@ nmt() {
         v = substr($0, RSTART + 10, RLENGTH - 12); printf "%s=%.1f ", name, v / 1024; name = "" } END { print "" }'
 }
 
+# the resident set by kind: anonymous (heap, code, stacks, malloc) and file-backed (the JDK's libraries, class-data archive)
+rss_kinds() { awk '/^RssAnon:/ { a = $2 } /^RssFile:/ { f = $2 } END { printf "anon %.1f, file %.1f", a / 1024, f / 1024 }' "/proc/$1/status"; }
+
 report() { # label
-  printf '%-28s RSS %6s MiB, %3s threads' "$1:" "$(rss_mib "$ENGINE_PID")" "$(threads "$ENGINE_PID")"
+  printf '%-28s RSS %6s MiB (%s), %3s threads' "$1:" "$(rss_mib "$ENGINE_PID")" "$(rss_kinds "$ENGINE_PID")" "$(threads "$ENGINE_PID")"
   [ "${NMT:-0}" = 1 ] && printf '   %s' "$(nmt "$ENGINE_PID")"
   printf '\n'
+  if [ -n "${SMAPS:-}" ]; then cp "/proc/$ENGINE_PID/smaps" "$SMAPS.${1// /-}"; fi
 }
 
 # the image: the host's static busybox, as the other benchmarks make it

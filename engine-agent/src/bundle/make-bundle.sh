@@ -37,8 +37,10 @@ classpath=${classpath%:}
 # quiet: -ShrinkHeapInSteps, and to 10 % free), C1 only (less memory, quick warm-up), for methods run four times as
 # often as its default (less compiled code kept after a burst of containers; see ./jmachine-engine). The class-data
 # archives are mapped where they were written (ArchiveRelocationMode=0), not moved: moving them touches their every
-# page, which read and patched 37 MB in 9.5 s of a first start in a TCG guest, against 0.01 s mapped in place
-exec "$here/runtime/bin/java" -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:+UseSerialGC -Xms8m -Xmx384m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=10 -XX:-ShrinkHeapInSteps -Xss512k \
+# page, which read and patched 37 MB in 9.5 s of a first start in a TCG guest, against 0.01 s mapped in place.
+# A young generation of 2 MiB and one malloc arena: what a burst of containers leaves resident (see ./jmachine-engine)
+export MALLOC_ARENA_MAX=1
+exec "$here/runtime/bin/java" -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:+UseSerialGC -Xms8m -Xmx384m -XX:MaxNewSize=2m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=10 -XX:-ShrinkHeapInSteps -Xss512k \
   -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=4 --enable-native-access=ALL-UNNAMED -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off \
   -XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$here/jmachine-engine.jsa" \
   -cp "$classpath" io.jmachine.engine.EngineMain "$@"
