@@ -23,7 +23,8 @@ final class IdleMemory implements AutoCloseable {
 
     private final Duration quiet;
     private final Runnable giveBack;
-    private final AtomicLong activity = new AtomicLong();
+    /** System.nanoTime() of the last touch. */
+    private final AtomicLong lastTouch = new AtomicLong(System.nanoTime());
     private final AtomicBoolean waiting = new AtomicBoolean();
     private volatile Thread waiter;
     private volatile boolean closed;
@@ -42,7 +43,7 @@ final class IdleMemory implements AutoCloseable {
      * that comes as a wait ends is not lost for long: every request touches again when it ends.
      */
     void touch() {
-        activity.incrementAndGet();
+        lastTouch.set(System.nanoTime());
         if (!closed && waiting.compareAndSet(false, true)) {
             waiter = Thread.ofVirtual().name("idle-memory").start(this::waitForQuiet);
         }
@@ -50,14 +51,12 @@ final class IdleMemory implements AutoCloseable {
 
     private void waitForQuiet() {
         try {
-            long seen = activity.get();
-            while (true) {
-                Thread.sleep(quiet);
-                long now = activity.get();
-                if (now == seen) {
-                    break;
-                }
-                seen = now;
+            // quiet counts from the last touch: sleeping a whole QUIET again after any activity gave back only
+            // 10 to 20 s after the last request
+            long quietNanos = quiet.toNanos();
+            long idleFor;
+            while ((idleFor = System.nanoTime() - lastTouch.get()) < quietNanos) {
+                Thread.sleep(Duration.ofNanos(quietNanos - idleFor));
             }
             if (!closed) {
                 giveBack.run();

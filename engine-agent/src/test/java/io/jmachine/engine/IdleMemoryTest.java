@@ -28,6 +28,19 @@ class IdleMemoryTest {
     }
 
     @Test
+    void memoryIsGivenBackOneQuietSpellAfterTheLastTouchNotTwo() throws Exception {
+        AtomicInteger givenBack = new AtomicInteger();
+        Duration quiet = Duration.ofMillis(600);
+        try (IdleMemory idle = new IdleMemory(quiet, givenBack::incrementAndGet)) {
+            idle.touch(); // a request starts
+            Thread.sleep(100);
+            idle.touch(); // and ends
+            Thread.sleep(quiet.toMillis() + 250);
+            assertEquals(1, givenBack.get(), "quiet counts from the request's end, not from a wait that began before it");
+        }
+    }
+
+    @Test
     void eachBurstGivesBackAgain() throws Exception {
         AtomicInteger givenBack = new AtomicInteger();
         try (IdleMemory idle = new IdleMemory(QUIET, givenBack::incrementAndGet)) {
