@@ -76,7 +76,7 @@ startup_cache() {
   local target=$1 jar=$2 training=$3; shift 3
   local name=${jar%.jar}
   local cache=$target/$name.aot
-  if [ -n "$training" ] && [ "$(jdk_major "$JMACHINE_JDK")" -ge 25 ] 2>/dev/null; then
+  if [ -n "$training" ] && [ "$JMACHINE_JDK_MAJOR" -ge 25 ] 2>/dev/null; then
     if cache_is_stale "$target" "$cache"; then
       (
         flock 9
@@ -117,7 +117,7 @@ launch() {
   [ $# -gt 0 ] && shift
   find_jdk || exit 1
   # the cloud drivers' jclouds brings Guava, which calls sun.misc.Unsafe: JDK 24+ would warn on stderr mid-create
-  if [ "$module" = cli ] && [ "$(jdk_major "$JMACHINE_JDK")" -ge 24 ] 2>/dev/null; then
+  if [ "$module" = cli ] && [ "$JMACHINE_JDK_MAJOR" -ge 24 ] 2>/dev/null; then
     jvm_options+=(--sun-misc-unsafe-memory-access=allow)
   fi
   local target=$JMACHINE_ROOT/$module/target
