@@ -1,6 +1,7 @@
 package io.jmachine.provisioner.engine;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import java.io.BufferedInputStream;
@@ -30,6 +31,13 @@ final class EngineGet {
     /** Larger answers are not what a ping or a version is. */
     private static final int MAX_BODY = 1 << 20;
 
+    /**
+     * Groups of one kind, so that the client hello carries one key share: with the JDK's default list it carries an
+     * X25519 and a P-256 one, and jmachine-engine, Docker and most servers take X25519, leaving the P-256 key, the
+     * dearer of the two to make in a JVM that just started, made for nothing (a third of `ls`'s TLS work).
+     */
+    private static final String[] ONE_KEY_SHARE = {"x25519", "x448"};
+
     record Response(int status, String body) {}
 
     private EngineGet() {
@@ -40,6 +48,16 @@ final class EngineGet {
      * @param timeout   bounds the connect, the handshake and each read, as HttpClient's request timeout did
      */
     static Response get(SSLContext tls, URI engineUrl, String path, Duration timeout) throws IOException {
+        try {
+            return get(tls, engineUrl, path, timeout, ONE_KEY_SHARE);
+        } catch (SSLException e) {
+            // an engine without X25519 and X448 (one in FIPS mode, say), whatever alert it sends for it: again with the
+            // JDK's groups, whose words then stand for any other failure of TLS
+            return get(tls, engineUrl, path, timeout, null);
+        }
+    }
+
+    private static Response get(SSLContext tls, URI engineUrl, String path, Duration timeout, String[] namedGroups) throws IOException {
         String host = engineUrl.getHost();
         String bareHost = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         int port = engineUrl.getPort();
@@ -51,6 +69,9 @@ final class EngineGet {
             try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(plain, bareHost, port, true)) {
                 SSLParameters parameters = socket.getSSLParameters();
                 parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                if (namedGroups != null) {
+                    parameters.setNamedGroups(namedGroups);
+                }
                 socket.setSSLParameters(parameters);
                 socket.startHandshake();
                 connected = true;

@@ -79,6 +79,28 @@ class EngineGetTest {
     }
 
     @Test
+    void anEngineWithoutX25519IsAskedAgainWithTheJdksGroups() throws Exception {
+        CertificateAuthority ca = new CertificateAuthority(dir.resolve("certs"), "ann", Clock.systemUTC());
+        ca.bootstrap();
+        Path serverCert = dir.resolve("server.pem");
+        Path serverKey = dir.resolve("server-key.pem");
+        ca.issueServerCertificate("m1", List.of("127.0.0.1"), serverCert, serverKey);
+        try (SSLServerSocket server = serverSocket(ca.caCert(), serverCert, serverKey)) {
+            javax.net.ssl.SSLParameters parameters = server.getSSLParameters();
+            parameters.setNamedGroups(new String[] {"secp256r1"}); // as a server in FIPS mode
+            server.setSSLParameters(parameters);
+            String answer = "HTTP/1.1 200 OK\r\nContent-Length: 20\r\n\r\n{\"Version\":\"28.2.2\"}";
+            // the first handshake fails on the server's side, the second is answered
+            CompletableFuture<String> requests = CompletableFuture.supplyAsync(() -> serveOnce(server, answer) + serveOnce(server, answer));
+            SSLContext client = new ClientTls(ca.caCert(), ca.clientCert(), ca.clientKey()).sslContext();
+            EngineGet.Response response = EngineGet.get(client, URI.create("tcp://127.0.0.1:" + server.getLocalPort()), "/version",
+                    Duration.ofSeconds(10));
+            assertEquals(new EngineGet.Response(200, "{\"Version\":\"28.2.2\"}"), response);
+            assertTrue(requests.get(10, TimeUnit.SECONDS).startsWith("GET /version HTTP/1.1\r\n"));
+        }
+    }
+
+    @Test
     void anEngineThatNeverAnswersTimesOutWithHttpClientsWords() throws Exception {
         CertificateAuthority ca = new CertificateAuthority(dir.resolve("certs"), "ann", Clock.systemUTC());
         ca.bootstrap();
@@ -112,9 +134,14 @@ class EngineGetTest {
         return server;
     }
 
-    /** Answers one request with {@code answer}; returns the request's head. */
+    /** Answers one request with {@code answer}; returns the request's head, or "" when the handshake failed. */
     private static String serveOnce(SSLServerSocket server, String answer) {
         try (SSLSocket socket = (SSLSocket) server.accept()) {
+            try {
+                socket.startHandshake();
+            } catch (javax.net.ssl.SSLException e) {
+                return "";
+            }
             InputStream in = socket.getInputStream();
             StringBuilder head = new StringBuilder();
             while (!head.toString().endsWith("\r\n\r\n")) {
