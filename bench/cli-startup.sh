@@ -73,4 +73,12 @@ figure "ls, $MACHINES machines ($answering answering over TLS)" "<= 500 ms" "${J
 figure "env bench1" "<= 300 ms" "${JM[@]}" env bench1
 figure "inspect -f {{.DriverName}} bench1" "-" "${JM[@]}" inspect -f '{{.DriverName}}' bench1
 figure "version" "-" "${JM[@]}" version
+# the JVM alone: a hello world with the launcher's JVM flags, on the JDK's own class archive (none of jmachine's classes)
+. "$ROOT/scripts/jdk.sh"
+find_jdk
+mkdir -p "$WORK/hello"
+printf 'public class Hello { public static void main(String[] a) { System.out.println("hello"); } }\n' >"$WORK/hello/Hello.java"
+"$JMACHINE_JDK/bin/javac" -d "$WORK/hello" "$WORK/hello/Hello.java"
+figure "JVM alone (hello world, the launcher's flags)" "-" "$JMACHINE_JDK/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+  --enable-native-access=ALL-UNNAMED -Xlog:cds=off -cp "$WORK/hello" Hello
 echo "== load at the end: $(cut -d' ' -f1 /proc/loadavg)"

@@ -1,48 +1,68 @@
 # Sourced by ./jmachine, ./jmachine-engine, ./build and .ci/run: finds a JDK 21+.
 # Order: $JAVA_HOME, the java on PATH, then every JDK under /usr/lib/jvm (newest first).
-# Sets JMACHINE_JDK to the JDK's home, or prints one line and returns 1.
+# Sets JMACHINE_JDK to the JDK's home and JMACHINE_JDK_MAJOR to its major version, or prints one line and returns 1.
 
 JMACHINE_MIN_JAVA=21
 
-# the major version of the JDK at $1, from its release file (no JVM start), else from java -version
+# the major version of the JDK at $1, from its release file (read by bash itself: every launcher start asks, and a
+# forked sed cost more than the read), else from java -version
 jdk_major() {
-  local home=$1 version=
+  read_jdk_major "$1" || return 1
+  printf '%s\n' "$JDK_MAJOR"
+}
+
+# sets JDK_MAJOR to jdk_major's answer without a subshell
+read_jdk_major() {
+  local home=$1 version= line
+  JDK_MAJOR=
   [ -x "$home/bin/java" ] || return 1
   if [ -r "$home/release" ]; then
-    version=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$home/release")
+    while IFS= read -r line || [ -n "$line" ]; do
+      if [[ $line == JAVA_VERSION=\"* ]]; then
+        version=${line#JAVA_VERSION=\"}
+        version=${version%%\"*}
+        break
+      fi
+    done <"$home/release"
   fi
   if [ -z "$version" ]; then
     version=$("$home/bin/java" -version 2>&1 | sed -n 's/.* version "\([^"]*\)".*/\1/p' | head -n 1)
   fi
   version=${version#1.}
-  printf '%s\n' "${version%%[.+-]*}"
+  JDK_MAJOR=${version%%[.+-]*}
 }
 
 # a JDK, not only a JRE: the build needs javac and jlink
 is_usable_jdk() {
-  local home=$1 major
+  local home=$1
   [ -x "$home/bin/javac" ] && [ -x "$home/bin/jlink" ] || return 1
-  major=$(jdk_major "$home") || return 1
-  [ -n "$major" ] && [ "$major" -ge "$JMACHINE_MIN_JAVA" ] 2>/dev/null
+  read_jdk_major "$home" || return 1
+  [ -n "$JDK_MAJOR" ] && [ "$JDK_MAJOR" -ge "$JMACHINE_MIN_JAVA" ] 2>/dev/null
 }
 
 find_jdk() {
-  local candidate
-  local candidates=()
-  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
-  if command -v java >/dev/null 2>&1; then
-    candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
+  local candidate java
+  # $JAVA_HOME and the java on PATH first; the folder is listed only when neither is a JDK 21+
+  if [ -n "${JAVA_HOME:-}" ] && is_usable_jdk "$JAVA_HOME"; then
+    JMACHINE_JDK=$JAVA_HOME JMACHINE_JDK_MAJOR=$JDK_MAJOR
+    return 0
   fi
-  if [ -d /usr/lib/jvm ]; then
-    while IFS= read -r candidate; do candidates+=("$candidate"); done \
-      < <(find /usr/lib/jvm -mindepth 1 -maxdepth 1 -type d 2>/dev/null | sort -rV)
-  fi
-  for candidate in "${candidates[@]}"; do
-    if is_usable_jdk "$candidate"; then
-      JMACHINE_JDK=$candidate
+  if java=$(command -v java); then
+    java=$(readlink -f "$java")
+    candidate=${java%/bin/java}
+    if [ "$candidate" != "$java" ] && is_usable_jdk "$candidate"; then
+      JMACHINE_JDK=$candidate JMACHINE_JDK_MAJOR=$JDK_MAJOR
       return 0
     fi
-  done
+  fi
+  if [ -d /usr/lib/jvm ]; then
+    while IFS= read -r candidate; do
+      if is_usable_jdk "$candidate"; then
+        JMACHINE_JDK=$candidate JMACHINE_JDK_MAJOR=$JDK_MAJOR
+        return 0
+      fi
+    done < <(find /usr/lib/jvm -mindepth 1 -maxdepth 1 -type d 2>/dev/null | sort -rV)
+  fi
   echo "jmachine: no JDK $JMACHINE_MIN_JAVA or newer found (looked at \$JAVA_HOME, java on PATH, /usr/lib/jvm); install one (e.g. apt-get install openjdk-21-jdk-headless, or Temurin 21+) or set JAVA_HOME to it" >&2
   return 1
 }

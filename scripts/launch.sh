@@ -76,7 +76,7 @@ startup_cache() {
   local target=$1 jar=$2 training=$3; shift 3
   local name=${jar%.jar}
   local cache=$target/$name.aot
-  if [ -n "$training" ] && [ "$(jdk_major "$JMACHINE_JDK")" -ge 25 ] 2>/dev/null; then
+  if [ -n "$training" ] && [ "$JMACHINE_JDK_MAJOR" -ge 25 ] 2>/dev/null; then
     if cache_is_stale "$target" "$cache"; then
       (
         flock 9
@@ -92,7 +92,9 @@ startup_cache() {
       ) 9>"$target/.startup-cache.lock"
     fi
     STARTUP_CACHE=(-Xlog:aot=off -Xlog:cds=off)
-    [ -f "$cache" ] && STARTUP_CACHE+=("${MAP_IN_PLACE[@]}" -XX:AOTCache="$cache")
+    # no replay of the training's compilations: at start the JVM would compile every method the training compiled, on
+    # the same two cores, for a run of a second at most (60 ms of CPU for `env`, 120 ms for `ls`)
+    [ -f "$cache" ] && STARTUP_CACHE+=("${MAP_IN_PLACE[@]}" -XX:-AOTReplayTraining -XX:AOTCache="$cache")
   elif [ "${QUICK_RUN:-}" = 1 ]; then
     # the archive a --version run wrote would hold its few classes and, being valid, serve every later start
     STARTUP_CACHE=("${MAP_IN_PLACE[@]}" -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off)
@@ -117,7 +119,7 @@ launch() {
   [ $# -gt 0 ] && shift
   find_jdk || exit 1
   # the cloud drivers' jclouds brings Guava, which calls sun.misc.Unsafe: JDK 24+ would warn on stderr mid-create
-  if [ "$module" = cli ] && [ "$(jdk_major "$JMACHINE_JDK")" -ge 24 ] 2>/dev/null; then
+  if [ "$module" = cli ] && [ "$JMACHINE_JDK_MAJOR" -ge 24 ] 2>/dev/null; then
     jvm_options+=(--sun-misc-unsafe-memory-access=allow)
   fi
   local target=$JMACHINE_ROOT/$module/target

@@ -40,6 +40,14 @@ public final class JMachine implements Runnable {
      */
     static final Map<String, Class<?>> VERBS = verbs();
 
+    static {
+        // picocli's default factory first looks for Groovy's Closure, a lookup that opens every jar on the class path
+        // (bcprov's big index among them): 25 ms of each start, for a class jmachine never has
+        if (System.getProperty("picocli.disable.closures") == null) {
+            System.setProperty("picocli.disable.closures", "true");
+        }
+    }
+
     private static Map<String, Class<?>> verbs() {
         Map<String, Class<?>> verbs = new java.util.LinkedHashMap<>();
         verbs.put("create", CreateCommand.class);
@@ -247,6 +255,28 @@ public final class JMachine implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(DriverRegistry.builtIn(), System.getenv(), true, args).execute(args));
+        int status = commandLine(DriverRegistry.builtIn(), System.getenv(), true, args).execute(args);
+        // System.exit logs the exit through System.Logger, whose first use looks for a logging backend in every jar on
+        // the class path (50 ms of a quick verb); returning from main ends the JVM the same way, hooks included, when
+        // no other thread would keep it running
+        if (status != 0 || otherThreadsKeepTheJvm()) {
+            System.exit(status);
+        }
+    }
+
+    /** Whether a platform thread other than this one, not a daemon, still runs (virtual threads are daemons). */
+    private static boolean otherThreadsKeepTheJvm() {
+        ThreadGroup group = Thread.currentThread().getThreadGroup();
+        while (group.getParent() != null) {
+            group = group.getParent();
+        }
+        Thread[] threads = new Thread[group.activeCount() + 8];
+        int count = group.enumerate(threads, true);
+        for (int i = 0; i < count; i++) {
+            if (threads[i] != Thread.currentThread() && threads[i].isAlive() && !threads[i].isDaemon()) {
+                return true;
+            }
+        }
+        return count == threads.length; // more threads than counted: do not guess
     }
 }

@@ -7,7 +7,6 @@ import io.jmachine.cli.format.TableWriter;
 import io.jmachine.drivers.MachineState;
 import io.jmachine.provisioner.MachineStatus;
 import io.jmachine.provisioner.Machines;
-import io.jmachine.provisioner.store.MachineConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * `jmachine ls`: the machines with their state, asked in parallel within a timeout. ACTIVE marks the machine the docker
@@ -151,15 +151,16 @@ final class LsCommand implements Runnable {
 
     private static ObjectNode row(Machines machines, String name, Duration timeout, Active active) {
         long started = System.nanoTime();
-        MachineStatus status = machines.status(name, timeout);
-        List<String> labels = List.of();
-        try {
-            MachineConfig config = machines.store().load(name);
-            labels = config.hostOptions().engineOptions().labels();
-        } catch (RuntimeException e) {
-            // the status carries the error already
-        }
-        return row(status, labels, active, Duration.ofNanos(System.nanoTime() - started));
+        // the labels come from the config the status read; a machine whose config cannot be read has none, and its error
+        AtomicReference<List<String>> labels = new AtomicReference<>(List.of());
+        MachineStatus status = machines.status(name, timeout, config -> {
+            try {
+                labels.set(config.hostOptions().engineOptions().labels());
+            } catch (RuntimeException e) {
+                // a config without engine options: no labels, the status as it is
+            }
+        });
+        return row(status, labels.get(), active, Duration.ofNanos(System.nanoTime() - started));
     }
 
     /** The fields `ls --format` offers, with Docker Machine's names. */

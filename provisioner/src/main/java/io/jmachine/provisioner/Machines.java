@@ -187,7 +187,10 @@ public final class Machines {
     }
 
     public Machine load(String name) {
-        MachineConfig config = store.load(name);
+        return load(name, store.load(name));
+    }
+
+    private Machine load(String name, MachineConfig config) {
         MachineContext context = store.context(name);
         DriverFactory factory = drivers.get(config.driverName());
         return new Machine(config, factory.restore(context, config.driver(), store.loadSecrets(name)), context);
@@ -392,6 +395,15 @@ public final class Machines {
 
     /** State, URL and engine version as `ls` shows them; never throws, the error goes into the status. */
     public MachineStatus status(String name, Duration timeout) {
-        return MachineStatuses.of(name, this::load, this::engineClient, timeout);
+        return status(name, timeout, machine -> { });
+    }
+
+    /** As {@link #status(String, Duration)}; {@code read} gets the machine's config once read (one read of the store for `ls`). */
+    public MachineStatus status(String name, Duration timeout, java.util.function.Consumer<MachineConfig> read) {
+        return MachineStatuses.of(name, machineName -> {
+            MachineConfig config = store.load(machineName);
+            read.accept(config);
+            return load(machineName, config);
+        }, this::engineClient, timeout);
     }
 }

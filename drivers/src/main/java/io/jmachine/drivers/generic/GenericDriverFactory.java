@@ -25,7 +25,10 @@ public final class GenericDriverFactory implements DriverFactory {
     static final String ENGINE_PORT = "--generic-engine-port";
 
     // settings written by a newer jmachine may carry more fields: keep what this one knows
-    private static final ObjectMapper JSON = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    /** Made on first restore: a registry is made on every start, and most verbs restore no machine of this driver. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    }
 
     @Override
     public String name() {
@@ -62,7 +65,7 @@ public final class GenericDriverFactory implements DriverFactory {
     @Override
     public Driver restore(MachineContext context, JsonNode settings, Map<String, String> secrets) {
         try {
-            return new GenericDriver(context, JSON.treeToValue(settings, GenericDriver.Settings.class));
+            return new GenericDriver(context, Json.MAPPER.treeToValue(settings, GenericDriver.Settings.class));
         } catch (Exception e) {
             throw new DriverException("the generic driver's settings of " + context.machineName() + " cannot be read: " + e.getMessage(), e);
         }

@@ -43,7 +43,10 @@ public final class KvmDriverFactory implements DriverFactory {
     /** The port the engine listens on inside the guest. */
     static final int GUEST_ENGINE_PORT = 2376;
 
-    private static final ObjectMapper JSON = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    /** Made on first restore: a registry is made on every start, and most verbs restore no machine of this driver. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    }
 
     private final ImageCache images;
     private final AccelChoice accel;
@@ -162,7 +165,7 @@ public final class KvmDriverFactory implements DriverFactory {
     @Override
     public Driver restore(MachineContext context, JsonNode settings, Map<String, String> secrets) {
         try {
-            KvmSettings stored = JSON.treeToValue(settings, KvmSettings.class);
+            KvmSettings stored = Json.MAPPER.treeToValue(settings, KvmSettings.class);
             return new KvmDriver(context, stored, images, accel, addressesAtUri.apply(stored.connectionUri()));
         } catch (Exception e) {
             throw new DriverException("the kvm driver's settings of " + context.machineName() + " cannot be read: " + e.getMessage(), e);

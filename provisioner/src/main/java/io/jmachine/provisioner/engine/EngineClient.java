@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jmachine.drivers.PortForwarding;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Asks an engine over mutual TLS what any docker client asks first: `/_ping` and `/version`. jmachine uses it
@@ -26,17 +28,20 @@ public final class EngineClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI engineUrl;
-    private final HttpClient http;
+    private final SSLContext tls;
+    private final Supplier<HttpClient> http;
 
     /**
      * @param engineUrl {@code tcp://HOST:PORT}, as DOCKER_HOST
-     * @param http      a client set up with the machine's TLS files (see {@link EngineConnections})
+     * @param tls       set up with the machine's TLS files (see {@link EngineConnections})
+     * @param http      a client over {@code tls}, made on first need
      */
-    EngineClient(URI engineUrl, HttpClient http) {
+    EngineClient(URI engineUrl, SSLContext tls, Supplier<HttpClient> http) {
         if (!"tcp".equals(engineUrl.getScheme())) {
             throw new IllegalArgumentException("engine URLs are tcp://HOST:PORT, got " + engineUrl);
         }
         this.engineUrl = engineUrl;
+        this.tls = tls;
         this.http = http;
     }
 
@@ -50,9 +55,10 @@ public final class EngineClient {
 
     /** The engine's version (`/version`'s Version). */
     public String version(Duration timeout) throws IOException, InterruptedException {
-        HttpResponse<String> response = get("/version", timeout);
-        if (response.statusCode() != 200) {
-            throw new IOException("the engine at " + engineUrl + " answered /version with " + response.statusCode());
+        // on a socket of its own, not through HttpClient: `ls` asks this of every machine and nothing else (see EngineGet)
+        EngineGet.Response response = EngineGet.get(tls, engineUrl, "/version", timeout);
+        if (response.status() != 200) {
+            throw new IOException("the engine at " + engineUrl + " answered /version with " + response.status());
         }
         JsonNode version = JSON.readTree(response.body());
         return version.path("Version").asText("unknown");
@@ -84,7 +90,7 @@ public final class EngineClient {
         String filters = java.net.URLEncoder.encode("{\"type\":[\"container\"]}", java.nio.charset.StandardCharsets.UTF_8);
         URI uri = URI.create("https://" + engineUrl.getRawAuthority() + "/events?filters=" + filters);
         CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> pending =
-                http.sendAsync(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofLines());
+                http.get().sendAsync(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofLines());
         HttpResponse<java.util.stream.Stream<String>> response;
         try {
             // the headers come at once; the body never ends while the engine runs, so no request timeout
@@ -113,6 +119,6 @@ public final class EngineClient {
     private HttpResponse<String> get(String path, Duration timeout) throws IOException, InterruptedException {
         URI uri = URI.create("https://" + engineUrl.getRawAuthority() + path);
         // the request timeout bounds the connect too, so one shared client serves callers with different timeouts
-        return http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return http.get().send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 }

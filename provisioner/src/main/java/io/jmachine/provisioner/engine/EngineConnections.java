@@ -1,5 +1,6 @@
 package io.jmachine.provisioner.engine;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -10,29 +11,46 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * HTTP clients for engines, one per distinct set of client TLS files. Every machine of a store holds copies of the
- * same CA and client certificate, so `ls` over ten machines sets up TLS and an HttpClient once, not ten times: in a
+ * Clients for engines: one TLS set-up (and HttpClient) per distinct set of client TLS files. Every machine of a store holds copies of the
+ * same CA and client certificate, so `ls` over ten machines sets up TLS once, not ten times: in a
  * short-lived CLI that setup, not the network, is most of the wall time.
  */
 public final class EngineConnections {
 
-    private final Map<String, HttpClient> clientsByCredentials = new ConcurrentHashMap<>();
+    /** One set of credentials: its TLS context, and the HttpClient over it, made on first need (`ls` has none). */
+    private static final class Connection {
+        final SSLContext tls;
+        private HttpClient http;
+
+        Connection(SSLContext tls) {
+            this.tls = tls;
+        }
+
+        synchronized HttpClient http() {
+            if (http == null) {
+                http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).build();
+            }
+            return http;
+        }
+    }
+
+    private final Map<String, Connection> byCredentials = new ConcurrentHashMap<>();
 
     /** A client for the engine at {@code engineUrl} ({@code tcp://HOST:PORT}) authenticated with {@code tls}. */
     public EngineClient client(URI engineUrl, ClientTls tls) throws IOException {
         String credentials = read(tls);
         try {
             // computeIfAbsent makes the parallel callers of `ls` wait for one setup rather than each doing its own
-            HttpClient http = clientsByCredentials.computeIfAbsent(credentials, key -> newClient(tls));
-            return new EngineClient(engineUrl, http);
+            Connection connection = byCredentials.computeIfAbsent(credentials, key -> new Connection(sslContext(tls)));
+            return new EngineClient(engineUrl, connection.tls, connection::http);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
     }
 
-    private static HttpClient newClient(ClientTls tls) {
+    private static SSLContext sslContext(ClientTls tls) {
         try {
-            return HttpClient.newBuilder().sslContext(tls.sslContext()).version(HttpClient.Version.HTTP_1_1).build();
+            return tls.sslContext();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

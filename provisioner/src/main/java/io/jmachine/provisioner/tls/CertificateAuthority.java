@@ -60,7 +60,10 @@ public final class CertificateAuthority {
     private final Path certsDir;
     private final String organization;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
+    /** Made on first signature: a SecureRandom loads the security providers, which `env` (its Machines come with a CA) never needs. */
+    private static final class Serials {
+        static final SecureRandom RANDOM = new SecureRandom();
+    }
 
     /**
      * @param certsDir     the store's certs/ folder
@@ -214,7 +217,7 @@ public final class CertificateAuthority {
         Instant now = clock.instant();
         try {
             // a little back-dating absorbs clock skew between this client and a freshly booted guest
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, new BigInteger(127, random),
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, new BigInteger(127, Serials.RANDOM),
                     Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), subject, subjectKey);
             builder.addExtension(Extension.subjectKeyIdentifier, false, new JcaX509ExtensionUtils().createSubjectKeyIdentifier(subjectKey));
             extensions.add(builder);
