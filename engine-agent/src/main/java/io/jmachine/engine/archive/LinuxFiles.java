@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * The file system calls Java lacks, through libc: device and fifo nodes (overlay whiteouts are char
- * devices 0:0), extended attributes on the link itself (opaque directories, file capabilities) and umount2.
+ * devices 0:0), extended attributes on the link itself (opaque directories, file capabilities), mount and umount2.
  */
 public final class LinuxFiles {
 
@@ -33,6 +33,8 @@ public final class LinuxFiles {
         long llistxattr(String path, byte[] list, long size) throws LastErrorException;
 
         int umount2(String target, int flags) throws LastErrorException;
+
+        int mount(String source, String target, String type, long flags, String data) throws LastErrorException;
     }
 
     private static final LibC LIBC = Native.load("c", LibC.class);
@@ -106,6 +108,15 @@ public final class LinuxFiles {
             }
         }
         return names;
+    }
+
+    /** mount(2): {@code data} (the file system's options) must fit in a page, as the kernel copies one. */
+    public static void mount(String source, Path target, String type, long flags, String data) throws IOException {
+        try {
+            LIBC.mount(source, target.toString(), type, flags, data);
+        } catch (LastErrorException e) {
+            throw new IOException("mount -t " + type + " " + source + " " + target + " -o " + data + " failed: " + describe(e), e);
+        }
     }
 
     /** Unmounts; false when nothing was mounted there (EINVAL) or the path is gone. */

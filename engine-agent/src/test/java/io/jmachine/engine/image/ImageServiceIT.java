@@ -126,6 +126,25 @@ class ImageServiceIT {
     }
 
     @Test
+    void aRootWhoseOverlayOptionsOutgrowAPageStillMountsThroughRelativePaths() throws Exception {
+        // a data root this deep makes the absolute options (four paths under it) longer than mount(2) takes
+        Path deep = dir;
+        for (int i = 0; i < 7; i++) {
+            deep = deep.resolve(String.valueOf((char) ('a' + i)).repeat(200));
+        }
+        dataRoot = Files.createDirectories(deep.resolve("data"));
+        images = ImageService.open(dataRoot);
+        Image image = importBusybox();
+        ContainerRootfs rootfs = images.mountRootfs("c1", image.id());
+        assertTrue(rootfs.merged().toString().length() * 4 > RootfsStore.MOUNT_DATA_MAX, "the options would outgrow a page");
+        assertTrue(Files.isRegularFile(rootfs.merged().resolve("bin/busybox")));
+        Files.writeString(rootfs.merged().resolve("marker"), "data\n");
+        assertEquals("data\n", Files.readString(rootfs.upper().resolve("marker")));
+        images.removeRootfs("c1");
+        assertEquals(List.of(), overlayMountsUnder(dir));
+    }
+
+    @Test
     void layersAreKeptOnceAndASavedImageLoadsBackWithTheSameIds() throws Exception {
         Image base = importBusybox();
         ContainerRootfs rootfs = images.mountRootfs("c1", base.id());
