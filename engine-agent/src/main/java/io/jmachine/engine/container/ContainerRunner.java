@@ -110,9 +110,13 @@ final class ContainerRunner {
         List<String> linkEnv = LinkEnvironment.of(record, store::find);
         boolean networkBegun = false;
         Future<ContainerRecord.NetworkAttachment> networkJoined = null;
+        Future<Path> rootfsMounted = null;
         ContainerRecord.NetworkAttachment network = null;
         StepTimes times = new StepTimes();
         try {
+            // the root's mount alongside the network namespace's making: neither needs the other
+            ContainerRecord mounting = record;
+            rootfsMounted = joiners.submit(() -> images.mountRootfs(id, mounting.image()));
             // the network first: its half (CNI plugins) then runs alongside the root's mount as well as the create
             ContainerNetworking.PendingAttach pending = networking.begin(id, record.hostConfig(), record.config().macAddress());
             networkBegun = true;
@@ -126,7 +130,7 @@ final class ContainerRunner {
                 LOG.debug("joined the network of {} in {} ms, alongside the create", created.shortId(), (System.nanoTime() - begun) / 100_000 / 10.0);
                 return attached;
             });
-            Path rootfs = images.mountRootfs(id, record.image());
+            Path rootfs = joined(rootfsMounted, "mounting the root file system");
             times.step("rootfs");
             record = record.withMountPoints(volumes.prepare(record.mountPoints(), rootfs));
             times.step("volumes");
@@ -143,7 +147,7 @@ final class ContainerRunner {
                 throw e;
             }
             times.step("create");
-            network = joined(networkJoined);
+            network = joined(networkJoined, "setting up the network");
             record = record.withNetwork(network);
             times.step("network wait");
             // a taken host port refuses the start before the process runs
@@ -164,6 +168,7 @@ final class ContainerRunner {
             watchers.execute(() -> watchExit(started));
         } catch (ContainerProcesses.StartFailure e) {
             settle(networkJoined);
+            settle(rootfsMounted);
             cleanupAfterFailedStart(record, networkBegun);
             int code = e.dockerExitCode();
             store.save(record.withState(record.state().failedToStart(code, e.getMessage(), clock.instant())));
@@ -175,6 +180,7 @@ final class ContainerRunner {
             throw EngineException.invalid("failed to create task for container: " + e.getMessage());
         } catch (RuntimeException e) {
             settle(networkJoined);
+            settle(rootfsMounted);
             cleanupAfterFailedStart(record, networkBegun);
             attachHub.containerEnded(id);
             // `docker run --rm` waits for the removal: a start refused before any process (a taken port) must end it too
@@ -185,15 +191,15 @@ final class ContainerRunner {
         }
     }
 
-    /** The network's half of a start, or its failure as thrown there. */
-    private static ContainerRecord.NetworkAttachment joined(Future<ContainerRecord.NetworkAttachment> network) {
+    /** A half of a start that ran alongside (the network's, the root's mount), or its failure as thrown there. */
+    private static <T> T joined(Future<T> half, String what) {
         try {
-            return network.get();
+            return half.get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw EngineException.unavailable("interrupted while setting up the network of the container");
+            throw EngineException.unavailable("interrupted while " + what + " of the container");
         }
     }
 
