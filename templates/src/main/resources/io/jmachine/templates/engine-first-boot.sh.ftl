@@ -1,9 +1,15 @@
-<#-- model: device, bundleSize, bundleSha256, installDir, files (list of {path, mode, base64}), service -->
+<#-- model: device, bundleSize, bundleSha256, installDir, files (list of {path, mode, base64}), service,
+     installService (the oneshot unit that does the install) -->
 # jmachine: at first boot, installs jmachine-engine from the bundle disk ${device} and the files below, and starts it
-# while the rest of the boot goes on; later boots leave it to systemd (an upgrade over SSH may have replaced it since)
+# while the rest of the boot goes on; later boots leave it to systemd (an upgrade over SSH may have replaced it since).
+# The install runs in a unit of its own, started without waiting: the digest and unpacking of the bundle take seconds
+# under TCG, and here (cloud-init's init stage) they would hold up SSH; the install over SSH waits for the unit instead.
 set -e
 done_marker=/var/lib/jmachine/first-boot-done
 if [ -e "$done_marker" ]; then exit 0; fi
+mkdir -p /var/lib/jmachine
+cat > /var/lib/jmachine/engine-install.sh.tmp <<'JMACHINE_INSTALL_EOF'
+set -e
 <#list files as f>
 mkdir -p "$(dirname '${f.path}')"
 printf '%s' '${f.base64}' | base64 -d > '${f.path}.tmp' && chmod ${f.mode} '${f.path}.tmp' && mv '${f.path}.tmp' '${f.path}'
@@ -18,4 +24,19 @@ mkdir -p /etc/systemd/system/multi-user.target.wants
 ln -sf '/etc/systemd/system/${service}.service' '/etc/systemd/system/multi-user.target.wants/${service}.service'
 systemctl daemon-reload
 systemctl start --no-block '${service}'
-mkdir -p "$(dirname "$done_marker")" && touch "$done_marker"
+touch /var/lib/jmachine/first-boot-done
+JMACHINE_INSTALL_EOF
+mv /var/lib/jmachine/engine-install.sh.tmp /var/lib/jmachine/engine-install.sh
+cat > '/etc/systemd/system/${installService}.service' <<'JMACHINE_UNIT_EOF'
+[Unit]
+Description=jmachine: install the engine from its bundle disk (first boot)
+# started from cloud-init's init stage, before sysinit.target: no default dependencies, or it would wait for the boot
+DefaultDependencies=no
+ConditionPathExists=!/var/lib/jmachine/first-boot-done
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/sh /var/lib/jmachine/engine-install.sh
+JMACHINE_UNIT_EOF
+systemctl daemon-reload
+systemctl start --no-block '${installService}'
