@@ -2,31 +2,30 @@
      installService (the oneshot unit that does the install) -->
 # jmachine: at first boot, installs jmachine-engine from the bundle disk ${device} and the files below, and starts it
 # while the rest of the boot goes on; later boots leave it to systemd (an upgrade over SSH may have replaced it since).
-# The install runs in a unit of its own, started without waiting: the digest and unpacking of the bundle take seconds
-# under TCG, and here (cloud-init's init stage) they would hold up SSH; the install over SSH waits for the unit instead.
+# The bundle's digest and unpacking run in a unit of their own, started without waiting: they take seconds under TCG,
+# and here (cloud-init's init stage) they would hold up SSH; the install over SSH waits for that unit instead.
 set -e
 done_marker=/var/lib/jmachine/first-boot-done
 if [ -e "$done_marker" ]; then exit 0; fi
-mkdir -p /var/lib/jmachine
-cat > /var/lib/jmachine/engine-install.sh.tmp <<'JMACHINE_INSTALL_EOF'
-set -e
 <#list files as f>
 mkdir -p "$(dirname '${f.path}')"
 printf '%s' '${f.base64}' | base64 -d > '${f.path}.tmp' && chmod ${f.mode} '${f.path}.tmp' && mv '${f.path}.tmp' '${f.path}'
 </#list>
+mkdir -p /var/lib/jmachine
+cat > /var/lib/jmachine/engine-install.sh <<'JMACHINE_INSTALL_EOF'
+set -e
 i=0; while [ ! -b '${device}' ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 head -c ${bundleSize?c} '${device}' | sha256sum | grep -q '^${bundleSha256} '
 rm -rf '${installDir}.new'; mkdir -p '${installDir}.new'
 head -c ${bundleSize?c} '${device}' | tar -xz -C '${installDir}.new' --strip-components=1 --no-same-owner
 echo '${bundleSha256}' > '${installDir}.new/.bundle-sha256'
 rm -rf '${installDir}'; mv '${installDir}.new' '${installDir}'
+# enabled for later boots only now that it is in place; systemd knows the unit already (the daemon-reload below)
 mkdir -p /etc/systemd/system/multi-user.target.wants
 ln -sf '/etc/systemd/system/${service}.service' '/etc/systemd/system/multi-user.target.wants/${service}.service'
-systemctl daemon-reload
 systemctl start --no-block '${service}'
 touch /var/lib/jmachine/first-boot-done
 JMACHINE_INSTALL_EOF
-mv /var/lib/jmachine/engine-install.sh.tmp /var/lib/jmachine/engine-install.sh
 cat > '/etc/systemd/system/${installService}.service' <<'JMACHINE_UNIT_EOF'
 [Unit]
 Description=jmachine: install the engine from its bundle disk (first boot)
