@@ -15,12 +15,17 @@ mkdir -p /var/lib/jmachine
 cat > /var/lib/jmachine/engine-install.sh <<'JMACHINE_INSTALL_EOF'
 set -e
 i=0; while [ ! -b '${device}' ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-head -c ${bundleSize?c} '${device}' | sha256sum | grep -q '^${bundleSha256} '
 rm -rf '${installDir}.new'; mkdir -p '${installDir}.new'
-head -c ${bundleSize?c} '${device}' | tar -xz -C '${installDir}.new' --strip-components=1 --no-same-owner
+# one read of the disk, digested while it is unpacked (beside the install dir, which it replaces only when the digest
+# matches): a second pass for the digest alone took seconds under TCG
+sums=/run/jmachine-bundle.sha256; rm -f "$sums.fifo"; mkfifo "$sums.fifo"
+sha256sum < "$sums.fifo" > "$sums" &
+head -c ${bundleSize?c} '${device}' | tee "$sums.fifo" | tar -xz -C '${installDir}.new' --strip-components=1 --no-same-owner
+wait $!; rm -f "$sums.fifo"
+grep -q '^${bundleSha256} ' "$sums" || { echo "the bundle disk ${device} does not hold the bundle jmachine wrote (its sha256 differs)" >&2; rm -rf '${installDir}.new'; exit 1; }
 echo '${bundleSha256}' > '${installDir}.new/.bundle-sha256'
 rm -rf '${installDir}'; mv '${installDir}.new' '${installDir}'
-# enabled for later boots only now that it is in place; systemd knows the unit already (the daemon-reload below)
+# enabled for later boots only now that it is in place; systemd knows the unit already (bootcmd's daemon-reload)
 mkdir -p /etc/systemd/system/multi-user.target.wants
 ln -sf '/etc/systemd/system/${service}.service' '/etc/systemd/system/multi-user.target.wants/${service}.service'
 systemctl start --no-block '${service}'
