@@ -25,16 +25,13 @@ class TemplatesTest {
     void theFirstBootScriptIsValidShellThatChecksTheBundleAndWritesEachFile() throws Exception {
         String script = templates.render(TemplateName.ENGINE_FIRST_BOOT, Map.of("device", "/dev/disk/by-id/virtio-jmbundle",
                 "bundleSize", 42_000_123L, "bundleSha256", "ab".repeat(32), "installDir", "/opt/jmachine-engine",
-                "service", "jmachine-engine", "installService", "jmachine-engine-first-boot", "files", List.of(
+                "service", "jmachine-engine", "files", List.of(
                         Map.of("path", "/etc/jmachine-engine/server-key.pem", "mode", "0600", "base64", "a2V5Cg=="),
                         Map.of("path", "/etc/systemd/system/jmachine-engine.service", "mode", "0644", "base64", "dW5pdAo="))));
         assertTrue(script.contains("head -c 42000123 '/dev/disk/by-id/virtio-jmbundle' | tee \"$sums.fifo\" | tar -xz"), script);
         assertTrue(script.contains("grep -q '^" + "ab".repeat(32) + " ' \"$sums\""), script);
         assertTrue(script.contains("chmod 0600 '/etc/jmachine-engine/server-key.pem.tmp'"), script);
         assertTrue(script.contains("systemctl start --no-block 'jmachine-engine'"), script);
-        // the digest and unpacking run in a unit of their own, started without waiting, so that SSH does not wait for them
-        assertTrue(script.contains("systemctl start --no-block 'jmachine-engine-first-boot'"), script);
-        assertTrue(script.contains("ExecStart=/bin/sh /var/lib/jmachine/engine-install.sh"), script);
         Process check = new ProcessBuilder("sh", "-n").redirectErrorStream(true).start();
         check.getOutputStream().write(script.getBytes(StandardCharsets.UTF_8));
         check.getOutputStream().close();

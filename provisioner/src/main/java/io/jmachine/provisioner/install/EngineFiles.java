@@ -44,10 +44,9 @@ public final class EngineFiles {
     }
 
     /**
-     * A script that, early in the host's first boot, starts a unit that writes these files and the unit, unpacks the
-     * bundle from {@code device} (checked by its digest) and starts the engine, so that the engine starts while the host
-     * boots rather than after jmachine logs in, and SSH does not wait for it. The install over SSH that follows waits
-     * for that unit and finds it all done.
+     * A script that, early in the host's first boot, writes these files and the unit, unpacks the bundle from
+     * {@code device} (checked by its digest) and starts the engine, so that the engine starts while the host boots
+     * rather than after jmachine logs in. The install over SSH that follows finds it all done.
      */
     public String firstBootScript(EngineInstaller.Inputs inputs, String device) throws IOException {
         List<Map<String, String>> files = new ArrayList<>();
@@ -58,6 +57,6 @@ public final class EngineFiles {
                 "base64", Base64.getEncoder().encodeToString(unit().getBytes(StandardCharsets.UTF_8))));
         return templates.render(TemplateName.ENGINE_FIRST_BOOT, Map.of("device", device, "bundleSize", Files.size(inputs.bundle()),
                 "bundleSha256", UploadEngineBundle.sha256(inputs.bundle()), "installDir", settings.layout().installDir(),
-                "files", files, "service", EngineLayout.SERVICE, "installService", EngineLayout.FIRST_BOOT_SERVICE));
+                "files", files, "service", EngineLayout.SERVICE));
     }
 }

@@ -11,8 +11,6 @@ public record EngineLayout(String installDir, String configDir, String dataRoot,
 
     public static final String SERVICE = "jmachine-engine";
     public static final String UNIT_FILE = "/etc/systemd/system/" + SERVICE + ".service";
-    /** The oneshot unit that installs the engine from the bundle disk at a first boot (see EngineFiles#firstBootScript). */
-    public static final String FIRST_BOOT_SERVICE = SERVICE + "-first-boot";
 
     public String binary() {
         return installDir + "/bin/jmachine-engine";

@@ -52,11 +52,8 @@ final class UploadEngineBundle implements InstallStep {
     @Override
     public void run() throws IOException {
         String checksum = sha256(bundle);
-        // a first boot may still be unpacking the bundle from its disk (in a unit of its own, so as not to hold up SSH):
-        // `systemctl start` waits for that unit's job, and is a no-op once it is done, or without it (no systemd, not a first boot)
-        String installed = ssh.runAsRoot("systemctl start " + EngineLayout.FIRST_BOOT_SERVICE + ".service >/dev/null 2>&1; cat "
-                + quote(layout.bundleChecksumFile()) + " 2>/dev/null", timeout()).stdout().strip();
         if (!force) {
+            String installed = ssh.runAsRoot("cat " + quote(layout.bundleChecksumFile()) + " 2>/dev/null", timeout()).stdout().strip();
             if (installed.equals(checksum)) {
                 progress.detail("the same engine bundle is installed already: kept");
                 return;
