@@ -17,6 +17,7 @@ REQUIREMENTS=(
   "tini tini"                            # docker run --init
   "busybox busybox-static"               # the tests' images are built from it
   "curl curl"
+  "openssl openssl"                      # the engine bundle's class-data training run listens with mutual TLS
   "docker-registry docker-registry"      # the registry ITs and scenarios push and pull on loopback
   "skopeo skopeo"                        # images written by other tools (registry IT, engine-images scenario)
   "umoci umoci"

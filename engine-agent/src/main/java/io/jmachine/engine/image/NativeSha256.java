@@ -59,7 +59,9 @@ final class NativeSha256 extends MessageDigest {
     }
 
     private static Optional<LibCrypto> load() {
-        for (String name : new String[] {"crypto", "libcrypto.so.3"}) {
+        // the versioned name first: "crypto" means libcrypto.so, which only the -dev package has, and JNA then looks
+        // for it by running ldconfig -p (a process spawn in the engine's start, slow under TCG)
+        for (String name : new String[] {"libcrypto.so.3", "crypto"}) {
             try {
                 return Optional.of(Native.load(name, LibCrypto.class));
             } catch (UnsatisfiedLinkError tryNext) {
