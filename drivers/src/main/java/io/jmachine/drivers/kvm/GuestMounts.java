@@ -40,7 +40,10 @@ final class GuestMounts {
                   mountpoint -q "$under" || mount -t virtiofs -o "$3" "$1" "$under" || { echo "jmachine: cannot mount the host folder $1 at $2" >&2; return 0; }
                   mountpoint -q "$2" && return 0
                   if command -v bindfs >/dev/null; then
-                    bindfs -o "allow_other,perms=a+rwX,create-as-user,big_writes,$3" "$under" "$2"
+                    # libfuse 2 refuses a folder that holds files (root's home, the default mount as root) without
+                    # nonempty, which libfuse 3 no longer knows: asked again with it only where the first try failed
+                    bindfs -o "allow_other,perms=a+rwX,create-as-user,big_writes,$3" "$under" "$2" 2>/dev/null \\
+                      || bindfs -o "nonempty,allow_other,perms=a+rwX,create-as-user,big_writes,$3" "$under" "$2"
                   else
                     mount --bind "$under" "$2"
                   fi

@@ -90,6 +90,36 @@ class HostMountTest {
     }
 
     @Test
+    void aGuestFolderThatHoldsFilesIsMountedThroughALibfuse2BindfsWithNonempty(@TempDir Path tmp) throws Exception {
+        // root's home, the default mount as root: libfuse 2 (Debian's bindfs) refuses a non-empty folder without nonempty
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path calls = tmp.resolve("calls");
+        stub(bin, "mountpoint", "case \"$2\" in */hostfs/*) exit 0;; *) exit 1;; esac");
+        stub(bin, "mount", "exit 0");
+        stub(bin, "bindfs", "echo \"$2\" >> " + calls + "\n"
+                + "case \"$2\" in nonempty,*) exit 0;; esac\n"
+                + "[ -z \"$(ls -A \"$4\")\" ] || { echo 'fuse: mountpoint is not empty' >&2; exit 1; }");
+        Path home = Files.createDirectories(tmp.resolve("root"));
+        Files.writeString(home.resolve(".profile"), "");
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        String script = GuestMounts.script(List.of(new HostMount("/root", "/root", false)));
+        String body = script.substring(script.indexOf("<<'JMACHINE_EOF'\n") + 16, script.indexOf("JMACHINE_EOF\ncat"))
+                .replace("/var/lib/jmachine/hostfs", tmp.resolve("hostfs").toString()).replaceAll("(?m)^m jmfs0.*$", "");
+        Path file = Files.writeString(tmp.resolve("m.sh"), body + "m jmfs0 '" + home + "' rw && m jmfs1 '" + empty + "' rw\n");
+        ProcessBuilder sh = new ProcessBuilder("sh", file.toString()).redirectErrorStream(true);
+        sh.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        Process p = sh.start();
+        assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes()));
+        assertEquals(List.of("allow_other,perms=a+rwX,create-as-user,big_writes,rw", "nonempty,allow_other,perms=a+rwX,create-as-user,big_writes,rw",
+                "allow_other,perms=a+rwX,create-as-user,big_writes,rw"), Files.readAllLines(calls), "asked again with nonempty only for the folder with files");
+    }
+
+    private static void stub(Path bin, String name, String body) throws Exception {
+        Path file = Files.writeString(bin.resolve(name), "#!/bin/sh\n" + body + "\n");
+        assertTrue(file.toFile().setExecutable(true));
+    }
+
+    @Test
     void theGuestScriptRunsBeforeTheFirstBootScriptInUserData() {
         SshHostKey key = new SshHostKey("ecdsa", "-----BEGIN KEY-----\nabc\n-----END KEY-----", "ecdsa-sha2-nistp256 AAAA host");
         String userData = new CloudInitSeed("vm1", "id", "docker", "ssh-ed25519 AAAA u", key, "echo boot; exit 0",
