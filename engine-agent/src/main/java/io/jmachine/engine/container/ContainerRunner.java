@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -130,7 +129,7 @@ final class ContainerRunner {
                 LOG.debug("joined the network of {} in {} ms, alongside the create", created.shortId(), (System.nanoTime() - begun) / 100_000 / 10.0);
                 return attached;
             });
-            Path rootfs = joined(rootfsMounted, "mounting the root file system");
+            Path rootfs = StartHalves.joined(rootfsMounted, "mounting the root file system");
             times.step("rootfs");
             record = record.withMountPoints(volumes.prepare(record.mountPoints(), rootfs));
             times.step("volumes");
@@ -140,14 +139,14 @@ final class ContainerRunner {
                         etc.resolvConf(), etc.hostname(), linkEnv));
             } catch (ContainerProcesses.StartFailure e) {
                 // a failed network half takes its namespace with it, which the runtime then fails on: say the cause
-                RuntimeException networkFailure = settle(networkJoined);
+                RuntimeException networkFailure = StartHalves.settle(networkJoined);
                 if (networkFailure != null) {
                     throw networkFailure;
                 }
                 throw e;
             }
             times.step("create");
-            network = joined(networkJoined, "setting up the network");
+            network = StartHalves.joined(networkJoined, "setting up the network");
             record = record.withNetwork(network);
             times.step("network wait");
             // a taken host port refuses the start before the process runs
@@ -167,8 +166,8 @@ final class ContainerRunner {
             String started = id;
             watchers.execute(() -> watchExit(started));
         } catch (ContainerProcesses.StartFailure e) {
-            settle(networkJoined);
-            settle(rootfsMounted);
+            StartHalves.settle(networkJoined);
+            StartHalves.settle(rootfsMounted);
             cleanupAfterFailedStart(record, networkBegun);
             int code = e.dockerExitCode();
             store.save(record.withState(record.state().failedToStart(code, e.getMessage(), clock.instant())));
@@ -179,8 +178,8 @@ final class ContainerRunner {
             }
             throw EngineException.invalid("failed to create task for container: " + e.getMessage());
         } catch (RuntimeException e) {
-            settle(networkJoined);
-            settle(rootfsMounted);
+            StartHalves.settle(networkJoined);
+            StartHalves.settle(rootfsMounted);
             cleanupAfterFailedStart(record, networkBegun);
             attachHub.containerEnded(id);
             // `docker run --rm` waits for the removal: a start refused before any process (a taken port) must end it too
@@ -188,34 +187,6 @@ final class ContainerRunner {
                 autoRemove.accept(id);
             }
             throw e;
-        }
-    }
-
-    /** A half of a start that ran alongside (the network's, the root's mount), or its failure as thrown there. */
-    private static <T> T joined(Future<T> half, String what) {
-        try {
-            return half.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw EngineException.unavailable("interrupted while " + what + " of the container");
-        }
-    }
-
-    /** Before undoing a failed start: the network's half must have ended; its failure (it undid its own steps), or null. */
-    private static RuntimeException settle(Future<?> network) {
-        if (network == null) {
-            return null;
-        }
-        try {
-            network.get();
-            return null;
-        } catch (ExecutionException e) {
-            return e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
         }
     }
 

@@ -13,9 +13,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -243,24 +241,9 @@ public final class ImageService {
         return rootfs.find(containerId);
     }
 
-    /**
-     * Inspect's GraphDriver.Data of a container: its overlay's directories (made at its first start), the lower ones
-     * its init layer, then its image's layers top first.
-     */
+    /** Inspect's GraphDriver.Data of a container (see {@link RootfsStore#graphDriverData}). */
     public Map<String, String> containerGraphDriverData(String containerId, String imageId) {
-        Path dir = rootfs.dir(containerId);
-        List<String> lower = new ArrayList<>(List.of(dir.resolve("init").toString()));
-        find(imageId).ifPresent(image -> {
-            for (Digest chainId : image.chainIds().reversed()) {
-                lower.add(layers.diffDir(chainId).toString());
-            }
-        });
-        Map<String, String> data = new LinkedHashMap<>();
-        data.put("LowerDir", String.join(":", lower));
-        data.put("MergedDir", dir.resolve("merged").toString());
-        data.put("UpperDir", dir.resolve("diff").toString());
-        data.put("WorkDir", dir.resolve("work").toString());
-        return data;
+        return rootfs.graphDriverData(containerId, find(imageId));
     }
 
     /**

@@ -17,7 +17,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -184,6 +186,26 @@ final class RootfsStore {
 
     private ContainerRootfs describe(String containerId, Path dir, Digest imageId) {
         return new ContainerRootfs(containerId, imageId, dir.resolve("merged"), dir.resolve("diff"), dir.resolve("work"));
+    }
+
+    /**
+     * Inspect's GraphDriver.Data of a container: its overlay's directories (made at its first start), the lower ones
+     * its init layer, then its image's layers top first.
+     */
+    Map<String, String> graphDriverData(String containerId, Optional<Image> image) {
+        Path dir = dir(containerId);
+        List<String> lower = new ArrayList<>(List.of(dir.resolve("init").toString()));
+        image.ifPresent(found -> {
+            for (Digest chainId : found.chainIds().reversed()) {
+                lower.add(layers.diffDir(chainId).toString());
+            }
+        });
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put("LowerDir", String.join(":", lower));
+        data.put("MergedDir", dir.resolve("merged").toString());
+        data.put("UpperDir", dir.resolve("diff").toString());
+        data.put("WorkDir", dir.resolve("work").toString());
+        return data;
     }
 
     Path dir(String containerId) {
