@@ -1,22 +1,15 @@
 package io.jmachine.cli;
 
+import io.jmachine.provisioner.engine.ServerTls;
 import io.jmachine.provisioner.tls.CertificateAuthority;
-import io.jmachine.provisioner.tls.PemFiles;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 
@@ -45,26 +38,7 @@ final class TrainingEngine implements AutoCloseable {
         Path cert = certsDir.resolve("training-server.pem");
         Path key = certsDir.resolve("training-server-key.pem");
         ca.issueServerCertificate("training", List.of("127.0.0.1"), cert, key);
-        try {
-            char[] password = new char[0];
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("server", PemFiles.readPrivateKey(key), password, new X509Certificate[] {PemFiles.readCertificate(cert)});
-            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keyManagers.init(keys, password);
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            trust.setCertificateEntry("ca", PemFiles.readCertificate(ca.caCert()));
-            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trustManagers.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
-            SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            server.setNeedClientAuth(true);
-            return new TrainingEngine(server);
-        } catch (GeneralSecurityException e) {
-            throw new IOException("cannot set up the training engine's TLS: " + e.getMessage(), e);
-        }
+        return new TrainingEngine(ServerTls.listenOnLoopback(ca.caCert(), cert, key, 50));
     }
 
     /** The URL machines point at, as DOCKER_HOST. */

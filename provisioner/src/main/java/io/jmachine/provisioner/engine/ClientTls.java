@@ -4,6 +4,7 @@ import io.jmachine.provisioner.tls.PemFiles;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,17 +27,21 @@ public record ClientTls(Path caCert, Path clientCert, Path clientKey) {
             KeyManager keyManager = new ClientKeyManager(PemFiles.readPrivateKey(clientKey),
                     new X509Certificate[] {PemFiles.readCertificate(clientCert)});
 
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            trust.setCertificateEntry("ca", PemFiles.readCertificate(caCert));
-            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trustManagers.init(trust);
-
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(new KeyManager[] {keyManager}, trustManagers.getTrustManagers(), null);
+            context.init(new KeyManager[] {keyManager}, trusting(caCert), null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot set up TLS from " + caCert + ", " + clientCert + " and " + clientKey + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Trust in the certificates one CA signed, and in no other: each side of jmachine's mutual TLS. */
+    static TrustManager[] trusting(Path caCert) throws IOException, GeneralSecurityException {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", PemFiles.readCertificate(caCert));
+        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trustManagers.init(trust);
+        return trustManagers.getTrustManagers();
     }
 }

@@ -1,15 +1,12 @@
 package io.jmachine.provisioner.engine;
 
 import io.jmachine.provisioner.tls.CertificateAuthority;
-import io.jmachine.provisioner.tls.PemFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,8 +16,6 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -58,12 +53,8 @@ class EngineGetTest {
 
     @Test
     void theVersionComesOverMutualTlsFromAServerWhoseCertificateNamesTheHost() throws Exception {
-        CertificateAuthority ca = new CertificateAuthority(dir.resolve("certs"), "ann", Clock.systemUTC());
-        ca.bootstrap();
-        Path serverCert = dir.resolve("server.pem");
-        Path serverKey = dir.resolve("server-key.pem");
-        ca.issueServerCertificate("m1", List.of("127.0.0.1"), serverCert, serverKey);
-        try (SSLServerSocket server = serverSocket(ca.caCert(), serverCert, serverKey)) {
+        CertificateAuthority ca = authority();
+        try (SSLServerSocket server = engineOnLoopback(ca)) {
             CompletableFuture<String> request = CompletableFuture.supplyAsync(() -> serveOnce(server,
                     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
                             + "14\r\n{\"Version\":\"28.2.2\"}\r\n0\r\n\r\n"));
@@ -80,12 +71,8 @@ class EngineGetTest {
 
     @Test
     void anEngineWithoutX25519IsAskedAgainWithTheJdksGroups() throws Exception {
-        CertificateAuthority ca = new CertificateAuthority(dir.resolve("certs"), "ann", Clock.systemUTC());
-        ca.bootstrap();
-        Path serverCert = dir.resolve("server.pem");
-        Path serverKey = dir.resolve("server-key.pem");
-        ca.issueServerCertificate("m1", List.of("127.0.0.1"), serverCert, serverKey);
-        try (SSLServerSocket server = serverSocket(ca.caCert(), serverCert, serverKey)) {
+        CertificateAuthority ca = authority();
+        try (SSLServerSocket server = engineOnLoopback(ca)) {
             javax.net.ssl.SSLParameters parameters = server.getSSLParameters();
             parameters.setNamedGroups(new String[] {"secp256r1"}); // as a server in FIPS mode
             server.setSSLParameters(parameters);
@@ -102,8 +89,7 @@ class EngineGetTest {
 
     @Test
     void anEngineThatNeverAnswersTimesOutWithHttpClientsWords() throws Exception {
-        CertificateAuthority ca = new CertificateAuthority(dir.resolve("certs"), "ann", Clock.systemUTC());
-        ca.bootstrap();
+        CertificateAuthority ca = authority();
         SSLContext client = new ClientTls(ca.caCert(), ca.clientCert(), ca.clientKey()).sslContext();
         // a plain listener: the connect succeeds, the TLS handshake never does
         try (java.net.ServerSocket mute = new java.net.ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
@@ -115,23 +101,18 @@ class EngineGetTest {
         }
     }
 
-    private static SSLServerSocket serverSocket(Path caCert, Path cert, Path key) throws Exception {
-        char[] password = "x".toCharArray();
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("server", PemFiles.readPrivateKey(key), password, new X509Certificate[] {PemFiles.readCertificate(cert)});
-        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keyManagers.init(keys, password);
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", PemFiles.readCertificate(caCert));
-        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trustManagers.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
-        SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 5, InetAddress.getLoopbackAddress());
-        server.setNeedClientAuth(true);
-        return server;
+    private CertificateAuthority authority() throws IOException {
+        CertificateAuthority ca = new CertificateAuthority(dir.resolve("certs"), "ann", Clock.systemUTC());
+        ca.bootstrap();
+        return ca;
+    }
+
+    /** A stand-in engine with a server certificate from {@code ca} for 127.0.0.1. */
+    private SSLServerSocket engineOnLoopback(CertificateAuthority ca) throws IOException {
+        Path serverCert = dir.resolve("server.pem");
+        Path serverKey = dir.resolve("server-key.pem");
+        ca.issueServerCertificate("m1", List.of("127.0.0.1"), serverCert, serverKey);
+        return ServerTls.listenOnLoopback(ca.caCert(), serverCert, serverKey, 5);
     }
 
     /** Answers one request with {@code answer}; returns the request's head, or "" when the handshake failed. */
