@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /** `jmachine fleet status [--format json] -f FILE`: each of the fleet's machines with its state and what plan says of it. */
@@ -51,7 +50,7 @@ final class FleetStatusCommand implements Runnable {
         ArrayNode rows = JSON.createArrayNode();
         Duration timeout = Duration.ofSeconds(Math.max(1, timeoutSeconds));
         List<Future<ObjectNode>> futures = new ArrayList<>();
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (ExecutorService executor = MachineThreads.perMachine()) {
             for (FleetPlanner.Step step : plan.steps()) {
                 futures.add(executor.submit(() -> row(store.machines(), step, timeout)));
             }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /** Runs a verb on several machines at once (Docker Machine's runActionForeachMachine); each failure is reported by name. */
@@ -20,7 +19,7 @@ final class ForEachMachine {
     /** Returns 0 when every machine succeeded, else 1. */
     static int run(List<String> names, ProgressOutput output, Action action) {
         List<Future<?>> futures = new ArrayList<>();
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (ExecutorService executor = MachineThreads.perMachine()) {
             for (String name : names) {
                 futures.add(executor.submit(() -> {
                     action.run(name);

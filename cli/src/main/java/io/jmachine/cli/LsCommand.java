@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -110,7 +109,7 @@ final class LsCommand implements Runnable {
         List<String> names = machines.names();
         Active active = active(machines);
         List<Future<ObjectNode>> futures = new ArrayList<>();
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (ExecutorService executor = MachineThreads.perMachine()) {
             for (String name : names) {
                 futures.add(executor.submit(() -> row(machines, name, timeout, active)));
             }

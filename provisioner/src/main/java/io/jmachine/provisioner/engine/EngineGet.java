@@ -22,7 +22,7 @@ import java.util.Locale;
 /**
  * One GET to an engine over a socket of its own, mutual TLS, {@code Connection: close}: what `ls` asks every machine.
  * In a CLI that lives half a second the JDK's HttpClient (a selector thread, a pool of workers, TLS through SSLEngine)
- * cost more than the exchange; a blocking socket on the caller's virtual thread does the same with much less to warm up.
+ * cost more than the exchange; a blocking socket on the caller's thread does the same with much less to warm up.
  * The TLS is the same: the store's client certificate, the machine's CA, and the server's certificate must name the
  * host, as HttpClient checks.
  */
