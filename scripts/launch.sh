@@ -89,12 +89,18 @@ startup_cache() {
           || rm -rf "$target/aot-lib"
         "$JMACHINE_JDK/bin/java" "$@" -XX:AOTCacheOutput="$cache" -Xlog:aot=off -Xlog:cds=off -cp "$(class_path "$target" "$jar")" "$training" >/dev/null 2>&1 \
           || rm -f "$cache"
+        # AOTReplayTraining is a diagnostic flag a later JDK may drop, and a JVM refuses to start on a flag it does not know
+        rm -f "$cache.no-replay"
+        "$JMACHINE_JDK/bin/java" "${MAP_IN_PLACE[@]}" -XX:-AOTReplayTraining -version >/dev/null 2>&1 && touch "$cache.no-replay"
       ) 9>"$target/.startup-cache.lock"
     fi
     STARTUP_CACHE=(-Xlog:aot=off -Xlog:cds=off)
     # no replay of the training's compilations: at start the JVM would compile every method the training compiled, on
     # the same two cores, for a run of a second at most (60 ms of CPU for `env`, 120 ms for `ls`)
-    [ -f "$cache" ] && STARTUP_CACHE+=("${MAP_IN_PLACE[@]}" -XX:-AOTReplayTraining -XX:AOTCache="$cache")
+    if [ -f "$cache" ]; then
+      STARTUP_CACHE+=("${MAP_IN_PLACE[@]}" -XX:AOTCache="$cache")
+      [ -f "$cache.no-replay" ] && STARTUP_CACHE+=(-XX:-AOTReplayTraining)
+    fi
   elif [ "${QUICK_RUN:-}" = 1 ]; then
     # the archive a --version run wrote would hold its few classes and, being valid, serve every later start
     STARTUP_CACHE=("${MAP_IN_PLACE[@]}" -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off)
