@@ -177,6 +177,7 @@ final class LibvirtDomains {
         @Override
         public void run() {
             if (!done) {
+                NativeSearchPath.set();
                 try {
                     Connect.setErrorCallback(new org.libvirt.ErrorCallback());
                 } catch (LibvirtException | UnsatisfiedLinkError | NoClassDefFoundError e) {
