@@ -131,6 +131,15 @@ class VerbsTest {
     }
 
     @Test
+    void lsShowsARunningMachineWhoseClientKeyCannotBeReadWithTheTlsErrorInItsErrors() throws Exception {
+        createNone("n1", "tcp://127.0.0.1:1");
+        Path key = dir.resolve("store/machines/n1/key.pem");
+        Files.writeString(key, "not a key\n");
+        String row = run("ls", "-t", "1", "--format", "{{.State}}|{{.Engine}}|{{.Error}}").out();
+        assertEquals("Running|Unknown|engine unreachable: " + key + " holds no PEM object\n", row);
+    }
+
+    @Test
     void inspectIsJsonOrATemplateAndReadVerbsPrintOneValue() {
         createNone("n1", "tcp://10.0.0.1:2376");
         assertTrue(run("inspect", "n1").out().contains("\"DriverName\" : \"none\""));

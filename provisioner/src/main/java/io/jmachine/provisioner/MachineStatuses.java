@@ -6,6 +6,8 @@ import io.jmachine.provisioner.engine.EngineClient;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Function;
 
 /** What `ls` and `status` show of a machine: its state, URL and engine version, or the error that stood in the way. */
@@ -29,6 +31,20 @@ final class MachineStatuses {
                 .orElse("");
     }
 
+    private static EngineClient engine(FutureTask<EngineClient> client) throws IOException, InterruptedException {
+        try {
+            return client.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
     /** Never throws: the error goes into the status. */
     static MachineStatus of(String name, Function<String, Machine> loader, Engines engines, Duration timeout) {
         Machine machine;
@@ -38,6 +54,10 @@ final class MachineStatuses {
             return new MachineStatus(name, "", MachineState.ERROR, "", "", e.getMessage());
         }
         Driver driver = machine.driver();
+        // the TLS set-up (keys and certificates read and parsed: ~80 ms of a cold CLI) goes on while the driver asks
+        // for the state (libvirt's first call: ~150 ms); a machine that is not running leaves it unused
+        FutureTask<EngineClient> client = new FutureTask<>(() -> engines.of(machine));
+        Thread.ofPlatform().daemon().name("tls-" + name).start(client);
         MachineState state;
         try {
             state = driver.state();
@@ -54,7 +74,7 @@ final class MachineStatuses {
             return new MachineStatus(name, driver.name(), state, url, "", "");
         }
         try {
-            String version = engines.of(machine).version(timeout);
+            String version = engine(client).version(timeout);
             return new MachineStatus(name, driver.name(), state, url, version, forwardProblems(driver));
         } catch (IOException e) {
             return new MachineStatus(name, driver.name(), state, url, "", "engine unreachable: " + (e.getMessage() != null ? e.getMessage() : e));
