@@ -149,6 +149,11 @@ public final class EngineMain implements java.util.concurrent.Callable<Integer> 
     }
 
     public static void main(String[] args) {
+        // no folders for JNA to search: the engine takes libc from its own process and libcrypto by its file name, and
+        // JNA, left to find the folders itself, spawns `ldconfig -p` at its first load (slow in a TCG guest's start)
+        if (System.getProperty("jna.platform.library.path") == null) {
+            System.setProperty("jna.platform.library.path", "");
+        }
         System.exit(commandLine().execute(args));
     }
 }

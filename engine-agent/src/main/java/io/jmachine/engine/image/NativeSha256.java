@@ -59,9 +59,9 @@ final class NativeSha256 extends MessageDigest {
     }
 
     private static Optional<LibCrypto> load() {
-        // the versioned name first: "crypto" means libcrypto.so, which only the -dev package has, and JNA then looks
-        // for it by running ldconfig -p (a process spawn in the engine's start, slow under TCG)
-        for (String name : new String[] {"libcrypto.so.3", "crypto"}) {
+        // file names (OpenSSL 3, then 1.1): "crypto" means libcrypto.so, which only the -dev package has, and the engine
+        // gives JNA no folders to look for a versioned file in (see EngineMain)
+        for (String name : new String[] {"libcrypto.so.3", "libcrypto.so.1.1", "crypto"}) {
             try {
                 return Optional.of(Native.load(name, LibCrypto.class));
             } catch (UnsatisfiedLinkError tryNext) {
