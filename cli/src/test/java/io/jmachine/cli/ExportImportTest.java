@@ -36,7 +36,7 @@ class ExportImportTest {
 
     @Test
     void aMachineMovesToAnotherStoreWithItsCertificatesAndPathsOfItsNewHome() throws Exception {
-        assertEquals(0, run("a", "create", "-q", "-d", "none", "--url", "tcp://10.0.0.1:2376", "--engine-label", "k=v", "m1").code());
+        assertEquals(0, run("a", "create", "-q", "-d", "none", "--url", "tcp://127.0.0.1:2376", "--engine-label", "k=v", "m1").code());
         String archive = dir.resolve("m1.tar").toString();
         VerbsTest.Result export = run("a", "export", "-o", archive, "m1");
         assertEquals(0, export.code(), export.err());
@@ -49,7 +49,7 @@ class ExportImportTest {
         JsonNode config = new ObjectMapper().readTree(run("b", "inspect", "--format", "json", "m1").out());
         assertEquals(moved.toString(), config.at("/HostOptions/AuthOptions/CertDir").asText());
         assertEquals(dir.resolve("b").toString(), config.at("/HostOptions/AuthOptions/StorePath").asText());
-        assertEquals("tcp://10.0.0.1:2376", run("b", "url", "m1").out().strip());
+        assertEquals("tcp://127.0.0.1:2376", run("b", "url", "m1").out().strip());
 
         VerbsTest.Result again = run("b", "import", archive);
         assertEquals(1, again.code());
@@ -60,7 +60,7 @@ class ExportImportTest {
 
     @Test
     void aNoneMachineHasNoDiskToExport() {
-        run("a", "create", "-q", "-d", "none", "--url", "tcp://10.0.0.1:2376", "m1");
+        run("a", "create", "-q", "-d", "none", "--url", "tcp://127.0.0.1:2376", "m1");
         VerbsTest.Result export = run("a", "export", "--disk", "-o", dir.resolve("m1.tar").toString(), "m1");
         assertEquals(1, export.code());
         assertTrue(export.err().contains("keeps no disk"), export.err());

@@ -36,15 +36,15 @@ class ScriptOutputTest {
 
     @Test
     void createQuietPrintsOnlyTheNameOnStdout() {
-        VerbsTest.Result created = run("create", "-q", "-d", "none", "--url", "tcp://10.0.0.1:2376", "--engine-label", "team=a", "n1");
+        VerbsTest.Result created = run("create", "-q", "-d", "none", "--url", "tcp://127.0.0.1:2376", "--engine-label", "team=a", "n1");
         assertEquals(0, created.code(), created.err());
         assertEquals("n1\n", created.out());
     }
 
     @Test
     void lsFormatJsonIsOneArrayAndFiltersByLabel() throws Exception {
-        run("create", "-q", "-d", "none", "--url", "tcp://10.0.0.1:2376", "--engine-label", "team=a", "n1");
-        run("create", "-q", "-d", "none", "--url", "tcp://10.0.0.2:2376", "--engine-label", "team=b", "n2");
+        run("create", "-q", "-d", "none", "--url", "tcp://127.0.0.1:2376", "--engine-label", "team=a", "n1");
+        run("create", "-q", "-d", "none", "--url", "tcp://127.0.0.2:2376", "--engine-label", "team=b", "n2");
         JsonNode all = JSON.readTree(run("ls", "-t", "1", "--format", "json").out());
         assertTrue(all.isArray(), all.toString());
         assertEquals(2, all.size());
@@ -55,7 +55,7 @@ class ScriptOutputTest {
 
     @Test
     void inspectFormatJsonIsTheStoredObject() throws Exception {
-        run("create", "-q", "-d", "none", "--url", "tcp://10.0.0.1:2376", "n1");
+        run("create", "-q", "-d", "none", "--url", "tcp://127.0.0.1:2376", "n1");
         JsonNode machine = JSON.readTree(run("inspect", "--format", "json", "n1").out());
         assertEquals("n1", machine.get("Name").asText());
         assertEquals("none", machine.get("DriverName").asText());

@@ -52,23 +52,23 @@ class VerbsTest {
 
     @Test
     void createStoresTheMachineAndRefusesDuplicatesUnknownDriversAndOtherDriversFlags() {
-        createNone("n1", "tcp://10.0.0.1:2376", "--engine-label", "team=a");
+        createNone("n1", "tcp://127.0.0.1:2376", "--engine-label", "team=a");
         assertTrue(Files.exists(dir.resolve("store/machines/n1/machine.json")));
         assertTrue(Files.exists(dir.resolve("store/certs/ca-key.pem")));
         assertTrue(Files.exists(dir.resolve("store/machines/n1/key.pem")), "the machine folder is a DOCKER_CERT_PATH");
 
-        Result again = run("create", "-d", "none", "--url", "tcp://10.0.0.1:2376", "n1");
+        Result again = run("create", "-d", "none", "--url", "tcp://127.0.0.1:2376", "n1");
         assertEquals(1, again.code());
         assertTrue(again.err().contains("already exists"), again.err());
         Result unknown = run("create", "-d", "nosuch", "x");
         assertEquals(1, unknown.code());
         assertTrue(unknown.err().contains("\"nosuch\" not found"), unknown.err());
-        Result foreign = run("create", "-d", "none", "--url", "tcp://10.0.0.1:2376", "--generic-ssh-port", "22", "n2");
+        Result foreign = run("create", "-d", "none", "--url", "tcp://127.0.0.1:2376", "--generic-ssh-port", "22", "n2");
         assertEquals(2, foreign.code());
         assertTrue(foreign.err().contains("--generic-ssh-port is a flag of the generic driver, not of none"), foreign.err());
-        Result badName = run("create", "-d", "none", "--url", "tcp://10.0.0.1:2376", "../x");
+        Result badName = run("create", "-d", "none", "--url", "tcp://127.0.0.1:2376", "../x");
         assertTrue(badName.err().contains("invalid machine name"), badName.err());
-        Result badOpt = run("create", "-d", "none", "--url", "tcp://10.0.0.1:2376", "--engine-opt", "novalue", "n3");
+        Result badOpt = run("create", "-d", "none", "--url", "tcp://127.0.0.1:2376", "--engine-opt", "novalue", "n3");
         assertTrue(badOpt.err().contains("--engine-opt takes KEY=VALUE"), badOpt.err());
         assertFalse(Files.exists(dir.resolve("store/machines/n3")), "nothing is stored when the flags are wrong");
     }
@@ -96,17 +96,17 @@ class VerbsTest {
     @Test
     void globalStoragePathWorksBeforeAndAfterTheVerb() {
         Path other = dir.resolve("other");
-        assertEquals(0, run("-s", other.toString(), "create", "-d", "none", "--url", "tcp://10.0.0.1:1", "a").code());
-        assertEquals(0, run("create", "-d", "none", "--url", "tcp://10.0.0.1:1", "b", "-s", other.toString()).code());
+        assertEquals(0, run("-s", other.toString(), "create", "-d", "none", "--url", "tcp://127.0.0.1:1", "a").code());
+        assertEquals(0, run("create", "-d", "none", "--url", "tcp://127.0.0.1:1", "b", "-s", other.toString()).code());
         assertEquals("a\nb\n", run("ls", "-q", "-s", other.toString()).out());
         assertEquals("", run("ls", "-q").out());
     }
 
     @Test
     void lsFiltersAndFormats() {
-        createNone("web1", "tcp://10.0.0.1:2376", "--engine-label", "team=a");
-        createNone("web2", "tcp://10.0.0.2:2376", "--engine-label", "team=b");
-        createNone("db", "tcp://10.0.0.3:2376");
+        createNone("web1", "tcp://127.0.0.1:2376", "--engine-label", "team=a");
+        createNone("web2", "tcp://127.0.0.2:2376", "--engine-label", "team=b");
+        createNone("db", "tcp://127.0.0.3:2376");
         assertEquals("db\nweb1\nweb2\n", run("ls", "-q", "-t", "1").out());
         assertEquals("web1\nweb2\n", run("ls", "-q", "-t", "1", "--filter", "name=^web").out());
         assertEquals("web2\n", run("ls", "-q", "-t", "1", "--filter", "label=team=b").out());
@@ -119,14 +119,14 @@ class VerbsTest {
 
         assertEquals("db none\n", run("ls", "-t", "1", "--filter", "name=db", "--format", "{{.Name}} {{.DriverName}}").out());
         String table = run("ls", "-t", "1", "--filter", "name=db", "--format", "table {{.Name}}\\t{{.URL}}").out();
-        assertEquals("NAME   URL\ndb     tcp://10.0.0.3:2376\n", table);
+        assertEquals("NAME   URL\ndb     tcp://127.0.0.3:2376\n", table);
         String json = run("ls", "-t", "1", "--filter", "name=db", "--format", "json").out();
-        assertTrue(json.startsWith("[{\"Name\":\"db\"") && json.contains("\"URL\":\"tcp://10.0.0.3:2376\""), json);
+        assertTrue(json.startsWith("[{\"Name\":\"db\"") && json.contains("\"URL\":\"tcp://127.0.0.3:2376\""), json);
         String standard = run("ls", "-t", "1", "--filter", "name=db").out();
-        assertTrue(standard.startsWith("NAME   ACTIVE   DRIVER   STATE     URL                   ENGINE"), standard);
-        assertTrue(standard.lines().skip(1).findFirst().orElseThrow().matches("db +- +none +Running +tcp://10\\.0\\.0\\.3:2376 +Unknown +.*"), standard);
+        assertTrue(standard.startsWith("NAME   ACTIVE   DRIVER   STATE     URL                    ENGINE"), standard);
+        assertTrue(standard.lines().skip(1).findFirst().orElseThrow().matches("db +- +none +Running +tcp://127\\.0\\.0\\.3:2376 +Unknown +.*"), standard);
 
-        Result active = run(Map.of("DOCKER_HOST", "tcp://10.0.0.2:2376"), "ls", "-t", "1", "--format", "{{.Name}}:{{.Active}}");
+        Result active = run(Map.of("DOCKER_HOST", "tcp://127.0.0.2:2376"), "ls", "-t", "1", "--format", "{{.Name}}:{{.Active}}");
         assertEquals("db:-\nweb1:-\nweb2:*\n", active.out());
     }
 
@@ -141,15 +141,15 @@ class VerbsTest {
 
     @Test
     void inspectIsJsonOrATemplateAndReadVerbsPrintOneValue() {
-        createNone("n1", "tcp://10.0.0.1:2376");
+        createNone("n1", "tcp://127.0.0.1:2376");
         assertTrue(run("inspect", "n1").out().contains("\"DriverName\" : \"none\""));
-        assertEquals("none tcp://10.0.0.1:2376\n", run("inspect", "-f", "{{.DriverName}} {{.Driver.URL}}", "n1").out());
-        assertEquals("10.0.0.1\n", run("ip", "n1").out());
-        assertEquals("tcp://10.0.0.1:2376\n", run("url", "n1").out());
+        assertEquals("none tcp://127.0.0.1:2376\n", run("inspect", "-f", "{{.DriverName}} {{.Driver.URL}}", "n1").out());
+        assertEquals("127.0.0.1\n", run("ip", "n1").out());
+        assertEquals("tcp://127.0.0.1:2376\n", run("url", "n1").out());
         assertEquals("Running\n", run("status", "n1").out());
         String config = run("config", "n1").out();
         assertEquals("--tlsverify\n--tlscacert=" + dir.resolve("store/machines/n1/ca.pem") + "\n--tlscert=" + dir.resolve("store/machines/n1/cert.pem")
-                + "\n--tlskey=" + dir.resolve("store/machines/n1/key.pem") + "\n-H=tcp://10.0.0.1:2376\n", config);
+                + "\n--tlskey=" + dir.resolve("store/machines/n1/key.pem") + "\n-H=tcp://127.0.0.1:2376\n", config);
         Result missing = run("status", "nope");
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("machine nope does not exist"), missing.err());
@@ -159,15 +159,15 @@ class VerbsTest {
 
     @Test
     void envPerShellAndUnset() {
-        createNone("n1", "tcp://10.0.0.1:2376");
+        createNone("n1", "tcp://127.0.0.1:2376");
         String certs = dir.resolve("store/machines/n1").toString();
-        assertEquals("export DOCKER_TLS_VERIFY=\"1\"\nexport DOCKER_HOST=\"tcp://10.0.0.1:2376\"\nexport DOCKER_CERT_PATH=\"" + certs + "\"\n"
+        assertEquals("export DOCKER_TLS_VERIFY=\"1\"\nexport DOCKER_HOST=\"tcp://127.0.0.1:2376\"\nexport DOCKER_CERT_PATH=\"" + certs + "\"\n"
                 + "export JMACHINE_NAME=\"n1\"\n# Run this command to configure your shell:\n# eval $(jmachine env n1)\n", run("env", "n1").out());
-        assertTrue(run(Map.of("SHELL", "/usr/bin/fish"), "env", "n1").out().contains("set -gx DOCKER_HOST \"tcp://10.0.0.1:2376\";\n"));
-        assertTrue(run("env", "--shell", "zsh", "n1").out().contains("export DOCKER_HOST=\"tcp://10.0.0.1:2376\"\n"));
-        assertTrue(run("env", "--shell", "powershell", "n1").out().contains("$Env:DOCKER_HOST = \"tcp://10.0.0.1:2376\"\n"));
-        assertTrue(run("env", "--shell", "cmd", "n1").out().contains("SET DOCKER_HOST=tcp://10.0.0.1:2376\n"));
-        assertTrue(run("env", "--shell", "tcsh", "n1").out().contains("setenv DOCKER_HOST \"tcp://10.0.0.1:2376\";\n"));
+        assertTrue(run(Map.of("SHELL", "/usr/bin/fish"), "env", "n1").out().contains("set -gx DOCKER_HOST \"tcp://127.0.0.1:2376\";\n"));
+        assertTrue(run("env", "--shell", "zsh", "n1").out().contains("export DOCKER_HOST=\"tcp://127.0.0.1:2376\"\n"));
+        assertTrue(run("env", "--shell", "powershell", "n1").out().contains("$Env:DOCKER_HOST = \"tcp://127.0.0.1:2376\"\n"));
+        assertTrue(run("env", "--shell", "cmd", "n1").out().contains("SET DOCKER_HOST=tcp://127.0.0.1:2376\n"));
+        assertTrue(run("env", "--shell", "tcsh", "n1").out().contains("setenv DOCKER_HOST \"tcp://127.0.0.1:2376\";\n"));
         assertTrue(run("env", "--shell", "fish", "n1").out().contains("# eval (jmachine env --shell fish n1)"));
 
         assertTrue(run("env", "-u").out().startsWith("unset DOCKER_TLS_VERIFY\nunset DOCKER_HOST\nunset DOCKER_CERT_PATH\nunset JMACHINE_NAME\n"));
@@ -176,9 +176,9 @@ class VerbsTest {
         assertEquals(2, run("env", "-u", "n1").code(), "-u takes no name");
         assertEquals(2, run("env", "--shell", "emacs", "n1").code());
 
-        String proxy = run(Map.of("NO_PROXY", "localhost,10.0.0.1"), "env", "--no-proxy", "n1").out();
-        assertTrue(proxy.contains("export NO_PROXY=\"localhost,10.0.0.1\"\n"), "no duplicate: " + proxy);
-        assertTrue(run(Map.of("no_proxy", "example.com"), "env", "--no-proxy", "n1").out().contains("export NO_PROXY=\"example.com,10.0.0.1\"\n"));
+        String proxy = run(Map.of("NO_PROXY", "localhost,127.0.0.1"), "env", "--no-proxy", "n1").out();
+        assertTrue(proxy.contains("export NO_PROXY=\"localhost,127.0.0.1\"\n"), "no duplicate: " + proxy);
+        assertTrue(run(Map.of("no_proxy", "example.com"), "env", "--no-proxy", "n1").out().contains("export NO_PROXY=\"example.com,127.0.0.1\"\n"));
     }
 
     @Test
@@ -191,7 +191,7 @@ class VerbsTest {
 
     @Test
     void rmRemovesBrokenMachinesAndLifecycleVerbsReportEachFailureByName() throws Exception {
-        createNone("n1", "tcp://10.0.0.1:2376");
+        createNone("n1", "tcp://127.0.0.1:2376");
         Files.writeString(dir.resolve("store/machines/n1/machine.json"), "{broken");
         Files.createDirectories(dir.resolve("store/machines/half"));
         Result ls = run("ls", "-t", "1");
@@ -200,7 +200,7 @@ class VerbsTest {
         assertEquals(0, rm.code(), rm.err());
         assertEquals("", run("ls", "-q").out());
 
-        createNone("a", "tcp://10.0.0.1:2376");
+        createNone("a", "tcp://127.0.0.1:2376");
         Result stop = run("stop", "a", "ghost");
         assertEquals(1, stop.code());
         assertTrue(stop.err().contains("jmachine: a: the none driver manages no host"), stop.err());
