@@ -14,6 +14,7 @@ import io.jmachine.provisioner.contexts.MachineContexts;
 import io.jmachine.provisioner.engine.EngineClient;
 import io.jmachine.provisioner.engine.EngineConnections;
 import io.jmachine.provisioner.install.EngineFiles;
+import io.jmachine.provisioner.install.FirstBootBundle;
 import io.jmachine.provisioner.install.EngineInstaller;
 import io.jmachine.provisioner.install.EngineSettings;
 import io.jmachine.provisioner.ssh.SshClient;
@@ -165,8 +166,9 @@ public final class Machines {
             return machine;
         }
         Machine current = certificates.serverCertificate(machine);
-        String script = new EngineFiles(engineSettings(current), templates).firstBootScript(inputs(current, bundle, false), device.get());
-        current.driver().firstBoot(script, bundle);
+        FirstBootBundle disk = FirstBootBundle.of(bundle, store.location().imageCache().resolve("bundles"));
+        String script = new EngineFiles(engineSettings(current), templates).firstBootScript(inputs(current, bundle, false), device.get(), disk);
+        current.driver().firstBoot(script, disk.file());
         return current;
     }
 

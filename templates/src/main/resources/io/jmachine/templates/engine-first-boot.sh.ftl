@@ -1,4 +1,5 @@
-<#-- model: device, bundleSize, bundleSha256, installDir, files (list of {path, mode, base64}), service -->
+<#-- model: device, diskSize, diskSha256 (of what the disk holds: the bundle's tar, gzip-compressed when gzip),
+     bundleSha256 (the .tar.gz's, recorded for the install over SSH), installDir, files (list of {path, mode, base64}), service -->
 # jmachine: at first boot, installs jmachine-engine from the bundle disk ${device} and the files below, and starts it
 # while the rest of the boot goes on; later boots leave it to systemd (an upgrade over SSH may have replaced it since)
 set -e
@@ -14,13 +15,15 @@ rm -rf '${installDir}.new'; mkdir -p '${installDir}.new'
 # matches): a second pass for the digest alone took 1-1.7 s under TCG, here on SSH's critical path (bootcmd)
 sums=/run/jmachine-bundle.sha256; rm -f "$sums.fifo"; mkfifo "$sums.fifo"
 sha256sum < "$sums.fifo" > "$sums" &
-head -c ${bundleSize?c} '${device}' | tee "$sums.fifo" | tar -xz -C '${installDir}.new' --strip-components=1 --no-same-owner
+head -c ${diskSize?c} '${device}' | tee "$sums.fifo" | tar -x<#if gzip>z</#if> -C '${installDir}.new' --strip-components=1 --no-same-owner
 wait $!; rm -f "$sums.fifo"
-grep -q '^${bundleSha256} ' "$sums" || { echo "the bundle disk ${device} does not hold the bundle jmachine wrote (its sha256 differs)" >&2; rm -rf '${installDir}.new'; exit 1; }
+grep -q '^${diskSha256} ' "$sums" || { echo "the bundle disk ${device} does not hold the bundle jmachine wrote (its sha256 differs)" >&2; rm -rf '${installDir}.new'; exit 1; }
 echo '${bundleSha256}' > '${installDir}.new/.bundle-sha256'
 rm -rf '${installDir}'; mv '${installDir}.new' '${installDir}'
 mkdir -p /etc/systemd/system/multi-user.target.wants
 ln -sf '/etc/systemd/system/${service}.service' '/etc/systemd/system/multi-user.target.wants/${service}.service'
-systemctl daemon-reload
+# no daemon-reload (2-4 s under TCG, on SSH's and the engine's path): systemd (since 246) loads a unit file written
+# after it looked for it, even one it had noted as not found (the host folders' unit names it in Before=), when it is
+# started; the symlink above is for the later boots
 systemctl start --no-block '${service}'
 mkdir -p "$(dirname "$done_marker")" && touch "$done_marker"

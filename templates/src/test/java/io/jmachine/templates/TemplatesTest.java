@@ -24,12 +24,13 @@ class TemplatesTest {
     @Test
     void theFirstBootScriptIsValidShellThatChecksTheBundleAndWritesEachFile() throws Exception {
         String script = templates.render(TemplateName.ENGINE_FIRST_BOOT, Map.of("device", "/dev/disk/by-id/virtio-jmbundle",
-                "bundleSize", 42_000_123L, "bundleSha256", "ab".repeat(32), "installDir", "/opt/jmachine-engine",
+                "diskSize", 42_000_123L, "diskSha256", "cd".repeat(32), "gzip", false, "bundleSha256", "ab".repeat(32), "installDir", "/opt/jmachine-engine",
                 "service", "jmachine-engine", "files", List.of(
                         Map.of("path", "/etc/jmachine-engine/server-key.pem", "mode", "0600", "base64", "a2V5Cg=="),
                         Map.of("path", "/etc/systemd/system/jmachine-engine.service", "mode", "0644", "base64", "dW5pdAo="))));
-        assertTrue(script.contains("head -c 42000123 '/dev/disk/by-id/virtio-jmbundle' | tee \"$sums.fifo\" | tar -xz"), script);
-        assertTrue(script.contains("grep -q '^" + "ab".repeat(32) + " ' \"$sums\""), script);
+        assertTrue(script.contains("head -c 42000123 '/dev/disk/by-id/virtio-jmbundle' | tee \"$sums.fifo\" | tar -x -C"), script);
+        assertTrue(script.contains("grep -q '^" + "cd".repeat(32) + " ' \"$sums\""), script);
+        assertTrue(script.contains("echo '" + "ab".repeat(32) + "' > '/opt/jmachine-engine.new/.bundle-sha256'"), script);
         assertTrue(script.contains("chmod 0600 '/etc/jmachine-engine/server-key.pem.tmp'"), script);
         assertTrue(script.contains("systemctl start --no-block 'jmachine-engine'"), script);
         Process check = new ProcessBuilder("sh", "-n").redirectErrorStream(true).start();

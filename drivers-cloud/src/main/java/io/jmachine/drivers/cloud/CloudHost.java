@@ -35,7 +35,7 @@ public final class CloudHost {
     /** Makes the host key and returns the cloud-init user-data that installs it and lets {@code user} in with the machine's key. */
     public String userData(String instanceId, String user) {
         SshHostKey hostKey = SshHostKey.generate(context.machineDir(), "jmachine-" + context.machineName());
-        return new CloudInitSeed(context.machineName(), instanceId, user, publicKey(), hostKey, null, null).userData(new Templates());
+        return new CloudInitSeed(context.machineName(), instanceId, user, publicKey(), hostKey, null, null, false).userData(new Templates());
     }
 
     /** Pins the host key made by {@link #userData} for {@code knownHostsName} (the address SSH reaches the host at). */

@@ -17,14 +17,16 @@ import java.util.Optional;
  *
  * @param bootScript a shell script run early at each boot (cloud-init's bootcmd), or null
  * @param mountScript a shell script run before it that mounts the host's folders ({@link GuestMounts}), or null
+ * @param initStageOnly whether cloud-init stops after its init stage (jmachine's own image, whose config and final
+ *                      stages only compete with the engine's first start for the CPUs); a vendor's image runs them all
  */
 public record CloudInitSeed(String hostname, String instanceId, String user, String authorizedKey, SshHostKey hostKey,
-                            String bootScript, String mountScript) {
+                            String bootScript, String mountScript, boolean initStageOnly) {
 
     public String userData(Templates templates) {
         Map<String, Object> model = new java.util.HashMap<>(Map.of("hostname", hostname, "user", user,
                 "authorizedKey", authorizedKey.strip(), "hostKeyType", hostKey.type(), "hostPrivateKey", hostKey.privateKey(),
-                "hostPublicKey", hostKey.publicKey()));
+                "hostPublicKey", hostKey.publicKey(), "initStageOnly", initStageOnly));
         if (bootScript != null) {
             model.put("bootScript", bootScript.strip());
         }

@@ -148,7 +148,7 @@ public final class KvmDriver implements Driver {
             }
             String authorizedKey = Files.readString(context.sshPublicKey(), StandardCharsets.UTF_8);
             new CloudInitSeed(settings.machineName(), settings.uuid(), settings.sshUser(), authorizedKey, hostKey, firstBootScript,
-                    GuestMounts.script(settings.mounts()))
+                    GuestMounts.script(settings.mounts()), settings.image() == null)
                     .writeIso(templates, seed());
             volumes = MachineVolumes.make(settings.machineName(), image, local.diskFormat(), settings.diskSize(), seed(), firstBootBundle,
                     storage(), owner(), progress);

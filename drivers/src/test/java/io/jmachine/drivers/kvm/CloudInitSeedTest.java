@@ -20,7 +20,7 @@ class CloudInitSeedTest {
     @Test
     void userDataCarriesTheUserKeyAndThePinnedHostKey() {
         SshHostKey hostKey = SshHostKey.generate(dir, "jmachine-vm1");
-        CloudInitSeed seed = new CloudInitSeed("vm1", "id-1", "docker", "ssh-ed25519 AAAAuser jm\n", hostKey, null, null);
+        CloudInitSeed seed = new CloudInitSeed("vm1", "id-1", "docker", "ssh-ed25519 AAAAuser jm\n", hostKey, null, null, false);
         String userData = seed.userData(templates);
         assertTrue(userData.startsWith("#cloud-config\n"), userData);
         assertTrue(userData.contains("hostname: vm1"), userData);
@@ -37,10 +37,20 @@ class CloudInitSeedTest {
     void aBootScriptRunsAsABootcmdBlockThatKeepsItsLines() throws Exception {
         SshHostKey hostKey = SshHostKey.generate(dir, "jmachine-vm1");
         String script = "set -e\nprintf '%s' 'abc' > '/etc/x'\nexit 0";
-        String userData = new CloudInitSeed("vm1", "id-1", "docker", "ssh-ed25519 AAAAuser jm", hostKey, script, null).userData(templates);
+        String userData = new CloudInitSeed("vm1", "id-1", "docker", "ssh-ed25519 AAAAuser jm", hostKey, script, null, true).userData(templates);
         assertTrue(userData.contains("bootcmd:\n  - |\n    set -e\n    printf '%s' 'abc' > '/etc/x'\n    exit 0\n"), userData);
         // cloud-init reads it as YAML: the block is one string with the script's lines
         assertTrue(userData.endsWith("    exit 0\n"), userData);
+    }
+
+    @Test
+    void jmachinesOwnImageStopsAfterTheInitStageAndStillTurnsPasswordLoginsOff() {
+        SshHostKey hostKey = SshHostKey.generate(dir, "jmachine-vm1");
+        String own = new CloudInitSeed("vm1", "id-1", "docker", "ssh-ed25519 AAAAuser jm", hostKey, null, null, true).userData(templates);
+        assertTrue(own.contains("cloud_config_modules: []\ncloud_final_modules: []\n"), own);
+        assertTrue(own.contains("  - path: /etc/ssh/sshd_config.d/50-jmachine.conf\n    content: |\n      PasswordAuthentication no\n"), own);
+        String vendor = new CloudInitSeed("vm1", "id-1", "docker", "ssh-ed25519 AAAAuser jm", hostKey, null, null, false).userData(templates);
+        assertTrue(vendor.contains("ssh_pwauth: false") && !vendor.contains("cloud_config_modules"), vendor);
     }
 
     @Test
@@ -55,7 +65,7 @@ class CloudInitSeedTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(CloudInitSeed.isoTool().isPresent(), "no ISO tool on this host");
         SshHostKey hostKey = SshHostKey.generate(dir, "c");
         Path iso = dir.resolve("seed.iso");
-        new CloudInitSeed("vm1", "id-1", "docker", "ssh-ed25519 AAAAuser jm", hostKey, null, null).writeIso(templates, iso);
+        new CloudInitSeed("vm1", "id-1", "docker", "ssh-ed25519 AAAAuser jm", hostKey, null, null, false).writeIso(templates, iso);
         byte[] bytes = Files.readAllBytes(iso);
         // ISO 9660 primary volume descriptor at 32 KiB: the volume id at offset 40
         assertEquals("cidata", new String(bytes, 32768 + 40, 6, java.nio.charset.StandardCharsets.US_ASCII).toLowerCase());

@@ -123,7 +123,7 @@ class HostMountTest {
     void theGuestScriptRunsBeforeTheFirstBootScriptInUserData() {
         SshHostKey key = new SshHostKey("ecdsa", "-----BEGIN KEY-----\nabc\n-----END KEY-----", "ecdsa-sha2-nistp256 AAAA host");
         String userData = new CloudInitSeed("vm1", "id", "docker", "ssh-ed25519 AAAA u", key, "echo boot; exit 0",
-                GuestMounts.script(List.of(new HostMount("/root", "/root", false)))).userData(new Templates());
+                GuestMounts.script(List.of(new HostMount("/root", "/root", false))), true).userData(new Templates());
         assertTrue(userData.indexOf("mount -t virtiofs") < userData.indexOf("echo boot"), userData);
         assertTrue(userData.contains("\n    JMACHINE_EOF\n"), "the heredoc ends on a line of its own once YAML strips the block's indentation");
     }

@@ -45,18 +45,18 @@ public final class EngineFiles {
 
     /**
      * A script that, early in the host's first boot, writes these files and the unit, unpacks the bundle from
-     * {@code device} (checked by its digest) and starts the engine, so that the engine starts while the host boots
-     * rather than after jmachine logs in. The install over SSH that follows finds it all done.
+     * {@code device} (which holds {@code disk}, checked by its digest) and starts the engine, so that the engine starts
+     * while the host boots rather than after jmachine logs in. The install over SSH that follows finds it all done.
      */
-    public String firstBootScript(EngineInstaller.Inputs inputs, String device) throws IOException {
+    public String firstBootScript(EngineInstaller.Inputs inputs, String device, FirstBootBundle disk) throws IOException {
         List<Map<String, String>> files = new ArrayList<>();
         for (RemoteFiles.RemoteFile file : config(inputs)) {
             files.add(Map.of("path", file.path(), "mode", file.mode(), "base64", Base64.getEncoder().encodeToString(file.content())));
         }
         files.add(Map.of("path", EngineLayout.UNIT_FILE, "mode", "0644",
                 "base64", Base64.getEncoder().encodeToString(unit().getBytes(StandardCharsets.UTF_8))));
-        return templates.render(TemplateName.ENGINE_FIRST_BOOT, Map.of("device", device, "bundleSize", Files.size(inputs.bundle()),
-                "bundleSha256", UploadEngineBundle.sha256(inputs.bundle()), "installDir", settings.layout().installDir(),
-                "files", files, "service", EngineLayout.SERVICE));
+        return templates.render(TemplateName.ENGINE_FIRST_BOOT, Map.of("device", device, "diskSize", disk.size(),
+                "diskSha256", disk.sha256(), "gzip", disk.gzip(), "bundleSha256", disk.bundleSha256(),
+                "installDir", settings.layout().installDir(), "files", files, "service", EngineLayout.SERVICE));
     }
 }
