@@ -124,8 +124,10 @@ launch() {
   while [ $# -gt 0 ] && [ "$1" != -- ]; do jvm_options+=("$1"); shift; done
   [ $# -gt 0 ] && shift
   find_jdk || exit 1
-  # the cloud drivers' jclouds brings Guava, which calls sun.misc.Unsafe: JDK 24+ would warn on stderr mid-create
-  if [ "$module" = cli ] && [ "$JMACHINE_JDK_MAJOR" -ge 24 ] 2>/dev/null; then
+  # sun.misc.Unsafe stays allowed on JDK 24+. The CLI's cloud drivers bring Guava, which calls it: the JDK would warn on
+  # stderr mid-create. The engine's Netty frees its buffers through it: without it Netty binds malloc and free
+  # through the FFM linker at start, about 250 classes more (1-2 s of a first start in a TCG guest)
+  if [ "$JMACHINE_JDK_MAJOR" -ge 24 ] 2>/dev/null; then
     jvm_options+=(--sun-misc-unsafe-memory-access=allow)
   fi
   local target=$JMACHINE_ROOT/$module/target

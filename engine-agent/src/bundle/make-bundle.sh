@@ -23,7 +23,20 @@ if "$java_home/bin/java" --list-modules | grep -q '^jdk.crypto.ec@'; then module
   --strip-debug --no-header-files --no-man-pages
 "$stage/runtime/bin/java" -Xshare:dump -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED >/dev/null
 
+# Netty frees its buffers through sun.misc.Unsafe where the runtime allows it (see ../../../scripts/launch.sh); a
+# runtime older than JDK 23 does not know the option, and a JVM refuses to start on an option it does not know
+unsafe_access=
+"$stage/runtime/bin/java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1 && unsafe_access=--sun-misc-unsafe-memory-access=allow
+
 cp "$target/jmachine-engine.jar" "$target"/lib/*.jar "$stage/lib/"
+# picocli's classes are Java 5 classes, which no class-data archive holds: rewritten as Java 8 classes with stack maps
+# (../../../scripts/ClassVersions.java), they are archived like the rest, where a first start in a TCG guest spent
+# 2.5 s loading and verifying them from the jar. Before JDK 24 (no class-file API) the rewrite fails; the jar stays.
+rewritten=$target/bundle/rewritten
+if "$java_home/bin/java" "$(dirname "$0")/../../../scripts/ClassVersions.java" "$rewritten" "$stage"/lib/*.jar >/dev/null 2>&1; then
+  for jar in "$rewritten"/*.jar; do [ -f "$jar" ] && cp "$jar" "$stage/lib/"; done
+fi
+rm -rf "$rewritten"
 cat >"$stage/bin/jmachine-engine" <<'LAUNCHER'
 #!/bin/sh
 # jmachine-engine from its bundle: the bundled Java runtime, no Java on the host needed
@@ -41,10 +54,11 @@ classpath=${classpath%:}
 # A young generation of 2 MiB and one malloc arena: what a burst of containers leaves resident (see ./jmachine-engine)
 export MALLOC_ARENA_MAX=1
 exec "$here/runtime/bin/java" -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:+UseSerialGC -Xms8m -Xmx384m -XX:MaxNewSize=2m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=10 -XX:-ShrinkHeapInSteps -Xss512k \
-  -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=4 --enable-native-access=ALL-UNNAMED -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off \
+  -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=4 --enable-native-access=ALL-UNNAMED @UNSAFE_ACCESS@ -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off \
   -XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$here/jmachine-engine.jsa" \
   -cp "$classpath" io.jmachine.engine.EngineMain "$@"
 LAUNCHER
+sed -i "s|@UNSAFE_ACCESS@ |${unsafe_access:+$unsafe_access }|" "$stage/bin/jmachine-engine"
 chmod 755 "$stage/bin/jmachine-engine"
 echo "$version" >"$stage/VERSION"
 

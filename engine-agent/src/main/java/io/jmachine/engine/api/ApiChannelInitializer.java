@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.ssl.SslContext;
 
 import java.nio.file.Path;
 import java.util.concurrent.Executor;
@@ -16,13 +15,13 @@ import java.util.concurrent.Executor;
  */
 final class ApiChannelInitializer extends ChannelInitializer<Channel> {
 
-    private final SslContext tls;
+    private final ServerTls tls;
     private final Router router;
     private final ObjectMapper json;
     private final Executor handlers;
     private final Path spoolDir;
 
-    ApiChannelInitializer(SslContext tls, Router router, ObjectMapper json, Executor handlers, Path spoolDir) {
+    ApiChannelInitializer(ServerTls tls, Router router, ObjectMapper json, Executor handlers, Path spoolDir) {
         this.tls = tls;
         this.router = router;
         this.json = json;
@@ -34,7 +33,7 @@ final class ApiChannelInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel channel) {
         ChannelPipeline pipeline = channel.pipeline();
         if (tls != null) {
-            pipeline.addLast("tls", tls.newHandler(channel.alloc()));
+            pipeline.addLast("tls", tls.newHandler());
         }
         pipeline.addLast("http", new HttpServerCodec(8192, ApiServer.MAX_HEADER_BYTES, 64 * 1024));
         pipeline.addLast("body", new RequestBodyCollector(spoolDir));

@@ -14,7 +14,6 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +55,7 @@ public final class ApiServer implements io.jmachine.engine.EngineFrontend {
         this.group = new MultiThreadIoEventLoopGroup(2, Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
 
-    public void listen(HostAddress host, SslContext tls, String socketGroup) {
+    public void listen(HostAddress host, ServerTls tls, String socketGroup) {
         try {
             switch (host) {
                 case HostAddress.Unix unix -> listenUnix(unix.path(), socketGroup);
@@ -113,7 +112,7 @@ public final class ApiServer implements io.jmachine.engine.EngineFrontend {
         }
     }
 
-    private void listenTcp(HostAddress.Tcp tcp, SslContext tls) throws InterruptedException {
+    private void listenTcp(HostAddress.Tcp tcp, ServerTls tls) throws InterruptedException {
         ServerBootstrap bootstrap = bootstrap(tls)
                 .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class);
         try {
@@ -126,7 +125,7 @@ public final class ApiServer implements io.jmachine.engine.EngineFrontend {
         }
     }
 
-    private ServerBootstrap bootstrap(SslContext tls) {
+    private ServerBootstrap bootstrap(ServerTls tls) {
         // half-closure lets an attached client end stdin (docker run -i < file) and still read the output
         return new ServerBootstrap().group(group)
                 // half-closure lets an attached client end stdin (docker run -i < file) and still read the output

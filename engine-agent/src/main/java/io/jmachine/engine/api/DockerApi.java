@@ -20,7 +20,6 @@ import io.jmachine.engine.api.volumes.VolumeRoutes;
 import io.jmachine.engine.config.EngineConfig;
 import io.jmachine.engine.config.HostAddress;
 import io.jmachine.engine.container.ContainerRecord;
-import io.netty.handler.ssl.SslContext;
 
 import java.util.List;
 
@@ -32,7 +31,7 @@ public final class DockerApi implements EngineFrontend.Factory {
         Router router = routes(backend, config);
         ApiServer server = new ApiServer(router, backend.json(), config.execRoot().resolve("spool"));
         try {
-            SslContext tls = config.tlsVerify() ? TlsContexts.mutualTlsServer(config.tlsCaCert(), config.tlsCert(), config.tlsKey()) : null;
+            ServerTls tls = config.tlsVerify() ? ServerTls.mutual(config.tlsCaCert(), config.tlsCert(), config.tlsKey()) : null;
             for (HostAddress host : config.hosts()) {
                 server.listen(host, host instanceof HostAddress.Tcp ? tls : null, config.group());
             }
