@@ -25,5 +25,18 @@ ln -sf '/etc/systemd/system/${service}.service' '/etc/systemd/system/multi-user.
 # no daemon-reload (2-4 s under TCG, on SSH's and the engine's path): systemd (since 246) loads a unit file written
 # after it looked for it, even one it had noted as not found (the host folders' unit names it in Before=), when it is
 # started; the symlink above is for the later boots
+# this first start only (a drop-in under /run), the engine starts now rather than after cloud-init's init stage and the
+# rest of sysinit.target (seconds under TCG, which all of create waits for), and ahead of the rest of the boot for the
+# CPUs (cloud-init's later stages, sshd, the provisioner's commands); later boots keep the unit's own ordering
+mkdir -p '/run/systemd/system/${service}.service.d'
+cat > '/run/systemd/system/${service}.service.d/50-first-boot.conf' <<'JMACHINE_EOF'
+[Unit]
+DefaultDependencies=no
+After=local-fs.target network.target
+Conflicts=shutdown.target
+Before=shutdown.target
+[Service]
+StartupCPUWeight=1000
+JMACHINE_EOF
 systemctl start --no-block '${service}'
 mkdir -p "$(dirname "$done_marker")" && touch "$done_marker"

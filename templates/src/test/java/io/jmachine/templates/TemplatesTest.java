@@ -33,6 +33,9 @@ class TemplatesTest {
         assertTrue(script.contains("echo '" + "ab".repeat(32) + "' > '/opt/jmachine-engine.new/.bundle-sha256'"), script);
         assertTrue(script.contains("chmod 0600 '/etc/jmachine-engine/server-key.pem.tmp'"), script);
         assertTrue(script.contains("systemctl start --no-block 'jmachine-engine'"), script);
+        // the first start does not wait for cloud-init's init stage to end (sysinit.target), nor for a daemon-reload
+        assertTrue(script.indexOf("DefaultDependencies=no") < script.indexOf("systemctl start --no-block 'jmachine-engine'"), script);
+        assertFalse(script.contains("systemctl daemon-reload"), script);
         Process check = new ProcessBuilder("sh", "-n").redirectErrorStream(true).start();
         check.getOutputStream().write(script.getBytes(StandardCharsets.UTF_8));
         check.getOutputStream().close();

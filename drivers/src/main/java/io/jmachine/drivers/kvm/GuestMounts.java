@@ -62,6 +62,11 @@ final class GuestMounts {
                 WantedBy=multi-user.target
                 JMACHINE_EOF
                 ln -sf /etc/systemd/system/%3$s /etc/systemd/system/multi-user.target.wants/%3$s
+                # at first boot (a drop-in under /run, read when the unit is first loaded) the folders are mounted now, while
+                # cloud-init's init stage goes on, not after it and sysinit.target: the engine's first start waits for them
+                mkdir -p /run/systemd/system/%3$s.d
+                printf '[Unit]\nDefaultDependencies=no\nAfter=local-fs.target\nConflicts=shutdown.target\nBefore=shutdown.target\n' \
+                  > /run/systemd/system/%3$s.d/50-first-boot.conf
                 # no daemon-reload (2-4 s under TCG, on SSH's path): systemd loads a unit it has not loaded yet when it is started
                 systemctl start --no-block %3$s || true
                 """.formatted(SCRIPT, calls, UNIT, ENGINE_SERVICE, mounts.stream().anyMatch(GuestMounts::coversRootHome) ? OWN_ROOT_HOME : "");
