@@ -15,12 +15,14 @@ mkdir -p "$stage/bin" "$stage/lib"
 modules=java.base,java.logging,java.naming,java.management,java.net.http,jdk.unsupported
 if "$java_home/bin/java" --list-modules | grep -q '^jdk.crypto.ec@'; then modules=$modules,jdk.crypto.ec; fi
 
-# start-up speed over size: guests often run under TCG, where every class the JVM loads costs ten times more. So
-# uncompressed modules (the tarball compresses them anyway) and a default class-data archive, which the launcher's
-# dynamic archive needs as its base. The base is dumped with the launcher's module options: one made without
+# guests often run under TCG, where every class the JVM loads costs ten times more: a default class-data archive, which
+# the launcher's dynamic archive needs as its base, and compressed modules (the engine's classes come from the
+# archives, all but 8 of the JDK's, and a guest's first boot reads, digests and unpacks every byte of the bundle). The base is dumped with the launcher's module options: one made without
 # --enable-native-access (as jlink's --generate-cds-archive makes it) turns off the archived module graph.
 "$java_home/bin/jlink" --add-modules "$modules" --output "$stage/runtime" \
-  --strip-debug --no-header-files --no-man-pages
+  --strip-debug --no-header-files --no-man-pages --compress=zip-6
+# the JVM's own symbols, 4 of its 29 MB (the guest unpacks every byte at first boot); without binutils it stays as it is
+strip --strip-unneeded "$stage/runtime/lib/server/libjvm.so" 2>/dev/null || true
 "$stage/runtime/bin/java" -Xshare:dump -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED >/dev/null
 
 # Netty frees its buffers through sun.misc.Unsafe where the runtime allows it (see ../../../scripts/launch.sh); a
