@@ -35,6 +35,13 @@ public final class DockerApi implements EngineFrontend.Factory {
             for (HostAddress host : config.hosts()) {
                 server.listen(host, host instanceof HostAddress.Tcp ? tls : null, config.group());
             }
+            // the first client's request and handshake (create and start wait for them) find their code run once already
+            Thread.ofPlatform().daemon().name("warm-up").start(() -> {
+                server.warmUp();
+                if (tls != null) {
+                    tls.warmUp();
+                }
+            });
             return server;
         } catch (RuntimeException e) {
             server.close();
