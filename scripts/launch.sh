@@ -23,14 +23,14 @@ modules_to_build() {
   esac
 }
 
-# a build is needed when the jar is missing, or a main source or pom is newer than the last build: the launcher's
-# own stamp, or the jar when ./build made it later
+# a build is needed when the jar is missing, or a main source, bundle script or pom is newer than the last build: the
+# launcher's own stamp, or the jar when ./build made it later
 needs_build() {
   local module=$1 jar=$2 stamp=$3 dirs=() m reference
   [ -f "$jar" ] || return 0
   reference=$jar
   [ -f "$stamp" ] && [ "$stamp" -nt "$jar" ] && reference=$stamp
-  for m in $(module_inputs "$module"); do dirs+=("$JMACHINE_ROOT/$m/src/main" "$JMACHINE_ROOT/$m/pom.xml"); done
+  for m in $(module_inputs "$module"); do dirs+=("$JMACHINE_ROOT/$m/src/main" "$JMACHINE_ROOT/$m/src/bundle" "$JMACHINE_ROOT/$m/pom.xml"); done
   [ -n "$(find "${dirs[@]}" "$JMACHINE_ROOT/pom.xml" -newer "$reference" -print -quit 2>/dev/null)" ]
 }
 

@@ -3,6 +3,7 @@
 #   jmachine-engine-bundle.tar.gz = jmachine-engine/{bin/jmachine-engine, runtime/ (jlink), lib/*.jar}
 # Usage: make-bundle.sh JAVA_HOME TARGET_DIR VERSION
 set -euo pipefail
+trap 'echo "make-bundle.sh: line $LINENO failed: $BASH_COMMAND" >&2' ERR # Maven shows only the exit status
 java_home=$1 target=$2 version=$3
 stage=$target/bundle/jmachine-engine
 rm -rf "$target/bundle"
@@ -17,8 +18,9 @@ if "$java_home/bin/java" --list-modules | grep -q '^jdk.crypto.ec@'; then module
 
 # guests often run under TCG, where every class the JVM loads costs ten times more: a default class-data archive, which
 # the launcher's dynamic archive needs as its base, and compressed modules (the engine's classes come from the
-# archives, all but 8 of the JDK's, and a guest's first boot reads, digests and unpacks every byte of the bundle). The base is dumped with the launcher's module options: one made without
-# --enable-native-access (as jlink's --generate-cds-archive makes it) turns off the archived module graph.
+# archives, all but 8 of the JDK's, and a guest's first boot reads, digests and unpacks every byte of the bundle).
+# The base is dumped with the launcher's module options: one made without --enable-native-access (as jlink's
+# --generate-cds-archive makes it) turns off the archived module graph.
 "$java_home/bin/jlink" --add-modules "$modules" --output "$stage/runtime" \
   --strip-debug --no-header-files --no-man-pages --compress=zip-6
 # the JVM's own symbols, 4 of its 29 MB (the guest unpacks every byte at first boot); without binutils it stays as it is
@@ -94,7 +96,7 @@ train_class_data_archive() {
   for path in /version /info '/images/json' '/containers/json?all=1' /networks /volumes /system/df; do
     curl -fsS "${call[@]}" "$base$path" >/dev/null 2>&1 || true
   done
-  kill -TERM "$pid" 2>/dev/null
+  kill -TERM "$pid" 2>/dev/null || true # an engine that could not start (no runc on this host) is gone already
   wait "$pid" 2>/dev/null || rm -f "$stage/jmachine-engine.jsa" # an engine that failed leaves no half archive
   rm -rf "$work"
 }
