@@ -6,6 +6,7 @@ import io.jmachine.provisioner.Machines;
 import io.jmachine.drivers.Progress;
 import io.jmachine.provisioner.contexts.DockerConfigDir;
 import io.jmachine.provisioner.contexts.MachineContexts;
+import io.jmachine.provisioner.engine.HandshakeWarmUp;
 import io.jmachine.provisioner.ssh.SshWaiter;
 import io.jmachine.provisioner.store.MachineStore;
 import io.jmachine.provisioner.store.StoreLocation;
@@ -97,6 +98,16 @@ public final class JMachine implements Runnable {
             }
         }
         return java.util.Optional.empty();
+    }
+
+    /** The verbs that ask engines over TLS as soon as they run: their handshakes' one-time set-up starts with main. */
+    static final java.util.Set<String> ASKS_ENGINES = java.util.Set.of("ls", "active");
+
+    /** Starts the handshakes' one-time set-up when {@code args} run a verb that asks engines at once. */
+    static void warmUp(String[] args) {
+        if (soleVerb(args).filter(ASKS_ENGINES::contains).isPresent()) {
+            HandshakeWarmUp.start();
+        }
     }
 
     /** Docker Machine's name for a machine when a verb is given none. */
@@ -255,6 +266,7 @@ public final class JMachine implements Runnable {
     }
 
     public static void main(String[] args) {
+        warmUp(args);
         int status = commandLine(DriverRegistry.builtIn(), System.getenv(), true, args).execute(args);
         // System.exit logs the exit through System.Logger, whose first use looks for a logging backend in every jar on
         // the class path (50 ms of a quick verb); returning from main ends the JVM the same way, hooks included, when

@@ -107,6 +107,9 @@ final class LsCommand implements Runnable {
     private List<ObjectNode> rows(Machines machines, MachineFilter filter) {
         Duration timeout = Duration.ofSeconds(Math.max(1, timeoutSeconds));
         List<String> names = machines.names();
+        if (!names.isEmpty()) {
+            machines.prepareEngineTls(); // while the configs are read
+        }
         Active active = active(machines);
         List<Future<ObjectNode>> futures = new ArrayList<>();
         try (ExecutorService executor = MachineThreads.perMachine()) {

@@ -99,7 +99,8 @@ public final class StartupTraining {
                 kvmMachine(store);
             }
             String[] args = verb.toArray(String[]::new);
-            // as main builds it: the verb alone, so the cache holds the classes a real run loads
+            // as main starts it: the verb alone, so the cache holds the classes a real run loads
+            JMachine.warmUp(args);
             CommandLine commandLine = JMachine.commandLine(DriverRegistry.builtIn(), environment, false, args);
             commandLine.setOut(new PrintWriter(new StringWriter()));
             commandLine.setErr(new PrintWriter(new StringWriter()));

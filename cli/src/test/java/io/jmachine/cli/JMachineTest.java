@@ -50,6 +50,12 @@ class JMachineTest {
     }
 
     @Test
+    void theVerbsWhoseHandshakesAreWarmedUpAreVerbs() {
+        // a renamed verb would silently lose its warm-up
+        assertTrue(JMachine.VERBS.keySet().containsAll(JMachine.ASKS_ENGINES), JMachine.ASKS_ENGINES.toString());
+    }
+
+    @Test
     void globalOptionsAreAcceptedAfterTheVerb() {
         assertEquals(0, run("version", "-s", "/tmp/x", "-D").exitCode());
     }

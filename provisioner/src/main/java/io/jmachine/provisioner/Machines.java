@@ -11,6 +11,7 @@ import io.jmachine.drivers.MachineState;
 import io.jmachine.drivers.Progress;
 import io.jmachine.drivers.SshEndpoint;
 import io.jmachine.provisioner.contexts.MachineContexts;
+import io.jmachine.provisioner.engine.ClientTls;
 import io.jmachine.provisioner.engine.EngineClient;
 import io.jmachine.provisioner.engine.EngineConnections;
 import io.jmachine.provisioner.install.EngineFiles;
@@ -393,6 +394,14 @@ public final class Machines {
             }
             progress.report(what + " failed (" + e.getMessage() + "); removing the machine anyway (-f)");
         }
+    }
+
+    /**
+     * Starts setting up TLS with the store's own client files, which its machines hold copies of, for the statuses
+     * asked next (see {@link EngineConnections#prepare}).
+     */
+    public void prepareEngineTls() {
+        engineConnections.prepare(ClientTls.inDirectory(store.location().certs()));
     }
 
     /** State, URL and engine version as `ls` shows them; never throws, the error goes into the status. */

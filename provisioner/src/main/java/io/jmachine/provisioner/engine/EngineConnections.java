@@ -48,6 +48,26 @@ public final class EngineConnections {
         }
     }
 
+    /**
+     * Starts setting up TLS with {@code tls} on a thread of its own, while the caller reads its machines' configs; a
+     * client of the same files then finds it made, or waits for it. Files that are missing or do not go together are
+     * left for that client to report.
+     */
+    public Thread prepare(ClientTls tls) {
+        return Thread.ofPlatform().daemon().name("tls-prepare").start(() -> {
+            try {
+                byCredentials.computeIfAbsent(read(tls), key -> new Connection(sslContext(tls)));
+            } catch (IOException | RuntimeException e) {
+                // nothing made: the client's own set-up tries again and says what failed
+            }
+        });
+    }
+
+    /** How many TLS set-ups there are (for tests). */
+    int setUps() {
+        return byCredentials.size();
+    }
+
     private static SSLContext sslContext(ClientTls tls) {
         try {
             return tls.sslContext();

@@ -51,6 +51,8 @@ public final class CertificateAuthority {
     public static final String CA_KEY = "ca-key.pem";
     public static final String CLIENT_CERT = "cert.pem";
     public static final String CLIENT_KEY = "key.pem";
+    /** The curve of every key this CA makes, its own included. */
+    public static final String CURVE = "secp256r1";
 
     /** Docker Machine's validity; renewed when less than {@link #RENEW_BEFORE} is left. */
     static final Duration VALIDITY = Duration.ofDays(1080);
@@ -231,7 +233,7 @@ public final class CertificateAuthority {
     private static KeyPair newKeyPair() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            generator.initialize(new ECGenParameterSpec(CURVE));
             return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this Java has no EC P-256 key generator", e);
