@@ -10,6 +10,8 @@ final class InMemoryHandshake {
 
     /** A TLS 1.3 handshake takes 3 flights; a bound keeps a stuck one from spinning. */
     private static final int MAX_ROUNDS = 20;
+    /** What each side wraps: no application data, only its handshake records (an empty buffer never changes). */
+    private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
 
     private final SSLEngine client;
     private final SSLEngine server;
@@ -25,18 +27,17 @@ final class InMemoryHandshake {
         ByteBuffer toClient = ByteBuffer.allocate(server.getSession().getPacketBufferSize());
         ByteBuffer clientApp = ByteBuffer.allocate(client.getSession().getApplicationBufferSize());
         ByteBuffer serverApp = ByteBuffer.allocate(server.getSession().getApplicationBufferSize());
-        ByteBuffer nothing = ByteBuffer.allocate(0);
         client.beginHandshake();
         server.beginHandshake();
         for (int round = 0; round < MAX_ROUNDS && !(finished(client) && finished(server)); round++) {
-            step(client, nothing, toServer, serverApp, server);
-            step(server, nothing, toClient, clientApp, client);
+            step(client, toServer, serverApp, server);
+            step(server, toClient, clientApp, client);
         }
     }
 
     /** What {@code from} has to send, wrapped and unwrapped by {@code to}. */
-    private static void step(SSLEngine from, ByteBuffer nothing, ByteBuffer wire, ByteBuffer app, SSLEngine to) throws SSLException {
-        from.wrap(nothing, wire);
+    private static void step(SSLEngine from, ByteBuffer wire, ByteBuffer app, SSLEngine to) throws SSLException {
+        from.wrap(NOTHING, wire);
         runTasks(from);
         wire.flip();
         while (wire.hasRemaining()) {

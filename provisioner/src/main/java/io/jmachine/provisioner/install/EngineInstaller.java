@@ -79,7 +79,9 @@ public final class EngineInstaller {
         EngineService service = EngineService.detect(ssh, layout);
         progress.report("stopping the engine (" + service.describe() + ")");
         service.uninstall();
-        ssh.runAsRoot("rm -rf " + quote(layout.configDir()), Duration.ofSeconds(60)).orThrow("removing " + layout.configDir());
+        // with a backup an interrupted reconfigure may have left, which holds a key too
+        ssh.runAsRoot("rm -rf " + quote(layout.configDir()) + " " + quote(layout.configDir() + ".old"), Duration.ofSeconds(60))
+                .orThrow("removing " + layout.configDir());
     }
 
     /** The engine's last output lines (its journal, or its log file where no systemd runs it). */

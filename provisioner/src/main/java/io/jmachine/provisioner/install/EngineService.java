@@ -22,7 +22,10 @@ sealed interface EngineService {
     String ENGINE_MAIN = "io.jmachine.engine.EngineMain";
 
     static EngineService detect(SshClient ssh, EngineLayout layout) {
-        boolean systemd = ssh.run("[ -d /run/systemd/system ]", Duration.ofSeconds(30)).ok();
+        return of(ssh.run("[ -d /run/systemd/system ]", Duration.ofSeconds(30)).ok(), ssh, layout);
+    }
+
+    static EngineService of(boolean systemd, SshClient ssh, EngineLayout layout) {
         return systemd ? new Systemd(ssh) : new Detached(ssh, layout);
     }
 
@@ -35,6 +38,11 @@ sealed interface EngineService {
     void stop();
 
     boolean running();
+
+    /** Whether the engine runs, registered with exactly this unit (false where that cannot be told in one command). */
+    default boolean runsUnit(String unitText) {
+        return false;
+    }
 
     /** The engine's last lines of output, for error messages. */
     String logTail();
@@ -72,6 +80,16 @@ sealed interface EngineService {
         @Override
         public boolean running() {
             return ssh.run("systemctl is-active --quiet " + EngineLayout.SERVICE, TIMEOUT).ok();
+        }
+
+        /** One round trip for what install and running ask in three (each ~0.8 s under TCG while a first boot goes on). */
+        @Override
+        public boolean runsUnit(String unitText) {
+            String runs = "jmachine-enabled-and-active";
+            var result = ssh.runAsRoot("systemctl is-enabled --quiet " + EngineLayout.SERVICE + " && systemctl is-active --quiet "
+                    + EngineLayout.SERVICE + " && echo " + runs + " && sha256sum " + quote(EngineLayout.UNIT_FILE), TIMEOUT);
+            String expected = RemoteFiles.sha256(unitText.getBytes(StandardCharsets.UTF_8)) + "  " + EngineLayout.UNIT_FILE;
+            return result.ok() && result.stdout().lines().toList().equals(List.of(runs, expected));
         }
 
         @Override

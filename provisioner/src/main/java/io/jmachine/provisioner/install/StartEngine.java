@@ -29,6 +29,9 @@ final class StartEngine implements InstallStep {
     /** An engine that runs with what was just checked to be in place (started at the host's first boot) is left running. */
     @Override
     public void run() {
+        if (!facts.engineChanged && facts.service().runsUnit(unitText)) {
+            return; // a first boot registered and started it with these very files
+        }
         boolean registered = facts.service().install(unitText, environment);
         if (registered || facts.engineChanged || !facts.service().running()) {
             facts.service().restart();

@@ -91,9 +91,12 @@ final class UploadEngineBundle implements InstallStep {
         }
     }
 
+    /** Nothing to remove when the installed bundle was kept (a first boot unpacked it): no round trip. */
     @Override
     public void commit() {
-        ssh.runAsRoot("rm -rf " + quote(layout.installDir() + ".old"), timeout());
+        if (swapped) {
+            ssh.runAsRoot("rm -rf " + quote(layout.installDir() + ".old"), timeout());
+        }
     }
 
     @Override

@@ -56,9 +56,12 @@ final class WriteEngineConfig implements InstallStep {
         ssh.runAsRoot("rm -rf " + dir + (backedUp ? " && mv " + backup() + " " + dir : ""), timeout()).orThrow("restoring " + dir);
     }
 
+    /** Nothing to remove when nothing was backed up (a first boot wrote the files): no round trip. */
     @Override
     public void commit() {
-        ssh.runAsRoot("rm -rf " + backup(), timeout());
+        if (backedUp) {
+            ssh.runAsRoot("rm -rf " + backup(), timeout());
+        }
     }
 
     @Override

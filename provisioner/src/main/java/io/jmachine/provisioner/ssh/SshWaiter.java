@@ -27,11 +27,11 @@ public final class SshWaiter {
     }
 
     /**
-     * Docker Machine's bound of about 3 minutes of refused logins, tried 1 s apart rather than 3: a booting VM's
-     * forwarded port refuses at once, and each second of pause is a second added to create.
+     * Docker Machine's bound of about 3 minutes of refused logins, tried a quarter of a second apart rather than 3 s: a
+     * booting VM's forwarded port refuses at once, and half the pause, on average, is added to create.
      */
     public static SshWaiter standard() {
-        return new SshWaiter(180, Duration.ofSeconds(10), Duration.ofSeconds(1));
+        return new SshWaiter(720, Duration.ofSeconds(10), Duration.ofMillis(250));
     }
 
     public SshClient connect(SshEndpoint endpoint, Path knownHosts, Progress progress) {
