@@ -50,18 +50,28 @@ public final class EngineInstaller {
     public void install(Inputs inputs, EngineClient engine, String engineUrl) throws IOException {
         HostFacts facts = new HostFacts();
         EngineLayout layout = settings.layout();
+        List<RemoteFiles.RemoteFile> config = configFiles(inputs);
+        String unit = unitText();
+        // what the steps after DetectHost look at first, asked in one command (see HostChecks)
+        facts.checks = new HostChecks(ssh, () -> {
+            List<String> checks = new ArrayList<>(List.of(facts.family.missingPackagesScript(),
+                    UploadEngineBundle.installedChecksumCommand(layout), RemoteFiles.digestsCommand(config)));
+            facts.service().unitCheck(unit).ifPresent(checks::add);
+            return checks;
+        });
         new StepRunner(progress).run(List.of(
                 new DetectHost(ssh, layout, facts),
                 new InstallRuntimePackages(ssh, facts, progress),
                 new UploadEngineBundle(ssh, layout, inputs.bundle(), inputs.forceBundle(), facts, progress),
-                new WriteEngineConfig(ssh, layout, configFiles(inputs), facts),
-                new StartEngine(facts, unitText(), settings.environment()),
+                new WriteEngineConfig(ssh, layout, config, facts),
+                new StartEngine(facts, unit, settings.environment()),
                 new WaitForEngine(engine, engineUrl, facts, progress, ENGINE_START)));
     }
 
     /** New TLS files and config for an installed engine, then a restart (regenerate-certs). */
     public void reconfigure(Inputs inputs, EngineClient engine, String engineUrl) throws IOException {
         HostFacts facts = new HostFacts();
+        facts.checks = HostChecks.none(ssh);
         EngineLayout layout = settings.layout();
         new StepRunner(progress).run(List.of(
                 new DetectHost(ssh, layout, facts),

@@ -39,8 +39,13 @@ sealed interface EngineService {
 
     boolean running();
 
-    /** Whether the engine runs, registered with exactly this unit (false where that cannot be told in one command). */
-    default boolean runsUnit(String unitText) {
+    /** The command (run as root) that tells whether the engine runs with exactly this unit; none where one cannot. */
+    default java.util.Optional<String> unitCheck(String unitText) {
+        return java.util.Optional.empty();
+    }
+
+    /** Whether {@code answer}, to {@link #unitCheck}, says the engine runs, registered with exactly this unit. */
+    default boolean runsUnit(String unitText, io.jmachine.provisioner.ssh.CommandResult answer) {
         return false;
     }
 
@@ -82,14 +87,19 @@ sealed interface EngineService {
             return ssh.run("systemctl is-active --quiet " + EngineLayout.SERVICE, TIMEOUT).ok();
         }
 
+        private static final String RUNS = "jmachine-enabled-and-active";
+
         /** One round trip for what install and running ask in three (each ~0.8 s under TCG while a first boot goes on). */
         @Override
-        public boolean runsUnit(String unitText) {
-            String runs = "jmachine-enabled-and-active";
-            var result = ssh.runAsRoot("systemctl is-enabled --quiet " + EngineLayout.SERVICE + " && systemctl is-active --quiet "
-                    + EngineLayout.SERVICE + " && echo " + runs + " && sha256sum " + quote(EngineLayout.UNIT_FILE), TIMEOUT);
+        public java.util.Optional<String> unitCheck(String unitText) {
+            return java.util.Optional.of("systemctl is-enabled --quiet " + EngineLayout.SERVICE + " && systemctl is-active --quiet "
+                    + EngineLayout.SERVICE + " && echo " + RUNS + " && sha256sum " + quote(EngineLayout.UNIT_FILE));
+        }
+
+        @Override
+        public boolean runsUnit(String unitText, io.jmachine.provisioner.ssh.CommandResult answer) {
             String expected = RemoteFiles.sha256(unitText.getBytes(StandardCharsets.UTF_8)) + "  " + EngineLayout.UNIT_FILE;
-            return result.ok() && result.stdout().lines().toList().equals(List.of(runs, expected));
+            return answer.ok() && answer.stdout().lines().toList().equals(List.of(RUNS, expected));
         }
 
         @Override

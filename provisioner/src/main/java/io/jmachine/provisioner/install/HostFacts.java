@@ -8,8 +8,17 @@ final class HostFacts {
     OsRelease release;
     OsFamily family;
     EngineService service;
+    /** The steps' first looks at the host, asked together (see {@link HostChecks}). */
+    HostChecks checks;
     /** Whether a step changed what the engine runs with (its bundle, config or TLS files), so that it must restart. */
     boolean engineChanged;
+
+    HostChecks checks() {
+        if (checks == null) {
+            throw new IllegalStateException("no host checks set up");
+        }
+        return checks;
+    }
 
     EngineService service() {
         if (service == null) {

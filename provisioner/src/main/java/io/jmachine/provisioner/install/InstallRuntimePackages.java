@@ -33,7 +33,7 @@ final class InstallRuntimePackages implements InstallStep {
 
     @Override
     public void run() {
-        String found = ssh.run(facts.family.missingPackagesScript(), Duration.ofSeconds(60)).orThrow("looking for the runtime").stdout();
+        String found = facts.checks().asRoot(facts.family.missingPackagesScript()).orThrow("looking for the runtime").stdout();
         missing = Arrays.stream(found.split("\\s+")).filter(s -> !s.isBlank()).distinct().toList();
         if (missing.isEmpty()) {
             progress.detail("runtime packages: all present");

@@ -1,6 +1,7 @@
 package io.jmachine.provisioner.install;
 
 import io.jmachine.drivers.Progress;
+import io.jmachine.provisioner.ssh.CommandResult;
 import io.jmachine.provisioner.ssh.SshClient;
 
 import java.nio.file.Path;
@@ -37,11 +38,20 @@ final class RemoteFiles {
 
     /** Whether the host has each file already, with the same content (mode and owner are not compared). */
     boolean unchanged(List<RemoteFile> files) {
+        return unchanged(files, ssh.runAsRoot(digestsCommand(files), COMMAND_TIMEOUT));
+    }
+
+    /** The command (run as root) whose answer {@link #unchanged(List, CommandResult)} reads. */
+    static String digestsCommand(List<RemoteFile> files) {
         StringBuilder command = new StringBuilder("sha256sum");
         for (RemoteFile file : files) {
             command.append(' ').append(quote(file.path()));
         }
-        var result = ssh.runAsRoot(command + " 2>/dev/null", COMMAND_TIMEOUT);
+        return command + " 2>/dev/null";
+    }
+
+    /** Whether {@code result}, the answer to {@link #digestsCommand}, shows each file with the same content. */
+    static boolean unchanged(List<RemoteFile> files, CommandResult result) {
         if (!result.ok()) {
             return false;
         }

@@ -29,7 +29,8 @@ final class StartEngine implements InstallStep {
     /** An engine that runs with what was just checked to be in place (started at the host's first boot) is left running. */
     @Override
     public void run() {
-        if (!facts.engineChanged && facts.service().runsUnit(unitText)) {
+        var check = facts.service().unitCheck(unitText);
+        if (!facts.engineChanged && check.isPresent() && facts.service().runsUnit(unitText, facts.checks().asRoot(check.get()))) {
             return; // a first boot registered and started it with these very files
         }
         boolean registered = facts.service().install(unitText, environment);

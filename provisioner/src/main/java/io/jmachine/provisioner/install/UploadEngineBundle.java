@@ -53,7 +53,7 @@ final class UploadEngineBundle implements InstallStep {
     public void run() throws IOException {
         String checksum = sha256(bundle);
         if (!force) {
-            String installed = ssh.runAsRoot("cat " + quote(layout.bundleChecksumFile()) + " 2>/dev/null", timeout()).stdout().strip();
+            String installed = facts.checks().asRoot(installedChecksumCommand(layout)).stdout().strip();
             if (installed.equals(checksum)) {
                 progress.detail("the same engine bundle is installed already: kept");
                 return;
@@ -103,6 +103,11 @@ final class UploadEngineBundle implements InstallStep {
     public String remedy() {
         return "check the free space under " + layout.installDir() + " and in /tmp on the host, and that the bundle "
                 + bundle + " is complete (rebuild it with ./build -pl engine-agent -am package -DskipTests)";
+    }
+
+    /** The command (run as root) that prints the digest of the bundle the host has, or nothing. */
+    static String installedChecksumCommand(EngineLayout layout) {
+        return "cat " + quote(layout.bundleChecksumFile()) + " 2>/dev/null";
     }
 
     static String sha256(Path file) throws IOException {

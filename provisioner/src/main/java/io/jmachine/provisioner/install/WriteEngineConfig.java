@@ -37,7 +37,7 @@ final class WriteEngineConfig implements InstallStep {
     @Override
     public void run() {
         RemoteFiles remote = new RemoteFiles(ssh);
-        if (remote.unchanged(files)) {
+        if (RemoteFiles.unchanged(files, facts.checks().asRoot(RemoteFiles.digestsCommand(files)))) {
             return; // written at the host's first boot, or by an install before
         }
         facts.engineChanged = true;

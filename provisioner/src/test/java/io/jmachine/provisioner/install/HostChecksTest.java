@@ -1,0 +1,36 @@
+package io.jmachine.provisioner.install;
+
+import io.jmachine.provisioner.ssh.CommandResult;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+class HostChecksTest {
+
+    private static final String B = "jmachine-check-0123456789abcdef";
+
+    @Test
+    void eachCommandGetsWhatItPrintedAndItsStatus() {
+        // as the batch prints it: each command's output, a newline, the boundary and its status
+        String output = "runc\n" + "\n" + B + " 0\n"
+                + "" + "\n" + B + " 1\n"
+                + "abc  /etc/x\ndef  /etc/y" + "\n" + B + " 0\n";
+        Map<String, CommandResult> answers = HostChecks.split(List.of("packages", "bundle", "digests"), B, output);
+
+        assertEquals(new CommandResult("packages", 0, "runc\n", ""), answers.get("packages"));
+        assertEquals(new CommandResult("bundle", 1, "", ""), answers.get("bundle"));
+        assertEquals(new CommandResult("digests", 0, "abc  /etc/x\ndef  /etc/y", ""), answers.get("digests"));
+    }
+
+    @Test
+    void aBatchThatEndedEarlyAnswersOnlyWhatItPrinted() {
+        Map<String, CommandResult> answers = HostChecks.split(List.of("packages", "bundle"), B, "\n" + B + " 0\nhalf an answ");
+
+        assertEquals(new CommandResult("packages", 0, "", ""), answers.get("packages"));
+        assertFalse(answers.containsKey("bundle"), "left to run on its own");
+    }
+}
