@@ -49,9 +49,10 @@ ENGINE_PID=$!
 for _ in $(seq 150); do "${JM[@]}" ls 2>/dev/null | grep -q 'bench1 .* v[0-9]' && break; sleep 0.2; done
 "${JM[@]}" ls | grep -q 'bench1 .* v[0-9]' || { echo "the engine did not answer the machines over TLS:"; tail "$WORK/engine.log"; exit 1; }
 answering=$("${JM[@]}" ls -q --filter state=Running | wc -l)
-# a few untimed rounds first: a machine's engine is long-lived, and this one's first handshakes (its TLS code run for
-# the first time, on the same two cores as the CLI) would be counted as the CLI's
-for _ in $(seq 5); do "${JM[@]}" ls >/dev/null 2>&1; done
+# untimed rounds first (WARM_ROUNDS, default 30): a machine's engine is long-lived, and this one's first few hundred
+# handshakes (its TLS code run and compiled for the first time, on the same two cores as the CLI) would be counted as
+# the CLI's: 30-100 ms of the median after 5 rounds. WARM_ROUNDS=0 measures against an engine that just started.
+for _ in $(seq "${WARM_ROUNDS:-30}"); do "${JM[@]}" ls >/dev/null 2>&1; done
 
 # wall and CPU (user + system, the command's processes) milliseconds of one run: on a host whose cores other work
 # shares, the wall time grows with their load and the CPU time much less, so the two together say which it was
