@@ -11,7 +11,7 @@ import java.time.Duration;
 final class DetectHost implements InstallStep {
 
     /** Starts the line, after os-release's, that says whether systemd runs the host. */
-    static final String SYSTEMD = "jmachine-systemd=";
+    private static final String SYSTEMD = "jmachine-systemd=";
     private static final int NO_SUDO = 97;
 
     private final SshClient ssh;

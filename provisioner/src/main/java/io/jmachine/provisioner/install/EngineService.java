@@ -1,5 +1,6 @@
 package io.jmachine.provisioner.install;
 
+import io.jmachine.provisioner.ssh.CommandResult;
 import io.jmachine.provisioner.ssh.ShellQuoting;
 import io.jmachine.provisioner.ssh.SshClient;
 
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static io.jmachine.provisioner.ssh.ShellQuoting.quote;
 
@@ -40,12 +42,12 @@ sealed interface EngineService {
     boolean running();
 
     /** The command (run as root) that tells whether the engine runs with exactly this unit; none where one cannot. */
-    default java.util.Optional<String> unitCheck(String unitText) {
-        return java.util.Optional.empty();
+    default Optional<String> unitCheck(String unitText) {
+        return Optional.empty();
     }
 
     /** Whether {@code answer}, to {@link #unitCheck}, says the engine runs, registered with exactly this unit. */
-    default boolean runsUnit(String unitText, io.jmachine.provisioner.ssh.CommandResult answer) {
+    default boolean runsUnit(String unitText, CommandResult answer) {
         return false;
     }
 
@@ -58,14 +60,18 @@ sealed interface EngineService {
     String describe();
 
     record Systemd(SshClient ssh) implements EngineService {
+        private static List<RemoteFiles.RemoteFile> unitFile(String unitText) {
+            return List.of(new RemoteFiles.RemoteFile(EngineLayout.UNIT_FILE, unitText.getBytes(StandardCharsets.UTF_8), "0644"));
+        }
+
         @Override
         public boolean install(String unitText, List<String> environment) {
-            RemoteFiles.RemoteFile unit = new RemoteFiles.RemoteFile(EngineLayout.UNIT_FILE, unitText.getBytes(StandardCharsets.UTF_8), "0644");
+            List<RemoteFiles.RemoteFile> unit = unitFile(unitText);
             RemoteFiles files = new RemoteFiles(ssh);
-            if (files.unchanged(List.of(unit)) && ssh.run("systemctl is-enabled --quiet " + EngineLayout.SERVICE, TIMEOUT).ok()) {
+            if (files.unchanged(unit) && ssh.run("systemctl is-enabled --quiet " + EngineLayout.SERVICE, TIMEOUT).ok()) {
                 return false; // a first boot installed it already: no reload, which costs seconds under TCG
             }
-            files.install(List.of(unit));
+            files.install(unit);
             // one reload: `enable` would reload again by itself
             ssh.runAsRoot("systemctl daemon-reload && systemctl enable --no-reload " + EngineLayout.SERVICE, TIMEOUT)
                     .orThrow("enabling the service");
@@ -87,19 +93,16 @@ sealed interface EngineService {
             return ssh.run("systemctl is-active --quiet " + EngineLayout.SERVICE, TIMEOUT).ok();
         }
 
-        private static final String RUNS = "jmachine-enabled-and-active";
-
         /** One round trip for what install and running ask in three (each ~0.8 s under TCG while a first boot goes on). */
         @Override
-        public java.util.Optional<String> unitCheck(String unitText) {
-            return java.util.Optional.of("systemctl is-enabled --quiet " + EngineLayout.SERVICE + " && systemctl is-active --quiet "
-                    + EngineLayout.SERVICE + " && echo " + RUNS + " && sha256sum " + quote(EngineLayout.UNIT_FILE));
+        public Optional<String> unitCheck(String unitText) {
+            return Optional.of("systemctl is-enabled --quiet " + EngineLayout.SERVICE + " && systemctl is-active --quiet "
+                    + EngineLayout.SERVICE + " && " + RemoteFiles.digestsCommand(unitFile(unitText)));
         }
 
         @Override
-        public boolean runsUnit(String unitText, io.jmachine.provisioner.ssh.CommandResult answer) {
-            String expected = RemoteFiles.sha256(unitText.getBytes(StandardCharsets.UTF_8)) + "  " + EngineLayout.UNIT_FILE;
-            return answer.ok() && answer.stdout().lines().toList().equals(List.of(RUNS, expected));
+        public boolean runsUnit(String unitText, CommandResult answer) {
+            return RemoteFiles.unchanged(unitFile(unitText), answer);
         }
 
         @Override

@@ -70,7 +70,7 @@ final class RemoteFiles {
         return true;
     }
 
-    static String sha256(byte[] content) {
+    private static String sha256(byte[] content) {
         try {
             return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
         } catch (java.security.NoSuchAlgorithmException e) {
