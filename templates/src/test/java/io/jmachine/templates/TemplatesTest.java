@@ -22,28 +22,6 @@ class TemplatesTest {
     private final Templates templates = new Templates();
 
     @Test
-    void theFirstBootScriptIsValidShellThatChecksTheBundleAndWritesEachFile() throws Exception {
-        String script = templates.render(TemplateName.ENGINE_FIRST_BOOT, Map.of("device", "/dev/disk/by-id/virtio-jmbundle",
-                "diskSize", 42_000_123L, "diskSha256", "cd".repeat(32), "gzip", false, "bundleSha256", "ab".repeat(32), "installDir", "/opt/jmachine-engine",
-                "service", "jmachine-engine", "files", List.of(
-                        Map.of("path", "/etc/jmachine-engine/server-key.pem", "mode", "0600", "base64", "a2V5Cg=="),
-                        Map.of("path", "/etc/systemd/system/jmachine-engine.service", "mode", "0644", "base64", "dW5pdAo="))));
-        assertTrue(script.contains("head -c 42000123 '/dev/disk/by-id/virtio-jmbundle' | tee \"$sums.fifo\" | tar -x -C"), script);
-        assertTrue(script.contains("grep -q '^" + "cd".repeat(32) + " ' \"$sums\""), script);
-        assertTrue(script.contains("echo '" + "ab".repeat(32) + "' > '/opt/jmachine-engine.new/.bundle-sha256'"), script);
-        assertTrue(script.contains("chmod 0600 '/etc/jmachine-engine/server-key.pem.tmp'"), script);
-        assertTrue(script.contains("systemctl start --no-block 'jmachine-engine'"), script);
-        // the first start does not wait for cloud-init's init stage to end (sysinit.target), nor for a daemon-reload
-        assertTrue(script.indexOf("DefaultDependencies=no") < script.indexOf("systemctl start --no-block 'jmachine-engine'"), script);
-        assertFalse(script.contains("systemctl daemon-reload"), script);
-        Process check = new ProcessBuilder("sh", "-n").redirectErrorStream(true).start();
-        check.getOutputStream().write(script.getBytes(StandardCharsets.UTF_8));
-        check.getOutputStream().close();
-        String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, check.waitFor(), "sh -n: " + output);
-    }
-
-    @Test
     void libvirtDomainWithUserNetworkingIsValidXmlWithRestrictedForwards() throws Exception {
         String xml = templates.render(TemplateName.LIBVIRT_DOMAIN, Map.of(
                 "name", "jm-dev1", "uuid", "6f1c5a52-8d7e-4e4b-9d59-0d8e3f0b6a11",

@@ -1,6 +1,7 @@
 package io.jmachine.provisioner.contexts;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jmachine.drivers.FileTrees;
 import io.jmachine.provisioner.store.AtomicFiles;
 
 import java.io.IOException;
@@ -12,10 +13,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The docker CLI's context store, laid out as docker CLI 28 writes it (cli/context/store): a context NAME is
@@ -95,18 +94,7 @@ public final class ContextStore {
 
     /** Removes the context: its meta folder first (docker then no longer lists it), then its TLS files. */
     public void remove(String name) throws IOException {
-        deleteTree(metaFile(name).getParent());
-        deleteTree(tlsDir(name).getParent());
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
+        FileTrees.delete(metaFile(name).getParent());
+        FileTrees.delete(tlsDir(name).getParent());
     }
 }

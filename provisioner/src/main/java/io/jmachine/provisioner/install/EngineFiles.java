@@ -44,8 +44,8 @@ public final class EngineFiles {
     }
 
     /**
-     * A script that, early in the host's first boot, writes these files and the unit, unpacks the bundle from
-     * {@code device} (which holds {@code disk}, checked by its digest) and starts the engine, so that the engine starts
+     * A script that, early in the host's first boot, writes these files and the unit, mounts or unpacks the bundle
+     * from {@code device} (which holds {@code disk}, checked by its digest) and starts the engine, so that the engine starts
      * while the host boots rather than after jmachine logs in. The install over SSH that follows finds it all done.
      */
     public String firstBootScript(EngineInstaller.Inputs inputs, String device, FirstBootBundle disk) throws IOException {
@@ -56,7 +56,8 @@ public final class EngineFiles {
         files.add(Map.of("path", EngineLayout.UNIT_FILE, "mode", "0644",
                 "base64", Base64.getEncoder().encodeToString(unit().getBytes(StandardCharsets.UTF_8))));
         return templates.render(TemplateName.ENGINE_FIRST_BOOT, Map.of("device", device, "diskSize", disk.size(),
-                "diskSha256", disk.sha256(), "gzip", disk.gzip(), "bundleSha256", disk.bundleSha256(),
-                "installDir", settings.layout().installDir(), "files", files, "service", EngineLayout.SERVICE));
+                "diskSha256", disk.sha256(), "format", disk.format().scriptName(), "bundleSha256", disk.bundleSha256(),
+                "installDir", settings.layout().installDir(), "bundleMount", EngineLayout.FIRST_BOOT_BUNDLE_MOUNT,
+                "checkMarker", EngineLayout.FIRST_BOOT_CHECK_MARKER, "files", files, "service", EngineLayout.SERVICE));
     }
 }

@@ -11,6 +11,10 @@ public record EngineLayout(String installDir, String configDir, String dataRoot,
 
     public static final String SERVICE = "jmachine-engine";
     public static final String UNIT_FILE = "/etc/systemd/system/" + SERVICE + ".service";
+    /** Where a first boot mounts the bundle disk, which {@link #installDir()} links to until the bundle is copied off it. */
+    public static final String FIRST_BOOT_BUNDLE_MOUNT = "/var/lib/jmachine/engine-bundle";
+    /** There while a first boot checks the bundle disk's digest: the install waits for it. */
+    public static final String FIRST_BOOT_CHECK_MARKER = "/run/jmachine/engine-bundle.checking";
 
     public String binary() {
         return installDir + "/bin/jmachine-engine";

@@ -105,9 +105,14 @@ final class UploadEngineBundle implements InstallStep {
                 + bundle + " is complete (rebuild it with ./build -pl engine-agent -am package -DskipTests)";
     }
 
-    /** The command (run as root) that prints the digest of the bundle the host has, or nothing. */
+    /**
+     * The command (run as root) that prints the digest of the bundle the host has, or nothing; while a first boot checks
+     * its bundle disk's digest, it waits (at most 45 s, within the checks batch's minute), so that a disk that fails the
+     * check leaves nothing installed and the bundle is sent over SSH.
+     */
     static String installedChecksumCommand(EngineLayout layout) {
-        return "cat " + quote(layout.bundleChecksumFile()) + " 2>/dev/null";
+        return "i=0; while [ -e " + quote(EngineLayout.FIRST_BOOT_CHECK_MARKER) + " ] && [ $i -lt 450 ]; do sleep 0.1; i=$((i + 1)); done; "
+                + "cat " + quote(layout.bundleChecksumFile()) + " 2>/dev/null";
     }
 
     static String sha256(Path file) throws IOException {

@@ -8,11 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.zip.GZIPOutputStream;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,35 +19,50 @@ class FirstBootBundleTest {
     @TempDir
     Path dir;
 
-    private Path bundle(String name, String content) throws Exception {
+    /** A bundle as make-bundle.sh lays it out: one top folder, stripped when it is unpacked. */
+    private Path bundle(String name, String launcher) throws Exception {
+        Path top = dir.resolve("src-" + name).resolve("jmachine-engine");
+        Files.createDirectories(top.resolve("bin"));
+        Files.writeString(top.resolve("bin/jmachine-engine"), launcher);
+        Files.createDirectories(top.resolve("lib"));
+        Files.write(top.resolve("lib/engine.jar"), new byte[300_000]);
         Path file = dir.resolve(name);
-        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
-            out.write(content.getBytes(StandardCharsets.UTF_8));
-        }
+        Process tar = new ProcessBuilder("tar", "-czf", file.toString(), "-C", top.getParent().toString(), "jmachine-engine")
+                .redirectErrorStream(true).start();
+        assertEquals(0, tar.waitFor(), new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         return file;
     }
 
-    private static String sha256(byte[] bytes) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    /** A file's content inside an ext4 image, read without mounting it. */
+    private static String readFromImage(Path image, String path) throws Exception {
+        Process debugfs = new ProcessBuilder("debugfs", "-R", "cat " + path, image.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String content = new String(debugfs.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, debugfs.waitFor());
+        return content;
     }
 
     @Test
-    void theDiskHoldsTheDecompressedTarballWithItsOwnDigestAndTheTarballsForTheInstallOverSsh() throws Exception {
-        Path gz = bundle("bundle.tar.gz", "a tar's bytes");
+    void theDiskIsAFilesystemWithTheUnpackedBundleAndTheTarballsDigestForTheInstallOverSsh() throws Exception {
+        Path gz = bundle("bundle.tar.gz", "#!/bin/sh\necho engine\n");
         FirstBootBundle disk = FirstBootBundle.of(gz, dir.resolve("cache"));
-        assertFalse(disk.gzip());
-        assertArrayEquals("a tar's bytes".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(disk.file()));
-        assertEquals(13, disk.size());
-        assertEquals(sha256("a tar's bytes".getBytes(StandardCharsets.UTF_8)), disk.sha256());
+        assertEquals(FirstBootBundle.Format.FILESYSTEM, disk.format());
+        assertEquals(dir.resolve("cache").resolve(disk.bundleSha256() + ".ext4"), disk.file());
         assertEquals(UploadEngineBundle.sha256(gz), disk.bundleSha256());
-        assertEquals(dir.resolve("cache").resolve(disk.bundleSha256() + ".tar"), disk.file());
+        assertEquals(UploadEngineBundle.sha256(disk.file()), disk.sha256());
+        assertEquals(Files.size(disk.file()), disk.size());
+        assertEquals("#!/bin/sh\necho engine\n", readFromImage(disk.file(), "/bin/jmachine-engine"));
+        assertEquals(disk.bundleSha256() + "\n", readFromImage(disk.file(), "/.bundle-sha256"));
+        try (var files = Files.list(dir.resolve("cache"))) {
+            assertEquals(2, files.count(), "the image and its digest, no scratch folder left");
+        }
     }
 
     @Test
-    void aSecondCreateReusesTheDecompressedTarball() throws Exception {
+    void aSecondCreateReusesTheImage() throws Exception {
         Path gz = bundle("bundle.tar.gz", "same");
         FirstBootBundle first = FirstBootBundle.of(gz, dir.resolve("cache"));
-        Files.writeString(first.file(), "kept"); // not written again: what is there is used
+        Files.writeString(first.file(), "kept"); // not made again: what is there is used
         Files.writeString(first.file().resolveSibling(first.file().getFileName() + ".sha256"), "feed\n");
         FirstBootBundle second = FirstBootBundle.of(gz, dir.resolve("cache"));
         assertEquals("kept", Files.readString(second.file()));
@@ -58,18 +70,21 @@ class FirstBootBundleTest {
     }
 
     @Test
-    void onlyTheThreeMostRecentlyUsedTarballsAreKept() throws Exception {
-        Path cache = dir.resolve("cache");
+    void onlyTheThreeMostRecentlyUsedImagesAreKeptAndEarlierVersionsTarballsGo() throws Exception {
+        Path cache = Files.createDirectories(dir.resolve("cache"));
+        Files.writeString(cache.resolve("ab.tar"), "a decompressed tarball an earlier jmachine kept");
+        Files.writeString(cache.resolve("ab.tar.sha256"), "ab\n");
         for (int i = 0; i < 5; i++) {
             FirstBootBundle made = FirstBootBundle.of(bundle("b" + i + ".tar.gz", "bundle " + i), cache);
             Files.setLastModifiedTime(made.file(), FileTime.fromMillis(1_000_000L * (i + 1)));
         }
         FirstBootBundle latest = FirstBootBundle.of(bundle("b5.tar.gz", "bundle 5"), cache);
         try (var files = Files.list(cache)) {
-            assertEquals(6, files.count(), "three tarballs and their digests");
+            assertEquals(6, files.count(), "three images and their digests");
         }
         assertTrue(Files.exists(latest.file()));
-        assertFalse(Files.exists(cache.resolve(UploadEngineBundle.sha256(dir.resolve("b0.tar.gz")) + ".tar")));
+        assertFalse(Files.exists(cache.resolve(UploadEngineBundle.sha256(dir.resolve("b0.tar.gz")) + ".ext4")));
+        assertFalse(Files.exists(cache.resolve("ab.tar")));
     }
 
     @Test
@@ -77,9 +92,22 @@ class FirstBootBundleTest {
         Path gz = bundle("bundle.tar.gz", "x");
         Path notADir = Files.writeString(dir.resolve("file"), "");
         FirstBootBundle disk = FirstBootBundle.of(gz, notADir.resolve("cache"));
-        assertTrue(disk.gzip());
+        assertEquals(FirstBootBundle.Format.TARBALL, disk.format());
         assertEquals(gz, disk.file());
         assertEquals(disk.bundleSha256(), disk.sha256());
         assertEquals(Files.size(gz), disk.size());
+    }
+
+    @Test
+    void aBundleThatIsNotATarballIsServedAsItIsAndLeavesNothingInTheCache() throws Exception {
+        Path gz = dir.resolve("broken.tar.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write("not a tar".getBytes(StandardCharsets.UTF_8));
+        }
+        FirstBootBundle disk = FirstBootBundle.of(gz, dir.resolve("cache"));
+        assertEquals(FirstBootBundle.Format.TARBALL, disk.format());
+        try (var files = Files.list(dir.resolve("cache"))) {
+            assertEquals(0, files.count());
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.jmachine.drivers.kvm.image;
 
 import io.jmachine.drivers.DriverException;
+import io.jmachine.drivers.FileTrees;
 import io.jmachine.drivers.Progress;
 import io.jmachine.drivers.kvm.GuestImage;
 
@@ -114,11 +115,8 @@ final class DebianImageBuilder {
     }
 
     private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            FileTrees.delete(dir);
         } catch (IOException e) {
             // a leftover build folder is swept by the next build (sweepAbandonedBuilds)
         }
