@@ -20,7 +20,7 @@ public record DebianImageRecipe(int version, String suite, String mirror, List<S
             "bindfs");
 
     public static DebianImageRecipe bookworm(String mirror) {
-        return new DebianImageRecipe(1, "bookworm", mirror, PACKAGES, 3072);
+        return new DebianImageRecipe(2, "bookworm", mirror, PACKAGES, 3072);
     }
 
     /** Everything that changes the image, for the cache key. */
