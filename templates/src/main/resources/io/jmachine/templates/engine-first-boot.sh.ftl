@@ -1,7 +1,8 @@
 <#-- model: device, format (ext4: a filesystem holding the unpacked bundle; tar.gz: the bundle itself), diskSize,
      diskSha256 (of what the disk holds), bundleSha256 (the .tar.gz's, recorded for the install over SSH), installDir,
-     bundleMount and checkMarker (ext4: where the disk is mounted until the bundle is copied off it, and a file that is
-     there until the disk's digest is checked), files (list of {path, mode, base64}), service,
+     bundleMount, checkMarker and lookedMarker (ext4: where the disk is mounted until the bundle is copied off it, a file
+     that is there until the disk's digest is checked, and one the install over SSH leaves once it has looked at the
+     bundle), files (list of {path, mode, base64}), service,
      fstab (optional, /etc/fstab unless a test says otherwise) -->
 # jmachine: at first boot, installs jmachine-engine from the bundle disk ${device} and the files below, and starts it
 # while the rest of the boot goes on; later boots leave it to systemd (an upgrade over SSH may have replaced it since)
@@ -76,8 +77,10 @@ fail() {
 }
 head -c ${diskSize?c} '${device}' | sha256sum | grep -q '^${diskSha256} ' \
   || fail "the bundle disk ${device} does not hold the bundle jmachine wrote (its sha256 differs)"
-# checked: the install over SSH goes on, and the copy gives the CPUs to the rest of the boot
+# checked: the install over SSH goes on; the copy (~5 s of CPU under TCG) waits until it has looked (it leaves
+# ${lookedMarker}), or 2 min, and takes a small share of the CPUs: create waits for the engine, not for the copy
 rm -f '${checkMarker}'
+i=0; while [ ! -e '${lookedMarker}' ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
 systemctl set-property --runtime jmachine-engine-bundle-copy StartupCPUWeight=20 CPUWeight=20 2>/dev/null || true
 rm -rf '${installDir}.copy'
 if ! cp -R --preserve=mode,timestamps,links '${bundleMount}/.' '${installDir}.copy'; then
@@ -90,9 +93,9 @@ if [ "$(readlink '${installDir}')" = '${bundleMount}' ]; then rm -f '${installDi
 rm -rf '${installDir}.copy'
 sed -i '\| ${bundleMount} |d' '${fstab}'
 JMACHINE_EOF
-  # the digest first, with the engine's share of the CPUs (~2 s of CPU under TCG; at the default share, the engine's
-  # start held it back until after SSH answered)
+  # the digest (~2 s of CPU under TCG) at the default share of the CPUs: done before SSH answers, while the engine,
+  # which create waits for, keeps its larger share
   systemd-run --quiet --no-block --unit=jmachine-engine-bundle-copy -p DefaultDependencies=no -p Conflicts=shutdown.target \
-    -p Before=shutdown.target -p StartupCPUWeight=1000 /bin/sh "$(dirname '${checkMarker}')/engine-bundle-copy.sh"
+    -p Before=shutdown.target /bin/sh "$(dirname '${checkMarker}')/engine-bundle-copy.sh"
 fi
 </#if>

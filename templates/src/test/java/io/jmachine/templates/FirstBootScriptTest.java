@@ -30,6 +30,7 @@ class FirstBootScriptTest {
         Map<String, Object> model = new HashMap<>(Map.of("device", device, "diskSize", diskSize, "diskSha256", diskSha256,
                 "format", format, "bundleSha256", "ab".repeat(32), "installDir", installDir, "bundleMount", mount,
                 "checkMarker", mount + ".checking", "service", "jmachine-test-no-such-unit"));
+        model.put("lookedMarker", mount + ".looked");
         model.put("fstab", dir.resolve("fstab").toString());
         model.put("files", List.of(
                 Map.of("path", "/etc/jmachine-engine/server-key.pem", "mode", "0600", "base64", "a2V5Cg=="),
@@ -79,7 +80,7 @@ class FirstBootScriptTest {
     }
 
     @Test
-    void theCopyEndsTheWaitAndReplacesTheLinkWithTheBundlesFilesAndTheDiskLeavesFstab() throws Exception {
+    void theCopyEndsTheWaitThenOnceTheInstallHasLookedReplacesTheLinkWithTheBundlesFilesAndTheDiskLeavesFstab() throws Exception {
         Path mount = Files.createDirectories(dir.resolve("mount"));
         Files.createDirectories(mount.resolve("bin"));
         Files.writeString(mount.resolve("bin/jmachine-engine"), "#!/bin/sh\n");
@@ -94,7 +95,17 @@ class FirstBootScriptTest {
 
         String copy = copyScript(render("ext4", disk.toString(), Files.size(disk), sha256(Files.readAllBytes(disk)), installDir.toString(),
                 mount.toString()));
-        assertEquals(0, run(copy, dir.resolve("stderr")), Files.readString(dir.resolve("stderr")));
+        Process sh = new ProcessBuilder("sh", "-c", copy).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(dir.resolve("stderr").toFile()).start();
+        for (int i = 0; i < 100 && Files.exists(marker); i++) {
+            Thread.sleep(50);
+        }
+        assertFalse(Files.exists(marker), "the digest matched: the install goes on");
+        Thread.sleep(500);
+        assertTrue(Files.isSymbolicLink(installDir), "no copy before the install has looked");
+        Files.writeString(dir.resolve("mount.looked"), "");
+        assertTrue(sh.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, sh.exitValue(), Files.readString(dir.resolve("stderr")));
         assertEquals("/dev/vda1 / ext4 rw 0 1\n", Files.readString(dir.resolve("fstab")));
 
         assertFalse(Files.isSymbolicLink(installDir));

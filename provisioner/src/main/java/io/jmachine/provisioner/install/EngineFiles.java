@@ -55,9 +55,11 @@ public final class EngineFiles {
         }
         files.add(Map.of("path", EngineLayout.UNIT_FILE, "mode", "0644",
                 "base64", Base64.getEncoder().encodeToString(unit().getBytes(StandardCharsets.UTF_8))));
-        return templates.render(TemplateName.ENGINE_FIRST_BOOT, Map.of("device", device, "diskSize", disk.size(),
-                "diskSha256", disk.sha256(), "format", disk.format().scriptName(), "bundleSha256", disk.bundleSha256(),
-                "installDir", settings.layout().installDir(), "bundleMount", EngineLayout.FIRST_BOOT_BUNDLE_MOUNT,
-                "checkMarker", EngineLayout.FIRST_BOOT_CHECK_MARKER, "files", files, "service", EngineLayout.SERVICE));
+        return templates.render(TemplateName.ENGINE_FIRST_BOOT, Map.ofEntries(Map.entry("device", device),
+                Map.entry("diskSize", disk.size()), Map.entry("diskSha256", disk.sha256()), Map.entry("format", disk.format().scriptName()),
+                Map.entry("bundleSha256", disk.bundleSha256()), Map.entry("installDir", settings.layout().installDir()),
+                Map.entry("bundleMount", EngineLayout.FIRST_BOOT_BUNDLE_MOUNT), Map.entry("checkMarker", EngineLayout.FIRST_BOOT_CHECK_MARKER),
+                Map.entry("lookedMarker", EngineLayout.FIRST_BOOT_LOOKED_MARKER), Map.entry("files", files),
+                Map.entry("service", EngineLayout.SERVICE)));
     }
 }

@@ -15,6 +15,8 @@ public record EngineLayout(String installDir, String configDir, String dataRoot,
     public static final String FIRST_BOOT_BUNDLE_MOUNT = "/var/lib/jmachine/engine-bundle";
     /** There while a first boot checks the bundle disk's digest: the install waits for it. */
     public static final String FIRST_BOOT_CHECK_MARKER = "/run/jmachine/engine-bundle.checking";
+    /** Left by the install once it has looked at the bundle: a first boot's copy waits for it, off create's path. */
+    public static final String FIRST_BOOT_LOOKED_MARKER = "/run/jmachine/engine-bundle.looked";
 
     public String binary() {
         return installDir + "/bin/jmachine-engine";

@@ -108,10 +108,12 @@ final class UploadEngineBundle implements InstallStep {
     /**
      * The command (run as root) that prints the digest of the bundle the host has, or nothing; while a first boot checks
      * its bundle disk's digest, it waits (at most 45 s, within the checks batch's minute), so that a disk that fails the
-     * check leaves nothing installed and the bundle is sent over SSH.
+     * check leaves nothing installed and the bundle is sent over SSH. It then tells the first boot's copy to go on.
      */
     static String installedChecksumCommand(EngineLayout layout) {
+        String looked = EngineLayout.FIRST_BOOT_LOOKED_MARKER;
         return "i=0; while [ -e " + quote(EngineLayout.FIRST_BOOT_CHECK_MARKER) + " ] && [ $i -lt 450 ]; do sleep 0.1; i=$((i + 1)); done; "
+                + "[ ! -d " + quote(looked.substring(0, looked.lastIndexOf('/'))) + " ] || touch " + quote(looked) + "; "
                 + "cat " + quote(layout.bundleChecksumFile()) + " 2>/dev/null";
     }
 
