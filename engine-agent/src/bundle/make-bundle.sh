@@ -57,25 +57,37 @@ classpath=${classpath%:}
 # page, which read and patched 37 MB in 9.5 s of a first start in a TCG guest, against 0.01 s mapped in place.
 # A young generation of 2 MiB and one malloc arena: what a burst of containers leaves resident (see ./jmachine-engine)
 export MALLOC_ARENA_MAX=1
+set -- -cp "$classpath" io.jmachine.engine.EngineMain "$@"
+# the start-up cache the bundle was built with: an ahead-of-time cache (JDK 25: classes loaded and linked; the
+# training's compilations not replayed, which would compile on the CPUs the first start needs), or a dynamic
+# class-data archive; JMACHINE_ENGINE_AOT_OUTPUT is for make-bundle.sh's training run
+if [ -f "$here/jmachine-engine.aot" ]; then
+  set -- -Xlog:aot=off -Xlog:cds=off "-XX:AOTCache=$here/jmachine-engine.aot" -XX:-AOTReplayTraining "$@"
+elif [ -n "${JMACHINE_ENGINE_AOT_OUTPUT:-}" ]; then
+  # no machine code in it (adapters, stubs): it is made for this host's CPU, and a guest's may lack its instructions
+  set -- "-XX:AOTCacheOutput=$JMACHINE_ENGINE_AOT_OUTPUT" -XX:-AOTAdapterCaching -XX:-AOTStubCaching "$@"
+else
+  set -- -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off -XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$here/jmachine-engine.jsa" "$@"
+fi
 exec "$here/runtime/bin/java" -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:+UseSerialGC -Xms8m -Xmx384m -XX:MaxNewSize=2m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=10 -XX:-ShrinkHeapInSteps -Xss512k \
-  -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=4 --enable-native-access=ALL-UNNAMED @UNSAFE_ACCESS@ -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off \
-  -XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$here/jmachine-engine.jsa" \
-  -cp "$classpath" io.jmachine.engine.EngineMain "$@"
+  -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=4 --enable-native-access=ALL-UNNAMED @UNSAFE_ACCESS@ "$@"
 LAUNCHER
 sed -i "s|@UNSAFE_ACCESS@ |${unsafe_access:+$unsafe_access }|" "$stage/bin/jmachine-engine"
 chmod 755 "$stage/bin/jmachine-engine"
 echo "$version" >"$stage/VERSION"
 
-# A class-data archive from a short run of the bundled engine (start, the calls a docker CLI makes first, SIGTERM),
-# which the launcher's -XX:SharedArchiveFile maps wherever the bundle is unpacked: a guest's first engine start,
+# A start-up cache from a short run of the bundled engine (start, the calls a docker CLI makes first, SIGTERM), which
+# the launcher maps wherever the bundle is unpacked: an ahead-of-time cache where the runtime makes one (JDK 25; in a
+# TCG guest a first start took 6-6.5 s and 7.4-7.7 s of CPU with it, 6.9-8.7 s and 8.4-10.5 s with the dynamic
+# archive), else a dynamic class-data archive. Without either, a guest's first engine start,
 # under TCG most of a minute without it, then loads its classes from the archive. The run listens on TCP with mutual
 # TLS, as a machine's engine does, and is called over it: otherwise the ~600 classes of the JDK's TLS and key
 # handling and Netty's SSL handler are left out, and a guest's first start loads them from the jars (seconds under
 # TCG). Without openssl, or when that run fails (the port taken), it runs on the unix socket only; without curl, or
 # when that fails too, the bundle goes without; the engine then writes the archive at its first stop, as before.
-train_class_data_archive() {
+train_class_data_archive() { # tls|plain aot|jsa
   command -v curl >/dev/null 2>&1 || return 0
-  local work pid path tls=$1 port=$((20000 + RANDOM % 20000)) flags=() call=() base
+  local work pid path tls=$1 kind=$2 port=$((20000 + RANDOM % 20000)) flags=() call=() base aot_output=
   work=$(mktemp -d)
   if [ "$tls" = tls ]; then
     command -v openssl >/dev/null 2>&1 || { rm -rf "$work"; return 0; }
@@ -85,8 +97,9 @@ train_class_data_archive() {
   else
     call=(--unix-socket "$work/engine.sock") base=http://engine
   fi
-  "$stage/bin/jmachine-engine" -H "unix://$work/engine.sock" "${flags[@]}" --data-root "$work/data" --exec-root "$work/exec" \
-    --bridge jmtrain0 --bip 10.194.0.0/24 >"$work/engine.log" 2>&1 &
+  if [ "$kind" = aot ]; then aot_output=$stage/jmachine-engine.aot; fi
+  JMACHINE_ENGINE_AOT_OUTPUT=$aot_output "$stage/bin/jmachine-engine" -H "unix://$work/engine.sock" "${flags[@]}" \
+    --data-root "$work/data" --exec-root "$work/exec" --bridge jmtrain0 --bip 10.194.0.0/24 >"$work/engine.log" 2>&1 &
   pid=$!
   for _ in $(seq 300); do
     curl -fsS "${call[@]}" "$base/_ping" >/dev/null 2>&1 && break
@@ -97,7 +110,8 @@ train_class_data_archive() {
     curl -fsS "${call[@]}" "$base$path" >/dev/null 2>&1 || true
   done
   kill -TERM "$pid" 2>/dev/null || true # an engine that could not start (no runc on this host) is gone already
-  wait "$pid" 2>/dev/null || rm -f "$stage/jmachine-engine.jsa" # an engine that failed leaves no half archive
+  # an engine that failed leaves no half cache
+  wait "$pid" 2>/dev/null || rm -f "$stage/jmachine-engine.jsa" "$stage/jmachine-engine.aot" "$stage/jmachine-engine.aot.config"
   rm -rf "$work"
 }
 # a throwaway CA, server (127.0.0.1) and client certificate, EC P-256 keys as jmachine's own CA makes them
@@ -111,8 +125,14 @@ make_training_certificates() {
   openssl x509 -req -in "$dir/client.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca-key.pem" -CAcreateserial -days 1 \
     -extfile <(printf 'extendedKeyUsage=clientAuth\n') -out "$dir/client.pem" 2>/dev/null
 }
-train_class_data_archive tls
-[ -f "$stage/jmachine-engine.jsa" ] || train_class_data_archive plain
+for kind in aot jsa; do
+  if [ "$kind" = aot ] && ! "$stage/runtime/bin/java" -XX:+UnlockDiagnosticVMOptions -XX:-AOTAdapterCaching -version >/dev/null 2>&1; then
+    continue # a runtime before JDK 25
+  fi
+  train_class_data_archive tls "$kind"
+  [ -f "$stage/jmachine-engine.$kind" ] || train_class_data_archive plain "$kind"
+  if [ -f "$stage/jmachine-engine.$kind" ]; then break; fi
+done
 
 tar -C "$target/bundle" -czf "$target/jmachine-engine-bundle.tar.gz" jmachine-engine
 echo "engine bundle: $target/jmachine-engine-bundle.tar.gz ($(du -h "$target/jmachine-engine-bundle.tar.gz" | cut -f1), $(du -sh "$stage" | cut -f1) unpacked)"

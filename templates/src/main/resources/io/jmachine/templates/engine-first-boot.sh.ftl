@@ -87,6 +87,7 @@ if ! cp -R --preserve=mode,timestamps,links '${bundleMount}/.' '${installDir}.co
   echo "copying the bundle to ${installDir}.copy failed: the engine runs from the disk, and the next boot tries again" >&2
   rm -rf '${installDir}.copy'; exit 1
 fi
+rmdir '${installDir}.copy/lost+found' 2>/dev/null || true # ext4's own, empty
 sync -f '${installDir}.copy'
 # the link is replaced only when it is still there (an upgrade over SSH may have put a bundle in its place meanwhile)
 if [ "$(readlink '${installDir}')" = '${bundleMount}' ]; then rm -f '${installDir}' && mv -T '${installDir}.copy' '${installDir}'; fi

@@ -86,6 +86,7 @@ class FirstBootScriptTest {
         Files.writeString(mount.resolve("bin/jmachine-engine"), "#!/bin/sh\n");
         mount.resolve("bin/jmachine-engine").toFile().setExecutable(true);
         Files.writeString(mount.resolve(".bundle-sha256"), "ab".repeat(32) + "\n");
+        Files.createDirectories(mount.resolve("lost+found"));
         Path disk = Files.writeString(dir.resolve("disk"), "the filesystem image");
         Path installDir = dir.resolve("opt/jmachine-engine");
         Files.createDirectories(installDir.getParent());
@@ -114,6 +115,7 @@ class FirstBootScriptTest {
         assertEquals("ab".repeat(32) + "\n", Files.readString(installDir.resolve(".bundle-sha256")));
         assertFalse(Files.exists(marker));
         assertFalse(Files.exists(installDir.resolveSibling("jmachine-engine.copy")));
+        assertFalse(Files.exists(installDir.resolve("lost+found")), "ext4's own folder is not the bundle's");
     }
 
     @Test
