@@ -31,15 +31,40 @@ class BundleIT {
         return builder.start();
     }
 
-    @Test
-    void theBundleRunsWithoutAHostJava() throws Exception {
-        TestNetwork network = TestNetwork.pick();
+    private Path unpack() throws Exception {
         Path archive = Path.of("target/jmachine-engine-bundle.tar.gz");
         assertTrue(Files.isRegularFile(archive), "the build makes " + archive);
         Process untar = new ProcessBuilder("tar", "-xzf", archive.toAbsolutePath().toString(), "-C", dir.toString()).inheritIO().start();
         assertEquals(0, untar.waitFor());
         Path bundle = dir.resolve("jmachine-engine");
         assertTrue(Files.isDirectory(bundle.resolve("runtime")), "a jlink'd runtime is inside");
+        return bundle;
+    }
+
+    /** A guest's first start under TCG pays ten times for each class it loads and links itself. */
+    @Test
+    void theBundledEngineTakesNearlyAllItsClassesFromItsStartUpCache() throws Exception {
+        Path bundle = unpack();
+        if (Runtime.version().feature() >= 25) {
+            assertTrue(Files.isRegularFile(bundle.resolve("jmachine-engine.aot")), "a JDK 25 runtime gets an ahead-of-time cache");
+        }
+        Path classes = dir.resolve("classes.log");
+        ProcessBuilder builder = new ProcessBuilder(bundle.resolve("bin/jmachine-engine").toString(), "--version")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("bundle.log").toFile());
+        builder.environment().put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + classes);
+        Process version = builder.start();
+        assertTrue(version.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, version.exitValue(), Files.readString(dir.resolve("bundle.log")));
+        List<String> loaded = Files.readAllLines(classes).stream().filter(line -> line.contains(" source: ")).toList();
+        long cached = loaded.stream().filter(line -> line.contains("source: shared objects file")).count();
+        assertTrue(loaded.size() > 500, "the log lists the classes a start loads: " + loaded.size());
+        assertTrue(cached >= loaded.size() * 9 / 10, cached + " of " + loaded.size() + " classes from the cache");
+    }
+
+    @Test
+    void theBundleRunsWithoutAHostJava() throws Exception {
+        TestNetwork network = TestNetwork.pick();
+        Path bundle = unpack();
 
         Process version = run(bundle, List.of("--version"));
         assertTrue(version.waitFor(30, TimeUnit.SECONDS));
