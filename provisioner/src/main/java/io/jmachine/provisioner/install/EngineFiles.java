@@ -45,8 +45,8 @@ public final class EngineFiles {
 
     /**
      * A script that, early in the host's first boot, writes these files and the unit, mounts or unpacks the bundle
-     * from {@code device} (which holds {@code disk}, checked by its digest) and starts the engine, so that the engine starts
-     * while the host boots rather than after jmachine logs in. The install over SSH that follows finds it all done.
+     * from {@code device} (which holds {@code disk}, checked by its digest) and starts the engine, so that the engine
+     * starts while the host boots rather than after jmachine logs in. The install over SSH that follows finds it all done.
      */
     public String firstBootScript(EngineInstaller.Inputs inputs, String device, FirstBootBundle disk) throws IOException {
         List<Map<String, String>> files = new ArrayList<>();
@@ -55,11 +55,17 @@ public final class EngineFiles {
         }
         files.add(Map.of("path", EngineLayout.UNIT_FILE, "mode", "0644",
                 "base64", Base64.getEncoder().encodeToString(unit().getBytes(StandardCharsets.UTF_8))));
-        return templates.render(TemplateName.ENGINE_FIRST_BOOT, Map.ofEntries(Map.entry("device", device),
-                Map.entry("diskSize", disk.size()), Map.entry("diskSha256", disk.sha256()), Map.entry("format", disk.format().scriptName()),
-                Map.entry("bundleSha256", disk.bundleSha256()), Map.entry("installDir", settings.layout().installDir()),
-                Map.entry("bundleMount", EngineLayout.FIRST_BOOT_BUNDLE_MOUNT), Map.entry("checkMarker", EngineLayout.FIRST_BOOT_CHECK_MARKER),
-                Map.entry("lookedMarker", EngineLayout.FIRST_BOOT_LOOKED_MARKER), Map.entry("files", files),
+        return templates.render(TemplateName.ENGINE_FIRST_BOOT, Map.ofEntries(
+                Map.entry("device", device),
+                Map.entry("format", disk.format().scriptName()),
+                Map.entry("diskSize", disk.size()),
+                Map.entry("diskSha256", disk.sha256()),
+                Map.entry("bundleSha256", disk.bundleSha256()),
+                Map.entry("installDir", settings.layout().installDir()),
+                Map.entry("bundleMount", EngineLayout.FIRST_BOOT_BUNDLE_MOUNT),
+                Map.entry("checkMarker", EngineLayout.FIRST_BOOT_CHECK_MARKER),
+                Map.entry("lookedMarker", EngineLayout.FIRST_BOOT_LOOKED_MARKER),
+                Map.entry("files", files),
                 Map.entry("service", EngineLayout.SERVICE)));
     }
 }

@@ -5,7 +5,6 @@ import io.jmachine.drivers.FileTrees;
 import io.jmachine.drivers.kvm.HostTools;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
