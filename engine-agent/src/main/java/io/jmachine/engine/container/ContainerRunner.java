@@ -8,13 +8,17 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -39,6 +43,8 @@ final class ContainerRunner {
     private final Map<String, Boolean> stopping = new ConcurrentHashMap<>();
     /** The restart each restarting container waits for: cancelling removes it, and a stale one finds another there. */
     private final Map<String, Object> pendingRestarts = new ConcurrentHashMap<>();
+    private static final Duration START_WAIT = Duration.ofMinutes(2);
+
     private final ExecutorService watchers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("exit-watch-", 0).factory());
     /** Each start's network half, beside the runtime's create. */
     private final ExecutorService joiners = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("network-join-", 0).factory());
@@ -326,6 +332,7 @@ final class ContainerRunner {
      * ran are recorded as exited, their resources freed.
      */
     void recover() {
+        List<Future<?>> starts = new ArrayList<>();
         for (ContainerRecord record : store.all()) {
             String id = record.id();
             if (!record.state().isAlive()) {
@@ -338,7 +345,7 @@ final class ContainerRunner {
                 }
                 if (RestartPolicy.startsWithTheEngine(record)) {
                     // stopped by the host's shutdown (or by hand, for always): dockerd starts them when it starts
-                    watchers.execute(() -> startWithTheEngine(id));
+                    starts.add(watchers.submit(() -> startWithTheEngine(id)));
                 }
                 continue;
             }
@@ -357,6 +364,29 @@ final class ContainerRunner {
             } else {
                 OptionalInt code = processes.exitCode(id);
                 handleExit(id, code.orElse(255));
+            }
+        }
+        awaitStartsWithTheEngine(starts);
+    }
+
+    /**
+     * As dockerd's restore, the engine serves once the containers it starts for their restart policy run (a client that
+     * asks right after `start` sees them running), and the network sweep that follows counts them as live rather than
+     * freeing a namespace a start is setting up. A start that takes longer than {@link #START_WAIT} is left to finish.
+     */
+    private void awaitStartsWithTheEngine(List<Future<?>> starts) {
+        long deadline = System.nanoTime() + START_WAIT.toNanos();
+        for (Future<?> start : starts) {
+            try {
+                start.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                LOG.warn("containers started for their restart policy still starting after {} s: serving meanwhile", START_WAIT.toSeconds());
+                return;
+            } catch (ExecutionException e) {
+                // startWithTheEngine logs its own failures
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
