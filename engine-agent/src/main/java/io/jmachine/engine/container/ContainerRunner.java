@@ -29,6 +29,8 @@ import java.util.function.Consumer;
 final class ContainerRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ContainerRunner.class);
+    /** How long the engine's start waits for the containers it starts for their restart policy. */
+    private static final Duration START_WAIT = Duration.ofMinutes(2);
 
     private final ContainerStore store;
     private final ImageAccess images;
@@ -43,8 +45,6 @@ final class ContainerRunner {
     private final Map<String, Boolean> stopping = new ConcurrentHashMap<>();
     /** The restart each restarting container waits for: cancelling removes it, and a stale one finds another there. */
     private final Map<String, Object> pendingRestarts = new ConcurrentHashMap<>();
-    private static final Duration START_WAIT = Duration.ofMinutes(2);
-
     private final ExecutorService watchers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("exit-watch-", 0).factory());
     /** Each start's network half, beside the runtime's create. */
     private final ExecutorService joiners = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("network-join-", 0).factory());
