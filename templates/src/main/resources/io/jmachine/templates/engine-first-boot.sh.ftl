@@ -1,5 +1,5 @@
 <#-- model: device, format (ext4: a filesystem holding the unpacked bundle; tar.gz: the bundle itself), diskSize,
-     diskSha256 (of what the disk holds), bundleSha256 (the .tar.gz's, recorded for the install over SSH), installDir,
+     diskSha512 (of what the disk holds), bundleSha256 (the .tar.gz's, recorded for the install over SSH), installDir,
      bundleMount, checkMarker and lookedMarker (ext4: where the disk is mounted until the bundle is copied off it, a file
      that is there until the disk's digest is checked, and one the install over SSH leaves once it has looked at the
      bundle), files (list of {path, mode, base64}), service,
@@ -33,11 +33,11 @@ fi
 rm -rf '${installDir}.new'; mkdir -p '${installDir}.new'
 # one read of the disk, digested while it is unpacked (beside the install dir, which it replaces only when the digest
 # matches)
-sums=/run/jmachine-bundle.sha256; rm -f "$sums.fifo"; mkfifo "$sums.fifo"
-sha256sum < "$sums.fifo" > "$sums" &
+sums=/run/jmachine-bundle.sha512; rm -f "$sums.fifo"; mkfifo "$sums.fifo"
+sha512sum < "$sums.fifo" > "$sums" &
 head -c ${diskSize?c} '${device}' | tee "$sums.fifo" | tar -xz -C '${installDir}.new' --strip-components=1 --no-same-owner
 wait $!; rm -f "$sums.fifo"
-grep -q '^${diskSha256} ' "$sums" || { echo "the bundle disk ${device} does not hold the bundle jmachine wrote (its sha256 differs)" >&2; rm -rf '${installDir}.new'; exit 1; }
+grep -q '^${diskSha512} ' "$sums" || { echo "the bundle disk ${device} does not hold the bundle jmachine wrote (its SHA-512 differs)" >&2; rm -rf '${installDir}.new'; exit 1; }
 echo '${bundleSha256}' > '${installDir}.new/.bundle-sha256'
 rm -rf '${installDir}'; mv '${installDir}.new' '${installDir}'
 </#if>
@@ -77,8 +77,8 @@ fail() {
   if [ "$(readlink '${installDir}')" = '${bundleMount}' ]; then rm -f '${installDir}'; fi
   rm -rf '${installDir}.copy' '${checkMarker}'; exit 1
 }
-head -c ${diskSize?c} '${device}' | sha256sum | grep -q '^${diskSha256} ' \
-  || fail "the bundle disk ${device} does not hold the bundle jmachine wrote (its sha256 differs)"
+head -c ${diskSize?c} '${device}' | sha512sum | grep -q '^${diskSha512} ' \
+  || fail "the bundle disk ${device} does not hold the bundle jmachine wrote (its SHA-512 differs)"
 # checked: the install over SSH goes on; the copy (~5 s of CPU under TCG) waits until it has looked (it leaves
 # ${lookedMarker}), or 2 min, and takes a small share of the CPUs: create waits for the engine, not for the copy
 rm -f '${checkMarker}'
@@ -96,7 +96,7 @@ if [ "$(readlink '${installDir}')" = '${bundleMount}' ]; then rm -f '${installDi
 rm -rf '${installDir}.copy'
 sed -i '\| ${bundleMount} |d' '${fstab}'
 JMACHINE_EOF
-  # the digest (~2 s of CPU under TCG) at the default share of the CPUs: done before SSH answers, while the engine,
+  # the digest (~1 s of CPU under TCG) at the default share of the CPUs: done before SSH answers, while the engine,
   # which create waits for, keeps its larger share
   systemd-run --quiet --no-block --unit=jmachine-engine-bundle-copy -p DefaultDependencies=no -p Conflicts=shutdown.target \
     -p Before=shutdown.target /bin/sh "$(dirname '${checkMarker}')/engine-bundle-copy.sh"

@@ -26,8 +26,8 @@ class FirstBootScriptTest {
     @TempDir
     Path dir;
 
-    private String render(String format, String device, long diskSize, String diskSha256, String installDir, String mount) {
-        Map<String, Object> model = new HashMap<>(Map.of("device", device, "diskSize", diskSize, "diskSha256", diskSha256,
+    private String render(String format, String device, long diskSize, String diskSha512, String installDir, String mount) {
+        Map<String, Object> model = new HashMap<>(Map.of("device", device, "diskSize", diskSize, "diskSha512", diskSha512,
                 "format", format, "bundleSha256", "ab".repeat(32), "installDir", installDir, "bundleMount", mount,
                 "checkMarker", mount + ".checking", "service", "jmachine-test-no-such-unit"));
         model.put("lookedMarker", mount + ".looked");
@@ -62,7 +62,7 @@ class FirstBootScriptTest {
 
     @Test
     void aFilesystemDiskIsMountedAndTheEngineStartsFromItWhileACopyRunsInItsOwnUnit() throws Exception {
-        String script = render("ext4", DEVICE, 42_000_128L, "cd".repeat(32), "/opt/jmachine-engine", "/var/lib/jmachine/engine-bundle");
+        String script = render("ext4", DEVICE, 42_000_128L, "cd".repeat(64), "/opt/jmachine-engine", "/var/lib/jmachine/engine-bundle");
         assertValidShell(script);
         assertValidShell(copyScript(script));
         assertTrue(script.contains("mount -o ro -t ext4 '" + DEVICE + "' '/var/lib/jmachine/engine-bundle'"), script);
@@ -94,7 +94,7 @@ class FirstBootScriptTest {
         Path marker = Files.writeString(dir.resolve("mount.checking"), "");
         Files.writeString(dir.resolve("fstab"), "/dev/vda1 / ext4 rw 0 1\n" + disk + " " + mount + " ext4 ro,nofail 0 0\n");
 
-        String copy = copyScript(render("ext4", disk.toString(), Files.size(disk), sha256(Files.readAllBytes(disk)), installDir.toString(),
+        String copy = copyScript(render("ext4", disk.toString(), Files.size(disk), sha512(Files.readAllBytes(disk)), installDir.toString(),
                 mount.toString()));
         Process sh = new ProcessBuilder("sh", "-c", copy).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(dir.resolve("stderr").toFile()).start();
@@ -128,7 +128,7 @@ class FirstBootScriptTest {
         Files.createSymbolicLink(installDir, mount);
         Path marker = Files.writeString(dir.resolve("mount.checking"), "");
 
-        String copy = copyScript(render("ext4", disk.toString(), Files.size(disk), "cd".repeat(32), installDir.toString(), mount.toString()));
+        String copy = copyScript(render("ext4", disk.toString(), Files.size(disk), "cd".repeat(64), installDir.toString(), mount.toString()));
         assertNotEquals(0, run(copy, dir.resolve("stderr")));
 
         assertTrue(Files.readString(dir.resolve("stderr")).contains("does not hold the bundle jmachine wrote"));
@@ -139,16 +139,16 @@ class FirstBootScriptTest {
 
     @Test
     void aTarballDiskIsUnpackedWhileItIsDigested() throws Exception {
-        String script = render("tar.gz", DEVICE, 42_000_123L, "cd".repeat(32), "/opt/jmachine-engine", "/var/lib/jmachine/engine-bundle");
+        String script = render("tar.gz", DEVICE, 42_000_123L, "cd".repeat(64), "/opt/jmachine-engine", "/var/lib/jmachine/engine-bundle");
         assertValidShell(script);
         assertTrue(script.contains("head -c 42000123 '" + DEVICE + "' | tee \"$sums.fifo\" | tar -xz -C"), script);
-        assertTrue(script.contains("grep -q '^" + "cd".repeat(32) + " ' \"$sums\""), script);
+        assertTrue(script.contains("grep -q '^" + "cd".repeat(64) + " ' \"$sums\""), script);
         assertTrue(script.contains("echo '" + "ab".repeat(32) + "' > '/opt/jmachine-engine.new/.bundle-sha256'"), script);
         assertFalse(script.contains("mount -o ro"), script);
         assertTrue(script.contains("systemctl start --no-block 'jmachine-test-no-such-unit'"), script);
     }
 
-    private static String sha256(byte[] bytes) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    private static String sha512(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(bytes));
     }
 }

@@ -59,7 +59,7 @@ public final class EngineFiles {
                 Map.entry("device", device),
                 Map.entry("format", disk.format().scriptName()),
                 Map.entry("diskSize", disk.size()),
-                Map.entry("diskSha256", disk.sha256()),
+                Map.entry("diskSha512", disk.sha512()),
                 Map.entry("bundleSha256", disk.bundleSha256()),
                 Map.entry("installDir", settings.layout().installDir()),
                 Map.entry("bundleMount", EngineLayout.FIRST_BOOT_BUNDLE_MOUNT),

@@ -1,5 +1,6 @@
 package io.jmachine.provisioner.install;
 
+import io.jmachine.drivers.kvm.image.ImageDigests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,7 +50,7 @@ class FirstBootBundleTest {
         assertEquals(FirstBootBundle.Format.FILESYSTEM, disk.format());
         assertEquals(dir.resolve("cache").resolve(disk.bundleSha256() + ".ext4"), disk.file());
         assertEquals(UploadEngineBundle.sha256(gz), disk.bundleSha256());
-        assertEquals(UploadEngineBundle.sha256(disk.file()), disk.sha256());
+        assertEquals(ImageDigests.compute(disk.file(), "SHA-512"), disk.sha512());
         assertEquals(Files.size(disk.file()), disk.size());
         assertEquals("#!/bin/sh\necho engine\n", readFromImage(disk.file(), "/bin/jmachine-engine"));
         assertEquals(disk.bundleSha256() + "\n", readFromImage(disk.file(), "/.bundle-sha256"));
@@ -59,14 +60,29 @@ class FirstBootBundleTest {
     }
 
     @Test
+    void anImageAnEarlierVersionKeptWithItsSha256IsMadeAgainWithItsSha512() throws Exception {
+        Path gz = bundle("bundle.tar.gz", "again");
+        Path cache = Files.createDirectories(dir.resolve("cache"));
+        Path earlier = cache.resolve(UploadEngineBundle.sha256(gz) + ".ext4");
+        Files.writeString(earlier, "an image an earlier version made");
+        Files.writeString(cache.resolve(earlier.getFileName() + ".sha256"), "feed\n");
+        FirstBootBundle disk = FirstBootBundle.of(gz, cache);
+        assertEquals("again", readFromImage(disk.file(), "/bin/jmachine-engine"));
+        assertEquals(ImageDigests.compute(disk.file(), "SHA-512"), disk.sha512());
+        try (var files = Files.list(cache)) {
+            assertEquals(2, files.count(), "the image and its SHA-512, the SHA-256 file gone");
+        }
+    }
+
+    @Test
     void aSecondCreateReusesTheImage() throws Exception {
         Path gz = bundle("bundle.tar.gz", "same");
         FirstBootBundle first = FirstBootBundle.of(gz, dir.resolve("cache"));
         Files.writeString(first.file(), "kept"); // not made again: what is there is used
-        Files.writeString(first.file().resolveSibling(first.file().getFileName() + ".sha256"), "feed\n");
+        Files.writeString(first.file().resolveSibling(first.file().getFileName() + ".sha512"), "feed\n");
         FirstBootBundle second = FirstBootBundle.of(gz, dir.resolve("cache"));
         assertEquals("kept", Files.readString(second.file()));
-        assertEquals("feed", second.sha256());
+        assertEquals("feed", second.sha512());
     }
 
     @Test
@@ -94,7 +110,7 @@ class FirstBootBundleTest {
         FirstBootBundle disk = FirstBootBundle.of(gz, notADir.resolve("cache"));
         assertEquals(FirstBootBundle.Format.TARBALL, disk.format());
         assertEquals(gz, disk.file());
-        assertEquals(disk.bundleSha256(), disk.sha256());
+        assertEquals(ImageDigests.compute(gz, "SHA-512"), disk.sha512());
         assertEquals(Files.size(gz), disk.size());
     }
 

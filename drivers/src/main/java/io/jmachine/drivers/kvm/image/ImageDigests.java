@@ -48,17 +48,22 @@ public final class ImageDigests {
         }
     }
 
-    /** Hashes the whole file. */
+    /** Hashes the whole file with SHA-256. */
     public static String compute(Path file) throws IOException {
+        return compute(file, "SHA-256");
+    }
+
+    /** Hashes the whole file with {@code algorithm}, one every JDK has (SHA-256, SHA-512). */
+    public static String compute(Path file, String algorithm) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            MessageDigest digest = MessageDigest.getInstance(algorithm);
             byte[] buffer = new byte[1 << 16];
             for (int n; (n = in.read(buffer)) > 0; ) {
-                sha.update(buffer, 0, n);
+                digest.update(buffer, 0, n);
             }
-            return HexFormat.of().formatHex(sha.digest());
+            return HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+            throw new IllegalStateException(algorithm + " is part of every JDK", e);
         }
     }
 }
