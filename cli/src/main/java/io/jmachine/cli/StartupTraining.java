@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jmachine.drivers.DriverRegistry;
 import io.jmachine.drivers.FileTrees;
+import io.jmachine.provisioner.install.FirstBootBundle;
 import io.jmachine.provisioner.store.MachineStore;
+import io.jmachine.provisioner.store.StoreLocation;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -26,7 +28,7 @@ import java.util.stream.Stream;
  * and link, and the methods they warm, are what the cache holds. Without it the cache would hold whatever the first
  * command happened to load, usually `version`. The machines point at a {@link TrainingEngine} on loopback, so `ls`
  * goes through a real mutual-TLS handshake. It touches nothing outside its temporary folder and no network beyond
- * 127.0.0.1.
+ * 127.0.0.1, but for the engine bundle's disk image, which it makes in the user's cache as create would.
  */
 public final class StartupTraining {
 
@@ -140,6 +142,23 @@ public final class StartupTraining {
         }
     }
 
+    /**
+     * The first-boot disk image of the engine bundle built beside this CLI, in the user's cache: made here, once after
+     * each build as this training is, rather than by the first create after it (2-3 s there). Where it cannot be made,
+     * create makes it, or falls back to the tarball, as without this.
+     */
+    static void prepareBundleImage(Map<String, String> environment, Path home) {
+        Path bundle = EngineBundle.locate(null, environment);
+        if (!Files.isRegularFile(bundle)) {
+            return;
+        }
+        try {
+            FirstBootBundle.of(bundle, StoreLocation.resolve(null, environment, home).bundleCache());
+        } catch (IOException | RuntimeException e) {
+            System.err.println("jmachine: the engine bundle's disk image was not made now (" + e.getMessage() + "); create makes it");
+        }
+    }
+
     public static void main(String[] args) throws IOException {
         Path store = Files.createTempDirectory("jmachine-training-");
         try {
@@ -151,6 +170,7 @@ public final class StartupTraining {
         } finally {
             deleteTree(store);
         }
+        prepareBundleImage(System.getenv(), Path.of(System.getProperty("user.home")));
     }
 
     private static void deleteTree(Path root) {

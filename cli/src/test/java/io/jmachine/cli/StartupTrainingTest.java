@@ -1,5 +1,6 @@
 package io.jmachine.cli;
 
+import io.jmachine.drivers.kvm.image.ImageDigests;
 import io.jmachine.provisioner.engine.ClientTls;
 import io.jmachine.provisioner.engine.EngineConnections;
 import org.junit.jupiter.api.Test;
@@ -10,9 +11,12 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StartupTrainingTest {
@@ -45,5 +49,31 @@ class StartupTrainingTest {
         for (String quick : new String[] {"ls", "env", "inspect", "config", "url", "status"}) {
             assertTrue(verbs.stream().anyMatch(verb -> verb.get(2).equals(quick)), quick);
         }
+    }
+
+    @Test
+    void theTrainingMakesTheBundlesDiskImageInTheUsersCacheSoThatTheFirstCreateFindsIt(@TempDir Path dir) throws Exception {
+        Path top = Files.createDirectories(dir.resolve("src/jmachine-engine/bin"));
+        Files.writeString(top.resolve("jmachine-engine"), "#!/bin/sh\n");
+        Path bundle = dir.resolve("bundle.tar.gz");
+        Process tar = new ProcessBuilder("tar", "-czf", bundle.toString(), "-C", dir.resolve("src").toString(), "jmachine-engine").start();
+        assertEquals(0, tar.waitFor());
+        Map<String, String> environment = Map.of(EngineBundle.ENV, bundle.toString(), "XDG_CACHE_HOME", dir.resolve("cache").toString());
+
+        StartupTraining.prepareBundleImage(environment, dir.resolve("home"));
+
+        Path bundles = dir.resolve("cache/jmachine/bundles");
+        assertTrue(Files.isRegularFile(bundles.resolve(ImageDigests.compute(bundle) + ".ext4")));
+        try (Stream<Path> made = Files.list(bundles)) {
+            assertEquals(List.of("ext4", "sha512"), made.map(p -> p.getFileName().toString().replaceAll(".*\\.", "")).sorted().toList());
+        }
+        assertFalse(Files.exists(dir.resolve("home")), "nothing beside the cache");
+    }
+
+    @Test
+    void withoutABundleTheTrainingMakesNoImage(@TempDir Path dir) {
+        StartupTraining.prepareBundleImage(Map.of(EngineBundle.ENV, dir.resolve("none.tar.gz").toString(),
+                "XDG_CACHE_HOME", dir.resolve("cache").toString()), dir.resolve("home"));
+        assertFalse(Files.exists(dir.resolve("cache")));
     }
 }

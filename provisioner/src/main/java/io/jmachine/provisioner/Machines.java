@@ -167,7 +167,7 @@ public final class Machines {
             return machine;
         }
         Machine current = certificates.serverCertificate(machine);
-        FirstBootBundle disk = FirstBootBundle.of(bundle, store.location().imageCache().resolve("bundles"));
+        FirstBootBundle disk = FirstBootBundle.of(bundle, store.location().bundleCache());
         String script = new EngineFiles(engineSettings(current), templates).firstBootScript(inputs(current, bundle, false), device.get(), disk);
         current.driver().firstBoot(script, disk.file());
         return current;

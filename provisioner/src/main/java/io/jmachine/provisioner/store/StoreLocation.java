@@ -35,6 +35,11 @@ public record StoreLocation(Path root, Path imageCache) {
         return root.resolve("certs");
     }
 
+    /** The engine bundles' first-boot disk images (see FirstBootBundle), beside the base images. */
+    public Path bundleCache() {
+        return imageCache.resolve("bundles");
+    }
+
     public Path machines() {
         return root.resolve("machines");
     }
