@@ -43,8 +43,11 @@ build_module() {
   }
   echo "$(basename "$0"): building $module (first run, or its sources changed); the next start skips this" >&2
   (
+    set -o pipefail
     flock 9
-    JAVA_HOME=$JMACHINE_JDK MAVEN_OPTS=$(maven_opts_for_jdk) "$mvn" -q -B -Dstyle.color=never -f "$JMACHINE_ROOT/pom.xml" -DskipTests -pl "$(modules_to_build "$module")" -am package >&2 \
+    # Maven 3.8's -q writes an ANSI reset around each line it lets through, whatever the colour settings: stripped
+    JAVA_HOME=$JMACHINE_JDK MAVEN_OPTS=$(maven_opts_for_jdk) "$mvn" -q -B -Dstyle.color=never -f "$JMACHINE_ROOT/pom.xml" -DskipTests -pl "$(modules_to_build "$module")" -am package 2>&1 \
+      | sed -u 's/\x1b\[[0-9;]*m//g' >&2 \
       || { echo "$(basename "$0"): the build of $module failed (output above); fix it, or run ./build to see the whole build" >&2; exit 1; }
     touch "$stamp"
   ) 9>"$JMACHINE_ROOT/.build.lock"
