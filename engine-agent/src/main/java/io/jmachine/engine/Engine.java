@@ -30,9 +30,10 @@ public final class Engine implements AutoCloseable {
         EngineFrontend api = null;
         EngineServices services = null;
         try {
+            EngineFrontend.Prepared frontend = frontend().prepare(config);
             ObjectMapper json = EngineJson.mapper();
             services = EngineServices.start(config, directories.engineId(), json);
-            api = frontend().open(services.backend(), config);
+            api = frontend.open(services.backend());
             LOG.info("jmachine-engine {} started (data root {}, exec root {})", EngineVersion.own(), config.dataRoot(), config.execRoot());
             return new Engine(directories, api, services);
         } catch (RuntimeException e) {

@@ -8,9 +8,16 @@ import io.jmachine.engine.config.EngineConfig;
  */
 public interface EngineFrontend extends AutoCloseable {
 
-    /** Makes the front end: its routes over the backend, listening on the config's hosts. */
+    /** Makes the front end in two steps, so that what needs only the config is set up while the backend starts. */
     interface Factory {
-        EngineFrontend open(EngineBackend backend, EngineConfig config);
+        /** Sets up what needs only the config (TLS), warming it up on a thread of its own. */
+        Prepared prepare(EngineConfig config);
+    }
+
+    /** A front end set up from the config, to open over the backend. */
+    interface Prepared {
+        /** Its routes over the backend, listening on the config's hosts. */
+        EngineFrontend open(EngineBackend backend);
     }
 
     /** Called on every request: the engine collects garbage when it goes quiet. */

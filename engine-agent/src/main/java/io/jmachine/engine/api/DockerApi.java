@@ -27,21 +27,25 @@ import java.util.List;
 public final class DockerApi implements EngineFrontend.Factory {
 
     @Override
-    public EngineFrontend open(EngineBackend backend, EngineConfig config) {
+    public EngineFrontend.Prepared prepare(EngineConfig config) {
+        ServerTls tls = config.tlsVerify() ? ServerTls.mutual(config.tlsCaCert(), config.tlsCert(), config.tlsKey()) : null;
+        if (tls != null) {
+            // the first client's handshake (create and start wait for it) finds the curves' tables and the handshake's
+            // code set up: done while the backend starts rather than after the API listens (seconds in a TCG guest)
+            Thread.ofPlatform().daemon().name("tls-warm-up").start(tls::warmUp);
+        }
+        return backend -> open(backend, config, tls);
+    }
+
+    private static EngineFrontend open(EngineBackend backend, EngineConfig config, ServerTls tls) {
         Router router = routes(backend, config);
         ApiServer server = new ApiServer(router, backend.json(), config.execRoot().resolve("spool"));
         try {
-            ServerTls tls = config.tlsVerify() ? ServerTls.mutual(config.tlsCaCert(), config.tlsCert(), config.tlsKey()) : null;
             for (HostAddress host : config.hosts()) {
                 server.listen(host, host instanceof HostAddress.Tcp ? tls : null, config.group());
             }
-            // the first client's request and handshake (create and start wait for them) find their code run once already
-            Thread.ofPlatform().daemon().name("warm-up").start(() -> {
-                server.warmUp();
-                if (tls != null) {
-                    tls.warmUp();
-                }
-            });
+            // the first client's request finds the HTTP path's code run once already
+            Thread.ofPlatform().daemon().name("warm-up").start(server::warmUp);
             return server;
         } catch (RuntimeException e) {
             server.close();
