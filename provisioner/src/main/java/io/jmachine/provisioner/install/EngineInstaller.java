@@ -2,6 +2,7 @@ package io.jmachine.provisioner.install;
 
 import io.jmachine.drivers.Progress;
 import io.jmachine.provisioner.engine.EngineClient;
+import io.jmachine.provisioner.os.OsFamily;
 import io.jmachine.provisioner.ssh.SshClient;
 import io.jmachine.templates.TemplateName;
 import io.jmachine.templates.Templates;
@@ -52,13 +53,16 @@ public final class EngineInstaller {
         EngineLayout layout = settings.layout();
         List<RemoteFiles.RemoteFile> config = configFiles(inputs);
         String unit = unitText();
-        // what the steps after DetectHost look at first, asked in one command (see HostChecks)
-        facts.checks = new HostChecks(ssh, () -> {
-            List<String> checks = new ArrayList<>(List.of(facts.family.missingPackagesScript(),
-                    UploadEngineBundle.installedChecksumCommand(layout), RemoteFiles.digestsCommand(config)));
-            facts.service().unitCheck(unit).ifPresent(checks::add);
-            return checks;
-        });
+        // what the steps after DetectHost look at first, asked with its own command (see HostChecks); the host's OS
+        // family is not known yet, so the packages of each
+        List<String> checks = new ArrayList<>();
+        for (OsFamily family : OsFamily.values()) {
+            checks.add(family.missingPackagesScript());
+        }
+        checks.add(UploadEngineBundle.installedChecksumCommand(layout));
+        checks.add(RemoteFiles.digestsCommand(config));
+        new EngineService.Systemd(ssh).unitCheck(unit).ifPresent(checks::add);
+        facts.checks = new HostChecks(ssh, checks);
         new StepRunner(progress).run(List.of(
                 new DetectHost(ssh, layout, facts),
                 new InstallRuntimePackages(ssh, facts, progress),

@@ -9,54 +9,52 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Supplier;
 
 /**
  * The read-only commands with which the install steps first look at what the host has (the packages, the bundle's
- * digest, the config files', the unit's), asked as root in one SSH command when the first of them is asked. After a
- * first boot that installed everything, every answer is "in place"; asked one by one, each was a round trip of ~0.8 s
- * under TCG while the engine starts, on create's critical path. A step asks again, on its own, after it changed things.
+ * digest, the config files', the unit's), asked as root within DetectHost's one SSH command. After a first boot that
+ * installed everything, every answer is "in place"; asked one by one, each was a round trip of ~0.8 s under TCG while
+ * the engine starts, on create's critical path, and asked apart from DetectHost's, one SSH command and one sudo more.
+ * A step asks again, on its own, after it changed things.
  */
 final class HostChecks {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final SshClient ssh;
-    private final Supplier<List<String>> batch;
-    private Map<String, CommandResult> answers;
+    private final List<String> commands;
+    private final String boundary = "jmachine-check-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+    private Map<String, CommandResult> answers = new HashMap<>();
 
-    /** @param batch the commands to ask together, known once the host's OS and service manager are */
-    HostChecks(SshClient ssh, Supplier<List<String>> batch) {
+    /** @param commands the commands to ask together, before the host's OS is known (so those of every OS family) */
+    HostChecks(SshClient ssh, List<String> commands) {
         this.ssh = ssh;
-        this.batch = batch;
+        this.commands = List.copyOf(commands);
     }
 
     /** None asked together: each command runs on its own. */
     static HostChecks none(SshClient ssh) {
-        return new HostChecks(ssh, List::of);
+        return new HostChecks(ssh, List.of());
     }
 
-    /** {@code command}'s answer from the batch, once; a command outside it, or asked again, runs on its own. */
-    CommandResult asRoot(String command) {
-        if (answers == null) {
-            answers = askAll(batch.get());
-        }
-        CommandResult answer = answers.remove(command);
-        return answer != null ? answer : ssh.runAsRoot(command, TIMEOUT);
-    }
-
-    private Map<String, CommandResult> askAll(List<String> commands) {
-        if (commands.size() < 2) {
-            return new HashMap<>();
-        }
-        String boundary = "jmachine-check-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+    /** A script, run as root, that asks them all: each in a subshell of its own, its status on a line after its output. */
+    String script() {
         StringBuilder script = new StringBuilder();
         for (String command : commands) {
-            // each in a subshell of its own, its status on a line of its own after what it printed
             script.append("( ").append(command).append("\n) </dev/null 2>/dev/null; printf '\\n%s %s\\n' ").append(boundary).append(" $?\n");
         }
-        CommandResult result = ssh.runAsRoot(script.toString(), TIMEOUT);
-        return result.ok() ? split(commands, boundary, result.stdout()) : new HashMap<>();
+        return script.toString();
+    }
+
+    /** Takes each command's answer from what {@link #script()} printed. */
+    void answered(String output) {
+        answers = split(commands, boundary, output);
+    }
+
+    /** {@code command}'s answer from the script, once; a command outside it, or asked again, runs on its own. */
+    CommandResult asRoot(String command) {
+        CommandResult answer = answers.remove(command);
+        return answer != null ? answer : ssh.runAsRoot(command, TIMEOUT);
     }
 
     /** Each command's output and status; a batch that ended early leaves the rest to run on their own. */

@@ -33,4 +33,18 @@ class HostChecksTest {
         assertEquals(new CommandResult("packages", 0, "", ""), answers.get("packages"));
         assertFalse(answers.containsKey("bundle"), "left to run on its own");
     }
+
+    @Test
+    void theScriptRunAsAShellAnswersEachCommandWithItsOutputAndStatus() throws Exception {
+        HostChecks checks = new HostChecks(null, List.of("echo runc", "exit 3", "printf 'a\\nb'"));
+        Process sh = new ProcessBuilder("sh", "-c", checks.script()).start();
+        String output = new String(sh.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, sh.waitFor());
+
+        checks.answered(output);
+
+        assertEquals(new CommandResult("echo runc", 0, "runc\n", ""), checks.asRoot("echo runc"));
+        assertEquals(new CommandResult("exit 3", 3, "", ""), checks.asRoot("exit 3"));
+        assertEquals(new CommandResult("printf 'a\\nb'", 0, "a\nb", ""), checks.asRoot("printf 'a\\nb'"));
+    }
 }
