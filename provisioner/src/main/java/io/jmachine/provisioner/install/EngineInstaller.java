@@ -27,10 +27,11 @@ public final class EngineInstaller {
     /**
      * The local files a host's engine gets.
      *
-     * @param bundle      jmachine-engine-bundle.tar.gz
-     * @param forceBundle send the bundle even when the host has the same one (upgrade)
+     * @param bundle       jmachine-engine-bundle.tar.gz
+     * @param bundleSha256 its SHA-256, which the host's installed bundle is compared with
+     * @param forceBundle  send the bundle even when the host has the same one (upgrade)
      */
-    public record Inputs(Path bundle, boolean forceBundle, Path caCert, Path serverCert, Path serverKey) {}
+    public record Inputs(Path bundle, String bundleSha256, boolean forceBundle, Path caCert, Path serverCert, Path serverKey) {}
 
     /** A JVM's first start in a TCG guest takes ~10 s alone, but minutes when several guests share the cores (fleet apply). */
     private static final Duration ENGINE_START = Duration.ofSeconds(180);
@@ -66,7 +67,7 @@ public final class EngineInstaller {
         new StepRunner(progress).run(List.of(
                 new DetectHost(ssh, layout, facts),
                 new InstallRuntimePackages(ssh, facts, progress),
-                new UploadEngineBundle(ssh, layout, inputs.bundle(), inputs.forceBundle(), facts, progress),
+                new UploadEngineBundle(ssh, layout, inputs.bundle(), inputs.bundleSha256(), inputs.forceBundle(), facts, progress),
                 new WriteEngineConfig(ssh, layout, config, facts),
                 new StartEngine(facts, unit, settings.environment()),
                 new WaitForEngine(engine, engineUrl, facts, progress, ENGINE_START)));

@@ -55,8 +55,8 @@ public record FirstBootBundle(Path file, long size, String sha512, String bundle
     private static final String DIGEST = ".sha512";
     private static final int BLOCK = 4096;
 
-    public static FirstBootBundle of(Path bundle, Path cacheDir) throws IOException {
-        String bundleSha256 = UploadEngineBundle.sha256(bundle);
+    /** @param bundleSha256 the tarball's SHA-256 (see ImageDigests, which keeps it) */
+    public static FirstBootBundle of(Path bundle, String bundleSha256, Path cacheDir) throws IOException {
         Path image = cacheDir.resolve(bundleSha256 + IMAGE);
         Path digest = cacheDir.resolve(bundleSha256 + IMAGE + DIGEST);
         try {

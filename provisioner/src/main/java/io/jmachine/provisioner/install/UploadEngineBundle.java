@@ -1,15 +1,11 @@
 package io.jmachine.provisioner.install;
 
 import io.jmachine.drivers.Progress;
-import io.jmachine.drivers.kvm.image.ImageDigests;
 import io.jmachine.provisioner.ssh.SshClient;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static io.jmachine.provisioner.ssh.ShellQuoting.quote;
 
@@ -21,20 +17,21 @@ import static io.jmachine.provisioner.ssh.ShellQuoting.quote;
  */
 final class UploadEngineBundle implements InstallStep {
 
-    private static final Map<String, String> DIGESTS = new ConcurrentHashMap<>();
-
     private final SshClient ssh;
     private final EngineLayout layout;
     private final Path bundle;
+    private final String bundleSha256;
     private final boolean force;
     private final HostFacts facts;
     private final Progress progress;
     private boolean swapped;
 
-    UploadEngineBundle(SshClient ssh, EngineLayout layout, Path bundle, boolean force, HostFacts facts, Progress progress) {
+    UploadEngineBundle(SshClient ssh, EngineLayout layout, Path bundle, String bundleSha256, boolean force, HostFacts facts,
+                       Progress progress) {
         this.ssh = ssh;
         this.layout = layout;
         this.bundle = bundle;
+        this.bundleSha256 = bundleSha256;
         this.force = force;
         this.facts = facts;
         this.progress = progress;
@@ -52,7 +49,7 @@ final class UploadEngineBundle implements InstallStep {
 
     @Override
     public void run() throws IOException {
-        String checksum = sha256(bundle);
+        String checksum = bundleSha256;
         if (!force) {
             String installed = facts.checks().asRoot(installedChecksumCommand(layout)).stdout().strip();
             if (installed.equals(checksum)) {
@@ -116,21 +113,5 @@ final class UploadEngineBundle implements InstallStep {
         return "i=0; while [ -e " + quote(EngineLayout.FIRST_BOOT_CHECK_MARKER) + " ] && [ $i -lt 450 ]; do sleep 0.1; i=$((i + 1)); done; "
                 + "[ ! -d " + quote(looked.substring(0, looked.lastIndexOf('/'))) + " ] || touch " + quote(looked) + "; "
                 + "cat " + quote(layout.bundleChecksumFile()) + " 2>/dev/null";
-    }
-
-    /**
-     * The file's SHA-256, taken once per run for the same file, size and modification time: create's first-boot disk
-     * and its install both need the bundle's (47 MB, 0.15-0.3 s each in a JVM that just started).
-     */
-    static String sha256(Path file) throws IOException {
-        Path absolute = file.toAbsolutePath();
-        String key = absolute + " " + Files.size(absolute) + " " + Files.getLastModifiedTime(absolute).toMillis();
-        String known = DIGESTS.get(key);
-        if (known != null) {
-            return known;
-        }
-        String digest = ImageDigests.compute(absolute);
-        DIGESTS.put(key, digest);
-        return digest;
     }
 }

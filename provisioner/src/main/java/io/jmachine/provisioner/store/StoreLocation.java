@@ -40,6 +40,11 @@ public record StoreLocation(Path root, Path imageCache) {
         return imageCache.resolve("bundles");
     }
 
+    /** The engine bundles' digests, kept for their size and time (see ImageDigests). */
+    public Path bundleDigests() {
+        return bundleCache().resolve("digests");
+    }
+
     public Path machines() {
         return root.resolve("machines");
     }

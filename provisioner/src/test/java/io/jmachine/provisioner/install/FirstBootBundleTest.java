@@ -34,6 +34,10 @@ class FirstBootBundleTest {
         return file;
     }
 
+    private static FirstBootBundle imageOf(Path bundle, Path cache) throws Exception {
+        return FirstBootBundle.of(bundle, ImageDigests.compute(bundle), cache);
+    }
+
     /** A file's content inside an ext4 image, read without mounting it. */
     private static String readFromImage(Path image, String path) throws Exception {
         Process debugfs = new ProcessBuilder("debugfs", "-R", "cat " + path, image.toString())
@@ -46,10 +50,10 @@ class FirstBootBundleTest {
     @Test
     void theDiskIsAFilesystemWithTheUnpackedBundleAndTheTarballsDigestForTheInstallOverSsh() throws Exception {
         Path gz = bundle("bundle.tar.gz", "#!/bin/sh\necho engine\n");
-        FirstBootBundle disk = FirstBootBundle.of(gz, dir.resolve("cache"));
+        FirstBootBundle disk = imageOf(gz, dir.resolve("cache"));
         assertEquals(FirstBootBundle.Format.FILESYSTEM, disk.format());
         assertEquals(dir.resolve("cache").resolve(disk.bundleSha256() + ".ext4"), disk.file());
-        assertEquals(UploadEngineBundle.sha256(gz), disk.bundleSha256());
+        assertEquals(ImageDigests.compute(gz), disk.bundleSha256());
         assertEquals(ImageDigests.compute(disk.file(), "SHA-512"), disk.sha512());
         assertEquals(Files.size(disk.file()), disk.size());
         assertEquals("#!/bin/sh\necho engine\n", readFromImage(disk.file(), "/bin/jmachine-engine"));
@@ -63,10 +67,10 @@ class FirstBootBundleTest {
     void anImageAnEarlierVersionKeptWithItsSha256IsMadeAgainWithItsSha512() throws Exception {
         Path gz = bundle("bundle.tar.gz", "again");
         Path cache = Files.createDirectories(dir.resolve("cache"));
-        Path earlier = cache.resolve(UploadEngineBundle.sha256(gz) + ".ext4");
+        Path earlier = cache.resolve(ImageDigests.compute(gz) + ".ext4");
         Files.writeString(earlier, "an image an earlier version made");
         Files.writeString(cache.resolve(earlier.getFileName() + ".sha256"), "feed\n");
-        FirstBootBundle disk = FirstBootBundle.of(gz, cache);
+        FirstBootBundle disk = imageOf(gz, cache);
         assertEquals("again", readFromImage(disk.file(), "/bin/jmachine-engine"));
         assertEquals(ImageDigests.compute(disk.file(), "SHA-512"), disk.sha512());
         try (var files = Files.list(cache)) {
@@ -77,10 +81,10 @@ class FirstBootBundleTest {
     @Test
     void aSecondCreateReusesTheImage() throws Exception {
         Path gz = bundle("bundle.tar.gz", "same");
-        FirstBootBundle first = FirstBootBundle.of(gz, dir.resolve("cache"));
+        FirstBootBundle first = imageOf(gz, dir.resolve("cache"));
         Files.writeString(first.file(), "kept"); // not made again: what is there is used
         Files.writeString(first.file().resolveSibling(first.file().getFileName() + ".sha512"), "feed\n");
-        FirstBootBundle second = FirstBootBundle.of(gz, dir.resolve("cache"));
+        FirstBootBundle second = imageOf(gz, dir.resolve("cache"));
         assertEquals("kept", Files.readString(second.file()));
         assertEquals("feed", second.sha512());
     }
@@ -91,15 +95,15 @@ class FirstBootBundleTest {
         Files.writeString(cache.resolve("ab.tar"), "a decompressed tarball an earlier jmachine kept");
         Files.writeString(cache.resolve("ab.tar.sha256"), "ab\n");
         for (int i = 0; i < 5; i++) {
-            FirstBootBundle made = FirstBootBundle.of(bundle("b" + i + ".tar.gz", "bundle " + i), cache);
+            FirstBootBundle made = imageOf(bundle("b" + i + ".tar.gz", "bundle " + i), cache);
             Files.setLastModifiedTime(made.file(), FileTime.fromMillis(1_000_000L * (i + 1)));
         }
-        FirstBootBundle latest = FirstBootBundle.of(bundle("b5.tar.gz", "bundle 5"), cache);
+        FirstBootBundle latest = imageOf(bundle("b5.tar.gz", "bundle 5"), cache);
         try (var files = Files.list(cache)) {
             assertEquals(6, files.count(), "three images and their digests");
         }
         assertTrue(Files.exists(latest.file()));
-        assertFalse(Files.exists(cache.resolve(UploadEngineBundle.sha256(dir.resolve("b0.tar.gz")) + ".ext4")));
+        assertFalse(Files.exists(cache.resolve(ImageDigests.compute(dir.resolve("b0.tar.gz")) + ".ext4")));
         assertFalse(Files.exists(cache.resolve("ab.tar")));
     }
 
@@ -107,7 +111,7 @@ class FirstBootBundleTest {
     void withoutAWritableCacheTheTarballItselfServes() throws Exception {
         Path gz = bundle("bundle.tar.gz", "x");
         Path notADir = Files.writeString(dir.resolve("file"), "");
-        FirstBootBundle disk = FirstBootBundle.of(gz, notADir.resolve("cache"));
+        FirstBootBundle disk = imageOf(gz, notADir.resolve("cache"));
         assertEquals(FirstBootBundle.Format.TARBALL, disk.format());
         assertEquals(gz, disk.file());
         assertEquals(ImageDigests.compute(gz, "SHA-512"), disk.sha512());
@@ -120,7 +124,7 @@ class FirstBootBundleTest {
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
             out.write("not a tar".getBytes(StandardCharsets.UTF_8));
         }
-        FirstBootBundle disk = FirstBootBundle.of(gz, dir.resolve("cache"));
+        FirstBootBundle disk = imageOf(gz, dir.resolve("cache"));
         assertEquals(FirstBootBundle.Format.TARBALL, disk.format());
         try (var files = Files.list(dir.resolve("cache"))) {
             assertEquals(0, files.count());
