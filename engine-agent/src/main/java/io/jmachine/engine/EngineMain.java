@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -145,9 +146,8 @@ public final class EngineMain implements java.util.concurrent.Callable<Integer> 
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new EngineMain());
         commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
-            if (e instanceof ConfigException) {
-                cl.getErr().println("jmachine-engine: " + e.getMessage());
-                return 1;
+            if (e instanceof ConfigException config) {
+                return reportConfigError(cl.getErr(), config);
             }
             throw e;
         });
@@ -185,8 +185,14 @@ public final class EngineMain implements java.util.concurrent.Callable<Integer> 
         try {
             return run(Map.of(), configFile);
         } catch (ConfigException e) {
-            System.err.println("jmachine-engine: " + e.getMessage());
-            return 1;
+            return reportConfigError(new PrintWriter(System.err, true), e);
         }
+    }
+
+    /** A config error, with or without picocli: one line, and status 1. */
+    private static int reportConfigError(PrintWriter err, ConfigException e) {
+        err.println("jmachine-engine: " + e.getMessage());
+        err.flush();
+        return 1;
     }
 }
