@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jmachine.drivers.DriverRegistry;
 import io.jmachine.drivers.FileTrees;
-import io.jmachine.drivers.kvm.image.ImageDigests;
 import io.jmachine.provisioner.install.FirstBootBundle;
 import io.jmachine.provisioner.store.MachineStore;
 import io.jmachine.provisioner.store.StoreLocation;
@@ -155,7 +154,7 @@ public final class StartupTraining {
         }
         try {
             StoreLocation location = StoreLocation.resolve(null, environment, home);
-            FirstBootBundle.of(bundle, new ImageDigests(location.bundleDigests()).sha256(bundle), location.bundleCache());
+            FirstBootBundle.of(bundle, location.bundleDigests().sha256(bundle), location.bundleCache());
         } catch (IOException | RuntimeException e) {
             System.err.println("jmachine: the engine bundle's disk image was not made now (" + e.getMessage() + "); create makes it");
         }

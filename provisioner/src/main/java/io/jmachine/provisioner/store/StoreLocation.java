@@ -1,5 +1,7 @@
 package io.jmachine.provisioner.store;
 
+import io.jmachine.drivers.kvm.image.ImageDigests;
+
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -40,9 +42,9 @@ public record StoreLocation(Path root, Path imageCache) {
         return imageCache.resolve("bundles");
     }
 
-    /** The engine bundles' digests, kept for their size and time (see ImageDigests). */
-    public Path bundleDigests() {
-        return bundleCache().resolve("digests");
+    /** The engine bundles' SHA-256 digests, kept for their size and time. */
+    public ImageDigests bundleDigests() {
+        return new ImageDigests(bundleCache().resolve("digests"));
     }
 
     public Path machines() {
